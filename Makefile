@@ -1,0 +1,27 @@
+# Warden's entry points. `make demo` runs the main job on the bundled sample,
+# `make test` runs the test suite; both install missing system packages first.
+
+SWIFT ?= swift
+
+.PHONY: deps build release test demo bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) test
+
+demo: release
+	@scripts/demo.sh
+
+bench: release
+	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
+
+clean:
+	rm -rf .build

@@ -1,0 +1,59 @@
+// swift-tools-version: 6.2
+// Warden: log anomaly detection with typed rule packs that compile to Swift.
+
+import PackageDescription
+
+/// Settings shared by every Warden target: Swift 6 language mode and no warnings.
+let strictSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "Warden",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "warden", targets: ["warden"]),
+        .library(name: "PCRE2", targets: ["PCRE2"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // PCRE2's 8-bit library from the system (Debian: libpcre2-dev).
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
+        ),
+        // A safe Swift wrapper over PCRE2: compile, JIT, limits, captures.
+        .target(
+            name: "PCRE2",
+            dependencies: ["CPCRE2"],
+            swiftSettings: strictSettings
+        ),
+        // The `warden` command-line tool.
+        .executableTarget(
+            name: "warden",
+            dependencies: [
+                "PCRE2",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `warden-bench`: throughput figures, kept apart from the test suite.
+        .executableTarget(
+            name: "WardenBenchmarks",
+            dependencies: [
+                "PCRE2",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "PCRE2Tests",
+            dependencies: ["PCRE2"],
+            swiftSettings: strictSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,15 @@
+import ArgumentParser
+import PCRE2
+
+/// `warden version`: Warden's version and the PCRE2 it runs on.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version",
+        abstract: "Print Warden's version and the PCRE2 library in use."
+    )
+
+    func run() {
+        print("warden \(WardenVersion.current)")
+        print("PCRE2 \(PCRE2Library.version) (JIT \(PCRE2Library.isJITAvailable ? "available" : "unavailable"))")
+    }
+}

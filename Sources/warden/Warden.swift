@@ -1,0 +1,17 @@
+import ArgumentParser
+
+/// The `warden` command: one subcommand per verb.
+@main
+struct Warden: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warden",
+        abstract: "Log anomaly detection with typed, compiled rule packs.",
+        version: WardenVersion.current,
+        subcommands: [VersionCommand.self, RegexCheckCommand.self]
+    )
+}
+
+/// Warden's release version.
+enum WardenVersion {
+    static let current = "0.1.0"
+}

@@ -13,7 +13,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "warden", targets: ["warden"]),
+        .executable(name: "warden-bench", targets: ["WardenBenchmarks"]),
         .library(name: "PCRE2", targets: ["PCRE2"]),
+        .library(name: "RuleLanguage", targets: ["RuleLanguage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,11 +33,18 @@ let package = Package(
             dependencies: ["CPCRE2"],
             swiftSettings: strictSettings
         ),
+        // The rule language's front end: lexer, parser, checker, diagnostics, formatter.
+        .target(
+            name: "RuleLanguage",
+            dependencies: ["PCRE2"],
+            swiftSettings: strictSettings
+        ),
         // The `warden` command-line tool.
         .executableTarget(
             name: "warden",
             dependencies: [
                 "PCRE2",
+                "RuleLanguage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

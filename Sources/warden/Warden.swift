@@ -7,7 +7,10 @@ struct Warden: ParsableCommand {
         commandName: "warden",
         abstract: "Log anomaly detection with typed, compiled rule packs.",
         version: WardenVersion.current,
-        subcommands: [VersionCommand.self, RegexCheckCommand.self]
+        subcommands: [
+            CheckCommand.self, FormatCommand.self, ExplainCommand.self,
+            RegexCheckCommand.self, VersionCommand.self,
+        ]
     )
 }
 

@@ -61,6 +61,8 @@ public struct RuleSyntax: Sendable, Hashable {
     public var kind: RuleKind
     public var name: Identifier
     public var bindings: [BindingSyntax]
+    /// Comments before (and inside) the condition.
+    public var conditionComments: [String]
     public var condition: Expression?
     /// Comments inside the body after the condition.
     public var trailingComments: [String]

@@ -13,6 +13,10 @@ public struct Parser {
     /// The token index of the last reported syntax error; a second error at the
     /// same token is a cascade of the first and is not reported.
     private var lastErrorIndex = -1
+    /// Comments of consumed tokens not yet given to a declaration.
+    private var pendingComments: [String] = []
+    /// Indices of tokens whose comments a declaration has already taken.
+    private var takenComments: Set<Int> = []
 
     /// Parses a source file into a syntax tree and its lexical and syntax diagnostics.
     public static func parse(_ file: SourceFile) -> (syntax: PackSyntax, diagnostics: [Diagnostic]) {
@@ -41,8 +45,24 @@ public struct Parser {
     @discardableResult
     private mutating func advance() -> Token {
         let token = current
-        if !atEnd { index += 1 }
+        if !atEnd {
+            if !takenComments.contains(index) { pendingComments += token.leadingComments }
+            takenComments.insert(index)
+            index += 1
+        }
         return token
+    }
+
+    /// Takes the comments seen since the last declaration, plus the current token's.
+    /// Comments written inside an expression are thereby kept with its statement.
+    private mutating func takeComments() -> [String] {
+        var comments = pendingComments
+        pendingComments = []
+        if !takenComments.contains(index) {
+            comments += current.leadingComments
+            takenComments.insert(index)
+        }
+        return comments
     }
 
     private func isPunctuation(_ punctuation: Punctuation, _ kind: Token.Kind? = nil) -> Bool {
@@ -117,6 +137,7 @@ public struct Parser {
         var header: PackHeader?
         if isKeyword(.pack) {
             header = parseHeader(comments: comments, doc: doc)
+            header?.comments += takeCommentsBeforeItem()
         } else {
             error(.expectedPackHeader, "expected a pack header `pack NAME version \"X.Y.Z\"`, found \(current.kind.displayName)",
                   at: current.range,
@@ -124,26 +145,33 @@ public struct Parser {
                                             edits: [.init(range: .at(current.range.start), replacement: "pack rules version \"0.1.0\"\n\n")])])
         }
         var items: [ItemSyntax] = []
-        var pendingComments = header == nil ? comments : []
-        var pendingDoc = header == nil ? doc : []
+        // Without a header, the leading comments and doc belong to the first item.
+        var carriedComments = header == nil ? comments : []
+        var carriedDoc = header == nil ? doc : []
         while !atEnd {
             let start = index
-            if let item = parseItem(comments: pendingComments, doc: pendingDoc) { items.append(item) }
-            pendingComments = []
-            pendingDoc = []
+            if let item = parseItem(comments: carriedComments, doc: carriedDoc) { items.append(item) }
+            carriedComments = []
+            carriedDoc = []
             if index == start { advance() }
         }
-        return PackSyntax(header: header, items: items, trailingComments: pendingComments + current.leadingComments)
+        return PackSyntax(header: header, items: items, trailingComments: takeComments())
+    }
+
+    /// Comments consumed since the last declaration (but not the current token's).
+    private mutating func takeCommentsBeforeItem() -> [String] {
+        defer { pendingComments = [] }
+        return pendingComments
     }
 
     /// The `//` comments and `///` doc lines before the next item.
     private mutating func leadingTrivia() -> (comments: [String], doc: [String]) {
-        var comments = current.leadingComments
+        var comments = takeComments()
         var doc: [String] = []
         while case .docComment(let text) = current.kind {
             doc.append(text)
             advance()
-            comments += current.leadingComments
+            comments += takeComments()
         }
         return (comments, doc)
     }
@@ -177,10 +205,14 @@ public struct Parser {
             if let attribute = parseAttribute() { attributes.append(attribute) }
         }
         if isKeyword(.normal) || isKeyword(.abnormal) {
+            let comments = comments + takeComments()
             return parseRule(comments: comments, doc: doc, attributes: attributes, start: start).map(ItemSyntax.rule)
         }
         if isKeyword(.test), attributes.isEmpty {
-            return parseTest(comments: comments, start: start).map(ItemSyntax.test)
+            let comments = comments + takeComments()
+            guard var test = parseTest(comments: comments, start: start) else { return nil }
+            test.comments += takeCommentsBeforeItem()
+            return .test(test)
         }
         if atEnd, attributes.isEmpty, doc.isEmpty { return nil }
         error(.unexpectedItem, "expected `normal rule`, `abnormal rule` or `test`, found \(current.kind.displayName)",
@@ -238,14 +270,23 @@ public struct Parser {
         }
         var bindings: [BindingSyntax] = []
         var condition: Expression?
+        var conditionComments: [String] = []
+        var comments = comments + takeCommentsBeforeItem()
         // A token that starts an item means the body's `}` is missing.
         while !isPunctuation(.rightBrace), !atEnd, !startsItem(current.kind) {
             let before = index
             if isKeyword(.let) {
-                let comments = current.leadingComments
-                if let binding = parseBinding(comments: comments) { bindings.append(binding) }
+                let bindingComments = takeComments()
+                if var binding = parseBinding(comments: bindingComments) {
+                    binding.comments += takeCommentsBeforeItem()
+                    bindings.append(binding)
+                } else {
+                    comments += bindingComments + takeCommentsBeforeItem()
+                }
             } else {
+                let leading = takeComments()
                 let expression = parseExpression()
+                conditionComments += leading + takeCommentsBeforeItem()
                 if case .invalid = expression.kind {
                     recoverToStatement()
                 } else if let existing = condition {
@@ -259,7 +300,7 @@ public struct Parser {
             }
             if index == before { advance() }
         }
-        let trailing = current.leadingComments
+        let trailing = isPunctuation(.rightBrace) ? takeComments() : takeCommentsBeforeItem()
         let closed = expect(.rightBrace, "to close rule `\(name.name)`")
         if condition == nil, closed || atEnd {
             diagnostics.append(Diagnostic(
@@ -267,7 +308,8 @@ public struct Parser {
                 help: ["end the body with a Boolean expression, e.g. `any line in window: line contains \"ERROR\"`"]))
         }
         return RuleSyntax(comments: comments, doc: doc, attributes: attributes, kind: kind, name: name,
-                          bindings: bindings, condition: condition, trailingComments: trailing,
+                          bindings: bindings, conditionComments: conditionComments, condition: condition,
+                          trailingComments: trailing,
                           range: SourceRange(start: start, end: previousEnd))
     }
 

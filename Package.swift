@@ -59,6 +59,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "RuleLanguageTests",
+            dependencies: ["RuleLanguage"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PCRE2Tests",
             dependencies: ["PCRE2"],
             swiftSettings: strictSettings

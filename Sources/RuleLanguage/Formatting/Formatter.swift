@@ -83,7 +83,7 @@ public struct Formatter: Sendable {
     // MARK: - Expressions
 
     /// Prints an expression with the parentheses its structure needs and no others.
-    public func expression(_ node: Expression) -> String {
+    public func expression(_ node: ExpressionSyntax) -> String {
         switch node.kind {
         case .boolean(let value): return value ? "true" : "false"
         case .integer(let value): return String(value)
@@ -95,12 +95,14 @@ public struct Formatter: Sendable {
         case .name(let name): return name
         case .invalid: return "<invalid>"
         case .unary(.not, let operand):
-            return "not " + operandText(operand, needsParentheses: precedence(of: operand) < notPrecedence)
+            // `not (a contains b)` reads better than the equivalent `not a contains b`.
+            return "not " + operandText(operand, needsParentheses: precedence(of: operand) < notPrecedence || isBinary(operand))
         case .unary(.negate, let operand):
             return "-" + operandText(operand, needsParentheses: precedence(of: operand) < Self.tightest)
         case .binary(let op, let left, let right):
-            let leftText = operandText(left, needsParentheses: precedence(of: left) < op.precedence)
-            let rightText = operandText(right, needsParentheses: precedence(of: right) <= op.precedence)
+            // `and` inside `or` is parenthesised although it binds tighter: readers should not need the table.
+            let leftText = operandText(left, needsParentheses: precedence(of: left) < op.precedence || isAnd(left) && op == .or)
+            let rightText = operandText(right, needsParentheses: precedence(of: right) <= op.precedence || isAnd(right) && op == .or)
             return "\(leftText) \(op.rawValue) \(rightText)"
         case .call(let name, let arguments):
             return name.name + "(" + arguments.map(format).joined(separator: ", ") + ")"
@@ -119,7 +121,7 @@ public struct Formatter: Sendable {
     /// How tightly an expression holds together when it is an operand. A
     /// quantifier's predicate extends to the right as far as it can, so a
     /// quantifier used as an operand always needs parentheses.
-    private func precedence(of node: Expression) -> Int {
+    private func precedence(of node: ExpressionSyntax) -> Int {
         switch node.kind {
         case .binary(let op, _, _): op.precedence
         case .unary(.not, _): notPrecedence
@@ -130,7 +132,17 @@ public struct Formatter: Sendable {
         }
     }
 
-    private func operandText(_ node: Expression, needsParentheses: Bool) -> String {
+    private func isBinary(_ node: ExpressionSyntax) -> Bool {
+        if case .binary = node.kind { return true }
+        return false
+    }
+
+    private func isAnd(_ node: ExpressionSyntax) -> Bool {
+        if case .binary(.and, _, _) = node.kind { return true }
+        return false
+    }
+
+    private func operandText(_ node: ExpressionSyntax, needsParentheses: Bool) -> String {
         needsParentheses ? "(" + expression(node) + ")" : expression(node)
     }
 }

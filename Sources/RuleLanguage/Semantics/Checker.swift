@@ -233,7 +233,7 @@ struct Checker {
 
     // MARK: - Expressions
 
-    private mutating func check(_ expression: Expression) -> TypedExpression {
+    private mutating func check(_ expression: ExpressionSyntax) -> TypedExpression {
         let range = expression.range
         func typed(_ kind: TypedExpression.Kind, _ type: ValueType) -> TypedExpression {
             TypedExpression(kind: kind, type: type, range: range)
@@ -309,7 +309,7 @@ struct Checker {
         }
     }
 
-    private mutating func checkList(_ elements: [Expression], range: SourceRange) -> TypedExpression {
+    private mutating func checkList(_ elements: [ExpressionSyntax], range: SourceRange) -> TypedExpression {
         var checked = elements.map { check($0) }
         let known = checked.map(\.type).filter { !$0.isError }
         var elementType: ValueType = known.first ?? .error
@@ -353,7 +353,7 @@ struct Checker {
     }
 
     private mutating func checkQuantifier(
-        _ quantifier: Quantifier, variable: Identifier, source: Expression, predicate: Expression, range: SourceRange
+        _ quantifier: Quantifier, variable: Identifier, source: ExpressionSyntax, predicate: ExpressionSyntax, range: SourceRange
     ) -> TypedExpression {
         let checkedSource = check(source)
         var elementType = checkedSource.type.elementType ?? .error

@@ -63,7 +63,7 @@ public struct RuleSyntax: Sendable, Hashable {
     public var bindings: [BindingSyntax]
     /// Comments before (and inside) the condition.
     public var conditionComments: [String]
-    public var condition: Expression?
+    public var condition: ExpressionSyntax?
     /// Comments inside the body after the condition.
     public var trailingComments: [String]
     public var range: SourceRange
@@ -79,14 +79,14 @@ public struct AttributeSyntax: Sendable, Hashable {
 /// A call or attribute argument, optionally labeled (`group: 1`).
 public struct ArgumentSyntax: Sendable, Hashable {
     public var label: Identifier?
-    public var value: Expression
+    public var value: ExpressionSyntax
 }
 
 /// `let NAME = EXPRESSION`.
 public struct BindingSyntax: Sendable, Hashable {
     public var comments: [String]
     public var name: Identifier
-    public var value: Expression
+    public var value: ExpressionSyntax
     public var range: SourceRange
 }
 
@@ -107,7 +107,7 @@ public struct TestSyntax: Sendable, Hashable {
 }
 
 /// An expression node.
-public struct Expression: Sendable, Hashable {
+public struct ExpressionSyntax: Sendable, Hashable {
     public indirect enum Kind: Sendable, Hashable {
         case boolean(Bool)
         case integer(Int)
@@ -115,13 +115,13 @@ public struct Expression: Sendable, Hashable {
         case duration(milliseconds: Int64, spelling: String)
         case string(String)
         case regex(RegexLiteral)
-        case list([Expression])
+        case list([ExpressionSyntax])
         case name(String)
-        case unary(UnaryOperator, Expression)
-        case binary(BinaryOperator, Expression, Expression)
+        case unary(UnaryOperator, ExpressionSyntax)
+        case binary(BinaryOperator, ExpressionSyntax, ExpressionSyntax)
         case call(Identifier, [ArgumentSyntax])
-        case member(Expression, Identifier)
-        case quantifier(Quantifier, variable: Identifier, source: Expression, predicate: Expression)
+        case member(ExpressionSyntax, Identifier)
+        case quantifier(Quantifier, variable: Identifier, source: ExpressionSyntax, predicate: ExpressionSyntax)
         /// Stands in for an expression that failed to parse (already diagnosed).
         case invalid
     }

@@ -3,7 +3,7 @@
 /// without bound.
 public struct Parser {
     /// The deepest expression nesting accepted.
-    public static let maximumNestingDepth = 64
+    public static let maximumNestingDepth = 128
 
     private let file: SourceFile
     private var tokens: [Token]
@@ -269,7 +269,7 @@ public struct Parser {
             return nil
         }
         var bindings: [BindingSyntax] = []
-        var condition: Expression?
+        var condition: ExpressionSyntax?
         var conditionComments: [String] = []
         var comments = comments + takeCommentsBeforeItem()
         // A token that starts an item means the body's `}` is missing.
@@ -408,14 +408,19 @@ public struct Parser {
     // MARK: - Expressions
 
     /// Parses an expression whose operators bind at least as tightly as `minimumPrecedence`.
-    private mutating func parseExpression(_ minimumPrecedence: Int = 1) -> Expression {
-        guard enterNesting() else { return Expression(.invalid, range: current.range) }
+    private mutating func parseExpression(_ minimumPrecedence: Int = 1) -> ExpressionSyntax {
+        guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
         defer { depth -= 1 }
         var left = parseUnary()
+        // Each operator in a chain deepens the left-nested tree, so it counts as nesting too.
+        var chained = 0
+        defer { depth -= chained }
         while let op = binaryOperator(current.kind), op.precedence >= minimumPrecedence {
+            guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
+            chained += 1
             advance()
             let right = parseExpression(op.precedence + 1)
-            left = Expression(.binary(op, left, right), range: left.range.union(right.range))
+            left = ExpressionSyntax(.binary(op, left, right), range: left.range.union(right.range))
             if case .invalid = right.kind { return left }
         }
         return left
@@ -461,55 +466,55 @@ public struct Parser {
         }
     }
 
-    private mutating func parseUnary() -> Expression {
+    private mutating func parseUnary() -> ExpressionSyntax {
         if isKeyword(.not) {
             let start = advance().range.start
             let operand = parseExpression(notPrecedence)
-            return Expression(.unary(.not, operand), range: SourceRange(start: start, end: operand.range.end))
+            return ExpressionSyntax(.unary(.not, operand), range: SourceRange(start: start, end: operand.range.end))
         }
         if isPunctuation(.minus) {
-            guard enterNesting() else { return Expression(.invalid, range: current.range) }
+            guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
             defer { depth -= 1 }
             let start = advance().range.start
             let operand = parseUnary()
-            return Expression(.unary(.negate, operand), range: SourceRange(start: start, end: operand.range.end))
+            return ExpressionSyntax(.unary(.negate, operand), range: SourceRange(start: start, end: operand.range.end))
         }
         return parsePostfix()
     }
 
-    private mutating func parsePostfix() -> Expression {
+    private mutating func parsePostfix() -> ExpressionSyntax {
         var expression = parsePrimary()
         while isPunctuation(.dot) {
             advance()
             guard let member = expectIdentifier("a member name after `.`") else { return expression }
-            expression = Expression(.member(expression, member), range: expression.range.union(member.range))
+            expression = ExpressionSyntax(.member(expression, member), range: expression.range.union(member.range))
         }
         return expression
     }
 
-    private mutating func parsePrimary() -> Expression {
+    private mutating func parsePrimary() -> ExpressionSyntax {
         let token = current
         switch token.kind {
-        case .keyword(.true): advance(); return Expression(.boolean(true), range: token.range)
-        case .keyword(.false): advance(); return Expression(.boolean(false), range: token.range)
-        case .integer(let value): advance(); return Expression(.integer(value), range: token.range)
-        case .float(let value, let spelling): advance(); return Expression(.float(value, spelling: spelling), range: token.range)
+        case .keyword(.true): advance(); return ExpressionSyntax(.boolean(true), range: token.range)
+        case .keyword(.false): advance(); return ExpressionSyntax(.boolean(false), range: token.range)
+        case .integer(let value): advance(); return ExpressionSyntax(.integer(value), range: token.range)
+        case .float(let value, let spelling): advance(); return ExpressionSyntax(.float(value, spelling: spelling), range: token.range)
         case .duration(let milliseconds, let spelling):
             advance()
-            return Expression(.duration(milliseconds: milliseconds, spelling: spelling), range: token.range)
-        case .string(let value): advance(); return Expression(.string(value), range: token.range)
-        case .regex(let literal): advance(); return Expression(.regex(literal), range: token.range)
+            return ExpressionSyntax(.duration(milliseconds: milliseconds, spelling: spelling), range: token.range)
+        case .string(let value): advance(); return ExpressionSyntax(.string(value), range: token.range)
+        case .regex(let literal): advance(); return ExpressionSyntax(.regex(literal), range: token.range)
         case .punctuation(.leftParen):
             advance()
             let inner = parseExpression()
             if case .invalid = inner.kind { return inner }
             expect(.rightParen, "to close the parenthesis")
-            return Expression(inner.kind, range: SourceRange(start: token.range.start, end: previousEnd))
+            return ExpressionSyntax(inner.kind, range: SourceRange(start: token.range.start, end: previousEnd))
         case .punctuation(.leftBracket):
-            guard enterNesting() else { return Expression(.invalid, range: current.range) }
+            guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
             defer { depth -= 1 }
             advance()
-            var elements: [Expression] = []
+            var elements: [ExpressionSyntax] = []
             while !isPunctuation(.rightBracket), !atEnd {
                 let element = parseExpression()
                 if case .invalid = element.kind { return element }
@@ -518,49 +523,49 @@ public struct Parser {
                 advance()
             }
             expect(.rightBracket, "to close the list")
-            return Expression(.list(elements), range: SourceRange(start: token.range.start, end: previousEnd))
+            return ExpressionSyntax(.list(elements), range: SourceRange(start: token.range.start, end: previousEnd))
         case .identifier(let name):
             if let quantifier = Quantifier(rawValue: name), case .identifier = peekKind(1), isKeyword(.in, peekKind(2)) {
                 return parseQuantifier(quantifier)
             }
             advance()
             if isPunctuation(.leftParen) {
-                guard enterNesting() else { return Expression(.invalid, range: current.range) }
+                guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
                 defer { depth -= 1 }
                 advance()
                 let arguments = parseArguments(closing: .rightParen, context: "to close the call to `\(name)`")
-                return Expression(.call(Identifier(name, range: token.range), arguments),
+                return ExpressionSyntax(.call(Identifier(name, range: token.range), arguments),
                                   range: SourceRange(start: token.range.start, end: previousEnd))
             }
-            return Expression(.name(name), range: token.range)
+            return ExpressionSyntax(.name(name), range: token.range)
         default:
             var help: [String] = []
             if case .keyword(let keyword) = token.kind, [.contains, .startswith, .endswith, .matches].contains(keyword) {
                 help.append("`\(keyword.rawValue)` needs a value on its left, e.g. `line \(keyword.rawValue) ...`")
             }
             error(.expectedExpression, "expected an expression, found \(token.kind.displayName)", at: token.range, help: help)
-            return Expression(.invalid, range: token.range)
+            return ExpressionSyntax(.invalid, range: token.range)
         }
     }
 
-    private mutating func parseQuantifier(_ quantifier: Quantifier) -> Expression {
-        guard enterNesting() else { return Expression(.invalid, range: current.range) }
+    private mutating func parseQuantifier(_ quantifier: Quantifier) -> ExpressionSyntax {
+        guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
         defer { depth -= 1 }
         let start = advance().range.start
-        guard case .identifier(let variableName) = current.kind else { return Expression(.invalid, range: current.range) }
+        guard case .identifier(let variableName) = current.kind else { return ExpressionSyntax(.invalid, range: current.range) }
         let variable = Identifier(variableName, range: advance().range)
         advance() // `in`
         let source = parseExpression(BinaryOperator.add.precedence)
         if case .invalid = source.kind { return source }
         if quantifier.usesWhere {
             guard expectKeyword(.where, "after `\(quantifier.rawValue) \(variableName) in ...`") else {
-                return Expression(.invalid, range: current.range)
+                return ExpressionSyntax(.invalid, range: current.range)
             }
         } else if !expect(.colon, "after `\(quantifier.rawValue) \(variableName) in ...`") {
-            return Expression(.invalid, range: current.range)
+            return ExpressionSyntax(.invalid, range: current.range)
         }
         let predicate = parseExpression()
-        return Expression(.quantifier(quantifier, variable: variable, source: source, predicate: predicate),
+        return ExpressionSyntax(.quantifier(quantifier, variable: variable, source: source, predicate: predicate),
                           range: SourceRange(start: start, end: predicate.range.end))
     }
 

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+@testable import RuleLanguage
+
+/// No input crashes or hangs the front end: seeded fuzzing over random bytes,
+/// mutated and truncated examples, random token soup and pathological nesting.
+@Suite("Front-end robustness")
+struct RobustnessTests {
+    static let examples: [[UInt8]] = ExampleTests.examples.compactMap { try? Array(Data(contentsOf: $0)) }
+
+    /// Checks and formats an input; both must finish and report any error as a diagnostic.
+    static func exercise(_ bytes: [UInt8]) {
+        let file = SourceFile(path: "fuzz.warden", bytes: bytes)
+        let result = Frontend.check(file)
+        for diagnostic in result.diagnostics {
+            precondition(diagnostic.range.start <= bytes.count && diagnostic.range.end <= bytes.count + 1)
+        }
+        // Rendering is exercised on the first few diagnostics (it is the slow part of a debug build).
+        for diagnostic in result.diagnostics.prefix(3) { _ = HumanRenderer().render(diagnostic, in: file) }
+        _ = GCCRenderer().render(result.diagnosed)
+        if let formatted = Formatter().format(file) {
+            // What the formatter prints must parse again without syntax errors.
+            let again = Parser.parse(SourceFile(path: "formatted.warden", text: formatted))
+            precondition(!again.diagnostics.contains { $0.severity == .error && $0.code.rawValue < "E0200" },
+                         "formatted output does not parse: \(formatted)")
+        }
+    }
+
+    @Test func randomBytes() {
+        var random = SeededGenerator(seed: 1)
+        for _ in 0..<6_000 {
+            let length = Int.random(in: 0...160, using: &random)
+            Self.exercise((0..<length).map { _ in UInt8.random(in: 0...255, using: &random) })
+        }
+    }
+
+    @Test func mutatedExamples() {
+        var random = SeededGenerator(seed: 2)
+        let interesting: [UInt8] = Array("\"/\\(){}[]@:,.=<>!-+*%\n\t 0aZ_é".utf8) + [0x00, 0xFF, 0xC3, 0xE2, 0x80]
+        for _ in 0..<10_000 {
+            var bytes = Self.examples.randomElement(using: &random)!
+            for _ in 0..<Int.random(in: 1...6, using: &random) where !bytes.isEmpty {
+                let position = Int.random(in: 0..<bytes.count, using: &random)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: bytes[position] = interesting.randomElement(using: &random)!
+                case 1: bytes.insert(interesting.randomElement(using: &random)!, at: position)
+                case 2: bytes.remove(at: position)
+                default:
+                    // Splice: copy a run of the file somewhere else.
+                    let end = min(bytes.count, position + Int.random(in: 1...40, using: &random))
+                    let run = Array(bytes[position..<end])
+                    bytes.insert(contentsOf: run, at: Int.random(in: 0...bytes.count, using: &random))
+                }
+            }
+            Self.exercise(bytes)
+        }
+    }
+
+    @Test func truncatedExamples() {
+        for example in Self.examples {
+            for length in stride(from: 0, through: example.count, by: 3) {
+                Self.exercise(Array(example.prefix(length)))
+            }
+        }
+    }
+
+    @Test func tokenSoup() {
+        var random = SeededGenerator(seed: 3)
+        let vocabulary = ["pack", "p", "version", "\"1.0.0\"", "normal", "abnormal", "rule", "r", "{", "}", "let", "x", "=",
+                          "any", "all", "count", "filter", "first", "line", "in", "window", ":", "where", "and", "or", "not",
+                          "contains", "matches", "\"s\"", "/a(b)/i", "(", ")", "[", "]", ",", ".", "text", "@", "severity",
+                          "test", "expect", "evidence", "1", "2.5", "10s", ">", "==", "+", "/", "%", "-", "///doc\n", "// c\n",
+                          "numbers", "group", "true"]
+        for _ in 0..<6_000 {
+            let count = Int.random(in: 0...60, using: &random)
+            let text = (0..<count).map { _ in vocabulary.randomElement(using: &random)! }.joined(separator: " ")
+            Self.exercise(Array(text.utf8))
+        }
+    }
+
+    @Test func deepNestingIsADiagnosticNotACrash() {
+        let depth = 100_000
+        let inputs = [
+            String(repeating: "(", count: depth),
+            "pack p version \"1.0.0\"\nabnormal rule r { " + String(repeating: "(", count: depth) + "true" + String(repeating: ")", count: depth) + " }",
+            "pack p version \"1.0.0\"\nabnormal rule r { " + String(repeating: "not ", count: depth) + "true }",
+            "pack p version \"1.0.0\"\nabnormal rule r { " + String(repeating: "- ", count: depth) + "1 > 0 }",
+            "pack p version \"1.0.0\"\nabnormal rule r { " + String(repeating: "[", count: depth) + " }",
+            "pack p version \"1.0.0\"\nabnormal rule r { " + String(repeating: "f(", count: depth) + " }",
+            "pack p version \"1.0.0\"\nabnormal rule r { 1 " + String(repeating: "+ 1 ", count: depth) + "> 0 }",
+            "pack p version \"1.0.0\"\nabnormal rule r { " + String(repeating: "any x in window: ", count: depth) + "true }",
+        ]
+        for input in inputs {
+            let result = Frontend.check(SourceFile(path: "deep.warden", text: input))
+            #expect(result.diagnostics.contains { $0.code == .nestingTooDeep || $0.code == .expectedPackHeader })
+        }
+    }
+
+    @Test func nestingWithinTheLimitIsAccepted() {
+        let depth = 100
+        let input = "pack p version \"1.0.0\"\nabnormal rule r { " + String(repeating: "(", count: depth) + "true"
+            + String(repeating: ")", count: depth) + " }"
+        let result = Frontend.check(SourceFile(path: "ok.warden", text: input))
+        #expect(result.diagnostics.isEmpty)
+    }
+
+    @Test func invalidUTF8IsReportedWithItsPosition() {
+        var bytes = Array("pack p version \"1.0.0\"\nabnormal rule r { any line in window: line contains \"".utf8)
+        bytes += [0xFF, 0xFE]
+        bytes += Array("\" }\n".utf8)
+        let result = Frontend.check(SourceFile(path: "bad.warden", bytes: bytes))
+        let diagnostic = result.diagnostics.first { $0.code == .invalidUTF8 }
+        #expect(diagnostic?.range.start == bytes.firstIndex(of: 0xFF))
+    }
+}

@@ -49,7 +49,11 @@ public struct Formatter: Sendable {
             lines.append(Self.indent + "let \(binding.name.name) = " + expression(binding.value))
         }
         lines += commentLines(rule.conditionComments, indent: Self.indent)
-        if let condition = rule.condition { lines.append(Self.indent + expression(condition)) }
+        if let condition = rule.condition {
+            // After a binding, a condition beginning with `-` would continue the binding's value.
+            let text = expression(condition)
+            lines.append(Self.indent + (text.hasPrefix("-") && !rule.bindings.isEmpty ? "(" + text + ")" : text))
+        }
         lines += commentLines(rule.trailingComments, indent: Self.indent)
         lines.append("}")
         return lines

@@ -529,7 +529,8 @@ public struct Parser {
                 return parseQuantifier(quantifier)
             }
             advance()
-            if isPunctuation(.leftParen) {
+            // A call's `(` follows the name directly; `errors (x)` is a name and a parenthesis.
+            if isPunctuation(.leftParen), current.range.start == token.range.end {
                 guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
                 defer { depth -= 1 }
                 advance()

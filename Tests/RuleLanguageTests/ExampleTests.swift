@@ -61,3 +61,17 @@ struct ExampleTests {
         #expect(DiagnosticCode.allCases.allSatisfy { !$0.title.isEmpty && !$0.explanation.isEmpty })
     }
 }
+
+@Suite("Generated documentation")
+struct DocumentationTests {
+    @Test func builtinReferenceMatchesTheTable() throws {
+        let page = Repository.root.appendingPathComponent("docs/builtins.md")
+        let rendered = BuiltinReference.markdown()
+        if Repository.recording {
+            try rendered.write(to: page, atomically: true, encoding: .utf8)
+        } else {
+            #expect(try String(contentsOf: page, encoding: .utf8) == rendered, "re-record with WARDEN_RECORD=1")
+        }
+        #expect(BuiltinFunction.all.count == Set(BuiltinFunction.all.map(\.name)).count)
+    }
+}

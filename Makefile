@@ -22,6 +22,7 @@ demo: release
 
 bench: release
 	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
+	$(SWIFT) run -c release warden-bench check --rules 200
 
 clean:
 	rm -rf .build

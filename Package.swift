@@ -54,6 +54,7 @@ let package = Package(
             name: "WardenBenchmarks",
             dependencies: [
                 "PCRE2",
+                "RuleLanguage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

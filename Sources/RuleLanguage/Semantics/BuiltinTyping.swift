@@ -83,19 +83,19 @@ extension Checker {
                 argumentMismatch(builtin, first, expected: "a `Line` or `String`")
                 return call(builtin.name == "length" ? .int : .string)
             }
-            return call(builtin.name == "length" ? .int : .string, [textOf(first)])
+            return call(builtin.name == "length" ? .int : .string, [asText(first)])
         case "int":
             guard first.type.isText || first.type == .float || first.type == .int else {
                 argumentMismatch(builtin, first, expected: "a `String`, `Line` or `Float`")
                 return call(.int)
             }
-            return call(.int, [textOf(first)])
+            return call(.int, [asText(first)])
         case "float":
             guard first.type.isText || first.type == .int || first.type == .float else {
                 argumentMismatch(builtin, first, expected: "a `String`, `Line` or `Int`")
                 return call(.float)
             }
-            return call(.float, [textOf(first)])
+            return call(.float, [asText(first)])
         case "abs":
             guard first.type == .int || first.type == .float else {
                 argumentMismatch(builtin, first, expected: "an `Int` or `Float`")
@@ -141,13 +141,6 @@ extension Checker {
             return arguments
         }
         let group = checkGroup(arguments.count > 2 ? arguments[2] : nil, of: pattern, role: "`\(builtin.name)`")
-        return [textOf(arguments[0]), pattern, group]
-    }
-
-    /// A single `Line` read as its text; anything else unchanged.
-    private func textOf(_ expression: TypedExpression) -> TypedExpression {
-        expression.type == .line
-            ? TypedExpression(kind: .member(.text, expression), type: .string, range: expression.range)
-            : expression
+        return [asText(arguments[0]), pattern, group]
     }
 }

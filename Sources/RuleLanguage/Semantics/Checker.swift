@@ -146,10 +146,10 @@ struct Checker {
         for attribute in attributes {
             let name = attribute.name.name
             guard known.contains(name) else {
-                let suggestion = closest(to: name, among: known)
+                let suggestion = didYouMean(name, among: known, at: attribute.name.range, shownWith: "@")
                 report(.unknownAttribute, "unknown attribute `@\(name)`", at: attribute.name.range,
-                       help: suggestion.map { ["did you mean `@\($0)`?"] } ?? ["rules take @severity, @domain, @tags and @provenance"],
-                       fixIts: suggestion.map { [Diagnostic.FixIt("replace with `@\($0)`", edits: [.init(range: attribute.name.range, replacement: $0)])] } ?? [])
+                       help: suggestion?.help ?? ["rules take @severity, @domain, @tags and @provenance"],
+                       fixIts: suggestion?.fixIts ?? [])
                 continue
             }
             if let first = seen[name] {
@@ -273,10 +273,10 @@ struct Checker {
                 return typed(.boolean(false), .error)
             }
             guard let lineMember = LineMember(rawValue: member.name) else {
-                let suggestion = closest(to: member.name, among: LineMember.allCases.map(\.rawValue))
+                let suggestion = didYouMean(member.name, among: LineMember.allCases.map(\.rawValue), at: member.range)
                 report(.noSuchMember, "`Line` has no member `\(member.name)`", at: member.range,
-                       help: suggestion.map { ["did you mean `\($0)`?"] } ?? ["members of `Line`: text, index, number, timestamp"],
-                       fixIts: suggestion.map { [Diagnostic.FixIt("replace with `\($0)`", edits: [.init(range: member.range, replacement: $0)])] } ?? [])
+                       help: suggestion?.help ?? ["members of `Line`: text, index, number, timestamp"],
+                       fixIts: suggestion?.fixIts ?? [])
                 return typed(.boolean(false), .error)
             }
             return typed(.member(lineMember, checked), lineMember.type)
@@ -340,9 +340,9 @@ struct Checker {
         let candidates = variables.map(\.name) + bindings.map(\.name) + ["window"]
         var help: [String] = []
         var fixIts: [Diagnostic.FixIt] = []
-        if let suggestion = closest(to: name, among: candidates) {
-            help.append("did you mean `\(suggestion)`?")
-            fixIts.append(Diagnostic.FixIt("replace with `\(suggestion)`", edits: [.init(range: range, replacement: suggestion)]))
+        if let suggestion = didYouMean(name, among: candidates, at: range) {
+            help = suggestion.help
+            fixIts = suggestion.fixIts
         } else if BuiltinFunction.named(name) != nil {
             help.append("`\(name)` is a function: call it, e.g. `\(name)(...)`")
         } else if name == "line" || name == "l" {
@@ -519,8 +519,8 @@ struct Checker {
             : expression
     }
 
-    /// A `Line` read as its text; a `String` unchanged.
-    private func asText(_ expression: TypedExpression) -> TypedExpression {
+    /// A `Line` read as its text; anything else unchanged.
+    func asText(_ expression: TypedExpression) -> TypedExpression {
         expression.type == .line
             ? TypedExpression(kind: .member(.text, expression), type: .string, range: expression.range)
             : expression
@@ -551,13 +551,13 @@ struct Checker {
 
     private mutating func checkCall(_ name: Identifier, _ arguments: [ArgumentSyntax], range: SourceRange) -> TypedExpression {
         guard let builtin = BuiltinFunction.named(name.name) else {
-            let suggestion = closest(to: name.name, among: BuiltinFunction.all.map(\.name))
-            var help = suggestion.map { ["did you mean `\($0)`?"] } ?? []
+            let suggestion = didYouMean(name.name, among: BuiltinFunction.all.map(\.name), at: name.range)
+            var help = suggestion?.help ?? []
             if Quantifier(rawValue: name.name) != nil {
                 help.append("`\(name.name)` is a quantifier: `\(name.name) line in window\(Quantifier(rawValue: name.name)!.usesWhere ? " where" : ":") ...`")
             }
             report(.unknownFunction, "cannot find function `\(name.name)`", at: name.range, help: help,
-                   fixIts: suggestion.map { [Diagnostic.FixIt("replace with `\($0)`", edits: [.init(range: name.range, replacement: $0)])] } ?? [])
+                   fixIts: suggestion?.fixIts ?? [])
             _ = arguments.map { check($0.value) }
             return TypedExpression(kind: .boolean(false), type: .error, range: range)
         }
@@ -665,6 +665,17 @@ struct Checker {
 func article(_ type: ValueType) -> String {
     let name = type.description
     return ("AEIOU".contains(name.first ?? "x") ? "an" : "a") + " `\(name)`"
+}
+
+/// "Did you mean" advice for a misspelt name: a help line and a fix-it that
+/// replaces the name, or `nil` when no candidate is close. `prefix` is shown
+/// before the candidate (e.g. `@` for attributes) but not inserted.
+func didYouMean(
+    _ name: String, among candidates: [String], at range: SourceRange, shownWith prefix: String = ""
+) -> (help: [String], fixIts: [Diagnostic.FixIt])? {
+    guard let candidate = closest(to: name, among: candidates) else { return nil }
+    return (["did you mean `\(prefix)\(candidate)`?"],
+            [Diagnostic.FixIt("replace with `\(prefix)\(candidate)`", edits: [.init(range: range, replacement: candidate)])])
 }
 
 /// The closest candidate by edit distance, if it is close enough to be a likely typo.

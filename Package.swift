@@ -16,6 +16,8 @@ let package = Package(
         .executable(name: "warden-bench", targets: ["WardenBenchmarks"]),
         .library(name: "PCRE2", targets: ["PCRE2"]),
         .library(name: "RuleLanguage", targets: ["RuleLanguage"]),
+        .library(name: "RuleRuntime", targets: ["RuleRuntime"]),
+        .library(name: "RuleInterpreter", targets: ["RuleInterpreter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,12 +41,27 @@ let package = Package(
             dependencies: ["PCRE2"],
             swiftSettings: strictSettings
         ),
+        // What interpreted and compiled rules need at run time: windows, verdicts,
+        // evidence, builtin semantics, windowing and the detection engine.
+        .target(
+            name: "RuleRuntime",
+            dependencies: ["PCRE2"],
+            swiftSettings: strictSettings
+        ),
+        // Runs checked packs: typed expressions compiled once to closures.
+        .target(
+            name: "RuleInterpreter",
+            dependencies: ["RuleLanguage", "RuleRuntime"],
+            swiftSettings: strictSettings
+        ),
         // The `warden` command-line tool.
         .executableTarget(
             name: "warden",
             dependencies: [
                 "PCRE2",
                 "RuleLanguage",
+                "RuleRuntime",
+                "RuleInterpreter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

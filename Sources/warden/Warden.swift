@@ -8,7 +8,7 @@ struct Warden: ParsableCommand {
         abstract: "Log anomaly detection with typed, compiled rule packs.",
         version: WardenVersion.current,
         subcommands: [
-            CheckCommand.self, FormatCommand.self, ExplainCommand.self,
+            CheckCommand.self, FormatCommand.self, ExplainCommand.self, TestCommand.self,
             RegexCheckCommand.self, VersionCommand.self,
         ]
     )

@@ -95,4 +95,10 @@ public struct TypedExpression: Sendable {
     public let kind: Kind
     public let type: ValueType
     public let range: SourceRange
+
+    public init(kind: Kind, type: ValueType, range: SourceRange) {
+        self.kind = kind
+        self.type = type
+        self.range = range
+    }
 }

@@ -1,0 +1,352 @@
+import PCRE2
+import RuleLanguage
+import RuleRuntime
+
+/// The pack-wide table of line tests: every regex first (test `i` is regex `i`),
+/// then each distinct literal of `contains`, `startswith` and `endswith`, so an
+/// identical test in several rules runs once per line.
+struct LineTestTable {
+    private(set) var tests: [LineTest]
+    private var literalTests: [LiteralKey: Int] = [:]
+
+    private struct LiteralKey: Hashable {
+        let op: BinaryOperator
+        let bytes: [UInt8]
+    }
+
+    init(regexes: [CheckedRegex]) {
+        tests = regexes.map { .matches($0.pattern) }
+    }
+
+    mutating func index(of op: BinaryOperator, literal: String) -> Int {
+        let key = LiteralKey(op: op, bytes: Array(literal.utf8))
+        if let index = literalTests[key] { return index }
+        switch op {
+        case .startswith: tests.append(.startsWith(key.bytes))
+        case .endswith: tests.append(.endsWith(key.bytes))
+        default: tests.append(.contains(key.bytes))
+        }
+        literalTests[key] = tests.count - 1
+        return tests.count - 1
+    }
+}
+
+/// Compiles typed expressions to closures once per pack. Bool-typed
+/// expressions get specialised closures (line tests go through the context's
+/// memo); everything else computes a ``Value``.
+struct ExpressionCompiler {
+    let patterns: [Pattern]
+    var table: LineTestTable
+
+    init(pack: CheckedPack) {
+        patterns = pack.regexes.map(\.pattern)
+        table = LineTestTable(regexes: pack.regexes)
+    }
+
+    // MARK: Bool
+
+    mutating func bool(_ expression: TypedExpression) -> BoolCode {
+        switch expression.kind {
+        case .boolean(let value):
+            return { _ in value }
+        case .not(let operand):
+            let code = bool(operand)
+            return { frame throws(RuleFailure) in
+                try !frame.context.negated { () throws(RuleFailure) in try code(frame) }
+            }
+        case .binary(.and, let left, let right):
+            let l = bool(left), r = bool(right)
+            return { frame throws(RuleFailure) in
+                guard try l(frame) else { return false }
+                return try r(frame)
+            }
+        case .binary(.or, let left, let right):
+            let l = bool(left), r = bool(right)
+            return { frame throws(RuleFailure) in
+                if try l(frame) { return true }
+                return try r(frame)
+            }
+        case .binary(let op, let left, let right) where [.matches, .contains, .startswith, .endswith].contains(op):
+            return textTest(op, left, right)
+        case .quantifier(let quantifier, let slot, let source, let predicate) where quantifier == .any || quantifier == .all:
+            let elements = self.elements(source)
+            let test = bool(predicate)
+            let wantAll = quantifier == .all
+            return { frame throws(RuleFailure) in
+                let context = frame.context
+                let source = try elements(frame)
+                guard context.isCollectingEvidence else {
+                    for element in source {
+                        frame.slots[slot] = element
+                        if try test(frame) != wantAll { return !wantAll }
+                    }
+                    return wantAll
+                }
+                // Collecting evidence: visit every element, mark those that support the result.
+                var result = wantAll
+                for element in source {
+                    frame.slots[slot] = element
+                    let holds = try test(frame)
+                    if holds != wantAll { result = !wantAll }
+                    if holds != context.isNegated, case .line(let position) = element { context.mark(position) }
+                }
+                return result
+            }
+        default:
+            let code = value(expression)
+            return { frame throws(RuleFailure) in try code(frame).bool }
+        }
+    }
+
+    /// `matches`, `contains`, `startswith`, `endswith`: on a window line the
+    /// test runs through the memo; on other text it runs directly.
+    private mutating func textTest(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression) -> BoolCode {
+        let patterns = self.patterns
+        if case .member(.text, let lineExpression) = left.kind {
+            let line = value(lineExpression)
+            if op == .matches {
+                let regexes = value(right)
+                return { frame throws(RuleFailure) in
+                    let position = try line(frame).linePosition
+                    for regex in Self.regexIndices(try regexes(frame)) {
+                        if try Self.lineTest(frame, position, regex, .matches(patterns[regex])) { return true }
+                    }
+                    return false
+                }
+            }
+            if case .string(let literal) = right.kind {
+                let test = table.index(of: op, literal: literal)
+                let lineTest = table.tests[test]
+                return { frame throws(RuleFailure) in
+                    try Self.lineTest(frame, try line(frame).linePosition, test, lineTest)
+                }
+            }
+        }
+        let text = value(left), operand = value(right)
+        return { frame throws(RuleFailure) in
+            let subject = try text(frame).string
+            let argument = try operand(frame)
+            switch op {
+            case .contains: return Text.contains(subject, argument.string)
+            case .startswith: return Text.hasPrefix(subject, argument.string)
+            case .endswith: return Text.hasSuffix(subject, argument.string)
+            default:
+                for regex in Self.regexIndices(argument) {
+                    do throws(MatchFailure) {
+                        if try patterns[regex].matches(subject, scratch: frame.context.scratch) { return true }
+                    } catch { throw RuleFailure(error) }
+                }
+                return false
+            }
+        }
+    }
+
+    /// Runs line test `test` on a window line through the memo; the empty line (`-1`) runs directly.
+    private static func lineTest(_ frame: Frame, _ position: Int, _ test: Int, _ lineTest: LineTest) throws(RuleFailure) -> Bool {
+        if position >= 0 { return try frame.context.line(position, passes: test) }
+        return try [UInt8]().withUnsafeBufferPointer { (empty) throws(RuleFailure) -> Bool in
+            try lineTest.run(empty, scratch: frame.context.scratch)
+        }
+    }
+
+    fileprivate static func regexIndices(_ value: Value) -> [Int] {
+        switch value {
+        case .regex(let index): [index]
+        case .list(let elements): elements.compactMap { if case .regex(let index) = $0 { index } else { nil } }
+        default: []
+        }
+    }
+
+    // MARK: Sources of quantifiers and line functions
+
+    /// The elements a quantifier ranges over; the window gives its line positions.
+    private mutating func elements(_ source: TypedExpression) -> ValueListCode {
+        if case .window = source.kind {
+            return { frame in (0..<frame.window.count).map { .line($0) } }
+        }
+        let code = value(source)
+        return { frame throws(RuleFailure) in try code(frame).list }
+    }
+
+    /// Window positions of a `List<Line>` or the window.
+    mutating func positions(_ source: TypedExpression) -> PositionsCode {
+        if case .window = source.kind {
+            return { frame in Array(0..<frame.window.count) }
+        }
+        let code = value(source)
+        return { frame throws(RuleFailure) in frame.positions(try code(frame)) }
+    }
+
+    // MARK: Values
+
+    mutating func value(_ expression: TypedExpression) -> ValueCode {
+        switch expression.kind {
+        case .boolean(let value): return { _ in .bool(value) }
+        case .integer(let value): return { _ in .int(value) }
+        case .float(let value): return { _ in .float(value) }
+        case .duration(let milliseconds): return { _ in .duration(milliseconds) }
+        case .string(let value): return { _ in .string(value) }
+        case .regex(let index): return { _ in .regex(index) }
+        case .group(let number): return { _ in .int(number) }
+        case .list(let elements):
+            let codes = elements.map { value($0) }
+            return { frame throws(RuleFailure) in
+                var values: [Value] = []
+                values.reserveCapacity(codes.count)
+                for code in codes { values.append(try code(frame)) }
+                return .list(values)
+            }
+        case .binding(let index):
+            return { frame throws(RuleFailure) in try frame.binding(index) }
+        case .variable(let slot):
+            return { frame in frame.slots[slot] }
+        case .window:
+            return { frame in .list((0..<frame.window.count).map { .line($0) }) }
+        case .not, .binary(.and, _, _), .binary(.or, _, _),
+             .binary(.matches, _, _), .binary(.contains, _, _), .binary(.startswith, _, _), .binary(.endswith, _, _):
+            let code = bool(expression)
+            return { frame throws(RuleFailure) in .bool(try code(frame)) }
+        case .quantifier(let quantifier, let slot, let source, let predicate):
+            return self.quantifier(quantifier, slot: slot, source: source, predicate: predicate, type: expression.type)
+        case .negate(let operand):
+            let code = value(operand)
+            return { frame throws(RuleFailure) in
+                switch try code(frame) {
+                case .int(let x): .int(0 &- x)
+                case .float(let x): .float(-x)
+                case .duration(let x): .duration(0 &- x)
+                case let other: other
+                }
+            }
+        case .intToFloat(let operand):
+            let code = value(operand)
+            return { frame throws(RuleFailure) in .float(try code(frame).float) }
+        case .binary(let op, let left, let right):
+            return binary(op, left, right)
+        case .member(let member, let base):
+            let code = value(base)
+            return { frame throws(RuleFailure) in
+                let position = try code(frame).linePosition
+                let window = frame.window
+                let exists = position >= 0 && position < window.count
+                switch member {
+                case .text: return .string(exists ? window.text(position) : "")
+                case .index: return .int(exists ? position : -1)
+                case .number: return .int(exists ? window.numbers[position] : 0)
+                case .timestamp:
+                    let timestamp = exists ? window.timestamps[position] : Window.noTimestamp
+                    return .duration(timestamp == Window.noTimestamp ? 0 : timestamp)
+                }
+            }
+        case .call(let name, let arguments):
+            return call(name, arguments, type: expression.type)
+        }
+    }
+
+    private mutating func quantifier(
+        _ quantifier: Quantifier, slot: Int, source: TypedExpression, predicate: TypedExpression, type: ValueType
+    ) -> ValueCode {
+        switch quantifier {
+        case .any, .all:
+            let code = bool(TypedExpression(kind: .quantifier(quantifier, slot: slot, source: source, predicate: predicate),
+                                            type: .bool, range: source.range))
+            return { frame throws(RuleFailure) in .bool(try code(frame)) }
+        case .count, .filter, .first:
+            let elements = self.elements(source)
+            let test = bool(predicate)
+            let empty = Self.emptyValue(type)
+            return { frame throws(RuleFailure) in
+                let context = frame.context
+                var count = 0
+                var kept: [Value] = []
+                for element in try elements(frame) {
+                    frame.slots[slot] = element
+                    guard try test(frame) else { continue }
+                    if !context.isNegated, case .line(let position) = element { context.mark(position) }
+                    switch quantifier {
+                    case .count: count += 1
+                    case .filter: kept.append(element)
+                    default: return element
+                    }
+                }
+                switch quantifier {
+                case .count: return .int(count)
+                case .filter: return .list(kept)
+                default: return empty
+                }
+            }
+        }
+    }
+
+    /// The value `first` gives when nothing matches.
+    static func emptyValue(_ type: ValueType) -> Value {
+        switch type {
+        case .bool: .bool(false)
+        case .int: .int(0)
+        case .float: .float(0)
+        case .duration: .duration(0)
+        case .string: .string("")
+        case .line: .line(-1)
+        case .list: .list([])
+        default: .int(0)
+        }
+    }
+
+    private mutating func binary(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression) -> ValueCode {
+        let l = value(left), r = value(right)
+        switch op {
+        case .equal, .notEqual:
+            let negate = op == .notEqual
+            return { frame throws(RuleFailure) in .bool(try l(frame).equals(try r(frame)) != negate) }
+        case .less, .lessEqual, .greater, .greaterEqual:
+            return { frame throws(RuleFailure) in
+                let a = try l(frame), b = try r(frame)
+                let order: Int
+                switch (a, b) {
+                case (.int(let x), .int(let y)): order = x < y ? -1 : (x == y ? 0 : 1)
+                case (.duration(let x), .duration(let y)): order = x < y ? -1 : (x == y ? 0 : 1)
+                case (.string(let x), .string(let y)): order = Text.less(x, y) ? -1 : (Text.equal(x, y) ? 0 : 1)
+                default:
+                    let x = a.float, y = b.float
+                    guard !x.isNaN, !y.isNaN else { return .bool(false) }
+                    order = x < y ? -1 : (x == y ? 0 : 1)
+                }
+                switch op {
+                case .less: return .bool(order < 0)
+                case .lessEqual: return .bool(order <= 0)
+                case .greater: return .bool(order > 0)
+                default: return .bool(order >= 0)
+                }
+            }
+        case .in:
+            return { frame throws(RuleFailure) in
+                let needle = try l(frame)
+                return .bool(try r(frame).list.contains { needle.equals($0) })
+            }
+        case .add, .subtract, .multiply:
+            return { frame throws(RuleFailure) in
+                switch (try l(frame), try r(frame)) {
+                case (.int(let x), .int(let y)):
+                    return .int(op == .add ? x &+ y : op == .subtract ? x &- y : x &* y)
+                case (.duration(let x), .duration(let y)):
+                    return .duration(op == .add ? x &+ y : x &- y)
+                case (.string(let x), .string(let y)):
+                    return .string(x + y)
+                case let (a, b):
+                    let x = a.float, y = b.float
+                    return .float(op == .add ? x + y : op == .subtract ? x - y : x * y)
+                }
+            }
+        case .divide:
+            return { frame throws(RuleFailure) in .float(Functions.divide(try l(frame).float, try r(frame).float)) }
+        case .remainder:
+            return { frame throws(RuleFailure) in .int(Functions.remainder(try l(frame).int, try r(frame).int)) }
+        case .and, .or, .matches, .contains, .startswith, .endswith:
+            let code = bool(TypedExpression(kind: .binary(op, left, right), type: .bool, range: left.range))
+            return { frame throws(RuleFailure) in .bool(try code(frame)) }
+        }
+    }
+}
+
+typealias ValueListCode = @Sendable (Frame) throws(RuleFailure) -> [Value]
+typealias PositionsCode = @Sendable (Frame) throws(RuleFailure) -> [Int]

@@ -1,0 +1,52 @@
+import RuleLanguage
+import RuleRuntime
+
+/// A checked rule compiled to closures.
+struct InterpretedRule: WindowRule {
+    let metadata: RuleMetadata
+    let bindings: [ValueCode]
+    let condition: BoolCode
+    let slotCount: Int
+
+    func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
+        let frame = Frame(context: context, bindings: bindings, slotCount: slotCount)
+        return try condition(frame)
+    }
+}
+
+/// Turns checked packs into rule sets the ``DetectionEngine`` runs.
+public enum Interpreter {
+    /// Compiles every rule of `pack` once: regexes are already compiled (and
+    /// JIT-ed) by the checker; identical line tests across rules share one memo slot.
+    public static func ruleSet(for pack: CheckedPack) -> RuleSet {
+        var compiler = ExpressionCompiler(pack: pack)
+        var rules: [any WindowRule] = []
+        for rule in pack.rules {
+            let bindings = rule.bindings.map { compiler.value($0.value) }
+            let condition = compiler.bool(rule.condition)
+            let slots = ([rule.condition] + rule.bindings.map(\.value)).map(maximumSlot).max() ?? -1
+            rules.append(InterpretedRule(metadata: metadata(rule), bindings: bindings, condition: condition,
+                                         slotCount: slots + 1))
+        }
+        return RuleSet(name: pack.name, version: pack.version, lineTests: compiler.table.tests, rules: rules)
+    }
+
+    /// Runtime metadata for a checked rule.
+    public static func metadata(_ rule: CheckedRule) -> RuleMetadata {
+        RuleMetadata(name: rule.name, kind: rule.kind == .normal ? .normal : .abnormal,
+                     severity: rule.severity?.rawValue, domain: rule.domain, tags: rule.tags)
+    }
+
+    private static func maximumSlot(_ expression: TypedExpression) -> Int {
+        switch expression.kind {
+        case .quantifier(_, let slot, let source, let predicate):
+            return max(slot, maximumSlot(source), maximumSlot(predicate))
+        case .list(let elements): return elements.map(maximumSlot).max() ?? -1
+        case .not(let e), .negate(let e), .intToFloat(let e), .member(_, let e): return maximumSlot(e)
+        case .binary(_, let l, let r): return max(maximumSlot(l), maximumSlot(r))
+        case .call(_, let arguments): return arguments.map(maximumSlot).max() ?? -1
+        case .variable(let slot): return slot
+        default: return -1
+        }
+    }
+}

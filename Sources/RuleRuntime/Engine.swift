@@ -1,0 +1,137 @@
+import Dispatch
+import PCRE2
+
+/// Decides the windows that no rule decided (the FAME experts, for example).
+public protocol Fallback: Sendable {
+    /// A short name for reports.
+    var name: String { get }
+    /// The verdict for a window no rule decided. Must be safe to call from many threads.
+    func decide(_ window: Window) -> FallbackDecision
+}
+
+/// A fallback's verdict with the messages that support it.
+public struct FallbackDecision: Sendable, Hashable {
+    public var verdict: Verdict
+    public var evidence: [Int]
+    public var findings: [MessageFinding]
+
+    public init(verdict: Verdict, evidence: [Int] = [], findings: [MessageFinding] = []) {
+        self.verdict = verdict
+        self.evidence = evidence
+        self.findings = findings
+    }
+}
+
+/// The default fallback: a window no rule decided is normal.
+public struct UndecidedIsNormal: Fallback {
+    public init() {}
+    public var name: String { "undecided-is-normal" }
+    public func decide(_ window: Window) -> FallbackDecision { FallbackDecision(verdict: .normal) }
+}
+
+/// How one rule fared on one window.
+public enum RuleOutcome: Sendable, Hashable {
+    case held
+    case failed
+    case inconclusive
+}
+
+/// Runs a rule set over windows in the CodeAD order: normal rules (any match →
+/// normal), abnormal rules (any match → abnormal, with evidence), then the fallback.
+public struct DetectionEngine: Sendable {
+    public let rules: RuleSet
+    /// `nil` leaves undecided windows undecided (what pack tests expect).
+    public let fallback: (any Fallback)?
+
+    public init(rules: RuleSet, fallback: (any Fallback)? = UndecidedIsNormal()) {
+        self.rules = rules
+        self.fallback = fallback
+    }
+
+    /// A context for one thread.
+    public func makeContext() -> EvaluationContext {
+        EvaluationContext(lineTests: rules.lineTests)
+    }
+
+    /// The verdict for one window.
+    public func detect(_ window: Window, in context: EvaluationContext) -> Detection {
+        context.reset(to: window)
+        var inconclusive: [String] = []
+        for rule in rules.normalRules {
+            do {
+                if try rule.holds(in: context) {
+                    return Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
+                                     rule: rule.metadata.name, inconclusive: inconclusive)
+                }
+            } catch { inconclusive.append(rule.metadata.name) }
+        }
+        for rule in rules.abnormalRules {
+            do {
+                if try rule.holds(in: context) {
+                    let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)
+                    return Detection(windowID: window.id, verdict: .abnormal, stage: .abnormalRules,
+                                     rule: rule.metadata.name, evidence: evidence, inconclusive: inconclusive)
+                }
+            } catch { inconclusive.append(rule.metadata.name) }
+        }
+        guard let fallback else {
+            return Detection(windowID: window.id, verdict: .undecided, stage: .fallback, inconclusive: inconclusive)
+        }
+        let decision = fallback.decide(window)
+        return Detection(windowID: window.id, verdict: decision.verdict, stage: .fallback, evidence: decision.evidence,
+                         inconclusive: inconclusive, findings: decision.findings)
+    }
+
+    /// Every rule's outcome on one window, in ``RuleSet/rules`` order (for per-rule statistics).
+    public func outcomes(_ window: Window, in context: EvaluationContext) -> [RuleOutcome] {
+        context.reset(to: window)
+        return rules.rules.map { rule in
+            do { return try rule.holds(in: context) ? .held : .failed } catch { return .inconclusive }
+        }
+    }
+
+    /// Verdicts for a batch of windows, in order, using up to `threads` threads.
+    /// The result does not depend on the thread count.
+    public func detect(_ windows: [Window], threads: Int) -> [Detection] {
+        parallelMap(windows, threads: threads) { window, context in detect(window, in: context) }
+    }
+
+    /// Applies `body` to every window with per-thread contexts, preserving order.
+    public func parallelMap<T: Sendable>(
+        _ windows: [Window], threads: Int, _ body: @Sendable (Window, EvaluationContext) -> T
+    ) -> [T] {
+        let workers = max(1, min(threads, windows.count))
+        if workers == 1 {
+            let context = makeContext()
+            return windows.map { body($0, context) }
+        }
+        let results = ResultSlots<T>(count: windows.count)
+        let chunk = (windows.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let context = makeContext()
+            let lower = worker * chunk, upper = min(windows.count, lower + chunk)
+            guard lower < upper else { return }
+            for index in lower..<upper { results.store(body(windows[index], context), at: index) }
+        }
+        return results.values
+    }
+}
+
+/// Write-once slots filled from several threads at distinct indices.
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: T, at index: Int) { buffer[index] = value }
+
+    var values: [T] { buffer.map { $0! } }
+}

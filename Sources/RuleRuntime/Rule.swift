@@ -1,0 +1,97 @@
+import PCRE2
+
+/// What the engine and the reports need to know about a rule.
+public struct RuleMetadata: Sendable, Hashable {
+    /// Whether a match makes a window normal or abnormal.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case normal, abnormal
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var severity: String?
+    public var domain: String?
+    public var tags: [String]
+
+    public init(name: String, kind: Kind, severity: String? = nil, domain: String? = nil, tags: [String] = []) {
+        self.name = name
+        self.kind = kind
+        self.severity = severity
+        self.domain = domain
+        self.tags = tags
+    }
+}
+
+/// A rule over a window, interpreted or compiled to Swift.
+///
+/// A rule reads its window through the ``EvaluationContext``, which memoises
+/// line tests shared by every rule of the pack.
+public protocol WindowRule: Sendable {
+    var metadata: RuleMetadata { get }
+    /// Whether the rule holds on the context's current window.
+    /// - Throws: ``RuleFailure`` when a regex reaches a PCRE2 resource limit.
+    func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool
+}
+
+extension WindowRule {
+    /// The 0-based positions of the lines that make the rule hold.
+    ///
+    /// Evaluates the rule again while the context records the lines that
+    /// support the result: elements for which a quantifier's predicate held
+    /// (or, under `not`, failed), lines returned by `unpaired`, lines matched by
+    /// `sequence` and found by `first`. A rule about the window as a whole
+    /// (say `count(window) >= 20`) supports itself with every line.
+    public func evidence(in context: EvaluationContext) throws(RuleFailure) -> [Int] {
+        try context.collectingEvidence { () throws(RuleFailure) in _ = try holds(in: context) }
+    }
+}
+
+/// A rule could not be evaluated on a window: a regex reached a PCRE2 limit.
+public struct RuleFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    public var failure: MatchFailure
+
+    public init(_ failure: MatchFailure) { self.failure = failure }
+
+    public var description: String { "\(failure)" }
+}
+
+/// A test on one line's bytes that the pack's rules share; the context runs
+/// each test at most once per line and window, whichever rules ask.
+public enum LineTest: Sendable {
+    case matches(Pattern)
+    case contains([UInt8])
+    case startsWith([UInt8])
+    case endsWith([UInt8])
+
+    /// Runs the test on `line`.
+    public func run(_ line: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws(RuleFailure) -> Bool {
+        switch self {
+        case .matches(let pattern):
+            do { return try pattern.matches(line, scratch: scratch) } catch { throw RuleFailure(error) }
+        case .contains(let needle): return Text.contains(line, needle)
+        case .startsWith(let prefix): return Text.hasPrefix(line, prefix)
+        case .endsWith(let suffix): return Text.hasSuffix(line, suffix)
+        }
+    }
+}
+
+/// A pack ready to run: its line tests and its rules in pack order.
+public struct RuleSet: Sendable {
+    public var name: String
+    public var version: String
+    /// Line tests shared by the rules; rules refer to them by index.
+    public var lineTests: [LineTest]
+    public var normalRules: [any WindowRule]
+    public var abnormalRules: [any WindowRule]
+
+    public init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule]) {
+        self.name = name
+        self.version = version
+        self.lineTests = lineTests
+        self.normalRules = rules.filter { $0.metadata.kind == .normal }
+        self.abnormalRules = rules.filter { $0.metadata.kind == .abnormal }
+    }
+
+    /// Every rule, normal rules first.
+    public var rules: [any WindowRule] { normalRules + abnormalRules }
+}

@@ -1,0 +1,76 @@
+/// A window of log lines as rules see it: labels are never part of it.
+///
+/// Lines are stored contiguously (one byte buffer plus offsets) so building a
+/// window allocates per window, not per line, and rules read line bytes in place.
+public struct Window: Sendable {
+    /// The window's position in the stream of windows (0-based).
+    public var id: Int
+    /// The session key for session windows (for example an HDFS block id).
+    public var key: String?
+    /// The concatenated bytes of every line.
+    public private(set) var bytes: [UInt8] = []
+    /// `count + 1` offsets into ``bytes``; line `i` is `starts[i]..<starts[i+1]`.
+    public private(set) var starts: [Int] = [0]
+    /// The 1-based input line number of each line.
+    public private(set) var numbers: [Int] = []
+    /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.
+    public private(set) var timestamps: [Int64] = []
+
+    /// Marks a line without a timestamp.
+    public static let noTimestamp = Int64.min
+
+    public init(id: Int = 0, key: String? = nil) {
+        self.id = id
+        self.key = key
+    }
+
+    /// A window of the given texts numbered 1, 2, 3… with no timestamps (pack tests).
+    public init(id: Int = 0, texts: [String]) {
+        self.init(id: id)
+        for (offset, text) in texts.enumerated() {
+            append(Array(text.utf8), number: offset + 1, timestamp: Self.noTimestamp)
+        }
+    }
+
+    /// The number of lines.
+    public var count: Int { numbers.count }
+    public var isEmpty: Bool { numbers.isEmpty }
+
+    /// Appends one line.
+    public mutating func append(_ line: some Collection<UInt8>, number: Int, timestamp: Int64) {
+        bytes.append(contentsOf: line)
+        starts.append(bytes.count)
+        numbers.append(number)
+        timestamps.append(timestamp)
+    }
+
+    /// Reserves room for `lines` lines of `bytes` bytes in total.
+    public mutating func reserve(lines: Int, bytes byteCount: Int) {
+        bytes.reserveCapacity(byteCount)
+        starts.reserveCapacity(lines + 1)
+        numbers.reserveCapacity(lines)
+        timestamps.reserveCapacity(lines)
+    }
+
+    /// The byte range of line `index` in ``bytes``.
+    @inlinable public func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
+
+    /// Calls `body` with the bytes of line `index`, without copying.
+    @inlinable public func withLine<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let range = range(of: index)
+        return try bytes.withUnsafeBufferPointer { buffer in
+            try body(UnsafeBufferPointer(rebasing: buffer[range]))
+        }
+    }
+
+    /// The text of line `index`; invalid UTF-8 is decoded as U+FFFD.
+    public func text(_ index: Int) -> String {
+        withLine(index) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The 1-based input line numbers of the first and last line, or `nil` when empty.
+    public var lineNumbers: ClosedRange<Int>? {
+        guard let first = numbers.first, let last = numbers.last else { return nil }
+        return min(first, last)...max(first, last)
+    }
+}

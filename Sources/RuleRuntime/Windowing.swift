@@ -1,0 +1,166 @@
+import PCRE2
+
+/// How lines are grouped into windows.
+public enum WindowPolicy: Sendable {
+    /// Windows of `size` lines starting every `step` lines (`step == size`: tumbling,
+    /// the CodeAD protocol with 20/20; `step < size`: sliding; `step > size`: sampled).
+    case count(size: Int, step: Int)
+    /// Tumbling windows of `milliseconds` by line timestamp, aligned to multiples of
+    /// the duration. Lines without a timestamp join the current window.
+    case time(milliseconds: Int64)
+    /// One window per session: lines grouped by the text `key` matches (capture
+    /// group 1 if it has one, else the whole match). A session closes when no line
+    /// joined it for `idleMilliseconds` of log time (when set), when it reaches
+    /// `maximumLines`, or at the end of input.
+    case session(key: Pattern, idleMilliseconds: Int64?, maximumLines: Int)
+
+    /// The CodeAD default: 20 lines, step 20.
+    public static let codeAD = WindowPolicy.count(size: 20, step: 20)
+}
+
+/// Why a line is in no window.
+public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Session windowing: the key pattern did not match the line.
+    case noSessionKey = "no-session-key"
+    /// Count windowing with a step larger than the size: the line falls between windows.
+    case betweenWindows = "between-windows"
+    /// The line is longer than the reader's limit.
+    case tooLong = "too-long"
+    /// The line could not be parsed in the input format (JSON Lines, for example).
+    case unparsable = "unparsable"
+    /// Session windowing: the key pattern reached a PCRE2 resource limit on the line.
+    case keyLimit = "key-limit"
+}
+
+/// Groups a stream of lines into windows. Memory stays bounded: count and time
+/// windows hold at most one window's lines (`size` windows when sliding), sessions
+/// at most `maximumLines` per open session.
+public struct Windower {
+    public let policy: WindowPolicy
+    private var nextID = 0
+    private var open: [Window] = []
+    private var linesSeen = 0
+    /// Lines seen up to the end of the last emitted count window.
+    private var coveredThrough = 0
+    // Time windows
+    private var windowEnd: Int64 = .min
+    // Sessions
+    private var sessions: [String: Session] = [:]
+    private var sessionSequence = 0
+    private let scratch = MatchScratch()
+
+    private struct Session {
+        var window: Window
+        var order: Int
+        var lastActivity: Int64
+    }
+
+    public init(policy: WindowPolicy) {
+        self.policy = policy
+    }
+
+    /// Adds one line; completed windows are passed to `emit` in output order.
+    /// Returns why the line is in no window, or `nil` when a window took it.
+    public mutating func add(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64, emit: (Window) -> Void
+    ) -> SkipReason? {
+        switch policy {
+        case .count(let size, let step):
+            return addCounted(line, number: number, timestamp: timestamp, size: size, step: step, emit: emit)
+        case .time(let duration):
+            addTimed(line, number: number, timestamp: timestamp, duration: duration, emit: emit)
+            return nil
+        case .session(let key, let idle, let maximumLines):
+            return addSession(line, number: number, timestamp: timestamp, key: key, idle: idle,
+                              maximumLines: maximumLines, emit: emit)
+        }
+    }
+
+    /// Emits every window still open, at the end of input.
+    public mutating func finish(emit: (Window) -> Void) {
+        switch policy {
+        case .count:
+            // The oldest open window holds every line not yet in an emitted window.
+            if let oldest = open.first, linesSeen > coveredThrough { emitWindow(oldest, emit) }
+            open.removeAll()
+        case .time:
+            if let current = open.first, !current.isEmpty { emitWindow(current, emit) }
+            open.removeAll()
+        case .session:
+            for session in sessions.values.sorted(by: { $0.order < $1.order }) { emitWindow(session.window, emit) }
+            sessions.removeAll()
+        }
+    }
+
+    private mutating func emitWindow(_ window: Window, _ emit: (Window) -> Void) {
+        var window = window
+        window.id = nextID
+        nextID += 1
+        emit(window)
+    }
+
+    private mutating func addCounted(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64, size: Int, step: Int, emit: (Window) -> Void
+    ) -> SkipReason? {
+        let position = linesSeen
+        linesSeen += 1
+        if position % step == 0 {
+            var window = Window()
+            window.reserve(lines: size, bytes: max(line.count, 64) * size)
+            open.append(window)
+        }
+        guard !open.isEmpty else { return .betweenWindows }
+        for index in open.indices { open[index].append(line, number: number, timestamp: timestamp) }
+        if open[0].count == size {
+            emitWindow(open.removeFirst(), emit)
+            coveredThrough = linesSeen
+        }
+        return nil
+    }
+
+    private mutating func addTimed(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64, duration: Int64, emit: (Window) -> Void
+    ) {
+        if timestamp != Window.noTimestamp, timestamp >= windowEnd || open.isEmpty {
+            if let current = open.first, !current.isEmpty { emitWindow(current, emit) }
+            open = [Window()]
+            let start = timestamp - ((timestamp % duration) + duration) % duration
+            windowEnd = start &+ duration
+        } else if open.isEmpty {
+            open = [Window()]
+        }
+        open[0].append(line, number: number, timestamp: timestamp)
+    }
+
+    private mutating func addSession(
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64, key pattern: Pattern,
+        idle: Int64?, maximumLines: Int, emit: (Window) -> Void
+    ) -> SkipReason? {
+        let match: Match?
+        do { match = try pattern.firstMatch(in: line, scratch: scratch) } catch { return .keyLimit }
+        guard let match else { return .noSessionKey }
+        let range = (pattern.captureCount > 0 ? match[group: 1] : nil) ?? match.range
+        let key = String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
+        let now = timestamp != Window.noTimestamp ? timestamp : Int64(number)
+        if let idle, timestamp != Window.noTimestamp, number % 256 == 0 { closeIdle(before: now - idle, emit) }
+        if sessions[key] == nil {
+            sessions[key] = Session(window: Window(key: key), order: sessionSequence, lastActivity: now)
+            sessionSequence += 1
+        }
+        sessions[key]!.window.append(line, number: number, timestamp: timestamp)
+        sessions[key]!.lastActivity = max(sessions[key]!.lastActivity, now)
+        if sessions[key]!.window.count >= maximumLines, let full = sessions.removeValue(forKey: key) {
+            emitWindow(full.window, emit)
+        }
+        return nil
+    }
+
+    /// Closes sessions whose last line is older than `cutoff`, oldest session first.
+    private mutating func closeIdle(before cutoff: Int64, _ emit: (Window) -> Void) {
+        let idle = sessions.filter { $0.value.lastActivity < cutoff }.sorted { $0.value.order < $1.value.order }
+        for (key, session) in idle {
+            sessions.removeValue(forKey: key)
+            emitWindow(session.window, emit)
+        }
+    }
+}

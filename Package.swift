@@ -54,6 +54,24 @@ let package = Package(
             dependencies: ["RuleLanguage", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
+        // zlib from the system (Debian: zlib1g-dev), for gzip input.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+        ),
+        // Reading logs: files, stdin and gzip; formats with label stripping; label files.
+        .target(
+            name: "LogInput",
+            dependencies: ["CZlib", "PCRE2", "RuleRuntime"],
+            swiftSettings: strictSettings
+        ),
+        // Scores of a pack on labeled logs: window and message level, per rule, splits.
+        .target(
+            name: "Evaluation",
+            dependencies: ["LogInput", "RuleRuntime"],
+            swiftSettings: strictSettings
+        ),
         // The `warden` command-line tool.
         .executableTarget(
             name: "warden",
@@ -62,6 +80,8 @@ let package = Package(
                 "RuleLanguage",
                 "RuleRuntime",
                 "RuleInterpreter",
+                "LogInput",
+                "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

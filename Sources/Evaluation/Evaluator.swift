@@ -1,0 +1,80 @@
+import LogInput
+import RuleRuntime
+
+/// What evaluation keeps of one window: enough to score it at window and
+/// message level and to credit each rule.
+public struct WindowRecord: Sendable {
+    public var truth: Truth?
+    public var detection: Detection
+    /// Input line numbers of the window's lines.
+    public var lineNumbers: [Int]
+    /// Each rule's outcome, in ``RuleSet/rules`` order.
+    public var outcomes: [RuleOutcome]
+
+    public init(truth: Truth?, detection: Detection, lineNumbers: [Int], outcomes: [RuleOutcome]) {
+        self.truth = truth
+        self.detection = detection
+        self.lineNumbers = lineNumbers
+        self.outcomes = outcomes
+    }
+}
+
+/// Hits and precision of one rule.
+public struct RuleScore: Sendable, Codable, Hashable {
+    public var rule: String
+    public var kind: String
+    /// Windows on which the rule held.
+    public var hits = 0
+    /// Hits on windows whose truth agrees with the rule's kind.
+    public var correct = 0
+    /// Windows on which a regex of the rule hit a PCRE2 limit.
+    public var inconclusive = 0
+
+    public var precision: Double { hits == 0 ? 0 : Double(correct) / Double(hits) }
+}
+
+/// The scores of a pack on labeled input.
+public struct EvaluationReport: Sendable, Codable {
+    public var split: Split
+    public var windows = 0
+    /// Windows left out because no line of them has a known label.
+    public var unlabeledWindows = 0
+    public var window = Confusion()
+    public var message = Confusion()
+    public var decidedBy: [String: Int] = [:]
+    public var inconclusiveWindows = 0
+    public var rules: [RuleScore] = []
+
+    /// Scores the records of `split` (records in window order).
+    public init(records: [WindowRecord], rules: [RuleMetadata], split: Split, lineTruth: (Int) -> Truth?) {
+        self.split = split
+        self.rules = rules.map { RuleScore(rule: $0.name, kind: $0.kind.rawValue) }
+        var flagged = Set<Int>()
+        var covered = Set<Int>()
+        for (index, record) in records.enumerated() where split.contains(index, of: records.count) {
+            windows += 1
+            decidedBy[record.detection.stage.rawValue, default: 0] += 1
+            if !record.detection.inconclusive.isEmpty { inconclusiveWindows += 1 }
+            covered.formUnion(record.lineNumbers)
+            if record.detection.verdict == .abnormal {
+                flagged.formUnion(record.detection.evidence.map { record.lineNumbers[$0] })
+            }
+            guard let truth = record.truth else { unlabeledWindows += 1; continue }
+            window.add(predicted: record.detection.verdict == .abnormal, actual: truth == .anomalous)
+            for (ruleIndex, outcome) in record.outcomes.enumerated() {
+                switch outcome {
+                case .held:
+                    self.rules[ruleIndex].hits += 1
+                    let agrees = (rules[ruleIndex].kind == .abnormal) == (truth == .anomalous)
+                    if agrees { self.rules[ruleIndex].correct += 1 }
+                case .inconclusive: self.rules[ruleIndex].inconclusive += 1
+                case .failed: break
+                }
+            }
+        }
+        for number in covered.sorted() {
+            guard let truth = lineTruth(number) else { continue }
+            message.add(predicted: flagged.contains(number), actual: truth == .anomalous)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+/// A binary confusion matrix with the usual scores (anomalous is positive).
+public struct Confusion: Sendable, Hashable, Codable {
+    public var truePositives = 0
+    public var falsePositives = 0
+    public var trueNegatives = 0
+    public var falseNegatives = 0
+
+    public init() {}
+
+    public mutating func add(predicted: Bool, actual: Bool) {
+        switch (predicted, actual) {
+        case (true, true): truePositives += 1
+        case (true, false): falsePositives += 1
+        case (false, false): trueNegatives += 1
+        case (false, true): falseNegatives += 1
+        }
+    }
+
+    public var total: Int { truePositives + falsePositives + trueNegatives + falseNegatives }
+    /// TP / (TP + FP); 0 when nothing was predicted positive.
+    public var precision: Double { ratio(truePositives, truePositives + falsePositives) }
+    /// TP / (TP + FN); 0 when there are no positives.
+    public var recall: Double { ratio(truePositives, truePositives + falseNegatives) }
+    public var f1: Double {
+        let p = precision, r = recall
+        return p + r == 0 ? 0 : 2 * p * r / (p + r)
+    }
+
+    private func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
+}
+
+/// Chronological splits of the CodeAD protocol: the first 60 % of windows
+/// train, the next 10 % validate, the last 30 % test.
+public enum Split: String, Sendable, CaseIterable, Codable {
+    case all, train, val, test
+
+    /// Whether window `index` of `count` (in input order) belongs to this split.
+    public func contains(_ index: Int, of count: Int) -> Bool {
+        let trainEnd = count * 6 / 10, valEnd = count * 7 / 10
+        switch self {
+        case .all: return true
+        case .train: return index < trainEnd
+        case .val: return index >= trainEnd && index < valEnd
+        case .test: return index >= valEnd
+        }
+    }
+}

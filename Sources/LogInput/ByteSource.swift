@@ -1,0 +1,221 @@
+import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why input could not be read.
+public enum InputError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case readFailed(path: String, reason: String)
+    /// The gzip stream ended early; every line before the cut was processed.
+    case truncatedGzip(path: String)
+    case corruptGzip(path: String, reason: String)
+    case invalidLabels(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open \(path): \(reason)"
+        case .readFailed(let path, let reason): "cannot read \(path): \(reason)"
+        case .truncatedGzip(let path): "\(path): the gzip stream is truncated; the lines before the cut were processed"
+        case .corruptGzip(let path, let reason): "\(path): corrupt gzip data (\(reason)); the lines before it were processed"
+        case .invalidLabels(let path, let reason): "label file \(path): \(reason)"
+        }
+    }
+}
+
+/// A stream of bytes from a file or standard input (`-`), gunzipped when it
+/// starts with the gzip magic bytes (concatenated gzip members included).
+public final class ByteSource {
+    public let path: String
+    private let descriptor: Int32
+    private var raw = [UInt8](repeating: 0, count: 1 << 20)
+    private var inflater: Inflater?
+    private var pending: ArraySlice<UInt8> = []
+    private var sniffed = false
+    /// Bytes read from the file so far (compressed bytes for gzip input).
+    public private(set) var bytesRead = 0
+    /// The file's size when known (regular files), for progress bars.
+    public let totalBytes: Int?
+
+    public init(path: String) throws(InputError) {
+        self.path = path
+        if path == "-" {
+            descriptor = STDIN_FILENO
+            totalBytes = nil
+        } else {
+            descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
+            var info = stat()
+            if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+                totalBytes = Int(info.st_size)
+            } else {
+                totalBytes = nil
+            }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                close(descriptor)
+                throw .cannotOpen(path: path, reason: "is a directory")
+            }
+        }
+    }
+
+    deinit {
+        if descriptor != STDIN_FILENO { close(descriptor) }
+    }
+
+    /// Whether the input is gzip-compressed (known after the first read).
+    public var isCompressed: Bool { inflater != nil }
+
+    /// Calls `body` with each chunk of decoded bytes until the end of input.
+    public func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        while true {
+            let count = raw.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputError.readFailed(path: path, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { break }
+            bytesRead += count
+            var chunk = raw[0..<count]
+            if !sniffed {
+                // Sniff the gzip magic bytes (1f 8b) on the first two bytes.
+                pending += chunk
+                guard pending.count >= 2 else { continue }
+                sniffed = true
+                if pending[pending.startIndex] == 0x1F, pending[pending.startIndex + 1] == 0x8B { inflater = try Inflater(path: path) }
+                chunk = pending
+                pending = []
+            }
+            if let inflater {
+                try inflater.inflate(chunk, body)
+            } else {
+                try chunk.withUnsafeBufferPointer { try body($0) }
+            }
+        }
+        if !sniffed, !pending.isEmpty {
+            try pending.withUnsafeBufferPointer { try body($0) }
+        }
+        if let inflater, !inflater.atStreamEnd { throw InputError.truncatedGzip(path: path) }
+    }
+}
+
+/// zlib's inflate over a sequence of gzip members.
+private final class Inflater {
+    private var stream = z_stream()
+    private var output = [UInt8](repeating: 0, count: 1 << 20)
+    private let path: String
+    private(set) var atStreamEnd = false
+
+    init(path: String) throws(InputError) {
+        self.path = path
+        guard warden_inflate_init(&stream) == Z_OK else { throw .corruptGzip(path: path, reason: "zlib failed to start") }
+    }
+
+    deinit { inflateEnd(&stream) }
+
+    func inflate(_ input: ArraySlice<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var input = Array(input)
+        let count = input.count
+        try input.withUnsafeMutableBufferPointer { inputBuffer in
+            stream.next_in = inputBuffer.baseAddress
+            stream.avail_in = UInt32(count)
+            while stream.avail_in > 0 {
+                if atStreamEnd {
+                    // Another gzip member follows.
+                    guard inflateReset(&stream) == Z_OK else { throw InputError.corruptGzip(path: path, reason: "cannot reset") }
+                    atStreamEnd = false
+                }
+                let produced: Int = try output.withUnsafeMutableBufferPointer { out in
+                    stream.next_out = out.baseAddress
+                    stream.avail_out = UInt32(out.count)
+                    let status = CZlib.inflate(&stream, Z_NO_FLUSH)
+                    switch status {
+                    case Z_OK, Z_BUF_ERROR: break
+                    case Z_STREAM_END: atStreamEnd = true
+                    default:
+                        let message = stream.msg.map { String(cString: $0) } ?? "status \(status)"
+                        throw InputError.corruptGzip(path: path, reason: message)
+                    }
+                    return out.count - Int(stream.avail_out)
+                }
+                if produced > 0 {
+                    try output.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
+                } else if !atStreamEnd, stream.avail_in > 0, stream.avail_out > 0 {
+                    throw InputError.corruptGzip(path: path, reason: "no progress")
+                }
+            }
+        }
+    }
+}
+
+/// Splits a byte stream into lines (LF, with a trailing CR removed); the last
+/// line needs no newline. Lines longer than the limit are skipped and counted.
+public struct LineSplitter {
+    public let maximumLineLength: Int
+    private var carry: [UInt8] = []
+    private var carryTooLong = false
+    /// 1-based number of the next line.
+    public private(set) var nextNumber = 1
+
+    public init(maximumLineLength: Int) {
+        self.maximumLineLength = maximumLineLength
+    }
+
+    /// Splits `chunk`; calls `line` for each complete line and `tooLong` for each over the limit.
+    public mutating func feed(
+        _ chunk: UnsafeBufferPointer<UInt8>,
+        line: (UnsafeBufferPointer<UInt8>, Int) throws -> Void,
+        tooLong: (Int) throws -> Void
+    ) rethrows {
+        var start = 0
+        let base = chunk.baseAddress
+        while start < chunk.count {
+            let rest = chunk.count - start
+            guard let hit = memchr(base! + start, 0x0A, rest) else {
+                append(UnsafeBufferPointer(rebasing: chunk[start...]))
+                return
+            }
+            let end = base!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            let piece = UnsafeBufferPointer(rebasing: chunk[start..<end])
+            if carry.isEmpty, !carryTooLong {
+                if piece.count > maximumLineLength { try tooLong(nextNumber) } else { try line(trimCR(piece), nextNumber) }
+            } else {
+                append(piece)
+                if carryTooLong {
+                    try tooLong(nextNumber)
+                } else {
+                    try carry.withUnsafeBufferPointer { try line(trimCR($0), nextNumber) }
+                }
+                carry.removeAll(keepingCapacity: true)
+                carryTooLong = false
+            }
+            nextNumber += 1
+            start = end + 1
+        }
+    }
+
+    /// Delivers a final line that had no newline.
+    public mutating func finish(line: (UnsafeBufferPointer<UInt8>, Int) throws -> Void, tooLong: (Int) throws -> Void) rethrows {
+        guard !carry.isEmpty || carryTooLong else { return }
+        if carryTooLong { try tooLong(nextNumber) } else { try carry.withUnsafeBufferPointer { try line(trimCR($0), nextNumber) } }
+        carry.removeAll()
+        carryTooLong = false
+        nextNumber += 1
+    }
+
+    private mutating func append(_ piece: UnsafeBufferPointer<UInt8>) {
+        guard !carryTooLong else { return }
+        if carry.count + piece.count > maximumLineLength {
+            carryTooLong = true
+            carry.removeAll()
+        } else {
+            carry.append(contentsOf: piece)
+        }
+    }
+
+    private func trimCR(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        if let last = line.last, last == 0x0D { return UnsafeBufferPointer(rebasing: line.dropLast()) }
+        return line
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import PCRE2
+
+/// Labels keyed by an id (HDFS block, Hadoop application), read from a CSV
+/// file with a header: the first column is the id; the label is the `Abnormal`
+/// column when present (0/1), else the `Label` column (`Normal`, `Anomaly`,
+/// `Unknown`, a failure category…).
+public struct LabelTable: Sendable {
+    public let path: String
+    public let labels: [String: Truth?]
+
+    public init(path: String, labels: [String: Truth?]) {
+        self.path = path
+        self.labels = labels
+    }
+
+    public static func load(path: String) throws(InputError) -> LabelTable {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidLabels(path: path, reason: "cannot read the file")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        guard !rows.isEmpty else { throw .invalidLabels(path: path, reason: "the file is empty") }
+        let header = rows.removeFirst().map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let column = header.firstIndex(of: "abnormal") ?? header.firstIndex(of: "label"), header.count >= 2 else {
+            throw .invalidLabels(path: path, reason: "the header needs an id column and a `Label` or `Abnormal` column (found: \(header.joined(separator: ",")))")
+        }
+        var labels: [String: Truth?] = [:]
+        for (offset, row) in rows.enumerated() {
+            guard row.count > column else {
+                throw .invalidLabels(path: path, reason: "line \(offset + 2) has \(row.count) fields, expected at least \(column + 1)")
+            }
+            let id = row[0].trimmingCharacters(in: .whitespaces)
+            labels[id] = Truth(labelText: Substring(row[column].trimmingCharacters(in: .whitespaces)))
+        }
+        return LabelTable(path: path, labels: labels)
+    }
+}
+
+/// One `0`/`1` (or any label text) per input line, aligned with the log.
+public struct LineLabels: Sendable {
+    public let labels: [Truth?]
+
+    public static func load(path: String) throws(InputError) -> LineLabels {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .invalidLabels(path: path, reason: "cannot read the file")
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let trimmed = lines.last == "" ? lines.dropLast() : lines[...]
+        return LineLabels(labels: trimmed.map { Truth(labelText: Substring($0.trimmingCharacters(in: .whitespaces))) })
+    }
+}
+
+/// How lines get their ground truth. Truth is kept apart from what rules see.
+public enum Labeling: Sendable {
+    case none
+    /// The format's label field (BGL, Thunderbird, JSON Lines).
+    case inline
+    /// A per-line label file.
+    case perLine(LineLabels)
+    /// A label per key: the key is capture group 1 of `pattern` (else the whole
+    /// match), prefixed with `prefix`. With `inherit`, a line without a key
+    /// takes the last key seen (Hadoop: a log file belongs to one application).
+    case byKey(pattern: Pattern, prefix: String, inherit: Bool, table: LabelTable)
+
+    /// The labeling a format uses with an optional label file.
+    public static func forFormat(_ format: LogFormat, labelFile: String?, sessionKey: Pattern?) throws(InputError) -> Labeling {
+        switch format {
+        case .bgl, .thunderbird: return .inline
+        case .jsonl: return labelFile.map { _ in .none } ?? .inline
+        case .lines:
+            guard let labelFile else { return .none }
+            return .perLine(try LineLabels.load(path: labelFile))
+        case .hdfs, .hadoop:
+            guard let labelFile else { return .none }
+            let table = try LabelTable.load(path: labelFile)
+            guard let pattern = sessionKey ?? (try? Pattern(format.defaultSessionKey!)) else {
+                throw .invalidLabels(path: labelFile, reason: "the default key pattern does not compile")
+            }
+            let prefix = format == .hadoop && sessionKey == nil ? "application_" : ""
+            return .byKey(pattern: pattern, prefix: prefix, inherit: format == .hadoop, table: table)
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// Input formats `warden detect` and `warden eval` read.
+public enum LogFormat: String, CaseIterable, Sendable {
+    /// Plain lines, no label; a leading ISO-8601 timestamp is read when present.
+    case lines
+    /// Loghub BGL: the first field is the label (`-` normal, else an alert
+    /// category), the second the epoch seconds. The label is stripped.
+    case bgl
+    /// Loghub Thunderbird: the same layout as BGL.
+    case thunderbird
+    /// Loghub HDFS: `yyMMdd HHmmss ...`, labeled per block (`blk_` id) by a label file.
+    case hdfs
+    /// Loghub Hadoop: `yyyy-MM-dd HH:mm:ss,SSS ...`, labeled per application by a label file.
+    case hadoop
+    /// JSON Lines: one object per line with a message field (and optional label and timestamp fields).
+    case jsonl
+
+    /// The regex that names a line's session (and label key) by default.
+    public var defaultSessionKey: String? {
+        switch self {
+        case .hdfs: #"blk_-?\d+"#
+        case .hadoop: #"(?:application|appattempt|container|attempt|job)_(\d+_\d+)"#
+        default: nil
+        }
+    }
+
+    /// Whether the format carries labels inside each line (which are stripped).
+    public var hasInlineLabels: Bool { self == .bgl || self == .thunderbird }
+}
+
+/// Ground truth for one line; `nil` where unknown.
+public enum Truth: Int8, Sendable, Hashable {
+    case normal = 0
+    case anomalous = 1
+
+    /// Reads a label value: `-`, `0`, `normal`, `false` are normal; empty and
+    /// `unknown` are unknown; anything else (an alert category, `1`, `Anomaly`) is anomalous.
+    public init?(labelText text: Substring) {
+        switch text.lowercased() {
+        case "", "unknown", "?": return nil
+        case "-", "0", "normal", "false", "no": self = .normal
+        default: self = .anomalous
+        }
+    }
+}
+
+/// Field names for JSON Lines input.
+public struct JSONFields: Sendable {
+    public var message: String
+    public var label: String?
+    public var timestamp: String?
+
+    public init(message: String = "message", label: String? = nil, timestamp: String? = nil) {
+        self.message = message
+        self.label = label
+        self.timestamp = timestamp
+    }
+}
+
+/// One input line split into what rules may see and what only evaluation may see.
+public struct DecodedLine {
+    /// The message with any label field removed: the only bytes a rule sees.
+    public var message: UnsafeBufferPointer<UInt8>
+    public var timestamp: Int64
+    /// The inline label (BGL, Thunderbird, JSON Lines label field).
+    public var inlineTruth: Truth?
+}
+
+/// Splits raw lines of one format.
+public struct LineDecoder: Sendable {
+    public let format: LogFormat
+    public let fields: JSONFields
+
+    public init(format: LogFormat, fields: JSONFields = JSONFields()) {
+        self.format = format
+        self.fields = fields
+    }
+
+    /// Decodes `raw` and passes the result to `body`; returns `false` when the
+    /// line cannot be parsed in this format (only JSON Lines can fail).
+    public func decode(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> Bool {
+        switch format {
+        case .lines:
+            try body(DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil))
+        case .bgl, .thunderbird:
+            // Label, one run of spaces, then the message. The label never reaches `message`.
+            let labelEnd = raw.firstIndex(of: 0x20) ?? raw.count
+            var messageStart = labelEnd
+            while messageStart < raw.count, raw[messageStart] == 0x20 { messageStart += 1 }
+            let label = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<labelEnd]), as: UTF8.self)
+            let message = UnsafeBufferPointer(rebasing: raw[messageStart...])
+            let secondsEnd = message.firstIndex(of: 0x20) ?? message.count
+            let timestamp = Timestamps.epochSeconds(UnsafeBufferPointer(rebasing: message[0..<secondsEnd]))
+            try body(DecodedLine(message: message, timestamp: timestamp ?? noTimestamp,
+                                 inlineTruth: raw.isEmpty ? nil : Truth(labelText: Substring(label))))
+        case .hdfs:
+            try body(DecodedLine(message: raw, timestamp: Timestamps.hdfs(raw) ?? noTimestamp, inlineTruth: nil))
+        case .hadoop:
+            try body(DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil))
+        case .jsonl:
+            return try decodeJSON(raw, body)
+        }
+        return true
+    }
+
+    private var noTimestamp: Int64 { Int64.min }
+
+    private func decodeJSON(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: raw)) as? [String: Any],
+              let message = object[fields.message] as? String else { return false }
+        var truth: Truth?
+        if let labelField = fields.label {
+            switch object[labelField] {
+            case let flag as Bool: truth = flag ? .anomalous : .normal
+            case let number as NSNumber: truth = number.doubleValue != 0 ? .anomalous : .normal
+            case let text as String: truth = Truth(labelText: Substring(text))
+            default: truth = nil
+            }
+        }
+        var timestamp = noTimestamp
+        if let timestampField = fields.timestamp {
+            switch object[timestampField] {
+            case let number as NSNumber:
+                let value = number.doubleValue
+                // Seconds unless the value is clearly milliseconds.
+                timestamp = value.isFinite ? Int64(value < 1e11 ? value * 1000 : value) : noTimestamp
+            case let text as String:
+                timestamp = Array(text.utf8).withUnsafeBufferPointer { Timestamps.iso($0) } ?? noTimestamp
+            default: break
+            }
+        }
+        var bytes = Array(message.utf8)
+        try bytes.withUnsafeMutableBufferPointer { buffer in
+            try body(DecodedLine(message: UnsafeBufferPointer(buffer), timestamp: timestamp, inlineTruth: truth))
+        }
+        return true
+    }
+}

@@ -1,0 +1,108 @@
+import PCRE2
+import RuleRuntime
+
+/// Counts that account for every input line.
+public struct LineAccounting: Sendable, Hashable {
+    /// Lines read from the input.
+    public var read = 0
+    /// Lines that reached a window.
+    public var windowed = 0
+    /// Lines in no window, by reason.
+    public var skipped: [SkipReason: Int] = [:]
+
+    public init() {}
+
+    public var skippedTotal: Int { skipped.values.reduce(0, +) }
+    /// Whether every line read is in a window or reported as skipped.
+    public var balances: Bool { read == windowed + skippedTotal }
+}
+
+/// One line ready for windowing: the message (label stripped), its number,
+/// timestamp and ground truth (for evaluation only).
+public struct InputRecord {
+    public var message: UnsafeBufferPointer<UInt8>
+    public var number: Int
+    public var timestamp: Int64
+    public var truth: Truth?
+}
+
+/// Reads a log file in a format: bytes → lines → decoded records with truth.
+public final class LogReader {
+    public let source: ByteSource
+    public let decoder: LineDecoder
+    public let labeling: Labeling
+    public let maximumLineLength: Int
+    public private(set) var accounting = LineAccounting()
+    /// Label-table ids that occurred in the input (to report ids the input never mentions).
+    public private(set) var seenKeys = Set<String>()
+    private var inheritedKey: String?
+    private let scratch = MatchScratch()
+
+    public init(path: String, decoder: LineDecoder, labeling: Labeling = .none,
+                maximumLineLength: Int = 4 << 20) throws(InputError) {
+        self.source = try ByteSource(path: path)
+        self.decoder = decoder
+        self.labeling = labeling
+        self.maximumLineLength = maximumLineLength
+    }
+
+    /// Calls `body` for every line that decodes; lines too long or unparsable are
+    /// counted as skipped. Throws after the last good line when the input is corrupt.
+    public func forEach(_ body: (InputRecord) throws -> Void) throws {
+        try withoutActuallyEscaping(body) { body in try read(body) }
+    }
+
+    private func read(_ body: @escaping (InputRecord) throws -> Void) throws {
+        var splitter = LineSplitter(maximumLineLength: maximumLineLength)
+        let handleLine: (UnsafeBufferPointer<UInt8>, Int) throws -> Void = { raw, number in
+            self.accounting.read += 1
+            let decoded = try self.decoder.decode(raw) { line in
+                let truth = self.truth(for: line, number: number)
+                try body(InputRecord(message: line.message, number: number, timestamp: line.timestamp, truth: truth))
+            }
+            if !decoded { self.skip(.unparsable) }
+        }
+        let handleTooLong: (Int) throws -> Void = { _ in
+            self.accounting.read += 1
+            self.skip(.tooLong)
+        }
+        try source.forEachChunk { chunk in
+            try splitter.feed(chunk, line: handleLine, tooLong: handleTooLong)
+        }
+        try splitter.finish(line: handleLine, tooLong: handleTooLong)
+    }
+
+    /// Records a line that reached no window.
+    public func skip(_ reason: SkipReason) {
+        accounting.skipped[reason, default: 0] += 1
+    }
+
+    /// Records lines that reached a window.
+    public func windowed(_ count: Int = 1) {
+        accounting.windowed += count
+    }
+
+    /// Label-table ids never seen in the input (after reading).
+    public var unseenLabelIDs: Int {
+        guard case .byKey(_, _, _, let table) = labeling else { return 0 }
+        return table.labels.keys.filter { !seenKeys.contains($0) }.count
+    }
+
+    private func truth(for line: DecodedLine, number: Int) -> Truth? {
+        switch labeling {
+        case .none: return nil
+        case .inline: return line.inlineTruth
+        case .perLine(let file): return number <= file.labels.count ? file.labels[number - 1] : nil
+        case .byKey(let pattern, let prefix, let inherit, let table):
+            var key: String?
+            if let match = try? pattern.firstMatch(in: line.message, scratch: scratch) {
+                let range = (pattern.captureCount > 0 ? match[group: 1] : nil) ?? match.range
+                key = prefix + String(decoding: UnsafeBufferPointer(rebasing: line.message[range]), as: UTF8.self)
+            }
+            if inherit { key = key ?? inheritedKey; inheritedKey = key }
+            guard let key, let label = table.labels[key] else { return nil }
+            seenKeys.insert(key)
+            return label
+        }
+    }
+}

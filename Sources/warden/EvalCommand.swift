@@ -1,0 +1,108 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import LogInput
+import RuleInterpreter
+import RuleRuntime
+
+extension Split: ExpressibleByArgument {}
+
+/// `warden eval`: score a pack on labeled logs.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a rule pack on labeled logs.",
+        discussion: """
+            Reports precision, recall and F1 at window (or session) level and at message level \
+            (evidence lines as message predictions), the confusion matrix, how many windows each \
+            stage decided, and each rule's hits and precision. A window is abnormal when any of \
+            its lines is labeled anomalous. --split takes the chronological 6:1:3 \
+            train/validation/test split of the CodeAD protocol. Labels: BGL and Thunderbird carry \
+            them in the first field; HDFS (per block) and Hadoop (per application) need --labels; \
+            plain lines take a file of one 0/1 per line.
+            """
+    )
+
+    @Option(help: "The rule pack to score.")
+    var pack: String
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Label file: HDFS block labels, Hadoop application labels, or one 0/1 per line.")
+    var labels: String?
+
+    @Option(help: "Which windows to score: all, train, val, test (chronological 6:1:3).")
+    var split: Split = .all
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    @Argument(help: "The labeled log file (`-` for standard input).")
+    var file: String
+
+    func run() throws {
+        let checked = try loadPack(pack)
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: UndecidedIsNormal())
+        let reader = try input.reader(path: file, labels: labels)
+        if reader.labeling.isNone {
+            throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
+        }
+        let pipeline = WindowPipeline(reader: reader, policy: try input.windowPolicy(), threads: input.threads, recordTruth: true)
+        var records: [WindowRecord] = []
+        var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
+        try pipeline.run(engine: engine, process: { window, context in
+            (engine.detect(window, in: context), engine.outcomes(window, in: context))
+        }, sink: { window, result in
+            records.append(WindowRecord(truth: pipeline.truth(of: window), detection: result.0,
+                                        lineNumbers: window.numbers, outcomes: result.1))
+        }, progress: { progress.update($0) })
+        progress.finish()
+        let report = EvaluationReport(records: records, rules: engine.rules.rules.map(\.metadata), split: split,
+                                      lineTruth: pipeline.truth(ofLine:))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(render(report, pack: checked.name, accounting: reader.accounting, unseenIDs: reader.unseenLabelIDs))
+        }
+    }
+
+    private func render(_ report: EvaluationReport, pack: String, accounting: LineAccounting, unseenIDs: Int) -> String {
+        func pct(_ value: Double) -> String { String(format: "%6.2f", value * 100) }
+        func row(_ name: String, _ c: Confusion) -> String {
+            "\(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(pct(c.precision))  \(pct(c.recall))  \(pct(c.f1))   TP \(c.truePositives)  FP \(c.falsePositives)  FN \(c.falseNegatives)  TN \(c.trueNegatives)"
+        }
+        var lines = ["pack \(pack) on \(file) (\(input.format.rawValue), window \(input.window), split \(report.split.rawValue))"]
+        lines.append("windows scored: \(report.windows - report.unlabeledWindows)" + (report.unlabeledWindows > 0 ? " (\(report.unlabeledWindows) without labels left out)" : ""))
+        lines.append("")
+        lines.append("level     precision recall     F1")
+        lines.append(row("window", report.window))
+        lines.append(row("message", report.message))
+        lines.append("")
+        lines.append("decided by: " + Stage.allCases.map { "\($0.rawValue) \(report.decidedBy[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+        if report.inconclusiveWindows > 0 {
+            lines.append("windows with inconclusive rules (a regex hit a PCRE2 limit): \(report.inconclusiveWindows)")
+        }
+        lines.append("")
+        let width = max(4, report.rules.map(\.rule.count).max() ?? 4)
+        lines.append("rule".padding(toLength: width, withPad: " ", startingAt: 0) + "  kind      hits  precision")
+        for score in report.rules {
+            var line = score.rule.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+            line += score.kind.padding(toLength: 8, withPad: " ", startingAt: 0)
+            line += String(format: "%6d", score.hits) + "  " + (score.hits == 0 ? "     -" : pct(score.precision))
+            if score.inconclusive > 0 { line += "  (\(score.inconclusive) inconclusive)" }
+            lines.append(line)
+        }
+        lines.append("")
+        var input = "lines: \(accounting.read) read, \(accounting.windowed) in windows"
+        for (reason, count) in accounting.skipped.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { input += ", \(count) skipped (\(reason.rawValue))" }
+        lines.append(input)
+        if unseenIDs > 0 { lines.append("label file: \(unseenIDs) ids never occur in the input (ignored)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Labeling {
+    var isNone: Bool { if case .none = self { true } else { false } }
+}

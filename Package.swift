@@ -102,6 +102,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "EngineTests",
+            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "PCRE2"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "PCRE2Tests",
             dependencies: ["PCRE2"],
             swiftSettings: strictSettings

@@ -1,0 +1,187 @@
+import Foundation
+import LogInput
+import PCRE2
+import RuleRuntime
+import Testing
+
+@Suite("Log input")
+struct InputTests {
+    static let bglSample = Repository.path("Samples/BGL_2k/BGL_2k.log")
+    static let hdfsSample = Repository.path("Samples/HDFS_20k_head/HDFS_20000.log")
+    static let hdfsLabels = Repository.path("Samples/HDFS_20k_head/HDFS_20000.block_labels.csv")
+
+    /// A pack that would reveal any label text reaching a rule.
+    static let labelProbe = #"""
+        pack probe version "1.0.0"
+        abnormal rule sees_label { any line in window: line matches /^(-|[A-Z]+) \d{10}/ or line matches /\b(KERNDTLB|KERNSTOR|APPSEV|KERNMNTF)\b/ }
+        abnormal rule fatal { any line in window: line contains "FATAL" }
+        """#
+
+    @Test("BGL: the label field never reaches a rule")
+    func labelStripped() throws {
+        let text = "KERNDTLB 1117869876 2005.06.04 R23 RAS KERNEL FATAL data TLB error interrupt\n- 1117838570 2005.06.03 R02 RAS KERNEL INFO ok\n"
+        let path = try temporaryFile(Array(text.utf8))
+        let run = try detectFile(path, rules: try ruleSet(Self.labelProbe), format: .bgl, policy: .count(size: 1, step: 1))
+        #expect(run.windows.map { $0.text(0) } == [
+            "1117869876 2005.06.04 R23 RAS KERNEL FATAL data TLB error interrupt",
+            "1117838570 2005.06.03 R02 RAS KERNEL INFO ok",
+        ])
+        #expect(run.windows[0].timestamps == [1_117_869_876_000])
+        #expect(run.detections.map(\.rule) == ["fatal", nil])
+        #expect(run.pipeline.truth(ofLine: 1) == .anomalous && run.pipeline.truth(ofLine: 2) == .normal)
+    }
+
+    @Test("Changing every label never changes a verdict or its evidence")
+    func labelInvariance() throws {
+        let original = try String(contentsOfFile: Self.bglSample, encoding: .utf8)
+        var generator = SplitMix(seed: 7)
+        let categories = ["-", "KERNDTLB", "APPSEV", "-", "X"]
+        let relabeled = original.split(separator: "\n").map { line -> String in
+            let rest = line.drop { $0 != " " }
+            return categories[Int(generator.next() % UInt64(categories.count))] + rest
+        }.joined(separator: "\n") + "\n"
+        let pack = try ruleSet(String(decoding: try Data(contentsOf: URL(fileURLWithPath: Repository.path("GeneratedRules/Packs/bgl.warden"))), as: UTF8.self))
+        let probe = try ruleSet(Self.labelProbe)
+        for rules in [pack, probe] {
+            let a = try detectFile(Self.bglSample, rules: rules, format: .bgl)
+            let b = try detectFile(try temporaryFile(Array(relabeled.utf8)), rules: rules, format: .bgl)
+            #expect(a.detections == b.detections)
+            #expect(a.detections.contains { $0.verdict == .abnormal })
+        }
+        let probed = try detectFile(Self.bglSample, rules: probe, format: .bgl)
+        #expect(!probed.detections.contains { $0.rule == "sees_label" })
+    }
+
+    @Test("Verdicts do not depend on the thread count")
+    func deterministicAcrossThreads() throws {
+        let rules = try ruleSet(String(decoding: try Data(contentsOf: URL(fileURLWithPath: Repository.path("GeneratedRules/Packs/bgl.warden"))), as: UTF8.self))
+        let one = try detectFile(Self.bglSample, rules: rules, format: .bgl, policy: .count(size: 20, step: 5), threads: 1)
+        let four = try detectFile(Self.bglSample, rules: rules, format: .bgl, policy: .count(size: 20, step: 5), threads: 4)
+        #expect(one.detections == four.detections)
+        #expect(one.detections.count == 397)
+    }
+
+    @Test("gzip input reads the same lines as plain input; concatenated members too")
+    func gzipInput() throws {
+        let text = (1...5000).map { "line \($0) payload" }.joined(separator: "\n") + "\n"
+        let plain = try temporaryFile(Array(text.utf8))
+        let compressed = try gzip(Array(text.utf8))
+        let members = try gzip(Array(text.utf8)) + (try gzip(Array("tail line\n".utf8)))
+        let rules = try ruleSet(rulePack(#"any line in window: line contains "payload""#))
+        let a = try detectFile(plain, rules: rules, format: .lines)
+        let b = try detectFile(try temporaryFile(compressed, suffix: ".gz"), rules: rules, format: .lines)
+        #expect(a.windows.map(\.bytes) == b.windows.map(\.bytes))
+        #expect(b.reader.source.isCompressed)
+        let c = try detectFile(try temporaryFile(members, suffix: ".gz"), rules: rules, format: .lines)
+        #expect(c.reader.accounting.read == 5001)
+    }
+
+    @Test("A truncated gzip file processes every line before the cut, then reports it")
+    func truncatedGzip() throws {
+        let text = (1...20000).map { "line \($0) with some text to compress \($0 * 7)" }.joined(separator: "\n") + "\n"
+        let compressed = try gzip(Array(text.utf8))
+        let path = try temporaryFile(Array(compressed.prefix(compressed.count / 2)), suffix: ".gz")
+        let reader = try LogReader(path: path, decoder: LineDecoder(format: .lines))
+        var lines = 0
+        #expect(throws: InputError.truncatedGzip(path: path)) {
+            try reader.forEach { _ in lines += 1 }
+        }
+        #expect(lines > 1000 && lines < 20000)
+        #expect(reader.accounting.read == lines)
+    }
+
+    @Test("Invalid UTF-8, a 1 MiB line, an over-long line and an empty file are handled and accounted")
+    func hostileInput() throws {
+        var bytes: [UInt8] = Array("ok line\n".utf8)
+        bytes += [0xFF, 0xFE, 0x41, 0xC3, 0x0A]                                // invalid UTF-8
+        bytes += Array(repeating: UInt8(ascii: "a"), count: 1 << 20) + [0x0A]  // 1 MiB line
+        bytes += Array(repeating: UInt8(ascii: "b"), count: 3 << 20) + [0x0A]  // over the limit below
+        bytes += Array("last line without newline".utf8)
+        let path = try temporaryFile(bytes)
+        let rules = try ruleSet(rulePack(#"any line in window: line matches /A|^a+$/ or line contains "\u{FFFD}""#))
+        let reader = try LogReader(path: path, decoder: LineDecoder(format: .lines), maximumLineLength: 2 << 20)
+        let pipeline = WindowPipeline(reader: reader, policy: .count(size: 1, step: 1), threads: 2)
+        let engine = DetectionEngine(rules: rules)
+        var detections: [Detection] = []
+        try pipeline.run(engine: engine, process: { engine.detect($0, in: $1) }, sink: { detections.append($1) })
+        #expect(reader.accounting.read == 5)
+        #expect(reader.accounting.windowed == 4)
+        #expect(reader.accounting.skipped == [.tooLong: 1])
+        #expect(reader.accounting.balances)
+        #expect(detections.map(\.verdict) == [.normal, .abnormal, .abnormal, .normal])
+
+        let empty = try detectFile(try temporaryFile([]), rules: rules, format: .bgl)
+        #expect(empty.windows.isEmpty && empty.reader.accounting.read == 0)
+    }
+
+    @Test("HDFS sessions: block labels, timestamps, and label ids the log never mentions")
+    func hdfsSessions() throws {
+        let extra = try String(contentsOfFile: Self.hdfsLabels, encoding: .utf8) + "blk_424242,Anomaly\nblk_999,Normal\n"
+        let labels = try temporaryFile(Array(extra.utf8), suffix: ".csv")
+        let key = try Pattern(#"blk_-?\d+"#)
+        let rules = try ruleSet(rulePack(#"any line in window: line matches /[Ee]xception/"#))
+        let run = try detectFile(Self.hdfsSample, rules: rules, format: .hdfs,
+                                 policy: .session(key: key, idleMilliseconds: nil, maximumLines: 100_000), labels: labels)
+        #expect(run.windows.count == 1782)
+        #expect(run.windows.filter { run.pipeline.truth(of: $0) == .anomalous }.count == 43)
+        #expect(run.reader.unseenLabelIDs == 2)
+        #expect(run.reader.accounting.balances && run.reader.accounting.windowed == 20000)
+        // 081109 203518 is 2008-11-09 20:35:18 UTC.
+        #expect(run.windows[0].timestamps[0] == 1_226_262_918_000)
+    }
+
+    @Test("A label file with a bad header is refused with the reason")
+    func badLabelFile() throws {
+        let path = try temporaryFile(Array("id;label\nblk_1;Normal\n".utf8), suffix: ".csv")
+        #expect(throws: InputError.self) { try LabelTable.load(path: path) }
+        #expect(throws: InputError.cannotOpen(path: "/nonexistent/file.log", reason: "No such file or directory")) {
+            try LogReader(path: "/nonexistent/file.log", decoder: LineDecoder(format: .lines))
+        }
+    }
+
+    @Test("JSON Lines: message, label and timestamp fields; unparsable lines are skipped and counted")
+    func jsonLines() throws {
+        let text = """
+            {"message": "disk failure on sda", "label": 1, "ts": "2024-03-01T10:00:00.250Z"}
+            {"message": "all good", "label": "-", "ts": 1709287200}
+            not json
+            {"msg": "no message field"}
+
+            """
+        let reader = try LogReader(path: try temporaryFile(Array(text.utf8)),
+                                   decoder: LineDecoder(format: .jsonl, fields: JSONFields(message: "message", label: "label", timestamp: "ts")),
+                                   labeling: .inline)
+        var records: [(String, Int64, Truth?)] = []
+        try reader.forEach { records.append((String(decoding: $0.message, as: UTF8.self), $0.timestamp, $0.truth)) }
+        #expect(records.map(\.0) == ["disk failure on sda", "all good"])
+        #expect(records.map(\.1) == [1_709_287_200_250, 1_709_287_200_000])
+        #expect(records.map(\.2) == [.anomalous, .normal])
+        #expect(reader.accounting.skipped == [.unparsable: 2])
+    }
+
+    private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        let input = try temporaryFile(bytes)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-c", input]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Array(data)
+    }
+}
+
+/// SplitMix64, for seeded tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -23,6 +23,7 @@ demo: release
 bench: release
 	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
 	$(SWIFT) run -c release warden-bench check --rules 200
+	$(SWIFT) run -c release warden-bench detect
 
 clean:
 	rm -rf .build

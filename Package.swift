@@ -92,6 +92,9 @@ let package = Package(
             dependencies: [
                 "PCRE2",
                 "RuleLanguage",
+                "RuleRuntime",
+                "RuleInterpreter",
+                "LogInput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs what Warden needs to build when it is missing: PCRE2's 8-bit
-# development files (Debian: libpcre2-dev) and pkg-config. Idempotent.
+# development files (Debian: libpcre2-dev), zlib's (zlib1g-dev) and pkg-config.
+# Idempotent.
 set -euo pipefail
 
 missing=()
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 if ! pkg-config --exists libpcre2-8 2>/dev/null; then missing+=(libpcre2-dev); fi
+if ! pkg-config --exists zlib 2>/dev/null; then missing+=(zlib1g-dev); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "warden: installing ${missing[*]}" >&2

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import LogInput
+import RuleInterpreter
+import RuleLanguage
+import RuleRuntime
+
+/// Measures `warden detect`'s path (read, split, window, evaluate) on a large file.
+struct DetectBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "detect",
+        abstract: "Detection throughput (lines/s, MB/s) with a pack on a replicated, label-stripped log, next to `wc -l`."
+    )
+
+    @Option(help: "The rule pack.")
+    var pack: String = "GeneratedRules/Packs/bgl.warden"
+
+    @Option(help: "A BGL-format log to replicate (labels are stripped first).")
+    var sample: String = "Samples/BGL_2k/BGL_2k.log"
+
+    @Option(help: "Replicate the sample to at least this many lines.")
+    var lines: Int = 500_000
+
+    @Option(help: "Timed runs per configuration (the best is reported).")
+    var runs: Int = 3
+
+    func run() throws {
+        let file = try replicatedFile()
+        defer { try? FileManager.default.removeItem(atPath: file.path) }
+        let result = Frontend.check(SourceFile(path: pack, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: pack)))))
+        guard let checked = result.pack else { throw ValidationError("\(pack) does not check") }
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked))
+        let megabytes = Double(file.bytes) / 1e6
+        print("\(pack) (\(checked.rules.count) rules) on \(file.lines) lines, \(String(format: "%.1f", megabytes)) MB (labels stripped), windows of 20")
+        print("configuration".padding(toLength: 28, withPad: " ", startingAt: 0) + "seconds     lines/s      MB/s")
+        func report(_ name: String, _ seconds: Double) {
+            print(name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + String(format: "%7.3f  %10.0f  %8.1f", seconds, Double(file.lines) / seconds, megabytes / seconds))
+        }
+        report("wc -l (reference)", try best { try wordCount(file.path) })
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        for threads in Array(Set([1, cores])).sorted() {
+            var abnormal = 0
+            let seconds = try best {
+                let reader = try LogReader(path: file.path, decoder: LineDecoder(format: .lines))
+                let pipeline = WindowPipeline(reader: reader, policy: .codeAD, threads: threads)
+                abnormal = 0
+                try pipeline.run(engine: engine, process: { engine.detect($0, in: $1) }, sink: { _, detection in
+                    if detection.verdict == .abnormal { abnormal += 1 }
+                })
+            }
+            report("warden detect, \(threads) thread\(threads == 1 ? "" : "s")", seconds)
+            if threads == cores { print("(\(abnormal) abnormal windows)") }
+        }
+    }
+
+    private func best(_ body: () throws -> Void) throws -> Double {
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, runs) {
+            let start = clock.now
+            try body()
+            let elapsed = clock.now - start
+            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return times.min()!
+    }
+
+    private func wordCount(_ path: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["wc", "-l", path]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+    }
+
+    /// The sample without its label field, repeated to at least `lines` lines, in a temporary file.
+    private func replicatedFile() throws -> (path: String, lines: Int, bytes: Int) {
+        let text = try String(contentsOfFile: sample, encoding: .utf8)
+        let stripped = text.split(separator: "\n").map { line in line.drop { $0 != " " }.dropFirst() }
+        let block = stripped.joined(separator: "\n") + "\n"
+        let copies = (lines + stripped.count - 1) / stripped.count
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid()).log").path
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let data = Data(block.utf8)
+        for _ in 0..<copies { handle.write(data) }
+        try handle.close()
+        return (path, copies * stripped.count, copies * data.count)
+    }
+}

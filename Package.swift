@@ -109,6 +109,12 @@ let package = Package(
             dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "PCRE2"],
             swiftSettings: strictSettings
         ),
+        // End-to-end tests of the `warden` executable.
+        .testTarget(
+            name: "CLITests",
+            dependencies: [.target(name: "warden")],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "PCRE2Tests",
             dependencies: ["PCRE2"],

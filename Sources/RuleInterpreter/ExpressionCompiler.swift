@@ -105,13 +105,26 @@ struct ExpressionCompiler {
         if case .member(.text, let lineExpression) = left.kind {
             let line = value(lineExpression)
             if op == .matches {
+                if case .regex(let regex) = right.kind {
+                    let lineTest = table.tests[regex]
+                    return { frame throws(RuleFailure) in
+                        try Self.lineTest(frame, try line(frame).linePosition, regex, lineTest)
+                    }
+                }
                 let regexes = value(right)
                 return { frame throws(RuleFailure) in
                     let position = try line(frame).linePosition
-                    for regex in Self.regexIndices(try regexes(frame)) {
-                        if try Self.lineTest(frame, position, regex, .matches(patterns[regex])) { return true }
+                    switch try regexes(frame) {
+                    case .regex(let regex):
+                        return try Self.lineTest(frame, position, regex, .matches(patterns[regex]))
+                    case .list(let elements):
+                        for case .regex(let regex) in elements {
+                            if try Self.lineTest(frame, position, regex, .matches(patterns[regex])) { return true }
+                        }
+                        return false
+                    default:
+                        return false
                     }
-                    return false
                 }
             }
             if case .string(let literal) = right.kind {

@@ -73,7 +73,16 @@ func readSource(_ path: String) throws -> SourceFile {
         return SourceFile(path: "<stdin>", bytes: Array(FileHandle.standardInput.readDataToEndOfFile()))
     }
     guard let data = FileManager.default.contents(atPath: path) else {
-        throw ValidationError("cannot read \(path)")
+        throw CommandFailure("cannot read \(path)")
     }
     return SourceFile(path: path, bytes: Array(data))
+}
+
+/// A command that cannot go on: printed as `Error: message`, exit status 1.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }

@@ -108,7 +108,7 @@ func loadPack(_ path: String) throws -> CheckedPack {
     let result = Frontend.check(try readSource(path))
     guard let pack = result.pack else {
         FileHandle.standardError.write(Data(HumanRenderer(colored: false).render(result.diagnosed).utf8))
-        throw ValidationError("\(path) has errors; fix them (see `warden check \(path)`)")
+        throw CommandFailure("\(path) has errors; fix them (see `warden check \(path)`)")
     }
     return pack
 }

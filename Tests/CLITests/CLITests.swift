@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// Runs the built `warden` executable (it sits next to the test bundle).
+struct Warden {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var executable: URL {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        let candidates = [directory, directory.deletingLastPathComponent(), root.appendingPathComponent(".build/debug")]
+        return candidates.map { $0.appendingPathComponent("warden") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? directory.appendingPathComponent("warden")
+    }
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes before waiting so a full pipe cannot block the child.
+        let errData = ReadInBackground(err.fileHandleForReading)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData.wait(), as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on another thread.
+final class ReadInBackground: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}
+
+@Suite("warden command line", .serialized)
+struct CLITests {
+    let bgl = "Samples/BGL_2k/BGL_2k.log"
+    let pack = "GeneratedRules/Packs/bgl.warden"
+
+    @Test("detect reads standard input and accounts for every line")
+    func detectStdin() throws {
+        let log = try Data(contentsOf: Warden.root.appendingPathComponent(bgl))
+        let result = try Warden.run(["detect", "--pack", pack, "--format", "bgl", "-"], stdin: log)
+        #expect(result.status == 0)
+        let objects = result.stdout.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == 100 && objects.allSatisfy { $0 != nil })
+        for object in objects.compactMap({ $0 }) where object["verdict"] as? String == "abnormal" {
+            let lines = object["lines"] as! [Int], evidence = object["evidence"] as! [Int]
+            #expect(!evidence.isEmpty && evidence.allSatisfy { lines[0] <= $0 && $0 <= lines[1] })
+        }
+        #expect(result.stderr.contains("2000 lines read, 2000 in windows, 0 skipped"))
+    }
+
+    @Test("eval --json reports window and message scores")
+    func evalJSON() throws {
+        let result = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--json", bgl])
+        #expect(result.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let window = try #require(report["window"] as? [String: Int])
+        #expect(window["truePositives"]! + window["falseNegatives"]! == 28)
+        #expect((report["rules"] as? [Any])?.count == 6)
+    }
+
+    @Test("test exits 1 and shows the window when a pack test fails")
+    func failingTest() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("failing-\(UUID().uuidString).warden")
+        try Data("""
+            pack t version "1.0.0"
+            abnormal rule bad { any line in window: line contains "error" }
+            test "wrong" expect normal { "an error" }
+            """.utf8).write(to: file)
+        let result = try Warden.run(["test", "--color", "never", file.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAIL"))
+        #expect(result.stdout.contains("expected normal, got abnormal (decided by rule `bad`)"))
+        #expect(result.stdout.contains("> 1 | an error"))
+    }
+
+    @Test("detect refuses a pack with errors and shows its diagnostics")
+    func brokenPack() throws {
+        let result = try Warden.run(["detect", "--pack", "Grammar/Invalid/compare_types.warden", bgl])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("E0203"))
+    }
+
+    @Test("A label file for a format without keys is a usage error; a missing input is a clear error")
+    func inputErrors() throws {
+        let missing = try Warden.run(["detect", "--pack", pack, "/no/such/file.log"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot open /no/such/file.log"))
+        let unlabeled = try Warden.run(["eval", "--pack", pack, "--format", "hdfs", "Samples/HDFS_20k_head/HDFS_20000.log"])
+        #expect(unlabeled.status != 0)
+        #expect(unlabeled.stderr.contains("pass --labels"))
+    }
+}

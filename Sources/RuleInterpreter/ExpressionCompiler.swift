@@ -52,7 +52,7 @@ struct ExpressionCompiler {
         case .not(let operand):
             let code = bool(operand)
             return { frame throws(RuleFailure) in
-                try !frame.context.negated { () throws(RuleFailure) in try code(frame) }
+                try Logic.not(frame.context) { () throws(RuleFailure) in try code(frame) }
             }
         case .binary(.and, let left, let right):
             let l = bool(left), r = bool(right)
@@ -71,26 +71,13 @@ struct ExpressionCompiler {
         case .quantifier(let quantifier, let slot, let source, let predicate) where quantifier == .any || quantifier == .all:
             let elements = self.elements(source)
             let test = bool(predicate)
-            let wantAll = quantifier == .all
+            let requireAll = quantifier == .all
             return { frame throws(RuleFailure) in
-                let context = frame.context
-                let source = try elements(frame)
-                guard context.isCollectingEvidence else {
-                    for element in source {
-                        frame.slots[slot] = element
-                        if try test(frame) != wantAll { return !wantAll }
-                    }
-                    return wantAll
-                }
-                // Collecting evidence: visit every element, mark those that support the result.
-                var result = wantAll
-                for element in source {
+                try Quantify.anyOrAll(try elements(frame), requireAll: requireAll, context: frame.context,
+                                      position: Self.position) { element throws(RuleFailure) in
                     frame.slots[slot] = element
-                    let holds = try test(frame)
-                    if holds != wantAll { result = !wantAll }
-                    if holds != context.isNegated, case .line(let position) = element { context.mark(position) }
+                    return try test(frame)
                 }
-                return result
             }
         default:
             let code = value(expression)
@@ -106,21 +93,16 @@ struct ExpressionCompiler {
             let line = value(lineExpression)
             if op == .matches {
                 if case .regex(let regex) = right.kind {
-                    let lineTest = table.tests[regex]
-                    return { frame throws(RuleFailure) in
-                        try Self.lineTest(frame, try line(frame).linePosition, regex, lineTest)
-                    }
+                    return { frame throws(RuleFailure) in try frame.context.test(try line(frame).linePosition, regex) }
                 }
                 let regexes = value(right)
                 return { frame throws(RuleFailure) in
                     let position = try line(frame).linePosition
                     switch try regexes(frame) {
                     case .regex(let regex):
-                        return try Self.lineTest(frame, position, regex, .matches(patterns[regex]))
+                        return try frame.context.test(position, regex)
                     case .list(let elements):
-                        for case .regex(let regex) in elements {
-                            if try Self.lineTest(frame, position, regex, .matches(patterns[regex])) { return true }
-                        }
+                        for case .regex(let regex) in elements where try frame.context.test(position, regex) { return true }
                         return false
                     default:
                         return false
@@ -129,10 +111,7 @@ struct ExpressionCompiler {
             }
             if case .string(let literal) = right.kind {
                 let test = table.index(of: op, literal: literal)
-                let lineTest = table.tests[test]
-                return { frame throws(RuleFailure) in
-                    try Self.lineTest(frame, try line(frame).linePosition, test, lineTest)
-                }
+                return { frame throws(RuleFailure) in try frame.context.test(try line(frame).linePosition, test) }
             }
         }
         let text = value(left), operand = value(right)
@@ -154,12 +133,9 @@ struct ExpressionCompiler {
         }
     }
 
-    /// Runs line test `test` on a window line through the memo; the empty line (`-1`) runs directly.
-    private static func lineTest(_ frame: Frame, _ position: Int, _ test: Int, _ lineTest: LineTest) throws(RuleFailure) -> Bool {
-        if position >= 0 { return try frame.context.line(position, passes: test) }
-        return try [UInt8]().withUnsafeBufferPointer { (empty) throws(RuleFailure) -> Bool in
-            try lineTest.run(empty, scratch: frame.context.scratch)
-        }
+    /// The window position of a line value, for evidence marking.
+    @Sendable static func position(_ value: Value) -> Int? {
+        if case .line(let position) = value { position } else { nil }
     }
 
     fileprivate static func regexIndices(_ value: Value) -> [Int] {
@@ -239,16 +215,12 @@ struct ExpressionCompiler {
         case .member(let member, let base):
             let code = value(base)
             return { frame throws(RuleFailure) in
-                let position = try code(frame).linePosition
-                let window = frame.window
-                let exists = position >= 0 && position < window.count
+                let position = try code(frame).linePosition, context = frame.context
                 switch member {
-                case .text: return .string(exists ? window.text(position) : "")
-                case .index: return .int(exists ? position : -1)
-                case .number: return .int(exists ? window.numbers[position] : 0)
-                case .timestamp:
-                    let timestamp = exists ? window.timestamps[position] : Window.noTimestamp
-                    return .duration(timestamp == Window.noTimestamp ? 0 : timestamp)
+                case .text: return .string(context.text(position))
+                case .index: return .int(context.index(position))
+                case .number: return .int(context.number(position))
+                case .timestamp: return .duration(context.timestamp(position))
                 }
             }
         case .call(let name, let arguments):
@@ -269,23 +241,15 @@ struct ExpressionCompiler {
             let test = bool(predicate)
             let empty = Self.emptyValue(type)
             return { frame throws(RuleFailure) in
-                let context = frame.context
-                var count = 0
-                var kept: [Value] = []
-                for element in try elements(frame) {
+                let source = try elements(frame), context = frame.context
+                let predicate = { (element: Value) throws(RuleFailure) -> Bool in
                     frame.slots[slot] = element
-                    guard try test(frame) else { continue }
-                    if !context.isNegated, case .line(let position) = element { context.mark(position) }
-                    switch quantifier {
-                    case .count: count += 1
-                    case .filter: kept.append(element)
-                    default: return element
-                    }
+                    return try test(frame)
                 }
                 switch quantifier {
-                case .count: return .int(count)
-                case .filter: return .list(kept)
-                default: return empty
+                case .count: return .int(try Quantify.count(source, context: context, position: Self.position, predicate))
+                case .filter: return .list(try Quantify.filter(source, context: context, position: Self.position, predicate))
+                default: return try Quantify.first(source, empty: empty, context: context, position: Self.position, predicate)
                 }
             }
         }

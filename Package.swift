@@ -14,10 +14,12 @@ let package = Package(
     products: [
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "warden-bench", targets: ["WardenBenchmarks"]),
+        .executable(name: "warden-compile", targets: ["warden-compile"]),
         .library(name: "PCRE2", targets: ["PCRE2"]),
         .library(name: "RuleLanguage", targets: ["RuleLanguage"]),
         .library(name: "RuleRuntime", targets: ["RuleRuntime"]),
         .library(name: "RuleInterpreter", targets: ["RuleInterpreter"]),
+        .library(name: "RuleCodegen", targets: ["RuleCodegen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +56,18 @@ let package = Package(
             dependencies: ["RuleLanguage", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
+        // Checked packs → Swift source that imports only RuleRuntime.
+        .target(
+            name: "RuleCodegen",
+            dependencies: ["RuleLanguage"],
+            swiftSettings: strictSettings
+        ),
+        // The lean compiler the build plugin runs: front end and code generator only.
+        .executableTarget(
+            name: "warden-compile",
+            dependencies: ["RuleLanguage", "RuleCodegen"],
+            swiftSettings: strictSettings
+        ),
         // zlib from the system (Debian: zlib1g-dev), for gzip input.
         .systemLibrary(
             name: "CZlib",
@@ -80,6 +94,7 @@ let package = Package(
                 "RuleLanguage",
                 "RuleRuntime",
                 "RuleInterpreter",
+                "RuleCodegen",
                 "LogInput",
                 "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -107,6 +122,13 @@ let package = Package(
         .testTarget(
             name: "EngineTests",
             dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "PCRE2"],
+            swiftSettings: strictSettings
+        ),
+        // Golden generated Swift (compiled into this target) and differential tests against the interpreter.
+        .testTarget(
+            name: "CodegenTests",
+            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
+            exclude: ["RandomPacks"],
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the `warden` executable.

@@ -47,13 +47,8 @@ extension ExpressionCompiler {
                 if case .member(.text, let line) = first.kind {
                     let lineCode = value(line)
                     return { frame throws(RuleFailure) in
-                        let position = try lineCode(frame).linePosition
-                        let pattern = patterns[try regex(frame).regexIndex], number = try group(frame).int
-                        guard position >= 0 else {
-                            return .string(try Functions.capture("", pattern, group: number, scratch: frame.context.scratch))
-                        }
-                        return .string(try Functions.capture(line: position, of: frame.window, pattern, group: number,
-                                                             scratch: frame.context.scratch) ?? "")
+                        .string(try frame.context.capture(try lineCode(frame).linePosition, try regex(frame).regexIndex,
+                                                          group: try group(frame).int))
                     }
                 }
                 let text = value(first)
@@ -66,7 +61,7 @@ extension ExpressionCompiler {
                 let lines = positions(first)
                 return { frame throws(RuleFailure) in
                     let pattern = patterns[try regex(frame).regexIndex], number = try group(frame).int
-                    let positions = try lines(frame).filter { $0 >= 0 }
+                    let positions = try lines(frame)
                     if name == "numbers" {
                         return .list(try Functions.numbers(positions, pattern, group: number, context: frame.context).map { .float($0) })
                     }
@@ -88,7 +83,7 @@ extension ExpressionCompiler {
             return { frame throws(RuleFailure) in
                 var tests: [Int] = []
                 for regex in regexes { tests.append(try regex(frame).regexIndex) }
-                return .bool(try Functions.sequence(try lines(frame).filter { $0 >= 0 }, tests: tests, context: frame.context))
+                return .bool(try Functions.sequence(try lines(frame), tests: tests, context: frame.context))
             }
         case "unpaired":
             let lines = positions(first)
@@ -96,7 +91,7 @@ extension ExpressionCompiler {
             let startGroup = value(arguments[3]), endGroup = value(arguments[4])
             return { frame throws(RuleFailure) in
                 let result = try Functions.unpaired(
-                    try lines(frame).filter { $0 >= 0 }, start: patterns[try start(frame).regexIndex],
+                    try lines(frame), start: patterns[try start(frame).regexIndex],
                     end: patterns[try end(frame).regexIndex], startGroup: try startGroup(frame).int,
                     endGroup: try endGroup(frame).int, context: frame.context)
                 return .list(result.map { .line($0) })
@@ -107,8 +102,7 @@ extension ExpressionCompiler {
             return { frame throws(RuleFailure) in
                 let list = try code(frame).list
                 if isInt { return .list(Functions.distinct(list.map(\.int)).map { .int($0) }) }
-                // Distinct by bytes, as `==` compares text.
-                return .list(Functions.distinct(list.map { Array($0.string.utf8) }).map { .string(String(decoding: $0, as: UTF8.self)) })
+                return .list(Functions.distinct(list.map(\.string)).map { .string($0) })
             }
         case "lower", "upper", "length":
             let code = value(first)
@@ -151,7 +145,7 @@ extension ExpressionCompiler {
         case "span":
             let lines = positions(first)
             return { frame throws(RuleFailure) in
-                .duration(Functions.span(try lines(frame).filter { $0 >= 0 }, of: frame.window))
+                .duration(Functions.span(try lines(frame), of: frame.window))
             }
         default:
             preconditionFailure("the checker accepted an unknown builtin `\(name)`")

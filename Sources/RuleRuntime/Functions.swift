@@ -47,6 +47,12 @@ public enum Functions {
         return sorted[Swift.min(Swift.max(rank, 1), sorted.count) - 1]
     }
 
+    /// Texts without repeats (compared by bytes, as `==` compares text), in order of first occurrence.
+    public static func distinct(_ xs: [String]) -> [String] {
+        var seen = Set<[UInt8]>()
+        return xs.filter { seen.insert(Array($0.utf8)).inserted }
+    }
+
     /// Elements without repeats, in order of first occurrence.
     public static func distinct<T: Hashable>(_ xs: [T]) -> [T] {
         var seen = Set<T>()
@@ -121,12 +127,13 @@ public enum Functions {
 extension Functions {
     /// `sequence(lines, p1, p2, ...)`: whether lines matching each test occur in
     /// order. `lines` are window positions; tests are line-test indices.
-    /// Marks the matched lines as evidence.
+    /// Marks the matched lines as evidence. Here and below, line position `-1`
+    /// (the empty line `first` returns) is skipped.
     public static func sequence(_ lines: [Int], tests: [Int], context: EvaluationContext) throws(RuleFailure) -> Bool {
         guard !tests.isEmpty else { return true }
         var next = 0
         var matched: [Int] = []
-        for line in lines where next < tests.count {
+        for line in lines where line >= 0 && next < tests.count {
             if try context.line(line, passes: tests[next]) {
                 matched.append(line)
                 next += 1
@@ -145,7 +152,7 @@ extension Functions {
         let window = context.window
         var laterEnds = Set<String>()
         var result: [Int] = []
-        for line in lines.reversed() {
+        for line in lines.reversed() where line >= 0 {
             if let key = try capture(line: line, of: window, start, group: startGroup, scratch: context.scratch),
                !laterEnds.contains(key) {
                 result.append(line)
@@ -162,7 +169,7 @@ extension Functions {
     /// `span(lines)`: latest minus earliest timestamp in milliseconds; `0` with fewer than two timestamps.
     public static func span(_ lines: [Int], of window: Window) -> Int64 {
         var earliest = Int64.max, latest = Int64.min, seen = 0
-        for line in lines {
+        for line in lines where line >= 0 {
             let timestamp = window.timestamps[line]
             guard timestamp != Window.noTimestamp else { continue }
             seen += 1
@@ -175,7 +182,7 @@ extension Functions {
     /// `numbers(lines, pattern, group)` over window lines.
     public static func numbers(_ lines: [Int], _ pattern: Pattern, group: Int, context: EvaluationContext) throws(RuleFailure) -> [Double] {
         var values: [Double] = []
-        for line in lines {
+        for line in lines where line >= 0 {
             if let text = try capture(line: line, of: context.window, pattern, group: group, scratch: context.scratch),
                let value = decimal(Substring(text)) {
                 values.append(value)
@@ -192,7 +199,7 @@ extension Functions {
     /// `captures(lines, pattern, group)` over window lines.
     public static func captures(_ lines: [Int], _ pattern: Pattern, group: Int, context: EvaluationContext) throws(RuleFailure) -> [String] {
         var values: [String] = []
-        for line in lines {
+        for line in lines where line >= 0 {
             if let text = try capture(line: line, of: context.window, pattern, group: group, scratch: context.scratch) {
                 values.append(text)
             }

@@ -166,6 +166,32 @@ extension EvaluationContext {
         return pattern
     }
 
+    /// `line matches [r1, r2, ...]` on a window line: whether any of the tests passes.
+    @inlinable
+    public func testAny(_ position: Int, _ tests: [Int]) throws(RuleFailure) -> Bool {
+        for test in tests where try self.test(position, test) { return true }
+        return false
+    }
+
+    /// `text matches r` (or a list of regexes) on a string value.
+    public func matches(_ text: String, _ tests: [Int]) throws(RuleFailure) -> Bool {
+        for test in tests {
+            do throws(MatchFailure) {
+                if try pattern(test).matches(text, scratch: scratch) { return true }
+            } catch { throw RuleFailure(error) }
+        }
+        return false
+    }
+
+    /// `capture(line, r, group)` on a window line; `""` when there is no match
+    /// (the empty line is matched as empty text).
+    public func capture(_ position: Int, _ test: Int, group: Int) throws(RuleFailure) -> String {
+        guard position >= 0, position < window.count else {
+            return try Functions.capture("", pattern(test), group: group, scratch: scratch)
+        }
+        return try Functions.capture(line: position, of: window, pattern(test), group: group, scratch: scratch) ?? ""
+    }
+
     /// `line.text`; `""` for the empty line.
     public func text(_ position: Int) -> String { exists(position) ? window.text(position) : "" }
     /// `line.index`; `-1` for the empty line.

@@ -95,3 +95,28 @@ public struct RuleSet: Sendable {
     /// Every rule, normal rules first.
     public var rules: [any WindowRule] { normalRules + abnormalRules }
 }
+
+extension LineTest {
+    /// A regex test from the pattern's bytes and the literal's flags (`i`, `m`,
+    /// `s`, `x`), compiled and JIT-ed once. Compiled packs call this with patterns
+    /// the checker already accepted, so failing here means a different PCRE2 build.
+    public static func regex(_ pattern: [UInt8], flags: String) -> LineTest {
+        var options: Pattern.Options = []
+        if flags.contains("i") { options.insert(.caseInsensitive) }
+        if flags.contains("m") { options.insert(.multiline) }
+        if flags.contains("s") { options.insert(.dotMatchesNewlines) }
+        if flags.contains("x") { options.insert(.extended) }
+        do {
+            return .matches(try Pattern(bytes: pattern, options: options))
+        } catch {
+            preconditionFailure("a checked regex no longer compiles with this PCRE2 (\(PCRE2Library.version)): \(error)")
+        }
+    }
+}
+
+extension LineTest {
+    /// ``regex(_:flags:)-([UInt8],_)`` for a pattern that is valid UTF-8.
+    public static func regex(_ pattern: String, flags: String) -> LineTest {
+        regex(Array(pattern.utf8), flags: flags)
+    }
+}

@@ -50,6 +50,11 @@ public enum Text {
         text.utf8.reversed().starts(with: suffix.utf8.reversed())
     }
 
+    /// `x in list` for text: whether any element equals `element` byte for byte.
+    public static func contains(_ list: [String], element: String) -> Bool {
+        list.contains { equal($0, element) }
+    }
+
     /// Byte-wise equality.
     public static func equal(_ lhs: String, _ rhs: String) -> Bool {
         lhs.utf8.elementsEqual(rhs.utf8)

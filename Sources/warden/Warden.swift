@@ -9,7 +9,7 @@ struct Warden: ParsableCommand {
         version: WardenVersion.current,
         subcommands: [
             CheckCommand.self, FormatCommand.self, ExplainCommand.self, TestCommand.self,
-            DetectCommand.self, EvalCommand.self,
+            DetectCommand.self, EvalCommand.self, CompileCommand.self,
             RegexCheckCommand.self, VersionCommand.self,
         ]
     )

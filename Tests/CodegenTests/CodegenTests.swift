@@ -1,0 +1,176 @@
+import Foundation
+import LogInput
+import RuleCodegen
+import RuleInterpreter
+import RuleLanguage
+import RuleRuntime
+import Testing
+
+/// Paths into the repository.
+enum Repository {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let generated = root.appendingPathComponent("Tests/CodegenTests/Generated")
+    static let randomPacks = root.appendingPathComponent("Tests/CodegenTests/RandomPacks")
+    static var recording: Bool { ProcessInfo.processInfo.environment["WARDEN_RECORD"] == "1" }
+
+    static func packs(in folder: String) -> [URL] {
+        let directory = root.appendingPathComponent(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter { $0.hasSuffix(".warden") }.sorted().map { directory.appendingPathComponent($0) }
+    }
+
+    /// Every pack whose generated Swift is committed and compiled into this test target.
+    static var compiledPackFiles: [URL] {
+        packs(in: "Grammar/Examples") + packs(in: "GeneratedRules/Packs") + packs(in: "Tests/CodegenTests/RandomPacks")
+    }
+
+    static func check(_ url: URL) throws -> CheckedPack {
+        let result = Frontend.check(SourceFile(path: url.lastPathComponent, bytes: Array(try Data(contentsOf: url))))
+        guard let pack = result.pack else {
+            throw GenerationError(message: HumanRenderer(colored: false).render(result.diagnosed))
+        }
+        return pack
+    }
+}
+
+struct GenerationError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+@Suite("Generated Swift", .serialized)
+struct GoldenTests {
+    static let randomPackCount = 24
+
+    /// Writes the random packs (record mode) from a fixed seed.
+    @Test("Random packs come from a fixed seed and all check")
+    func randomPacks() throws {
+        var generator = RandomPrograms(seed: 2026)
+        var produced = 0, attempt = 0
+        while produced < Self.randomPackCount {
+            attempt += 1
+            let name = String(format: "random_%02d", produced)
+            let text = generator.pack(name: name, rules: 4)
+            let result = Frontend.check(SourceFile(path: name, text: text))
+            guard result.pack != nil else { continue }
+            let url = Repository.randomPacks.appendingPathComponent(name + ".warden")
+            if Repository.recording {
+                try Data(text.utf8).write(to: url)
+            } else {
+                #expect(try String(contentsOf: url, encoding: .utf8) == text, "\(name) differs from the seeded generator")
+            }
+            produced += 1
+        }
+        #expect(attempt < Self.randomPackCount * 20)
+    }
+
+    @Test("Generated Swift matches the committed golden files")
+    func goldens() throws {
+        var registry: [(String, String)] = []
+        for url in Repository.compiledPackFiles {
+            let pack = try Repository.check(url)
+            let source = CodeGenerator.swiftSource(for: pack, sourcePath: url.lastPathComponent)
+            let golden = Repository.generated.appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".swift")
+            registry.append((pack.name, CodeGenerator.packTypeName(pack.name)))
+            if Repository.recording {
+                try Data(source.utf8).write(to: golden)
+            } else {
+                let expected = try String(contentsOf: golden, encoding: .utf8)
+                #expect(source == expected, "\(golden.lastPathComponent) is out of date; re-record with WARDEN_RECORD=1")
+            }
+        }
+        let registrySource = """
+            // Written by the golden test (WARDEN_RECORD=1): every compiled pack of this target.
+            import RuleRuntime
+
+            let compiledPacks: [String: RuleSet] = [
+            \(registry.map { "    \"\($0.0)\": \($0.1).ruleSet," }.joined(separator: "\n"))
+            ]
+
+            """
+        let registryURL = Repository.generated.appendingPathComponent("AllPacks.swift")
+        if Repository.recording {
+            try Data(registrySource.utf8).write(to: registryURL)
+        } else {
+            #expect(try String(contentsOf: registryURL, encoding: .utf8) == registrySource)
+        }
+    }
+
+    @Test("Generation is deterministic")
+    func deterministic() throws {
+        for url in Repository.compiledPackFiles.prefix(5) {
+            let pack = try Repository.check(url)
+            #expect(CodeGenerator.swiftSource(for: pack, sourcePath: "x") == CodeGenerator.swiftSource(for: try Repository.check(url), sourcePath: "x"))
+        }
+    }
+}
+
+@Suite("Compiled rules agree with the interpreter")
+struct DifferentialTests {
+    /// Runs both rule sets on `window` and compares verdicts, stages, rules,
+    /// evidence and inconclusive rules, plus every rule's outcome and evidence.
+    static func compare(_ compiled: RuleSet, _ interpreted: RuleSet, on window: Window, label: String) {
+        let a = DetectionEngine(rules: compiled, fallback: nil), b = DetectionEngine(rules: interpreted, fallback: nil)
+        let contextA = a.makeContext(), contextB = b.makeContext()
+        #expect(a.detect(window, in: contextA) == b.detect(window, in: contextB), "\(label)")
+        #expect(a.outcomes(window, in: contextA) == b.outcomes(window, in: contextB), "\(label)")
+        for (ruleA, ruleB) in zip(compiled.rules, interpreted.rules) {
+            contextA.reset(to: window)
+            contextB.reset(to: window)
+            let evidenceA = try? ruleA.evidence(in: contextA), evidenceB = try? ruleB.evidence(in: contextB)
+            #expect(evidenceA == evidenceB, "\(label) rule \(ruleA.metadata.name)")
+        }
+    }
+
+    @Test("Every committed pack is compiled into this target")
+    func registry() throws {
+        let names = try Repository.compiledPackFiles.map { try Repository.check($0).name }
+        #expect(Set(compiledPacks.keys) == Set(names))
+    }
+
+    @Test("Pack tests and dataset samples: identical verdicts and evidence")
+    func examplesAndSamples() throws {
+        let bgl = try windows(Repository.root.appendingPathComponent("Samples/BGL_2k/BGL_2k.log").path, format: .bgl, policy: .codeAD)
+        let hdfs = try windows(Repository.root.appendingPathComponent("Samples/HDFS_20k_head/HDFS_20000.log").path, format: .hdfs,
+                               policy: .count(size: 20, step: 20)).prefix(200)
+        for url in Repository.packs(in: "Grammar/Examples") + Repository.packs(in: "GeneratedRules/Packs") {
+            let pack = try Repository.check(url)
+            let compiled = try #require(compiledPacks[pack.name])
+            let interpreted = Interpreter.ruleSet(for: pack)
+            for (index, test) in pack.tests.enumerated() {
+                Self.compare(compiled, interpreted, on: Window(id: index, texts: test.lines), label: "\(pack.name) test \(test.name)")
+            }
+            for window in bgl + hdfs { Self.compare(compiled, interpreted, on: window, label: "\(pack.name) window \(window.id)") }
+        }
+    }
+
+    @Test("Seeded random packs on seeded random windows: identical verdicts and evidence")
+    func randomized() throws {
+        var generator = RandomPrograms(seed: 99)
+        let windows = (0..<150).map { Window(id: $0, texts: generator.window()) }
+        var held = 0
+        for url in Repository.packs(in: "Tests/CodegenTests/RandomPacks") {
+            let pack = try Repository.check(url)
+            let compiled = try #require(compiledPacks[pack.name])
+            let interpreted = Interpreter.ruleSet(for: pack)
+            let engine = DetectionEngine(rules: interpreted, fallback: nil)
+            for window in windows {
+                Self.compare(compiled, interpreted, on: window, label: "\(pack.name) window \(window.id)")
+                held += engine.outcomes(window, in: engine.makeContext()).filter { $0 == .held }.count
+            }
+        }
+        // The programs are not trivially false: many rules hold on some windows.
+        #expect(held > 200)
+    }
+
+    private func windows(_ path: String, format: LogFormat, policy: WindowPolicy) throws -> [Window] {
+        let reader = try LogReader(path: path, decoder: LineDecoder(format: format))
+        var windower = Windower(policy: policy)
+        var windows: [Window] = []
+        try reader.forEach { record in
+            _ = windower.add(record.message, number: record.number, timestamp: record.timestamp) { windows.append($0) }
+        }
+        windower.finish { windows.append($0) }
+        return windows
+    }
+}

@@ -16,6 +16,7 @@ release: deps
 
 test: deps
 	$(SWIFT) test
+	$(SWIFT) run --package-path Tests/Fixtures/PluginUser LoginMonitor
 
 demo: release
 	@scripts/demo.sh
@@ -24,6 +25,7 @@ bench: release
 	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
 	$(SWIFT) run -c release warden-bench check --rules 200
 	$(SWIFT) run -c release warden-bench detect
+	$(SWIFT) run -c release warden-bench compiled
 
 clean:
 	rm -rf .build

@@ -20,6 +20,9 @@ let package = Package(
         .library(name: "RuleRuntime", targets: ["RuleRuntime"]),
         .library(name: "RuleInterpreter", targets: ["RuleInterpreter"]),
         .library(name: "RuleCodegen", targets: ["RuleCodegen"]),
+        .library(name: "GeneratedRules", targets: ["GeneratedRules"]),
+        .plugin(name: "WardenRules", targets: ["WardenRules"]),
+        .plugin(name: "GenerateRules", targets: ["GenerateRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -68,6 +71,30 @@ let package = Package(
             dependencies: ["RuleLanguage", "RuleCodegen"],
             swiftSettings: strictSettings
         ),
+        // Build tool plugin: *.warden in a target → Swift, at build time.
+        .plugin(
+            name: "WardenRules",
+            capability: .buildTool(),
+            dependencies: ["warden-compile"]
+        ),
+        // Command plugin: `swift package generate-rules` writes the generated Swift for review.
+        .plugin(
+            name: "GenerateRules",
+            capability: .command(
+                intent: .custom(verb: "generate-rules", description: "Write the Swift generated from each *.warden pack to Generated/<Target>/"),
+                permissions: [.writeToPackageDirectory(reason: "writes the generated Swift to Generated/<Target>/ for review")]
+            ),
+            dependencies: ["warden-compile"]
+        ),
+        // The shipped packs, compiled to Swift by the plugin.
+        .target(
+            name: "GeneratedRules",
+            dependencies: ["RuleRuntime"],
+            path: "GeneratedRules",
+            exclude: ["README.md"],
+            swiftSettings: strictSettings,
+            plugins: ["WardenRules"]
+        ),
         // zlib from the system (Debian: zlib1g-dev), for gzip input.
         .systemLibrary(
             name: "CZlib",
@@ -110,6 +137,7 @@ let package = Package(
                 "RuleRuntime",
                 "RuleInterpreter",
                 "LogInput",
+                "GeneratedRules",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GeneratedRules
 import LogInput
 import RuleInterpreter
 import RuleLanguage
@@ -88,5 +89,55 @@ struct DetectBenchmark: ParsableCommand {
         for _ in 0..<copies { handle.write(data) }
         try handle.close()
         return (path, copies * stripped.count, copies * data.count)
+    }
+}
+
+/// Compiled (generated Swift) against interpreted rules on the same windows.
+struct CompiledBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compiled",
+        abstract: "Throughput of the compiled BGL pack (GeneratedRules) against the interpreter, same windows, one thread."
+    )
+
+    @Option(help: "A BGL-format log; windows of 20 lines are built in memory first.")
+    var sample: String = "Samples/BGL_2k/BGL_2k.log"
+
+    @Option(help: "Replicate the sample's windows to at least this many lines.")
+    var lines: Int = 500_000
+
+    @Option(help: "Timed runs per engine (the best is reported).")
+    var runs: Int = 5
+
+    func run() throws {
+        let reader = try LogReader(path: sample, decoder: LineDecoder(format: .bgl))
+        var windower = Windower(policy: .codeAD)
+        var base: [Window] = []
+        try reader.forEach { record in
+            _ = windower.add(record.message, number: record.number, timestamp: record.timestamp) { base.append($0) }
+        }
+        windower.finish { base.append($0) }
+        let perCopy = base.reduce(0) { $0 + $1.count }
+        var windows: [Window] = []
+        while windows.count * 20 < lines { windows += base }
+        let lineCount = windows.count / base.count * perCopy
+        let result = Frontend.check(SourceFile(path: "bgl.warden", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "GeneratedRules/Packs/bgl.warden")))))
+        guard let pack = result.pack, let compiled = GeneratedPacks.named("bgl") else { throw ValidationError("the bgl pack is missing") }
+        let engines = [("interpreted", DetectionEngine(rules: Interpreter.ruleSet(for: pack))), ("compiled", DetectionEngine(rules: compiled))]
+        print("bgl pack on \(windows.count) windows (\(lineCount) lines), one thread")
+        var verdicts: [[Verdict]] = []
+        for (name, engine) in engines {
+            let context = engine.makeContext()
+            var best = Double.infinity
+            var last: [Verdict] = []
+            for _ in 0..<max(1, runs) {
+                let clock = ContinuousClock(), start = clock.now
+                last = windows.map { engine.detect($0, in: context).verdict }
+                let elapsed = clock.now - start
+                best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            }
+            verdicts.append(last)
+            print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%8.3f s  %11.0f lines/s", best, Double(lineCount) / best))
+        }
+        print(verdicts[0] == verdicts[1] ? "verdicts identical" : "VERDICTS DIFFER")
     }
 }

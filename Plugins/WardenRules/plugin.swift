@@ -1,0 +1,35 @@
+import Foundation
+import PackagePlugin
+
+/// Compiles every `*.warden` rule pack of a target to Swift at build time.
+///
+/// One build command per pack runs `warden-compile PACK OUTPUT`. The compiler
+/// itself is an input, so a new compiler regenerates; SwiftPM re-runs a command
+/// only when an input changed, and the compiler rewrites the output only when
+/// its content changed. Diagnostics come out as `file:line:col: error:` lines
+/// and fail the build.
+@main
+struct WardenRules: BuildToolPlugin {
+    func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
+        guard let sourceTarget = target as? SourceModuleTarget else { return [] }
+        let compiler = try context.tool(named: "warden-compile")
+        return sourceTarget.sourceFiles(withSuffix: "warden").map { file in
+            let output = context.pluginWorkDirectoryURL.appending(path: Self.outputName(for: file.url, in: sourceTarget.directoryURL))
+            return .buildCommand(
+                displayName: "Compiling rule pack \(file.url.lastPathComponent)",
+                executable: compiler.url,
+                arguments: [file.url.path, output.path],
+                inputFiles: [file.url, compiler.url],
+                outputFiles: [output]
+            )
+        }
+    }
+
+    /// `Packs/bgl.warden` → `Packs_bgl.swift`: unique per pack, stable across builds.
+    static func outputName(for pack: URL, in directory: URL) -> String {
+        let packPath = pack.deletingPathExtension().standardizedFileURL.path
+        let root = directory.standardizedFileURL.path
+        let relative = packPath.hasPrefix(root + "/") ? String(packPath.dropFirst(root.count + 1)) : pack.deletingPathExtension().lastPathComponent
+        return relative.replacingOccurrences(of: "/", with: "_") + ".swift"
+    }
+}

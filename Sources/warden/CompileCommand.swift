@@ -21,10 +21,14 @@ struct CompileCommand: ParsableCommand {
     @Option(help: "Where to write the generated Swift files.")
     var outputDirectory: String
 
+    @Option(help: "Also write <NAME>Packs.swift, a catalog listing every pack's rule set (`<Name>Packs.all`).")
+    var module: String?
+
     func run() throws {
         try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
         var failed = false
         var names: [String: String] = [:]
+        var packNames: [String] = []
         for path in files {
             let result = Frontend.check(try readSource(path))
             guard let pack = result.pack else {
@@ -37,6 +41,7 @@ struct CompileCommand: ParsableCommand {
                 throw CommandFailure("\(path) and \(other) both define \(typeName); pack names must differ")
             }
             names[typeName] = path
+            packNames.append(pack.name)
             let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             let output = URL(fileURLWithPath: outputDirectory).appendingPathComponent(base + ".swift")
             let data = Data(CodeGenerator.swiftSource(for: pack, sourcePath: URL(fileURLWithPath: path).lastPathComponent).utf8)
@@ -44,5 +49,11 @@ struct CompileCommand: ParsableCommand {
             print("\(path) -> \(output.path) (\(typeName))")
         }
         if failed { throw ExitCode(1) }
+        if let module {
+            let output = URL(fileURLWithPath: outputDirectory).appendingPathComponent(CodeGenerator.catalogFileName(module: module))
+            let data = Data(CodeGenerator.catalogSource(module: module, packNames: packNames).utf8)
+            if FileManager.default.contents(atPath: output.path) != data { try data.write(to: output, options: .atomic) }
+            print("catalog -> \(output.path)")
+        }
     }
 }

@@ -118,4 +118,19 @@ struct CLITests {
         #expect(unlabeled.status != 0)
         #expect(unlabeled.stderr.contains("pass --labels"))
     }
+
+    @Test("compile writes one Swift file per pack and, with --module, a catalog")
+    func compile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("compile-\(UUID().uuidString)")
+        let result = try Warden.run(["compile", "GeneratedRules/Packs/bgl.warden", "GeneratedRules/Packs/hdfs.warden",
+                                     "--output-directory", directory.path, "--module", "MyRules"])
+        #expect(result.status == 0)
+        let bgl = try String(contentsOf: directory.appendingPathComponent("bgl.swift"), encoding: .utf8)
+        #expect(bgl.contains("public enum BglPack {") && bgl.contains("import RuleRuntime"))
+        let catalog = try String(contentsOf: directory.appendingPathComponent("MyRulesPacks.swift"), encoding: .utf8)
+        #expect(catalog.contains("public static let all: [RuleSet] = [BglPack.ruleSet, HdfsPack.ruleSet]"))
+        let broken = try Warden.run(["compile", "Grammar/Invalid/compare_types.warden", "--output-directory", directory.path])
+        #expect(broken.status == 1)
+        #expect(broken.stderr.contains("compare_types.warden:6:12: error:"))
+    }
 }

@@ -113,6 +113,12 @@ let package = Package(
             dependencies: ["LogInput", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
+        // Rule synthesis (CodeAD): features, clustering, anchor sampling, the agent loop, proposers.
+        .target(
+            name: "Synthesis",
+            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation"],
+            swiftSettings: strictSettings
+        ),
         // The `warden` command-line tool.
         .executableTarget(
             name: "warden",
@@ -124,6 +130,7 @@ let package = Package(
                 "RuleCodegen",
                 "LogInput",
                 "Evaluation",
+                "Synthesis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -2,14 +2,14 @@ import ArgumentParser
 
 /// The `warden` command: one subcommand per verb.
 @main
-struct Warden: ParsableCommand {
+struct Warden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Log anomaly detection with typed, compiled rule packs.",
         version: WardenVersion.current,
         subcommands: [
             CheckCommand.self, FormatCommand.self, ExplainCommand.self, TestCommand.self,
-            DetectCommand.self, EvalCommand.self, CompileCommand.self,
+            DetectCommand.self, EvalCommand.self, CompileCommand.self, SynthesizeCommand.self,
             RegexCheckCommand.self, VersionCommand.self,
         ]
     )

@@ -1,0 +1,53 @@
+/// Abstraction of log lines for the builtin synthesizer: tokens holding digits
+/// (numbers, ids, addresses, hex, timestamps) become variables; the rest stay
+/// literal. Templates and phrases become PCRE2 sources.
+enum LineTemplates {
+    /// A token as a literal or a variable (`nil`).
+    static func piece(_ token: String) -> String? {
+        token.unicodeScalars.contains { ("0"..."9").contains($0) } ? nil : token
+    }
+
+    static func pieces(_ line: String) -> [String?] {
+        Tokens.split(line).map(piece)
+    }
+
+    /// A regex source for a piece sequence: literals escaped, variables as `\S+`,
+    /// tokens separated by single spaces.
+    static func regex(_ pieces: some Collection<String?>) -> String {
+        pieces.map { $0.map(escape) ?? #"\S+"# }.joined(separator: " ")
+    }
+
+    /// Escapes regex metacharacters (and `/`, which ends a rule-language regex literal).
+    static func escape(_ literal: String) -> String {
+        var out = ""
+        for scalar in literal.unicodeScalars {
+            if scalar.isASCII, !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_" || scalar == " ") {
+                out += "\\"
+            }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+
+    /// The line's literal core: its pieces without leading and trailing variables.
+    static func core(_ pieces: [String?]) -> ArraySlice<String?> {
+        guard let first = pieces.firstIndex(where: { $0 != nil }), let last = pieces.lastIndex(where: { $0 != nil }) else { return [] }
+        return pieces[first...last]
+    }
+
+    /// Contiguous phrases of 1…`maximumLength` pieces that start and end with a
+    /// literal and are specific enough to name a message: two literal tokens or
+    /// more, or one of at least ten characters (a lone common word such as
+    /// `error` or `message` would match everywhere).
+    static func phrases(_ pieces: [String?], maximumLength: Int) -> Set<[String?]> {
+        var result = Set<[String?]>()
+        for start in pieces.indices where pieces[start] != nil {
+            for end in start..<min(pieces.count, start + maximumLength) where pieces[end] != nil {
+                let phrase = Array(pieces[start...end])
+                let literals = phrase.compactMap { $0 }
+                if literals.count >= 2 || (literals.first?.count ?? 0) >= 10 { result.insert(phrase) }
+            }
+        }
+        return result
+    }
+}

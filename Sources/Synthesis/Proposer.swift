@@ -1,0 +1,40 @@
+import RuleLanguage
+import RuleRuntime
+
+/// What a proposer is asked for: one rule of `kind` named `name`, learned from
+/// contrastive windows.
+public struct RuleRequest: Sendable {
+    public var kind: RuleKind
+    public var name: String
+    /// Windows the rule must recognise (`targets`) and must not (`opposites`).
+    public var targets: [Window]
+    public var opposites: [Window]
+    /// 0-based rollout number; proposers may vary their answer by rollout.
+    public var rollout: Int
+    /// Repairs asked for so far in this rollout.
+    public var repairs: Int
+    /// The remaining training windows of both classes (the builtin proposer ranks
+    /// candidates on them; a language model does not see them).
+    public var trainingTargets: [Window]
+    public var trainingOpposites: [Window]
+}
+
+/// Why the previous candidate was not accepted.
+public enum Feedback: Sendable {
+    /// It did not check, or misclassified contrastive windows: the checker's JSON
+    /// diagnostics (empty when it checked) and the windows it got wrong.
+    case repair(diagnostics: String, misclassified: [Window], previous: String)
+    /// It checked and passed, but covers too little of the target class.
+    case refine(coverage: Double, previous: String)
+}
+
+/// A source of candidate rules: the builtin synthesizer, a language model, or a replayed transcript.
+public protocol RuleProposer: Sendable {
+    /// Backend name for provenance (`builtin`, `openai`).
+    var backend: String { get }
+    /// Model name for provenance.
+    var model: String { get }
+    /// A rule declaration in the rule language (doc comment, kind, name, body),
+    /// or `nil` when the proposer has nothing (more) to offer.
+    func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String?
+}

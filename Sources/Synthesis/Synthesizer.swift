@@ -1,0 +1,295 @@
+import Foundation
+import RuleInterpreter
+import RuleLanguage
+import RuleRuntime
+
+/// Settings of the agent loop (CodeAD defaults where the paper gives them).
+public struct SynthesisSettings: Sendable, Codable {
+    public var sampling = SamplingSettings()
+    /// Rollouts per epoch (r).
+    public var rollouts = 2
+    /// Repair attempts per rollout.
+    public var repairs = 3
+    /// Refinements per rollout.
+    public var refinements = 2
+    /// Minimum share of the remaining target windows a rule must cover before refinement stops (g_nor, g_abn).
+    public var normalGeneralization = 0.05
+    public var abnormalGeneralization = 0.05
+    /// Stop when this share of the target class is covered (R_nor, R_abn).
+    public var normalCoverageGoal = 0.98
+    public var abnormalCoverageGoal = 0.98
+    /// Pack capacity per kind (D_nor, D_abn).
+    public var normalCapacity = 200
+    public var abnormalCapacity = 200
+    /// Consecutive epochs without an accepted rule before a stage stops.
+    public var patience = 6
+
+    public init() {}
+}
+
+/// A rule the loop accepted.
+public struct AcceptedRule: Sendable {
+    public var kind: RuleKind
+    public var name: String
+    public var doc: [String]
+    /// The rule's body: bindings and condition, as written by the proposer.
+    public var body: String
+    public var epoch: Int
+    /// Share of the target class's training windows it covered when accepted.
+    public var coverage: Double
+    /// The contrastive windows it was learned from (anchor first).
+    public var anchor: Window?
+    public var opposite: Window?
+}
+
+/// What the loop reports as it goes.
+public enum SynthesisEvent: Sendable {
+    case epochStarted(kind: RuleKind, epoch: Int, remaining: Int, total: Int)
+    case candidate(kind: RuleKind, rollout: Int, step: String)
+    case accepted(AcceptedRule, covered: Int, total: Int)
+    case rejected(kind: RuleKind, epoch: Int, reason: String)
+    case stageFinished(kind: RuleKind, rules: Int, coverage: Double)
+}
+
+/// The CodeAD agent loop over a proposer: sample, generate, test, repair,
+/// check generalisation, refine, select, remove covered windows, repeat.
+public final class Synthesizer: @unchecked Sendable {
+    public let data: TrainingData
+    public let proposer: any RuleProposer
+    public let settings: SynthesisSettings
+    public let packName: String
+    private let onEvent: @Sendable (SynthesisEvent) -> Void
+    private let isInterrupted: @Sendable () -> Bool
+    private let features: WindowFeatures
+    public private(set) var accepted: [AcceptedRule] = []
+
+    public init(
+        data: TrainingData, proposer: any RuleProposer, settings: SynthesisSettings = SynthesisSettings(), packName: String,
+        resume: [AcceptedRule] = [], isInterrupted: @escaping @Sendable () -> Bool = { false },
+        onEvent: @escaping @Sendable (SynthesisEvent) -> Void = { _ in }
+    ) {
+        self.data = data
+        self.proposer = proposer
+        self.settings = settings
+        self.packName = packName
+        self.accepted = resume
+        self.isInterrupted = isInterrupted
+        self.onEvent = onEvent
+        features = WindowFeatures(windows: data.train.map(\.window), settings: settings.sampling)
+    }
+
+    /// Runs both stages (normal rules, then abnormal rules); `checkpoint` is
+    /// called with the accepted rules after every epoch.
+    public func run(checkpoint: ([AcceptedRule]) throws -> Void) async throws {
+        for kind in [RuleKind.normal, .abnormal] {
+            try await stage(kind, checkpoint: checkpoint)
+            if isInterrupted() { return }
+        }
+    }
+
+    // MARK: Stages and epochs
+
+    private func stage(_ kind: RuleKind, checkpoint: ([AcceptedRule]) throws -> Void) async throws {
+        let normalRules = try ruleSet(accepted.filter { $0.kind == .normal })
+        let targets = data.train.indices.filter { data.train[$0].isAbnormal == (kind == .abnormal) }
+        // Abnormal rules only see what normal rules leave.
+        let opposites = data.train.indices.filter {
+            data.train[$0].isAbnormal != (kind == .abnormal) && (kind == .normal || !holdsAny(normalRules, data.train[$0].window))
+        }
+        let capacity = kind == .normal ? settings.normalCapacity : settings.abnormalCapacity
+        let goal = kind == .normal ? settings.normalCoverageGoal : settings.abnormalCoverageGoal
+        let existing = try ruleSet(accepted.filter { $0.kind == kind })
+        var remaining = targets.filter { !holdsAny(existing, data.train[$0].window) }
+        var failedAnchors = Set<Int>()
+        var failures = 0
+        var epoch = (accepted.map(\.epoch).max() ?? 0)
+        while !remaining.isEmpty, !isInterrupted(), accepted.filter({ $0.kind == kind }).count < capacity,
+              Double(targets.count - remaining.count) / Double(max(1, targets.count)) < goal, failures < settings.patience {
+            epoch += 1
+            onEvent(.epochStarted(kind: kind, epoch: epoch, remaining: remaining.count, total: targets.count))
+            guard let sample = AnchorSampling.sample(targets: remaining, opposites: opposites, features: features,
+                                                     settings: settings.sampling, excludingAnchors: failedAnchors) else { break }
+            let name = "\(kind.rawValue)_\(accepted.filter { $0.kind == kind }.count + 1)"
+            let request = RuleRequest(
+                kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
+                opposites: sample.opposites.map { data.train[$0].window }, rollout: 0, repairs: 0,
+                trainingTargets: remaining.map { data.train[$0].window }, trainingOpposites: opposites.map { data.train[$0].window })
+            var candidates: [Candidate] = []
+            for rollout in 0..<max(1, settings.rollouts) where !isInterrupted() {
+                var rolloutRequest = request
+                rolloutRequest.rollout = rollout
+                if let candidate = try await self.rollout(rolloutRequest) { candidates.append(candidate) }
+            }
+            guard let best = select(candidates, kind: kind) else {
+                failedAnchors.insert(sample.anchor)
+                failures += 1
+                onEvent(.rejected(kind: kind, epoch: epoch, reason: candidates.isEmpty ? "no candidate passed its local test" : "every candidate misclassified a validation window"))
+                continue
+            }
+            failures = 0
+            let rules = try ruleSet([best.rule])
+            let covered = remaining.filter { holdsAny(rules, data.train[$0].window) }
+            remaining.removeAll { covered.contains($0) }
+            var rule = best.rule
+            rule.epoch = epoch
+            rule.coverage = Double(covered.count) / Double(max(1, targets.count))
+            rule.anchor = data.train[sample.anchor].window
+            rule.opposite = sample.opposites.first.map { data.train[$0].window }
+            accepted.append(rule)
+            onEvent(.accepted(rule, covered: targets.count - remaining.count, total: targets.count))
+            try checkpoint(accepted)
+        }
+        let coverage = Double(targets.count - remaining.count) / Double(max(1, targets.count))
+        onEvent(.stageFinished(kind: kind, rules: accepted.filter { $0.kind == kind }.count, coverage: coverage))
+    }
+
+    private struct Candidate {
+        var rule: AcceptedRule
+        var coverage: Int
+    }
+
+    /// One rollout: generate → local test → repair → generalisation check → refine.
+    ///
+    /// A candidate that classifies every contrastive window passes its local
+    /// test. When repairs run out, the best candidate that rejects every
+    /// contrastive opposite and recognises the anchor is kept as a partial
+    /// answer: later epochs sample the target windows it missed.
+    private func rollout(_ request: RuleRequest) async throws -> Candidate? {
+        var request = request
+        var feedback: Feedback?
+        var best: Candidate?
+        var partial: Candidate?
+        var refinements = 0
+        while request.repairs <= settings.repairs, !isInterrupted() {
+            guard let text = try await proposer.propose(request, feedback: feedback) else { break }
+            onEvent(.candidate(kind: request.kind, rollout: request.rollout, step: feedback == nil ? "generate" : feedback!.step))
+            let outcome = test(text, request)
+            guard var rule = outcome.rule, outcome.missed.isEmpty, outcome.wrong.isEmpty else {
+                if var rule = outcome.rule, outcome.wrong.isEmpty, !outcome.missedAnchor {
+                    let coverage = try coverage(of: rule, on: request.trainingTargets)
+                    rule.coverage = Double(coverage) / Double(max(1, request.trainingTargets.count))
+                    if partial == nil || coverage > partial!.coverage { partial = Candidate(rule: rule, coverage: coverage) }
+                }
+                feedback = .repair(diagnostics: outcome.diagnostics, misclassified: outcome.missed + outcome.wrong, previous: text)
+                request.repairs += 1
+                continue
+            }
+            let coverage = try coverage(of: rule, on: request.trainingTargets)
+            rule.coverage = Double(coverage) / Double(max(1, request.trainingTargets.count))
+            if best == nil || coverage > best!.coverage { best = Candidate(rule: rule, coverage: coverage) }
+            let threshold = request.kind == .normal ? settings.normalGeneralization : settings.abnormalGeneralization
+            guard rule.coverage < threshold, refinements < settings.refinements else { break }
+            refinements += 1
+            feedback = .refine(coverage: rule.coverage, previous: text)
+        }
+        return best ?? partial
+    }
+
+    private func coverage(of rule: AcceptedRule, on windows: [Window]) throws -> Int {
+        let rules = try ruleSet([rule])
+        return windows.filter { holdsAny(rules, $0) }.count
+    }
+
+    /// Keeps candidates that misclassify no validation window of the opposite
+    /// class; picks the one covering the most target windows.
+    private func select(_ candidates: [Candidate], kind: RuleKind) -> Candidate? {
+        let validation = data.validation.filter { $0.isAbnormal != (kind == .abnormal) }.map(\.window)
+        let survivors = candidates.filter { candidate in
+            guard let rules = try? ruleSet([candidate.rule]) else { return false }
+            return !validation.contains { holdsAny(rules, $0) }
+        }
+        // Most coverage; among equals the shorter rule, which assumes less (then the earlier rollout).
+        return survivors.enumerated().min { a, b in
+            (-a.element.coverage, a.element.rule.body.count, a.offset) < (-b.element.coverage, b.element.rule.body.count, b.offset)
+        }?.element
+    }
+
+    private struct TestOutcome {
+        var rule: AcceptedRule?
+        var diagnostics = ""
+        var missed: [Window] = []
+        var wrong: [Window] = []
+        var missedAnchor = false
+    }
+
+    /// Parses and checks a candidate, then runs it on the contrastive windows.
+    private func test(_ text: String, _ request: RuleRequest) -> TestOutcome {
+        // A candidate may come as a bare rule or as a whole pack (grammar-constrained decoding).
+        let isPack = text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("pack ")
+        let source = isPack ? text : "pack candidate version \"0.0.0\"\n\n" + text + "\n"
+        let result = Frontend.check(SourceFile(path: "candidate.warden", text: source))
+        guard let pack = result.pack else {
+            return TestOutcome(diagnostics: JSONRenderer().render([result.diagnosed]))
+        }
+        let syntaxRules = result.syntax.items.compactMap { item -> RuleSyntax? in if case .rule(let rule) = item { rule } else { nil } }
+        guard pack.rules.count == 1, let syntax = syntaxRules.first else {
+            return TestOutcome(diagnostics: Self.message("write exactly one rule (found \(pack.rules.count))"))
+        }
+        guard pack.rules[0].kind == request.kind else {
+            return TestOutcome(diagnostics: Self.message("the rule must be a `\(request.kind.rawValue) rule`"))
+        }
+        let rule = AcceptedRule(kind: request.kind, name: request.name, doc: syntax.doc,
+                                body: Self.body(of: syntax, in: result.file), epoch: 0, coverage: 0)
+        guard let rules = try? ruleSet([rule]) else {
+            return TestOutcome(diagnostics: Self.message("the rule does not check after renaming it to \(request.name)"))
+        }
+        var outcome = TestOutcome(rule: rule)
+        outcome.missed = request.targets.filter { !holdsAny(rules, $0) }
+        outcome.wrong = request.opposites.filter { holdsAny(rules, $0, countInconclusive: true) }
+        outcome.missedAnchor = request.targets.first.map { !holdsAny(rules, $0) } ?? true
+        return outcome
+    }
+
+    static func message(_ text: String) -> String {
+        #"{"diagnostics":[{"severity":"error","message":"# + text.replacingOccurrences(of: "\"", with: "'") + #""}]}"#
+    }
+
+    /// The source between a rule's braces.
+    static func body(of rule: RuleSyntax, in file: SourceFile) -> String {
+        let bytes = file.bytes[rule.range.start..<rule.range.end]
+        guard let open = bytes.firstIndex(of: UInt8(ascii: "{")), let close = bytes.lastIndex(of: UInt8(ascii: "}")), open < close else { return "" }
+        return String(decoding: file.bytes[(open + 1)..<close], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    // MARK: Running rules
+
+    /// A rule set of accepted rules, checked as a pack.
+    func ruleSet(_ rules: [AcceptedRule]) throws -> RuleSet {
+        let text = PackAssembler.packText(name: "candidate", rules: rules, provenance: nil, tests: [])
+        let result = Frontend.check(SourceFile(path: "candidate.warden", text: text))
+        guard let pack = result.pack else { throw SynthesisError.invalidRules(HumanRenderer(colored: false).render(result.diagnosed)) }
+        return Interpreter.ruleSet(for: pack)
+    }
+
+    /// Whether any rule of `rules` holds on `window` (inconclusive counts as holding when asked).
+    func holdsAny(_ rules: RuleSet, _ window: Window, countInconclusive: Bool = false) -> Bool {
+        let context = EvaluationContext(lineTests: rules.lineTests)
+        context.reset(to: window)
+        for rule in rules.rules {
+            do { if try rule.holds(in: context) { return true } } catch { if countInconclusive { return true } }
+        }
+        return false
+    }
+}
+
+extension Feedback {
+    var step: String {
+        switch self {
+        case .repair: "repair"
+        case .refine: "refine"
+        }
+    }
+}
+
+/// Synthesis cannot go on.
+public enum SynthesisError: Error, CustomStringConvertible {
+    case invalidRules(String)
+    case noTrainingData(String)
+
+    public var description: String {
+        switch self {
+        case .invalidRules(let diagnostics): "accepted rules no longer check:\n\(diagnostics)"
+        case .noTrainingData(let reason): reason
+        }
+    }
+}

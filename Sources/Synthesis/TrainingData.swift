@@ -1,0 +1,51 @@
+import Evaluation
+import LogInput
+import RuleRuntime
+
+/// A window with its ground truth, for synthesis only. Rules never see `truth`.
+public struct LabeledWindow: Sendable {
+    public var window: Window
+    public var isAbnormal: Bool
+
+    public init(window: Window, isAbnormal: Bool) {
+        self.window = window
+        self.isAbnormal = isAbnormal
+    }
+}
+
+/// The labeled windows of one input, split chronologically (6:1:3).
+public struct TrainingData: Sendable {
+    public var train: [LabeledWindow]
+    public var validation: [LabeledWindow]
+    public var test: [LabeledWindow]
+    /// Windows without a label (left out).
+    public var unlabeled: Int
+
+    public init(train: [LabeledWindow], validation: [LabeledWindow], test: [LabeledWindow] = [], unlabeled: Int = 0) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+        self.unlabeled = unlabeled
+    }
+
+    /// Reads and windows a labeled log; labels stay outside the windows.
+    public static func load(reader: LogReader, policy: WindowPolicy) throws -> TrainingData {
+        let pipeline = WindowPipeline(reader: reader, policy: policy, threads: 1, recordTruth: true)
+        var windows: [(Window, Truth?)] = []
+        let engine = DetectionEngine(rules: RuleSet(name: "none", version: "0", lineTests: [], rules: []))
+        try pipeline.run(engine: engine, process: { _, _ in 0 }, sink: { window, _ in windows.append((window, pipeline.truth(of: window))) })
+        var data = TrainingData(train: [], validation: [], test: [])
+        for (index, (window, truth)) in windows.enumerated() {
+            guard let truth else { data.unlabeled += 1; continue }
+            let labeled = LabeledWindow(window: window, isAbnormal: truth == .anomalous)
+            if Split.train.contains(index, of: windows.count) {
+                data.train.append(labeled)
+            } else if Split.val.contains(index, of: windows.count) {
+                data.validation.append(labeled)
+            } else {
+                data.test.append(labeled)
+            }
+        }
+        return data
+    }
+}

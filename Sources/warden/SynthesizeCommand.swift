@@ -1,0 +1,165 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import LogInput
+import RuleInterpreter
+import RuleLanguage
+import RuleRuntime
+import Synthesis
+
+/// `warden synthesize`: learn a rule pack from labeled logs (the CodeAD method).
+struct SynthesizeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synthesize",
+        abstract: "Synthesize a rule pack from labeled logs.",
+        discussion: """
+            Windows are split chronologically 6:1:3; rules are learned on the training windows and \
+            selected on the validation windows, so `warden eval --split test` scores the pack on \
+            windows it never saw. Normal rules come first, then abnormal rules on what they leave. \
+            The pack is written after every epoch; Ctrl-C stops after the current candidate and \
+            leaves a valid partial pack; --resume continues from it.
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Label file (HDFS blocks, Hadoop applications, or one 0/1 per line).")
+    var labels: String?
+
+    @Option(help: "Windows to learn from: train (the chronological training split; validation selects).")
+    var split: String = "train"
+
+    @Option(name: [.short, .customLong("output")], help: "Where to write the pack.")
+    var output: String
+
+    @Option(help: "The pack's name (default: the output file's name).")
+    var name: String?
+
+    @Option(help: "Rule proposer: builtin (deterministic, no network) or openai (any OpenAI-compatible endpoint).")
+    var backend: String = "builtin"
+
+    @OptionGroup var llm: LLMOptions
+
+    @Option(help: "Rollouts per epoch.")
+    var rollouts: Int = 2
+
+    @Option(help: "Most rules per kind.")
+    var capacity: Int = 200
+
+    @Flag(help: "Continue from the pack already at --output.")
+    var resume = false
+
+    @Argument(help: "The labeled log file.")
+    var file: String
+
+    func validate() throws {
+        guard split == "train" else { throw ValidationError("--split: only `train` is supported (validation and test windows are held out)") }
+        guard ["builtin", "openai"].contains(backend) else { throw ValidationError("--backend: builtin or openai") }
+    }
+
+    func run() async throws {
+        let reader = try input.reader(path: file, labels: labels)
+        if case .none = reader.labeling {
+            throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
+        }
+        let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy())
+        guard data.train.contains(where: \.isAbnormal), data.train.contains(where: { !$0.isAbnormal }) else {
+            throw CommandFailure("the training split needs both normal and abnormal windows (\(data.train.count) training windows)")
+        }
+        let packName = name ?? Self.identifier(URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent)
+        let proposer: any RuleProposer = backend == "builtin" ? BuiltinProposer() : try llm.proposer()
+        var resumed: [AcceptedRule] = []
+        if resume, let existing = try? String(contentsOfFile: output, encoding: .utf8) {
+            resumed = try PackAssembler.acceptedRules(fromPack: existing, path: output)
+        }
+        var settings = SynthesisSettings()
+        settings.rollouts = rollouts
+        settings.normalCapacity = capacity
+        settings.abnormalCapacity = capacity
+        let interrupt = InterruptFlag()
+        let progress = ProgressPrinter(usage: proposer as? UsageReporting)
+        let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: packName, resume: resumed,
+                                      isInterrupted: { interrupt.isSet }, onEvent: { progress.event($0) })
+        let provenance = SynthesisProvenance(backend: proposer.backend, model: proposer.model)
+        let description = "Synthesized by warden \(WardenVersion.current) from \(URL(fileURLWithPath: file).lastPathComponent)"
+        let trainAbnormal = data.train.filter(\.isAbnormal).count
+        FileHandle.standardError.write(Data("""
+            training windows: \(data.train.count) (\(trainAbnormal) abnormal), validation: \(data.validation.count), \
+            held out: \(data.test.count)\(data.unlabeled > 0 ? ", unlabeled: \(data.unlabeled)" : "")\n
+            """.utf8))
+        try await synthesizer.run { rules in
+            let text = PackAssembler.packText(name: packName, description: description, rules: rules, provenance: provenance, tests: [])
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        }
+        let text = try PackAssembler.finalPack(name: packName, description: description, rules: synthesizer.accepted, provenance: provenance)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        let accepted = synthesizer.accepted
+        var report = "\(interrupt.isSet ? "interrupted; partial pack" : "pack") \(packName): \(accepted.filter { $0.kind == .normal }.count) normal and \(accepted.filter { $0.kind == .abnormal }.count) abnormal rules -> \(output)"
+        if let usage = (proposer as? UsageReporting)?.usageSummary { report += "\n" + usage }
+        print(report)
+    }
+
+    static func identifier(_ text: String) -> String {
+        let cleaned = String(text.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+        return cleaned.first?.isLetter == true ? cleaned : "pack_" + cleaned
+    }
+}
+
+/// Set when the user presses Ctrl-C; the loop stops after the current candidate.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var flag = false
+    private let source: DispatchSourceSignal
+
+    init() {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [weak self] in
+            self?.set()
+            FileHandle.standardError.write(Data("\nwarden: interrupted; finishing the current candidate and writing the partial pack\n".utf8))
+        }
+        source.resume()
+    }
+
+    private func set() {
+        lock.lock()
+        flag = true
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return flag
+    }
+}
+
+/// Progress lines on standard error.
+final class ProgressPrinter: @unchecked Sendable {
+    private let usage: UsageReporting?
+    private let lock = NSLock()
+
+    init(usage: UsageReporting?) {
+        self.usage = usage
+    }
+
+    func event(_ event: SynthesisEvent) {
+        let line: String?
+        switch event {
+        case .epochStarted(let kind, let epoch, let remaining, let total):
+            line = "epoch \(epoch) [\(kind.rawValue)]: \(total - remaining)/\(total) training windows covered" + (usage?.usageSummary.map { " · " + $0 } ?? "")
+        case .accepted(let rule, let covered, let total):
+            line = "  + \(rule.name): covers \(String(format: "%.1f", rule.coverage * 100))% (\(covered)/\(total) covered so far)"
+        case .rejected(_, let epoch, let reason):
+            line = "  - epoch \(epoch): \(reason)"
+        case .stageFinished(let kind, let rules, let coverage):
+            line = "\(kind.rawValue) rules: \(rules), covering \(String(format: "%.1f", coverage * 100))% of the \(kind.rawValue) training windows"
+        case .candidate:
+            line = nil
+        }
+        guard let line else { return }
+        lock.lock()
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+        lock.unlock()
+    }
+}

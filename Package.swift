@@ -166,6 +166,11 @@ let package = Package(
             exclude: ["RandomPacks"],
             swiftSettings: strictSettings
         ),
+        .testTarget(
+            name: "SynthesisTests",
+            dependencies: ["Synthesis", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
+            swiftSettings: strictSettings
+        ),
         // End-to-end tests of the `warden` executable.
         .testTarget(
             name: "CLITests",

@@ -1,0 +1,124 @@
+import Foundation
+import RuleInterpreter
+import RuleLanguage
+import RuleRuntime
+@testable import Synthesis
+import Testing
+
+/// Small labeled data: routine windows of service chatter; anomalous windows
+/// with a disk failure on varying devices.
+func syntheticData(seed: UInt64 = 1) -> TrainingData {
+    var random = SplitMix(seed: seed)
+    func routine() -> [String] {
+        (0..<6).map { _ in ["service heartbeat ok", "request served in \(random.next() % 90)ms", "cache hit ratio 0.\(random.next() % 9)",
+                            "disk sda health ok"][Int(random.next() % 4)] }
+    }
+    func anomalous() -> [String] {
+        var lines = routine()
+        lines[Int(random.next() % 6)] = "kernel: disk failure on sd\(["a", "b", "c"][Int(random.next() % 3)]) sector \(random.next() % 9000)"
+        return lines
+    }
+    func windows(_ count: Int) -> [LabeledWindow] {
+        (0..<count).map { index in
+            let abnormal = index % 4 == 0
+            return LabeledWindow(window: Window(id: index, texts: abnormal ? anomalous() : routine()), isAbnormal: abnormal)
+        }
+    }
+    return TrainingData(train: windows(40), validation: windows(12), test: windows(20))
+}
+
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("Sampling")
+struct SamplingTests {
+    @Test("Features, clusters and anchors are deterministic; the anchor is from the largest cluster")
+    func deterministic() {
+        let data = syntheticData()
+        let windows = data.train.map(\.window)
+        let features = WindowFeatures(windows: windows, settings: SamplingSettings())
+        #expect(features.windowSize == 3)
+        let targets = data.train.indices.filter { data.train[$0].isAbnormal }
+        let opposites = data.train.indices.filter { !data.train[$0].isAbnormal }
+        let clusters = Clustering.clusters(targets, features: features, iterations: 4)
+        #expect(clusters.flatMap { $0 }.sorted() == targets)
+        #expect(clusters == Clustering.clusters(targets, features: features, iterations: 4))
+        let sample = AnchorSampling.sample(targets: targets, opposites: opposites, features: WindowFeatures(windows: windows, settings: SamplingSettings()),
+                                           settings: SamplingSettings(), excludingAnchors: [])
+        let again = AnchorSampling.sample(targets: targets, opposites: opposites, features: features, settings: SamplingSettings(), excludingAnchors: [])
+        #expect(sample?.anchor == again?.anchor && sample?.targets == again?.targets && sample?.opposites == again?.opposites)
+        #expect(clusters[0].contains(sample!.anchor))
+        #expect(sample!.targets.allSatisfy { data.train[$0].isAbnormal })
+        #expect(sample!.opposites.count == 5 && sample!.opposites.allSatisfy { !data.train[$0].isAbnormal })
+    }
+
+    @Test("Line abstraction: variables for tokens with digits; escaped literals; specific phrases only")
+    func templates() {
+        let pieces = LineTemplates.pieces("kernel: disk failure on sdb sector 812 (code=0x1f)")
+        #expect(LineTemplates.regex(pieces) == #"kernel\: disk failure on sdb sector \S+ \S+"#)
+        let phrases = LineTemplates.phrases(pieces, maximumLength: 3).map { LineTemplates.regex($0) }
+        #expect(phrases.contains("disk failure") && !phrases.contains("disk") && !phrases.contains("on"))
+    }
+}
+
+@Suite("Builtin synthesis")
+struct BuiltinSynthesisTests {
+    @Test("The builtin backend learns a pack that checks, passes its own tests and generalises to the test split")
+    func learnsPack() async throws {
+        let data = syntheticData()
+        let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(), packName: "synthetic")
+        try await synthesizer.run { _ in }
+        let text = try PackAssembler.finalPack(name: "synthetic", description: nil, rules: synthesizer.accepted,
+                                               provenance: SynthesisProvenance(backend: "builtin", model: "none"))
+        let result = Frontend.check(SourceFile(path: "synthetic.warden", text: text))
+        let pack = try #require(result.pack)
+        #expect(result.diagnostics.isEmpty)
+        #expect(Formatter().format(SourceFile(path: "s", text: text)) == text)
+        #expect(pack.rules.contains { $0.kind == .abnormal })
+        #expect(pack.rules.allSatisfy { $0.provenance?.backend == "builtin" })
+        #expect(!pack.tests.isEmpty && PackTestRunner.run(pack).allSatisfy(\.passed))
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: pack))
+        let context = engine.makeContext()
+        let correct = data.test.filter { (engine.detect($0.window, in: context).verdict == .abnormal) == $0.isAbnormal }.count
+        #expect(correct == data.test.count)
+        // Same data, same pack.
+        let again = Synthesizer(data: data, proposer: BuiltinProposer(), packName: "synthetic")
+        try await again.run { _ in }
+        #expect(try PackAssembler.finalPack(name: "synthetic", description: nil, rules: again.accepted,
+                                            provenance: SynthesisProvenance(backend: "builtin", model: "none")) == text)
+    }
+
+    @Test("Resuming from a partial pack keeps its rules and continues")
+    func resume() async throws {
+        let data = syntheticData()
+        let first = Synthesizer(data: data, proposer: BuiltinProposer(), packName: "s")
+        var checkpoints: [String] = []
+        try await first.run { rules in
+            checkpoints.append(PackAssembler.packText(name: "s", rules: rules, provenance: SynthesisProvenance(backend: "builtin", model: "none"), tests: []))
+        }
+        let partial = try #require(checkpoints.first)
+        let resumed = try PackAssembler.acceptedRules(fromPack: partial, path: "s.warden")
+        #expect(resumed.count == 1)
+        let second = Synthesizer(data: data, proposer: BuiltinProposer(), packName: "s", resume: resumed)
+        try await second.run { _ in }
+        #expect(second.accepted.count == first.accepted.count)
+        let squeeze = { (text: String?) in text?.filter { !$0.isWhitespace }.replacingOccurrences(of: ",]", with: "]") }
+        #expect(squeeze(second.accepted.first?.body) == squeeze(first.accepted.first?.body))
+    }
+
+    @Test("An interrupted run stops and leaves what it accepted")
+    func interrupted() async throws {
+        let synthesizer = Synthesizer(data: syntheticData(), proposer: BuiltinProposer(), packName: "s", isInterrupted: { true })
+        try await synthesizer.run { _ in }
+        #expect(synthesizer.accepted.isEmpty)
+    }
+}

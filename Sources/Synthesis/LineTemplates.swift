@@ -39,15 +39,30 @@ enum LineTemplates {
     /// literal and are specific enough to name a message: two literal tokens or
     /// more, or one of at least ten characters (a lone common word such as
     /// `error` or `message` would match everywhere).
+    ///
+    /// Punctuation glued to the outer ends of a phrase is dropped, so that
+    /// `(CioStream socket` yields `CioStream socket`, which still matches when
+    /// the same words appear in a differently punctuated message.
     static func phrases(_ pieces: [String?], maximumLength: Int) -> Set<[String?]> {
         var result = Set<[String?]>()
         for start in pieces.indices where pieces[start] != nil {
             for end in start..<min(pieces.count, start + maximumLength) where pieces[end] != nil {
-                let phrase = Array(pieces[start...end])
+                var phrase = Array(pieces[start...end])
+                guard let head = trimmed(phrase[0], leading: true), !head.isEmpty else { continue }
+                phrase[0] = head
+                guard let tail = trimmed(phrase[phrase.count - 1], leading: false), !tail.isEmpty else { continue }
+                phrase[phrase.count - 1] = tail
                 let literals = phrase.compactMap { $0 }
                 if literals.count >= 2 || (literals.first?.count ?? 0) >= 10 { result.insert(phrase) }
             }
         }
         return result
+    }
+
+    /// A literal without the punctuation at its start (`leading`) or end.
+    private static func trimmed(_ literal: String?, leading: Bool) -> String? {
+        guard let literal else { return nil }
+        let isWordy = { (c: Character) in c.isLetter || c.isNumber || c == "_" }
+        return leading ? String(literal.drop { !isWordy($0) }) : String(literal.reversed().drop { !isWordy($0) }.reversed())
     }
 }

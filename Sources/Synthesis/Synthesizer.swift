@@ -62,6 +62,8 @@ public final class Synthesizer: @unchecked Sendable {
     private let isInterrupted: @Sendable () -> Bool
     private let features: WindowFeatures
     public private(set) var accepted: [AcceptedRule] = []
+    /// Epochs run so far, across both stages (a resumed run continues the count).
+    public private(set) var epochsRun: Int
 
     public init(
         data: TrainingData, proposer: any RuleProposer, settings: SynthesisSettings = SynthesisSettings(), packName: String,
@@ -73,6 +75,7 @@ public final class Synthesizer: @unchecked Sendable {
         self.settings = settings
         self.packName = packName
         self.accepted = resume
+        epochsRun = resume.map(\.epoch).max() ?? 0
         self.isInterrupted = isInterrupted
         self.onEvent = onEvent
         features = WindowFeatures(windows: data.train.map(\.window), settings: settings.sampling)
@@ -102,10 +105,10 @@ public final class Synthesizer: @unchecked Sendable {
         var remaining = targets.filter { !holdsAny(existing, data.train[$0].window) }
         var failedAnchors = Set<Int>()
         var failures = 0
-        var epoch = (accepted.map(\.epoch).max() ?? 0)
         while !remaining.isEmpty, !isInterrupted(), accepted.filter({ $0.kind == kind }).count < capacity,
               Double(targets.count - remaining.count) / Double(max(1, targets.count)) < goal, failures < settings.patience {
-            epoch += 1
+            epochsRun += 1
+            let epoch = epochsRun
             onEvent(.epochStarted(kind: kind, epoch: epoch, remaining: remaining.count, total: targets.count))
             guard let sample = AnchorSampling.sample(targets: remaining, opposites: opposites, features: features,
                                                      settings: settings.sampling, excludingAnchors: failedAnchors) else { break }

@@ -10,6 +10,7 @@ let compiledPacks: [String: RuleSet] = [
     "thresholds": ThresholdsPack.ruleSet,
     "variables": VariablesPack.ruleSet,
     "bgl": BglPack.ruleSet,
+    "bgl_synthesized": BglSynthesizedPack.ruleSet,
     "hdfs": HdfsPack.ruleSet,
     "random_00": Random00Pack.ruleSet,
     "random_01": Random01Pack.ruleSet,

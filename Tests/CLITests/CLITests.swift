@@ -133,4 +133,26 @@ struct CLITests {
         #expect(broken.status == 1)
         #expect(broken.stderr.contains("compare_types.warden:6:12: error:"))
     }
+
+    @Test("synthesize (builtin) writes a pack that checks clean, passes its own tests and scores on the test split")
+    func synthesize() throws {
+        let pack = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString).warden")
+        let made = try Warden.run(["synthesize", "--backend", "builtin", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log",
+                                   "--split", "train", "--name", "bgl_cli", "-o", pack.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect((made.stdout + made.stderr).contains("pack bgl_cli: "))
+        let text = try String(contentsOf: pack, encoding: .utf8)
+        #expect(text.contains("abnormal rule") && text.contains("@provenance(backend: \"builtin\""))
+        let checked = try Warden.run(["check", pack.path])
+        #expect(checked.status == 0 && checked.stdout.contains("0 errors, 0 warnings"))
+        let tested = try Warden.run(["test", pack.path])
+        #expect(tested.status == 0 && tested.stdout.contains("0 failed"))
+        let scored = try Warden.run(["eval", "--pack", pack.path, "--format", "bgl", "--split", "test", "--json", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(scored.status == 0)
+        let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+        let window = try #require(report["window"] as? [String: Any])
+        // The builtin rules never fire on a routine window of the held-back split.
+        #expect((window["falsePositives"] as? Int) == 0)
+        #expect(((window["truePositives"] as? Int) ?? 0) > 0)
+    }
 }

@@ -1,31 +1,42 @@
 #!/usr/bin/env bash
-# Warden's main job on the bundled samples: check and test the demonstration
-# packs, run them over the BGL sample (windows of 20 lines) and the HDFS sample
-# (one window per block), and score them against the labels.
+# Warden's main job on the bundled samples, with no network: synthesize a rule
+# pack from the training split (builtin backend), check it, run its own tests,
+# and score it on the held-back test split (chronological 6:1:3) — for BGL
+# (windows of 20 lines) and HDFS (one session per block). The label field is
+# stripped before any rule, the synthesizer or a model sees a line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warden=.build/release/warden
+out=.build/demo
+mkdir -p "$out"
 bgl=Samples/BGL_2k/BGL_2k.log
 hdfs=Samples/HDFS_20k_head/HDFS_20000.log
 hdfs_labels=Samples/HDFS_20k_head/HDFS_20000.block_labels.csv
-packs=GeneratedRules/Packs
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "warden check: parse, type-check and validate the packs"
-"$warden" check "$packs"/bgl.warden "$packs"/hdfs.warden
+step "BGL: warden synthesize --backend builtin (training split) -> $out/bgl.warden"
+"$warden" synthesize --backend builtin --format bgl "$bgl" --split train --name bgl_demo -o "$out"/bgl.warden 2>&1 | grep -v '^  - '
 
-step "warden test: the tests inside the packs"
-"$warden" test "$packs"/bgl.warden "$packs"/hdfs.warden
+step "BGL: warden check"
+"$warden" check "$out"/bgl.warden
 
-step "warden detect: abnormal BGL windows (label field stripped), first 3 of them"
-"$warden" detect --pack "$packs"/bgl.warden --format bgl --abnormal-only "$bgl" | head -n 3
+step "BGL: warden test (the contrastive windows each rule was learned from)"
+"$warden" test "$out"/bgl.warden
 
-step "warden eval: BGL, windows of 20 lines"
-"$warden" eval --pack "$packs"/bgl.warden --format bgl "$bgl"
+step "BGL: warden eval on the held-back test split"
+"$warden" eval --pack "$out"/bgl.warden --format bgl --split test "$bgl"
 
-step "warden eval: BGL, test split only (chronological 6:1:3)"
-"$warden" eval --pack "$packs"/bgl.warden --format bgl --split test "$bgl" | sed -n '1,6p'
+step "HDFS: warden synthesize --backend builtin (training split, one session per block) -> $out/hdfs.warden"
+"$warden" synthesize --backend builtin --format hdfs --window session --labels "$hdfs_labels" "$hdfs" \
+    --split train --name hdfs_demo -o "$out"/hdfs.warden 2>&1 | grep -v '^  - ' | grep -v '^epoch'
 
-step "warden eval: HDFS, one session per block"
-"$warden" eval --pack "$packs"/hdfs.warden --format hdfs --window session --labels "$hdfs_labels" "$hdfs"
+step "HDFS: warden check and warden test"
+"$warden" check "$out"/hdfs.warden
+"$warden" test "$out"/hdfs.warden
+
+step "HDFS: warden eval on the held-back test split"
+"$warden" eval --pack "$out"/hdfs.warden --format hdfs --window session --labels "$hdfs_labels" --split test "$hdfs"
+
+step "warden detect with the synthesized BGL pack: the first 3 abnormal windows"
+"$warden" detect --pack "$out"/bgl.warden --format bgl --abnormal-only "$bgl" | head -n 3

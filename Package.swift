@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RuleRuntime", targets: ["RuleRuntime"]),
         .library(name: "RuleInterpreter", targets: ["RuleInterpreter"]),
         .library(name: "RuleCodegen", targets: ["RuleCodegen"]),
+        .library(name: "LogParsing", targets: ["LogParsing"]),
         .library(name: "GeneratedRules", targets: ["GeneratedRules"]),
         .plugin(name: "WardenRules", targets: ["WardenRules"]),
         .plugin(name: "GenerateRules", targets: ["GenerateRules"]),
@@ -95,6 +96,11 @@ let package = Package(
             swiftSettings: strictSettings,
             plugins: ["WardenRules"]
         ),
+        // The Drain template miner: tokens, masking, message content, grouping accuracy.
+        .target(
+            name: "LogParsing",
+            swiftSettings: strictSettings
+        ),
         // zlib from the system (Debian: zlib1g-dev), for gzip input.
         .systemLibrary(
             name: "CZlib",
@@ -104,7 +110,7 @@ let package = Package(
         // Reading logs: files, stdin and gzip; formats with label stripping; label files.
         .target(
             name: "LogInput",
-            dependencies: ["CZlib", "PCRE2", "RuleRuntime"],
+            dependencies: ["CZlib", "PCRE2", "RuleRuntime", "LogParsing"],
             swiftSettings: strictSettings
         ),
         // Scores of a pack on labeled logs: window and message level, per rule, splits.
@@ -131,6 +137,7 @@ let package = Package(
                 "LogInput",
                 "Evaluation",
                 "Synthesis",
+                "LogParsing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -175,6 +182,11 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [.target(name: "warden")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LogParsingTests",
+            dependencies: ["LogParsing", "LogInput"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import LogParsing
 
 /// Input formats `warden detect` and `warden eval` read.
 public enum LogFormat: String, CaseIterable, Sendable {
@@ -135,5 +136,17 @@ public struct LineDecoder: Sendable {
             try body(DecodedLine(message: UnsafeBufferPointer(buffer), timestamp: timestamp, inlineTruth: truth))
         }
         return true
+    }
+}
+
+extension LogFormat {
+    /// The header fields before a message's free text, for template mining.
+    public var messageHeader: MessageHeader {
+        switch self {
+        case .bgl, .thunderbird: .bgl
+        case .hdfs: .hdfs
+        case .hadoop: .hadoop
+        case .lines, .jsonl: .none
+        }
     }
 }

@@ -1,0 +1,298 @@
+/// Settings of the Drain template miner (defaults are the reference
+/// implementation's: depth 4, similarity 0.4, 100 children, numeric tokens
+/// routed to the wildcard branch, no masking).
+public struct DrainSettings: Sendable, Hashable, Codable {
+    /// Depth of the prefix tree, counting the root and the token-count layer (≥ 3).
+    public var depth = 4
+    /// Share of a template's literal tokens a line must equal to join it.
+    public var similarity = 0.4
+    /// Most children of a tree node before new tokens go to the wildcard branch.
+    public var maxChildren = 100
+    /// Route tokens holding a digit to the wildcard branch of the tree.
+    public var parametrizeNumericTokens = true
+    /// Strings replaced by a space before splitting (after masking).
+    public var extraDelimiters: [String] = []
+    /// Token classes masked before mining.
+    public var masking = Masking.none
+
+    public init() {}
+
+    /// Problems with these settings, for a clear error before mining starts.
+    public var problems: [String] {
+        var problems: [String] = []
+        if depth < 3 { problems.append("depth must be at least 3 (got \(depth))") }
+        if !(0...1).contains(similarity) { problems.append("similarity must lie in 0…1 (got \(similarity))") }
+        if maxChildren < 2 { problems.append("max children must be at least 2 (got \(maxChildren))") }
+        if extraDelimiters.contains("") { problems.append("an extra delimiter is empty") }
+        return problems
+    }
+}
+
+/// One template and the lines that joined it.
+public struct TemplateCluster: Sendable, Hashable, Codable {
+    /// 1-based, in order of creation.
+    public var id: Int
+    /// Token ids; `TokenTable.wildcard` marks a variable.
+    public var tokens: [Int32]
+    /// Lines that joined it.
+    public var size: Int
+}
+
+/// What adding a line did.
+public enum TemplateChange: String, Sendable, Codable {
+    case created, changed, none
+}
+
+/// The Drain template miner: a fixed-depth prefix tree keyed by token count
+/// and the first tokens of a line, with a similarity search among the
+/// templates in a leaf. Behaves like the reference implementation (drain3)
+/// with the same settings; see docs/templates.md for the documented
+/// differences. `add` learns; `match` only reads and is safe from many threads.
+public struct Drain: Sendable {
+    public let settings: DrainSettings
+    public private(set) var tokens = TokenTable()
+    public private(set) var clusters: [TemplateCluster] = []
+    private var nodes: [Node] = []
+    private var roots: [Int: Int32] = [:]
+
+    struct Node: Sendable, Codable {
+        var children: [Int32: Int32] = [:]
+        var clusterIDs: [Int32] = []
+    }
+
+    public init(settings: DrainSettings = DrainSettings()) {
+        self.settings = settings
+    }
+
+    private var maxNodeDepth: Int { settings.depth - 2 }
+
+    // MARK: Tokenising
+
+    /// The bytes Drain splits: masked, extra delimiters replaced.
+    func prepared(_ line: UnsafeRawBufferPointer) -> [UInt8]? {
+        guard !settings.masking.classes.isEmpty || !settings.extraDelimiters.isEmpty else { return nil }
+        var bytes = settings.masking.classes.isEmpty ? Array(line) : settings.masking.apply(line)
+        for delimiter in settings.extraDelimiters { bytes = Self.replace(Array(delimiter.utf8), in: bytes) }
+        return bytes
+    }
+
+    private static func replace(_ needle: [UInt8], in bytes: [UInt8]) -> [UInt8] {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            if i + needle.count <= bytes.count, bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) {
+                out.append(0x20)
+                i += needle.count
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return out
+    }
+
+    private func withPrepared<T>(_ line: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> T) -> T {
+        if let bytes = prepared(line) { return bytes.withUnsafeBytes(body) }
+        return body(line)
+    }
+
+    /// The token ids of a line without learning new tokens (unknown ones are `TokenTable.unknown`).
+    public func tokenIDs(_ line: UnsafeRawBufferPointer) -> [Int32] {
+        withPrepared(line) { bytes in Tokens.ranges(bytes).map { tokens.lookup(UnsafeRawBufferPointer(rebasing: bytes[$0])) } }
+    }
+
+    // MARK: Learning
+
+    /// Adds a line: joins the most similar template (generalising it) or starts a new one.
+    @discardableResult
+    public mutating func add(_ line: UnsafeRawBufferPointer) -> (cluster: Int, change: TemplateChange) {
+        let ids: [Int32] = withPrepared(line) { bytes in
+            Tokens.ranges(bytes).map { tokens.intern(UnsafeRawBufferPointer(rebasing: bytes[$0])) }
+        }
+        if let found = treeSearch(ids, threshold: settings.similarity, includeParameters: false) {
+            var cluster = clusters[found - 1]
+            var changed = false
+            for index in cluster.tokens.indices where cluster.tokens[index] != ids[index] && cluster.tokens[index] != TokenTable.wildcard {
+                cluster.tokens[index] = TokenTable.wildcard
+                changed = true
+            }
+            cluster.size += 1
+            clusters[found - 1] = cluster
+            return (found, changed ? .changed : .none)
+        }
+        let id = clusters.count + 1
+        clusters.append(TemplateCluster(id: id, tokens: ids, size: 1))
+        insert(clusterID: Int32(id), tokens: ids)
+        return (id, .created)
+    }
+
+    /// Adds a line given as text.
+    @discardableResult
+    public mutating func add(_ line: String) -> (cluster: Int, change: TemplateChange) {
+        var line = line
+        return line.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func newNode() -> Int32 {
+        nodes.append(Node())
+        return Int32(nodes.count - 1)
+    }
+
+    private mutating func insert(clusterID: Int32, tokens ids: [Int32]) {
+        let count = ids.count
+        var current: Int32
+        if let root = roots[count] { current = root } else { current = newNode(); roots[count] = current }
+        if count == 0 {
+            nodes[Int(current)].clusterIDs = [clusterID]
+            return
+        }
+        var depth = 1
+        for token in ids {
+            if depth >= maxNodeDepth || depth >= count {
+                nodes[Int(current)].clusterIDs.append(clusterID)
+                return
+            }
+            let children = nodes[Int(current)].children
+            if let child = children[token] {
+                current = child
+            } else if settings.parametrizeNumericTokens, tokens.containsDigit(token) {
+                if let wildcard = children[TokenTable.wildcard] {
+                    current = wildcard
+                } else {
+                    let child = newNode()
+                    nodes[Int(current)].children[TokenTable.wildcard] = child
+                    current = child
+                }
+            } else if children[TokenTable.wildcard] != nil {
+                if children.count < settings.maxChildren {
+                    let child = newNode()
+                    nodes[Int(current)].children[token] = child
+                    current = child
+                } else {
+                    current = children[TokenTable.wildcard]!
+                }
+            } else if children.count + 1 < settings.maxChildren {
+                let child = newNode()
+                nodes[Int(current)].children[token] = child
+                current = child
+            } else if children.count + 1 == settings.maxChildren {
+                let child = newNode()
+                nodes[Int(current)].children[TokenTable.wildcard] = child
+                current = child
+            } else {
+                // Unreachable in the reference algorithm's invariants; keep the current node.
+                current = children[TokenTable.wildcard] ?? current
+            }
+            depth += 1
+        }
+    }
+
+    // MARK: Matching
+
+    private func treeSearch(_ ids: [Int32], threshold: Double, includeParameters: Bool) -> Int? {
+        let count = ids.count
+        guard var current = roots[count] else { return nil }
+        if count == 0 { return nodes[Int(current)].clusterIDs.first.map(Int.init) }
+        var depth = 1
+        for token in ids {
+            if depth >= maxNodeDepth || depth == count { break }
+            let children = nodes[Int(current)].children
+            guard let next = children[token] ?? children[TokenTable.wildcard] else { return nil }
+            current = next
+            depth += 1
+        }
+        return bestMatch(nodes[Int(current)].clusterIDs, ids, threshold: threshold, includeParameters: includeParameters)
+    }
+
+    private func bestMatch(_ candidates: [Int32], _ ids: [Int32], threshold: Double, includeParameters: Bool) -> Int? {
+        var bestSimilarity = -1.0, bestParameters = -1
+        var best: Int?
+        for candidate in candidates {
+            let template = clusters[Int(candidate) - 1].tokens
+            guard !template.isEmpty else { return Int(candidate) }
+            var same = 0, parameters = 0
+            for index in template.indices {
+                if template[index] == TokenTable.wildcard { parameters += 1 } else if template[index] == ids[index] { same += 1 }
+            }
+            if includeParameters { same += parameters }
+            let similarity = Double(same) / Double(template.count)
+            if similarity > bestSimilarity || (similarity == bestSimilarity && parameters > bestParameters) {
+                bestSimilarity = similarity
+                bestParameters = parameters
+                best = Int(candidate)
+            }
+        }
+        return bestSimilarity >= threshold ? best : nil
+    }
+
+    /// The template a line belongs to, without learning: every literal token
+    /// of the template must equal the line's (the reference's `match`, tree
+    /// search only). `nil` for a line unlike any template seen.
+    public func match(_ line: UnsafeRawBufferPointer) -> Int? {
+        treeSearch(tokenIDs(line), threshold: 1.0, includeParameters: true)
+    }
+
+    public func match(_ line: String) -> Int? {
+        var line = line
+        return line.withUTF8 { match(UnsafeRawBufferPointer($0)) }
+    }
+
+    // MARK: Reading templates
+
+    /// A template as text: tokens joined by single spaces, variables as `<*>`.
+    public func template(_ id: Int) -> String {
+        clusters[id - 1].tokens.map(tokens.text).joined(separator: " ")
+    }
+
+    /// The literal tokens of a template.
+    public func literals(_ id: Int) -> [String] {
+        clusters[id - 1].tokens.filter { $0 != TokenTable.wildcard }.map(tokens.text)
+    }
+}
+
+extension Drain: Codable {
+    private enum CodingKeys: String, CodingKey { case format, settings, tokens, clusters, nodes, roots }
+    /// The version of the saved state's layout.
+    public static let stateFormat = "warden-drain-1"
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(Self.stateFormat, forKey: .format)
+        try container.encode(settings, forKey: .settings)
+        try container.encode(tokens, forKey: .tokens)
+        try container.encode(clusters, forKey: .clusters)
+        try container.encode(nodes, forKey: .nodes)
+        try container.encode(roots.sorted { $0.key < $1.key }.map { [$0.key, Int($0.value)] }, forKey: .roots)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let format = try container.decode(String.self, forKey: .format)
+        guard format == Self.stateFormat else {
+            throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "state format \(format), expected \(Self.stateFormat)")
+        }
+        settings = try container.decode(DrainSettings.self, forKey: .settings)
+        tokens = try container.decode(TokenTable.self, forKey: .tokens)
+        clusters = try container.decode([TemplateCluster].self, forKey: .clusters)
+        nodes = try container.decode([Node].self, forKey: .nodes)
+        for pair in try container.decode([[Int]].self, forKey: .roots) {
+            guard pair.count == 2 else { throw DecodingError.dataCorruptedError(forKey: .roots, in: container, debugDescription: "a root entry is not a pair") }
+            roots[pair[0]] = Int32(pair[1])
+        }
+        // Every reference must point inside the state, so a damaged file cannot crash matching.
+        let nodeCount = Int32(nodes.count), clusterCount = Int32(clusters.count), tokenCount = Int32(tokens.count)
+        let valid = roots.values.allSatisfy { (0..<nodeCount).contains($0) }
+            && nodes.allSatisfy { node in
+                node.children.allSatisfy { (0..<tokenCount).contains($0.key) && (0..<nodeCount).contains($0.value) }
+                    && node.clusterIDs.allSatisfy { (1...max(1, clusterCount)).contains($0) && $0 <= clusterCount }
+            }
+            && clusters.enumerated().allSatisfy { index, cluster in
+                cluster.id == index + 1 && cluster.tokens.allSatisfy { (0..<tokenCount).contains($0) }
+            }
+        guard valid else {
+            throw DecodingError.dataCorruptedError(forKey: .nodes, in: container, debugDescription: "the tree refers to nodes, templates or tokens it does not hold")
+        }
+    }
+}

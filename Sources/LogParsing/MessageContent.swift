@@ -1,0 +1,47 @@
+/// Where a log message's free text (the part Drain mines) starts, after the
+/// header fields a format puts before it.
+public enum MessageHeader: String, Sendable, Hashable, Codable {
+    /// The whole message is content.
+    case none
+    /// BGL and Thunderbird without their label: epoch seconds, date, node, time,
+    /// node again, type, component, level — 8 fields.
+    case bgl
+    /// HDFS: date, time, pid, level, `component:` — 5 fields.
+    case hdfs
+    /// Hadoop: date, time, level, `[thread]` (which may hold spaces), `component:`.
+    case hadoop
+
+    /// The byte offset where the content of `message` starts. A message too
+    /// short for its header is all content, so nothing is ever dropped.
+    public func contentStart(_ message: UnsafeRawBufferPointer) -> Int {
+        switch self {
+        case .none: return 0
+        case .bgl: return skipFields(8, message, from: 0) ?? 0
+        case .hdfs: return skipFields(5, message, from: 0) ?? 0
+        case .hadoop:
+            guard var index = skipFields(3, message, from: 0) else { return 0 }
+            if index < message.count, message[index] == 0x5B {
+                guard let close = message[index...].firstIndex(of: 0x5D) else { return 0 }
+                index = close + 1
+                while index < message.count, Tokens.isSeparator(message[index]) { index += 1 }
+            }
+            return skipFields(1, message, from: index) ?? 0
+        }
+    }
+
+    /// The content of `message`.
+    public func content(_ message: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: message[contentStart(message)...])
+    }
+
+    private func skipFields(_ fields: Int, _ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start
+        for _ in 0..<fields {
+            while index < bytes.count, Tokens.isSeparator(bytes[index]) { index += 1 }
+            guard index < bytes.count else { return nil }
+            while index < bytes.count, !Tokens.isSeparator(bytes[index]) { index += 1 }
+        }
+        while index < bytes.count, Tokens.isSeparator(bytes[index]) { index += 1 }
+        return index
+    }
+}

@@ -152,6 +152,7 @@ let package = Package(
                 "RuleInterpreter",
                 "LogInput",
                 "GeneratedRules",
+                "LogParsing",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -187,6 +188,7 @@ let package = Package(
         .testTarget(
             name: "LogParsingTests",
             dependencies: ["LogParsing", "LogInput"],
+            exclude: ["Drain3", "Samples"],
             swiftSettings: strictSettings
         ),
         .testTarget(

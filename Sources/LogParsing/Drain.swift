@@ -53,7 +53,10 @@ public struct Drain: Sendable {
     public private(set) var tokens = TokenTable()
     public private(set) var clusters: [TemplateCluster] = []
     private var nodes: [Node] = []
-    private var roots: [Int: Int32] = [:]
+    /// Token ids of the line being added, kept to reuse its storage.
+    private var scratch: [Int32] = []
+    /// The node for each token count, `-1` where none yet.
+    private var roots: [Int32] = []
 
     struct Node: Sendable, Codable {
         var children: [Int32: Int32] = [:]
@@ -108,24 +111,43 @@ public struct Drain: Sendable {
     /// Adds a line: joins the most similar template (generalising it) or starts a new one.
     @discardableResult
     public mutating func add(_ line: UnsafeRawBufferPointer) -> (cluster: Int, change: TemplateChange) {
-        let ids: [Int32] = withPrepared(line) { bytes in
-            Tokens.ranges(bytes).map { tokens.intern(UnsafeRawBufferPointer(rebasing: bytes[$0])) }
-        }
+        if let bytes = prepared(line) { return bytes.withUnsafeBytes { addPrepared($0) } }
+        return addPrepared(line)
+    }
+
+    /// Tokens are looked up, not interned, until the line starts a template:
+    /// a token the table has never seen cannot equal a template token, so
+    /// unique values (ids, addresses, counters) never fill the table.
+    private mutating func addPrepared(_ line: UnsafeRawBufferPointer) -> (cluster: Int, change: TemplateChange) {
+        let ids = tokenIDs(line, intern: false)
         if let found = treeSearch(ids, threshold: settings.similarity, includeParameters: false) {
-            var cluster = clusters[found - 1]
             var changed = false
-            for index in cluster.tokens.indices where cluster.tokens[index] != ids[index] && cluster.tokens[index] != TokenTable.wildcard {
-                cluster.tokens[index] = TokenTable.wildcard
-                changed = true
+            clusters.withUnsafeMutableBufferPointer { all in
+                all[found - 1].size += 1
+                for index in ids.indices {
+                    let token = all[found - 1].tokens[index]
+                    if token != ids[index], token != TokenTable.wildcard {
+                        all[found - 1].tokens[index] = TokenTable.wildcard
+                        changed = true
+                    }
+                }
             }
-            cluster.size += 1
-            clusters[found - 1] = cluster
+            scratch = ids
             return (found, changed ? .changed : .none)
         }
+        scratch = ids
+        let interned = tokenIDs(line, intern: true)
+        scratch = []
         let id = clusters.count + 1
-        clusters.append(TemplateCluster(id: id, tokens: ids, size: 1))
-        insert(clusterID: Int32(id), tokens: ids)
+        clusters.append(TemplateCluster(id: id, tokens: interned, size: 1))
+        insert(clusterID: Int32(id), tokens: interned)
         return (id, .created)
+    }
+
+    /// Adds a line given as bytes.
+    @discardableResult
+    public mutating func add(_ line: [UInt8]) -> (cluster: Int, change: TemplateChange) {
+        line.withUnsafeBytes { add($0) }
     }
 
     /// Adds a line given as text.
@@ -133,6 +155,25 @@ public struct Drain: Sendable {
     public mutating func add(_ line: String) -> (cluster: Int, change: TemplateChange) {
         var line = line
         return line.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The line's token ids in the reused scratch buffer; unknown tokens are
+    /// `TokenTable.unknown` unless `intern`.
+    private mutating func tokenIDs(_ bytes: UnsafeRawBufferPointer, intern: Bool) -> [Int32] {
+        var ids = scratch
+        scratch = []
+        ids.removeAll(keepingCapacity: true)
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            while index < count, Tokens.isSeparator(bytes[index]) { index += 1 }
+            let start = index
+            while index < count, !Tokens.isSeparator(bytes[index]) { index += 1 }
+            guard index > start else { continue }
+            let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
+            ids.append(intern ? tokens.intern(token) : tokens.lookup(token))
+        }
+        return ids
     }
 
     private mutating func newNode() -> Int32 {
@@ -143,7 +184,8 @@ public struct Drain: Sendable {
     private mutating func insert(clusterID: Int32, tokens ids: [Int32]) {
         let count = ids.count
         var current: Int32
-        if let root = roots[count] { current = root } else { current = newNode(); roots[count] = current }
+        if roots.count <= count { roots += [Int32](repeating: -1, count: count + 1 - roots.count) }
+        if roots[count] >= 0 { current = roots[count] } else { current = newNode(); roots[count] = current }
         if count == 0 {
             nodes[Int(current)].clusterIDs = [clusterID]
             return
@@ -193,7 +235,8 @@ public struct Drain: Sendable {
 
     private func treeSearch(_ ids: [Int32], threshold: Double, includeParameters: Bool) -> Int? {
         let count = ids.count
-        guard var current = roots[count] else { return nil }
+        guard count < roots.count, roots[count] >= 0 else { return nil }
+        var current = roots[count]
         if count == 0 { return nodes[Int(current)].clusterIDs.first.map(Int.init) }
         var depth = 1
         for token in ids {
@@ -264,7 +307,7 @@ extension Drain: Codable {
         try container.encode(tokens, forKey: .tokens)
         try container.encode(clusters, forKey: .clusters)
         try container.encode(nodes, forKey: .nodes)
-        try container.encode(roots.sorted { $0.key < $1.key }.map { [$0.key, Int($0.value)] }, forKey: .roots)
+        try container.encode(roots.enumerated().filter { $0.element >= 0 }.map { [$0.offset, Int($0.element)] }, forKey: .roots)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -278,12 +321,15 @@ extension Drain: Codable {
         clusters = try container.decode([TemplateCluster].self, forKey: .clusters)
         nodes = try container.decode([Node].self, forKey: .nodes)
         for pair in try container.decode([[Int]].self, forKey: .roots) {
-            guard pair.count == 2 else { throw DecodingError.dataCorruptedError(forKey: .roots, in: container, debugDescription: "a root entry is not a pair") }
+            guard pair.count == 2, (0..<(1 << 24)).contains(pair[0]), (0..<Int(Int32.max)).contains(pair[1]) else {
+                throw DecodingError.dataCorruptedError(forKey: .roots, in: container, debugDescription: "a root entry is not a (token count, node) pair")
+            }
+            if roots.count <= pair[0] { roots += [Int32](repeating: -1, count: pair[0] + 1 - roots.count) }
             roots[pair[0]] = Int32(pair[1])
         }
         // Every reference must point inside the state, so a damaged file cannot crash matching.
         let nodeCount = Int32(nodes.count), clusterCount = Int32(clusters.count), tokenCount = Int32(tokens.count)
-        let valid = roots.values.allSatisfy { (0..<nodeCount).contains($0) }
+        let valid = roots.allSatisfy { $0 == -1 || (0..<nodeCount).contains($0) }
             && nodes.allSatisfy { node in
                 node.children.allSatisfy { (0..<tokenCount).contains($0.key) && (0..<nodeCount).contains($0.value) }
                     && node.clusterIDs.allSatisfy { (1...max(1, clusterCount)).contains($0) && $0 <= clusterCount }

@@ -6,8 +6,9 @@ public struct TokenTable: Sendable {
     private var storage: [UInt8] = []
     private var starts: [Int] = [0]
     private var hasDigit: [Bool] = []
-    private var next: [Int32] = []
-    private var firstByHash: [UInt64: Int32] = [:]
+    private var hashes: [UInt64] = []
+    /// Open addressing over token ids (see `find`); 0 is empty; capacity is a power of two.
+    private var slots = [UInt64](repeating: 0, count: 1024)
 
     /// The wildcard's id.
     public static let wildcard: Int32 = 0
@@ -15,7 +16,10 @@ public struct TokenTable: Sendable {
     public static let unknown: Int32 = -1
 
     public init() {
-        _ = intern(UnsafeRawBufferPointer(start: nil, count: 0), wildcard: true)
+        storage = Array("<*>".utf8)
+        starts = [0, 3]
+        hasDigit = [false]
+        hashes = [0]
     }
 
     /// Number of distinct tokens, the wildcard included.
@@ -23,7 +27,7 @@ public struct TokenTable: Sendable {
 
     /// The bytes of token `id`.
     public func bytes(_ id: Int32) -> ArraySlice<UInt8> {
-        id == Self.wildcard ? ArraySlice("<*>".utf8) : storage[starts[Int(id)]..<starts[Int(id) + 1]]
+        storage[starts[Int(id)]..<starts[Int(id) + 1]]
     }
 
     /// The token as text (invalid UTF-8 shown with replacement characters).
@@ -32,55 +36,114 @@ public struct TokenTable: Sendable {
     /// Whether token `id` holds an ASCII digit.
     public func containsDigit(_ id: Int32) -> Bool { hasDigit[Int(id)] }
 
+    /// A fast 64-bit hash of a byte string, eight bytes at a time.
     @inline(__always)
-    private static func hash(_ token: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in token { h = (h ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return h
+    static func hash(_ token: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(token.count)
+        var offset = 0
+        let count = token.count
+        while offset + 8 <= count {
+            let word = token.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            h = (h ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            offset += 8
+        }
+        // The last 1–7 bytes in at most two (overlapping) loads.
+        let rest = count - offset
+        var tail: UInt64 = 0
+        if rest >= 4 {
+            tail = UInt64(token.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) << 32
+                | UInt64(token.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self))
+        } else if rest >= 2 {
+            tail = UInt64(token.loadUnaligned(fromByteOffset: offset, as: UInt16.self)) << 16
+                | UInt64(token.loadUnaligned(fromByteOffset: count - 2, as: UInt16.self))
+        } else if rest == 1 {
+            tail = UInt64(token[offset])
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 29
+        return h | 1  // never 0, the wildcard's placeholder hash
     }
 
+    @inline(__always)
     private func equals(_ id: Int32, _ token: UnsafeRawBufferPointer) -> Bool {
         let start = starts[Int(id)], end = starts[Int(id) + 1]
-        guard end - start == token.count else { return false }
-        return storage.withUnsafeBufferPointer { buffer in
-            for offset in 0..<token.count where buffer[start + offset] != token[offset] { return false }
+        let count = token.count
+        guard end - start == count else { return false }
+        return storage.withUnsafeBytes { stored in
+            var offset = 0
+            while offset + 8 <= count {
+                if stored.loadUnaligned(fromByteOffset: start + offset, as: UInt64.self)
+                    != token.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+                offset += 8
+            }
+            while offset < count {
+                if stored[start + offset] != token[offset] { return false }
+                offset += 1
+            }
             return true
+        }
+    }
+
+    private static func isWildcard(_ token: UnsafeRawBufferPointer) -> Bool {
+        token.count == 3 && token[0] == 0x3C && token[1] == 0x2A && token[2] == 0x3E
+    }
+
+    /// A slot holds the token's id plus one in its low 32 bits and the hash's
+    /// high 32 bits above them, so most misses are decided without touching the token.
+    @inline(__always)
+    private func find(_ token: UnsafeRawBufferPointer, hash h: UInt64) -> (slot: Int, id: Int32) {
+        slots.withUnsafeBufferPointer { slots in
+            let mask = slots.count - 1
+            let tag = h & 0xFFFF_FFFF_0000_0000
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while true {
+                let entry = slots[slot]
+                if entry == 0 { return (slot, Self.unknown) }
+                if entry & 0xFFFF_FFFF_0000_0000 == tag {
+                    let id = Int32(truncatingIfNeeded: entry & 0xFFFF_FFFF) - 1
+                    if equals(id, token) { return (slot, id) }
+                }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
     /// The id of `token`, or `unknown`.
     public func lookup(_ token: UnsafeRawBufferPointer) -> Int32 {
-        if token.count == 3, token[0] == 0x3C, token[1] == 0x2A, token[2] == 0x3E { return Self.wildcard }
-        var id = firstByHash[Self.hash(token)] ?? Self.unknown
-        while id != Self.unknown {
-            if equals(id, token) { return id }
-            id = next[Int(id)]
-        }
-        return Self.unknown
+        if Self.isWildcard(token) { return Self.wildcard }
+        return find(token, hash: Self.hash(token)).id
     }
 
     /// The id of `token`, adding it when new. The text `<*>` is the wildcard.
     public mutating func intern(_ token: UnsafeRawBufferPointer) -> Int32 {
-        intern(token, wildcard: false)
-    }
-
-    private mutating func intern(_ token: UnsafeRawBufferPointer, wildcard: Bool) -> Int32 {
-        if !wildcard {
-            let found = lookup(token)
-            if found != Self.unknown { return found }
-        }
+        if Self.isWildcard(token) { return Self.wildcard }
+        let h = Self.hash(token)
+        let (slot, found) = find(token, hash: h)
+        if found != Self.unknown { return found }
         let id = Int32(hasDigit.count)
         storage.append(contentsOf: token)
         starts.append(storage.count)
         hasDigit.append(token.contains { $0 >= 0x30 && $0 <= 0x39 })
-        if wildcard {
-            next.append(Self.unknown)
-        } else {
-            let h = Self.hash(token)
-            next.append(firstByHash[h] ?? Self.unknown)
-            firstByHash[h] = id
-        }
+        hashes.append(h)
+        slots[slot] = Self.entry(id: id, hash: h)
+        if hasDigit.count * 2 > slots.count { grow() }
         return id
+    }
+
+    private static func entry(id: Int32, hash: UInt64) -> UInt64 {
+        (hash & 0xFFFF_FFFF_0000_0000) | UInt64(UInt32(id) + 1)
+    }
+
+    private mutating func grow() {
+        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
+        let mask = bigger.count - 1
+        for id in 1..<Int32(hasDigit.count) {
+            var slot = Int(truncatingIfNeeded: hashes[Int(id)]) & mask
+            while bigger[slot] != 0 { slot = (slot + 1) & mask }
+            bigger[slot] = Self.entry(id: id, hash: hashes[Int(id)])
+        }
+        slots = bigger
     }
 }
 

@@ -8,7 +8,8 @@
 public enum Tokens {
     @inline(__always)
     public static func isSeparator(_ byte: UInt8) -> Bool {
-        byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || (byte >= 0x1C && byte <= 0x1F)
+        // Every separator is below 0x21; one comparison rejects the common case.
+        byte <= 0x20 && (byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x1C)
     }
 
     /// The byte ranges of the tokens of `bytes`, in order.

@@ -119,10 +119,15 @@ let package = Package(
             dependencies: ["LogInput", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
+        // A client for OpenAI-compatible chat-completions endpoints: retries, backoff, usage.
+        .target(
+            name: "ChatCompletions",
+            swiftSettings: strictSettings
+        ),
         // Rule synthesis (CodeAD): features, clustering, anchor sampling, the agent loop, proposers.
         .target(
             name: "Synthesis",
-            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation"],
+            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "ChatCompletions"],
             swiftSettings: strictSettings
         ),
         // The `warden` command-line tool.
@@ -138,6 +143,7 @@ let package = Package(
                 "Evaluation",
                 "Synthesis",
                 "LogParsing",
+                "ChatCompletions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -176,7 +182,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SynthesisTests",
-            dependencies: ["Synthesis", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
+            dependencies: ["Synthesis", "ChatCompletions", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the `warden` executable.

@@ -1,3 +1,4 @@
+import ChatCompletions
 import Foundation
 
 /// Proposers that can report token usage and cost.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatCompletions
 import Foundation
 import Synthesis
 

@@ -101,6 +101,12 @@ let package = Package(
             name: "LogParsing",
             swiftSettings: strictSettings
         ),
+        // FAME: K-shot labels, failure domains and their certification, router and experts, the model file.
+        .target(
+            name: "FAME",
+            dependencies: ["LogParsing", "ChatCompletions", "Evaluation", "RuleRuntime"],
+            swiftSettings: strictSettings
+        ),
         // zlib from the system (Debian: zlib1g-dev), for gzip input.
         .systemLibrary(
             name: "CZlib",
@@ -144,6 +150,7 @@ let package = Package(
                 "Synthesis",
                 "LogParsing",
                 "ChatCompletions",
+                "FAME",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -195,6 +202,11 @@ let package = Package(
             name: "LogParsingTests",
             dependencies: ["LogParsing", "LogInput"],
             exclude: ["Drain3", "Samples"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FAMETests",
+            dependencies: ["FAME", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions"],
             swiftSettings: strictSettings
         ),
         .testTarget(

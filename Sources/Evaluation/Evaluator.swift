@@ -33,6 +33,18 @@ public struct RuleScore: Sendable, Codable, Hashable {
     public var precision: Double { hits == 0 ? 0 : Double(correct) / Double(hits) }
 }
 
+/// What a fallback added: how many undecided windows it decided, and the
+/// scores the same pack gets when undecided windows are simply normal.
+public struct FallbackComparison: Sendable, Codable, Hashable {
+    public var name: String
+    /// Windows of the split that no rule decided.
+    public var undecided: Int
+    /// Of those, the ones the fallback called abnormal.
+    public var abnormal: Int
+    public var windowWithout: Confusion
+    public var messageWithout: Confusion
+}
+
 /// The scores of a pack on labeled input.
 public struct EvaluationReport: Sendable, Codable {
     public var split: Split
@@ -44,6 +56,8 @@ public struct EvaluationReport: Sendable, Codable {
     public var decidedBy: [String: Int] = [:]
     public var inconclusiveWindows = 0
     public var rules: [RuleScore] = []
+    /// With a fallback: what it decided and the scores without it.
+    public var fallback: FallbackComparison?
 
     /// Scores the records of `split` (records in window order).
     public init(records: [WindowRecord], rules: [RuleMetadata], split: Split, lineTruth: (Int) -> Truth?) {
@@ -76,5 +90,27 @@ public struct EvaluationReport: Sendable, Codable {
             guard let truth = lineTruth(number) else { continue }
             message.add(predicted: flagged.contains(number), actual: truth == .anomalous)
         }
+    }
+}
+
+extension EvaluationReport {
+    /// Adds the comparison with "undecided is normal" for the fallback that decided `records`' fallback windows.
+    public mutating func compareFallback(name: String, records: [WindowRecord], rules: [RuleMetadata], lineTruth: (Int) -> Truth?) {
+        var undecided = 0, abnormal = 0
+        let without = records.enumerated().map { index, record -> WindowRecord in
+            guard record.detection.stage == .fallback else { return record }
+            if split.contains(index, of: records.count) {
+                undecided += 1
+                if record.detection.verdict == .abnormal { abnormal += 1 }
+            }
+            var plain = record
+            plain.detection.verdict = .normal
+            plain.detection.evidence = []
+            plain.detection.findings = []
+            return plain
+        }
+        let baseline = EvaluationReport(records: without, rules: rules, split: split, lineTruth: lineTruth)
+        fallback = FallbackComparison(name: name, undecided: undecided, abnormal: abnormal,
+                                      windowWithout: baseline.window, messageWithout: baseline.message)
     }
 }

@@ -277,6 +277,12 @@ public struct Drain: Sendable {
         treeSearch(tokenIDs(line), threshold: 1.0, includeParameters: true)
     }
 
+    /// The template a line would join if it were added (the same similarity
+    /// search as `add`), without learning: `nil` when it would start a new one.
+    public func nearest(_ line: UnsafeRawBufferPointer) -> Int? {
+        treeSearch(tokenIDs(line), threshold: settings.similarity, includeParameters: false)
+    }
+
     public func match(_ line: String) -> Int? {
         var line = line
         return line.withUTF8 { match(UnsafeRawBufferPointer($0)) }

@@ -24,6 +24,8 @@ struct DetectCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var fallback: FallbackOptions
+
     @Option(help: "Output: jsonl (one object per window) or summary (counts only).")
     var output: DetectOutput = .jsonl
 
@@ -35,7 +37,7 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         let checked = try loadPack(pack)
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: UndecidedIsNormal())
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make())
         let policy = try input.windowPolicy()
         let out = BufferedOutput()
         var summary = DetectionSummary()
@@ -79,6 +81,16 @@ struct DetectCommand: ParsableCommand {
         }
         if !detection.evidence.isEmpty {
             object.addRaw("evidence", "[" + detection.evidence.map { String(window.numbers[$0]) }.joined(separator: ",") + "]")
+        }
+        if !detection.findings.isEmpty {
+            let findings = detection.findings.map { finding in
+                var item = JSONObject()
+                item.addRaw("line", String(window.numbers[finding.position]))
+                item.addRaw("score", String(format: "%.4f", finding.score))
+                if let domain = finding.domain { item.add("domain", domain) }
+                return item.rendered
+            }
+            object.addRaw("findings", "[" + findings.joined(separator: ",") + "]")
         }
         if !detection.inconclusive.isEmpty {
             object.addRaw("inconclusive", "[" + detection.inconclusive.map(JSONObject.quote).joined(separator: ",") + "]")

@@ -28,6 +28,8 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    @OptionGroup var fallback: FallbackOptions
+
     @Option(help: "Label file: HDFS block labels, Hadoop application labels, or one 0/1 per line.")
     var labels: String?
 
@@ -42,7 +44,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let checked = try loadPack(pack)
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: UndecidedIsNormal())
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make())
         let reader = try input.reader(path: file, labels: labels)
         if reader.labeling.isNone {
             throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
@@ -57,8 +59,11 @@ struct EvalCommand: ParsableCommand {
                                         lineNumbers: window.numbers, outcomes: result.1))
         }, progress: { progress.update($0) })
         progress.finish()
-        let report = EvaluationReport(records: records, rules: engine.rules.rules.map(\.metadata), split: split,
+        var report = EvaluationReport(records: records, rules: engine.rules.rules.map(\.metadata), split: split,
                                       lineTruth: pipeline.truth(ofLine:))
+        if let name = engine.fallback?.name, fallback.fallback != nil {
+            report.compareFallback(name: name, records: records, rules: engine.rules.rules.map(\.metadata), lineTruth: pipeline.truth(ofLine:))
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -81,6 +86,10 @@ struct EvalCommand: ParsableCommand {
         lines.append(row("message", report.message))
         lines.append("")
         lines.append("decided by: " + Stage.allCases.map { "\($0.rawValue) \(report.decidedBy[$0.rawValue] ?? 0)" }.joined(separator: ", "))
+        if let comparison = report.fallback {
+            lines.append("fallback \(comparison.name): \(comparison.undecided) windows no rule decided; it called \(comparison.abnormal) abnormal, \(comparison.undecided - comparison.abnormal) normal")
+            lines.append("without it (undecided = normal): window F1 \(pct(comparison.windowWithout.f1).trimmingCharacters(in: .whitespaces)) → \(pct(report.window.f1).trimmingCharacters(in: .whitespaces)) with it; message F1 \(pct(comparison.messageWithout.f1).trimmingCharacters(in: .whitespaces)) → \(pct(report.message.f1).trimmingCharacters(in: .whitespaces))")
+        }
         if report.inconclusiveWindows > 0 {
             lines.append("windows with inconclusive rules (a regex hit a PCRE2 limit): \(report.inconclusiveWindows)")
         }

@@ -3,8 +3,8 @@ import ChatCompletions
 import Foundation
 import Synthesis
 
-/// Options of the `openai` backend.
-struct LLMOptions: ParsableArguments {
+/// Where an OpenAI-compatible chat-completions endpoint is and how to call it.
+struct EndpointOptions: ParsableArguments {
     @Option(help: "Chat-completions base URL (env WARDEN_LLM_BASE_URL; default https://api.openai.com/v1).")
     var baseURL: String?
 
@@ -23,23 +23,10 @@ struct LLMOptions: ParsableArguments {
     @Option(help: "Retries after 429, 5xx, timeouts and garbled answers (exponential backoff).")
     var retries: Int = 4
 
-    @Option(help: "USD per million input tokens (overrides the built-in price table).")
-    var priceInput: Double?
-
-    @Option(help: "USD per million output tokens.")
-    var priceOutput: Double?
-
     @Option(help: "Send this GBNF grammar with each request (servers such as llama.cpp constrain decoding with it).")
     var grammar: String?
 
-    @Option(help: "Record every exchange to this JSON Lines transcript.")
-    var transcript: String?
-
-    @Option(help: "Replay a transcript instead of calling a model (deterministic, no network).")
-    var replay: String?
-
-    func proposer() throws -> any RuleProposer {
-        if let replay { return try ReplayProposer(path: replay) }
+    func endpoint() throws -> ChatEndpoint {
         let environment = ProcessInfo.processInfo.environment
         let base = baseURL ?? environment["WARDEN_LLM_BASE_URL"] ?? "https://api.openai.com/v1"
         guard let url = URL(string: base), url.scheme == "http" || url.scheme == "https" else {
@@ -49,10 +36,31 @@ struct LLMOptions: ParsableArguments {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CommandFailure("cannot read the grammar \(path)") }
             return text
         }
-        let endpoint = ChatEndpoint(baseURL: url, model: model ?? environment["WARDEN_LLM_MODEL"] ?? "gpt-5-mini",
-                                    apiKey: environment[apiKeyEnv], temperature: temperature, timeout: timeout,
-                                    maximumRetries: retries, grammar: grammarText)
+        return ChatEndpoint(baseURL: url, model: model ?? environment["WARDEN_LLM_MODEL"] ?? "gpt-5-mini",
+                            apiKey: environment[apiKeyEnv], temperature: temperature, timeout: timeout,
+                            maximumRetries: retries, grammar: grammarText)
+    }
+}
+
+/// Options of the `openai` synthesis backend.
+struct LLMOptions: ParsableArguments {
+    @OptionGroup var endpoint: EndpointOptions
+
+    @Option(help: "USD per million input tokens (overrides the built-in price table).")
+    var priceInput: Double?
+
+    @Option(help: "USD per million output tokens.")
+    var priceOutput: Double?
+
+    @Option(help: "Record every exchange to this JSON Lines transcript.")
+    var transcript: String?
+
+    @Option(help: "Replay a transcript instead of calling a model (deterministic, no network).")
+    var replay: String?
+
+    func proposer() throws -> any RuleProposer {
+        if let replay { return try ReplayProposer(path: replay) }
         let price = priceInput.map { ($0, priceOutput ?? 0) }
-        return try ChatProposer(client: ChatClient(endpoint: endpoint), transcriptPath: transcript, price: price)
+        return try ChatProposer(client: ChatClient(endpoint: try endpoint.endpoint()), transcriptPath: transcript, price: price)
     }
 }

@@ -9,7 +9,7 @@ struct Warden: AsyncParsableCommand {
         version: WardenVersion.current,
         subcommands: [
             CheckCommand.self, FormatCommand.self, ExplainCommand.self, TestCommand.self,
-            DetectCommand.self, EvalCommand.self, CompileCommand.self, SynthesizeCommand.self,
+            DetectCommand.self, EvalCommand.self, CompileCommand.self, SynthesizeCommand.self, FameCommand.self,
             TemplatesCommand.self, RegexCheckCommand.self, VersionCommand.self,
         ]
     )

@@ -1,0 +1,148 @@
+import Foundation
+
+/// A failure domain: a named group of templates with one expert.
+public struct FailureDomain: Sendable, Codable, Hashable {
+    public var name: String
+    public var description: String?
+    public var templates: [Int]
+
+    public init(name: String, description: String? = nil, templates: [Int]) {
+        self.name = name
+        self.description = description
+        self.templates = templates
+    }
+}
+
+/// Every template mapped to a failure domain: the file `--domains` reads and
+/// `fame train` writes next to the model.
+public struct DomainPartition: Sendable, Codable, Hashable {
+    public var domains: [FailureDomain]
+    /// Who proposed it (`builtin`, `llm:<model>`, `file`).
+    public var proposer: String?
+
+    public init(domains: [FailureDomain], proposer: String? = nil) {
+        self.domains = domains
+        self.proposer = proposer
+    }
+
+    /// The domain index of each template (the first domain wins where a template appears twice).
+    public var domainOfTemplate: [Int: Int] {
+        var map: [Int: Int] = [:]
+        for (index, domain) in domains.enumerated() { for template in domain.templates where map[template] == nil { map[template] = index } }
+        return map
+    }
+
+    /// Reads a partition file; the error names what is wrong.
+    public static func load(_ data: Data, source: String) throws -> DomainPartition {
+        do { return try JSONDecoder().decode(DomainPartition.self, from: data) } catch {
+            throw FAMEError.invalidPartition("\(source): not a domain partition (\(error))")
+        }
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+}
+
+/// Proposes a partition of templates into failure domains, once, offline.
+public protocol DomainProposer: Sendable {
+    /// For reports and the partition's `proposer` field.
+    var name: String { get }
+    /// Whether certification may repair what it proposes (merge tiny domains).
+    var repairable: Bool { get }
+    func propose(_ templates: [TemplateSummary]) async throws -> DomainPartition
+}
+
+/// The deterministic proposer that needs no network: templates sharing words
+/// join one domain (single link, Jaccard similarity of their words at least
+/// `similarity`), largest templates first; templates always anomalous and
+/// templates always normal are kept apart unless they share most words.
+public struct BuiltinDomainProposer: DomainProposer {
+    public var name: String { "builtin" }
+    public var repairable: Bool { true }
+    public var similarity = 0.3
+
+    public init() {}
+
+    public func propose(_ templates: [TemplateSummary]) async throws -> DomainPartition {
+        Self.group(templates, similarity: similarity)
+    }
+
+    static func jaccard(_ a: Set<String>, _ b: Set<String>) -> Double {
+        if a.isEmpty && b.isEmpty { return 1 }
+        let union = a.union(b).count
+        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+    }
+
+    static func group(_ templates: [TemplateSummary], similarity: Double) -> DomainPartition {
+        let ordered = templates.sorted { ($0.count, -$0.id) > ($1.count, -$1.id) }
+        var groups: [[TemplateSummary]] = []
+        for template in ordered {
+            var best: (index: Int, score: Double)?
+            for (index, group) in groups.enumerated() {
+                let needed = group[0].indicator == template.indicator || template.indicator == .mixed || group[0].indicator == .mixed
+                    ? similarity : max(similarity, 0.6)
+                let score = group.map { jaccard($0.words, template.words) }.max() ?? 0
+                if score >= needed, score > (best?.score ?? -1) { best = (index, score) }
+            }
+            if let best { groups[best.index].append(template) } else { groups.append([template]) }
+        }
+        return DomainPartition(domains: name(groups, all: templates), proposer: "builtin")
+    }
+
+    /// Names each group after its most telling words: frequent in the group, rare elsewhere.
+    static func name(_ groups: [[TemplateSummary]], all: [TemplateSummary]) -> [FailureDomain] {
+        var documentFrequency: [String: Int] = [:]
+        for template in all { for word in template.words { documentFrequency[word, default: 0] += 1 } }
+        var used = Set<String>()
+        return groups.map { group in
+            var inGroup: [String: Int] = [:]
+            for template in group { for word in template.words { inGroup[word, default: 0] += template.count } }
+            let ranked = inGroup.keys.sorted {
+                let a = Double(inGroup[$0]!) / Double(documentFrequency[$0]!), b = Double(inGroup[$1]!) / Double(documentFrequency[$1]!)
+                return a != b ? a > b : $0 < $1
+            }
+            var name = ranked.prefix(2).joined(separator: "-")
+            if name.isEmpty { name = "other" }
+            var unique = name, suffix = 2
+            while used.contains(unique) { unique = "\(name)-\(suffix)"; suffix += 1 }
+            used.insert(unique)
+            let anomalous = group.filter { $0.indicator != .alwaysNormal }.count
+            return FailureDomain(name: unique, description: "\(group.count) template\(group.count == 1 ? "" : "s"), \(anomalous) with anomalous samples",
+                                 templates: group.map(\.id).sorted())
+        }
+    }
+
+    /// Merges `domain` into the domain whose templates share most words with it.
+    static func merge(_ index: Int, in partition: DomainPartition, summaries: [Int: TemplateSummary]) -> DomainPartition {
+        var domains = partition.domains
+        let moving = domains.remove(at: index)
+        guard !domains.isEmpty else { return partition }
+        let words = moving.templates.compactMap { summaries[$0]?.words }
+        var best = 0, bestScore = -1.0
+        for (target, domain) in domains.enumerated() {
+            let score = domain.templates.compactMap { summaries[$0]?.words }.flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
+            if score > bestScore { best = target; bestScore = score }
+        }
+        domains[best].templates = (domains[best].templates + moving.templates).sorted()
+        return DomainPartition(domains: domains, proposer: partition.proposer)
+    }
+}
+
+/// Errors FAME reports to the user.
+public enum FAMEError: Error, CustomStringConvertible, Equatable {
+    case invalidPartition(String)
+    case certificationFailed([String])
+    case modelFile(String)
+    case proposer(String)
+    case noTrainingData(String)
+
+    public var description: String {
+        switch self {
+        case .invalidPartition(let message), .modelFile(let message), .proposer(let message), .noTrainingData(let message): message
+        case .certificationFailed(let reasons): "certification failed:\n" + reasons.map { "  - " + $0 }.joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// A deterministic random source (SplitMix64) for shuffling and sampling.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// How linear models are trained: AdaGrad on the logistic (or softmax) loss
+/// with L2 regularisation, classes weighted to balance, examples visited in a
+/// seeded order — the same data and seed always give the same weights.
+public struct TrainingSettings: Sendable, Hashable, Codable {
+    public var epochs = 12
+    public var learningRate: Float = 0.5
+    public var l2: Float = 1e-5
+    public var seed: UInt64 = 42
+
+    public init() {}
+}
+
+/// A binary logistic-regression scorer over sparse features.
+public struct LogisticModel: Sendable {
+    public var weights: [Float]
+    public var bias: Float
+
+    public init(dimension: Int) {
+        weights = [Float](repeating: 0, count: dimension)
+        bias = 0
+    }
+
+    /// The probability that `x` is anomalous.
+    @inline(__always)
+    public func score(_ x: SparseVector) -> Double {
+        var z = bias
+        weights.withUnsafeBufferPointer { w in
+            for k in x.indices.indices { z += w[Int(x.indices[k])] * x.values[k] }
+        }
+        return 1 / (1 + exp(Double(-z)))
+    }
+
+    /// Trains on `examples` (features, anomalous?).
+    public static func train(_ examples: [(SparseVector, Bool)], dimension: Int, settings: TrainingSettings) -> LogisticModel {
+        var model = LogisticModel(dimension: dimension)
+        guard !examples.isEmpty else { return model }
+        let positives = examples.filter(\.1).count
+        let negatives = examples.count - positives
+        // Balanced class weights; a one-class set only learns its bias.
+        let positiveWeight = positives == 0 ? 0 : Float(examples.count) / Float(2 * positives)
+        let negativeWeight = negatives == 0 ? 0 : Float(examples.count) / Float(2 * negatives)
+        var squares = [Float](repeating: 1e-6, count: dimension)
+        var biasSquares: Float = 1e-6
+        var order = Array(examples.indices)
+        var generator = SeededGenerator(seed: settings.seed)
+        for _ in 0..<settings.epochs {
+            order.shuffle(using: &generator)
+            for index in order {
+                let (x, label) = examples[index]
+                let p = Float(model.score(x))
+                let gradient = (p - (label ? 1 : 0)) * (label ? positiveWeight : negativeWeight)
+                for k in x.indices.indices {
+                    let i = Int(x.indices[k])
+                    let g = gradient * x.values[k] + settings.l2 * model.weights[i]
+                    squares[i] += g * g
+                    model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()
+                }
+                biasSquares += gradient * gradient
+                model.bias -= settings.learningRate * gradient / biasSquares.squareRoot()
+            }
+        }
+        return model
+    }
+}
+
+/// A multinomial logistic-regression classifier (the router's domain selector).
+public struct SoftmaxModel: Sendable {
+    public let classes: Int
+    public let dimension: Int
+    /// Row-major: class `c`'s weights at `c * dimension`.
+    public var weights: [Float]
+    public var biases: [Float]
+
+    public init(classes: Int, dimension: Int) {
+        self.classes = classes
+        self.dimension = dimension
+        weights = [Float](repeating: 0, count: classes * dimension)
+        biases = [Float](repeating: 0, count: classes)
+    }
+
+    /// Class probabilities for `x`.
+    public func probabilities(_ x: SparseVector) -> [Double] {
+        var logits = [Double](repeating: 0, count: classes)
+        weights.withUnsafeBufferPointer { w in
+            for c in 0..<classes {
+                var z = biases[c]
+                let base = c * dimension
+                for k in x.indices.indices { z += w[base + Int(x.indices[k])] * x.values[k] }
+                logits[c] = Double(z)
+            }
+        }
+        let top = logits.max() ?? 0
+        var sum = 0.0
+        for c in 0..<classes { logits[c] = exp(logits[c] - top); sum += logits[c] }
+        return logits.map { $0 / sum }
+    }
+
+    public static func train(_ examples: [(SparseVector, Int)], classes: Int, dimension: Int, settings: TrainingSettings) -> SoftmaxModel {
+        var model = SoftmaxModel(classes: classes, dimension: dimension)
+        guard !examples.isEmpty, classes > 1 else { return model }
+        var counts = [Int](repeating: 0, count: classes)
+        for (_, label) in examples { counts[label] += 1 }
+        let classWeights = counts.map { $0 == 0 ? Float(0) : Float(examples.count) / Float(classes * $0) }
+        var squares = [Float](repeating: 1e-6, count: classes * dimension)
+        var biasSquares = [Float](repeating: 1e-6, count: classes)
+        var order = Array(examples.indices)
+        var generator = SeededGenerator(seed: settings.seed)
+        for _ in 0..<settings.epochs {
+            order.shuffle(using: &generator)
+            for index in order {
+                let (x, label) = examples[index]
+                let p = model.probabilities(x)
+                for c in 0..<classes {
+                    let gradient = Float(p[c] - (c == label ? 1 : 0)) * classWeights[label]
+                    let base = c * dimension
+                    for k in x.indices.indices {
+                        let i = base + Int(x.indices[k])
+                        let g = gradient * x.values[k] + settings.l2 * model.weights[i]
+                        squares[i] += g * g
+                        model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()
+                    }
+                    biasSquares[c] += gradient * gradient
+                    model.biases[c] -= settings.learningRate * gradient / biasSquares[c].squareRoot()
+                }
+            }
+        }
+        return model
+    }
+}

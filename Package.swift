@@ -187,9 +187,14 @@ let package = Package(
             exclude: ["RandomPacks"],
             swiftSettings: strictSettings
         ),
+        // A scripted chat-completions server on loopback, for tests of LLM clients.
+        .target(
+            name: "ChatTestSupport",
+            path: "Tests/ChatTestSupport"
+        ),
         .testTarget(
             name: "SynthesisTests",
-            dependencies: ["Synthesis", "ChatCompletions", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
+            dependencies: ["Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the `warden` executable.
@@ -206,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FAMETests",
-            dependencies: ["FAME", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions"],
+            dependencies: ["FAME", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport", "Evaluation"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -61,6 +61,28 @@ public struct Drain: Sendable {
     struct Node: Sendable, Codable {
         var children: [Int32: Int32] = [:]
         var clusterIDs: [Int32] = []
+
+        init() {}
+
+        private enum CodingKeys: String, CodingKey { case children, clusters }
+
+        /// Children are written as (token, node) pairs sorted by token, so equal states give equal bytes.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(children.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }, forKey: .children)
+            try container.encode(clusterIDs, forKey: .clusters)
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            for pair in try container.decode([[Int32]].self, forKey: .children) {
+                guard pair.count == 2 else {
+                    throw DecodingError.dataCorruptedError(forKey: .children, in: container, debugDescription: "a child entry is not a (token, node) pair")
+                }
+                children[pair[0]] = pair[1]
+            }
+            clusterIDs = try container.decode([Int32].self, forKey: .clusters)
+        }
     }
 
     public init(settings: DrainSettings = DrainSettings()) {

@@ -1,4 +1,5 @@
 import ChatCompletions
+import ChatTestSupport
 import Foundation
 import RuleLanguage
 import RuleRuntime

@@ -5,22 +5,29 @@ import Glibc
 
 /// A tiny HTTP/1.1 server on 127.0.0.1 that answers each request with the next
 /// scripted response (in order of arrival) and records what it was asked.
-final class ScriptedServer: @unchecked Sendable {
-    struct Response {
-        var status = 200
-        var headers: [String: String] = [:]
-        var body: String
+public final class ScriptedServer: @unchecked Sendable {
+    public struct Response {
+        public var status = 200
+        public var headers: [String: String] = [:]
+        public var body: String
         /// Seconds to wait before answering (to provoke client timeouts).
-        var delay: Double = 0
+        public var delay: Double = 0
+
+        public init(status: Int = 200, headers: [String: String] = [:], body: String, delay: Double = 0) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+        }
     }
 
     private let lock = NSLock()
     private var script: [Response]
-    private(set) var requests: [String] = []
+    public private(set) var requests: [String] = []
     private let socketDescriptor: Int32
-    let port: UInt16
+    public let port: UInt16
 
-    init(script: [Response]) throws {
+    public init(script: [Response]) throws {
         self.script = script
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var reuse: Int32 = 1
@@ -38,11 +45,11 @@ final class ScriptedServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in serve() }
     }
 
-    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
+    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)/v1")! }
 
-    var remaining: Int { lock.withLock { script.count } }
+    public var remaining: Int { lock.withLock { script.count } }
 
-    func stop() {
+    public func stop() {
         shutdown(socketDescriptor, Int32(SHUT_RDWR))
         close(socketDescriptor)
     }
@@ -86,7 +93,7 @@ final class ScriptedServer: @unchecked Sendable {
     }
 
     /// A chat completion body whose message is `content`.
-    static func completion(_ content: String, promptTokens: Int = 100, completionTokens: Int = 20) -> Response {
+    public static func completion(_ content: String, promptTokens: Int = 100, completionTokens: Int = 20) -> Response {
         let object: [String: Any] = [
             "id": "scripted", "object": "chat.completion",
             "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],

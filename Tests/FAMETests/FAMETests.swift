@@ -1,0 +1,225 @@
+import ChatCompletions
+import ChatTestSupport
+import Evaluation
+@testable import FAME
+import Foundation
+import LogInput
+import LogParsing
+import RuleRuntime
+import Testing
+
+/// Labeled messages of the BGL sample, split chronologically like `fame train`/`fame eval`.
+enum BGL {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func messages(_ split: Split) throws -> [LabeledMessage] {
+        let reader = try LogReader(path: root.appendingPathComponent("Samples/BGL_2k/BGL_2k.log").path, decoder: LineDecoder(format: .bgl),
+                                   labeling: try Labeling.forFormat(.bgl, labelFile: nil, sessionKey: nil))
+        var all: [LabeledMessage] = []
+        try reader.forEach { record in
+            all.append(LabeledMessage(content: Array(MessageHeader.bgl.content(UnsafeRawBufferPointer(record.message))),
+                                      anomalous: record.truth == .anomalous))
+        }
+        return all.enumerated().filter { split.contains($0.offset, of: all.count) }.map(\.element)
+    }
+
+    static var settings: FAMESettings {
+        var settings = FAMESettings()
+        settings.header = .bgl
+        settings.dimension = 1 << 12
+        return settings
+    }
+}
+
+/// A small labeled corpus with two clear failure domains.
+enum Toy {
+    static func messages() -> [LabeledMessage] {
+        var messages: [LabeledMessage] = []
+        for i in 0..<30 {
+            messages.append(LabeledMessage(content: Array("disk sda\(i % 3) read ok in \(i) ms".utf8), anomalous: false))
+            messages.append(LabeledMessage(content: Array("disk sdb\(i % 4) read error sector \(i * 7)".utf8), anomalous: true))
+            messages.append(LabeledMessage(content: Array("network link eth\(i % 2) up speed 1000".utf8), anomalous: false))
+            messages.append(LabeledMessage(content: Array("network link eth\(i % 2) down carrier lost after \(i) s".utf8), anomalous: true))
+        }
+        return messages
+    }
+}
+
+@Suite("FAME")
+struct FAMETests {
+    @Test("SHA-256 of the standard test vectors")
+    func sha256() {
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    func trainedToy() async throws -> FAMEModel {
+        var settings = FAMESettings()
+        settings.dimension = 1 << 12
+        settings.certification.minimumExamples = 5
+        return try await FAMETrainer.train(Toy.messages(), settings: settings).model
+    }
+
+    @Test("K-shot: at most K labels per template, with indicators and examples")
+    func kShot() {
+        var drain = Drain()
+        let messages = Toy.messages()
+        let templates = messages.map { drain.add($0.content).cluster }
+        let sample = KShotSample(messages: messages, templates: templates, drain: drain, k: 7, seed: 1)
+        let perTemplate = Dictionary(grouping: sample.indices, by: { templates[$0] })
+        #expect(perTemplate.values.allSatisfy { $0.count <= 7 })
+        #expect(sample.summaries.count == drain.clusters.count)
+        #expect(sample.summaries.allSatisfy { !$0.examples.isEmpty && $0.labeled <= 7 })
+        #expect(sample.summaries.contains { $0.indicator == .alwaysAnomalous })
+        #expect(sample.summaries.contains { $0.indicator == .alwaysNormal })
+        // Same seed, same sample.
+        #expect(KShotSample(messages: messages, templates: templates, drain: drain, k: 7, seed: 1).indices == sample.indices)
+    }
+
+    @Test("Training is deterministic and the builtin partition certifies")
+    func deterministic() async throws {
+        let a = try await FAMETrainer.train(Toy.messages(), settings: { var s = FAMESettings(); s.dimension = 1 << 12; return s }())
+        let b = try await FAMETrainer.train(Toy.messages(), settings: { var s = FAMESettings(); s.dimension = 1 << 12; return s }())
+        #expect(try a.model.fileData() == b.model.fileData())
+        #expect(a.report.passed)
+        #expect(a.partition.domains.count >= 2)
+        let disk = Array("disk sdb9 read error sector 4242".utf8).withUnsafeBytes { a.model.assess(content: $0) }
+        let fine = Array("network link eth1 up speed 1000".utf8).withUnsafeBytes { a.model.assess(content: $0) }
+        #expect(disk.score >= a.model.threshold)
+        #expect(fine.score < a.model.threshold)
+        #expect(disk.domain != nil && disk.template != nil)
+    }
+
+    @Test("A model file round-trips; corrupt, truncated, foreign and other-version files are refused with the reason")
+    func modelFile() async throws {
+        let result = try await FAMETrainer.train(try BGL.messages(.train), settings: BGL.settings)
+        let data = try result.model.fileData()
+        let restored = try FAMEModel(fileData: data)
+        for message in try BGL.messages(.test) {
+            let before = message.content.withUnsafeBytes { result.model.assess(content: $0) }
+            let after = message.content.withUnsafeBytes { restored.assess(content: $0) }
+            #expect(before == after)
+        }
+        var corrupt = data
+        corrupt[corrupt.count - 10] ^= 0x01
+        #expect(throws: FAMEError.modelFile("checksum mismatch: the model file is corrupt or truncated")) { try FAMEModel(fileData: corrupt) }
+        #expect(throws: FAMEError.modelFile("checksum mismatch: the model file is corrupt or truncated")) { try FAMEModel(fileData: data.prefix(data.count - 100)) }
+        #expect(throws: FAMEError.modelFile("not a FAME model file (no `warden-fame` header)")) { try FAMEModel(fileData: Data("hello\nworld\n".utf8)) }
+        #expect(throws: FAMEError.modelFile("not a FAME model file (no `warden-fame` header)")) { try FAMEModel(fileData: Data()) }
+        var other = data
+        other.replaceSubrange(0..<13, with: Data("warden-fame 9".utf8))
+        #expect(throws: FAMEError.modelFile("model file version 9; this warden reads version 1 — retrain with `warden fame train`")) { try FAMEModel(fileData: other) }
+    }
+
+    @Test("Certification names every failure; a given partition that fails stops training")
+    func certificationFailures() async throws {
+        let messages = Toy.messages()
+        var drain = Drain()
+        let templates = messages.map { drain.add($0.content).cluster }
+        let ids = Set(templates).sorted()
+        #expect(ids.count == 4)
+        var bad = DomainPartition(domains: [
+            FailureDomain(name: "disk", templates: [ids[0], ids[1], 999]),
+            FailureDomain(name: "disk", templates: [ids[1]]),
+            FailureDomain(name: "empty", templates: []),
+        ])
+        var settings = FAMESettings()
+        settings.dimension = 1 << 10
+        do {
+            _ = try await FAMETrainer.train(messages, settings: settings, partition: bad)
+            Issue.record("training went on with a failing partition")
+        } catch let FAMEError.certificationFailed(reasons) {
+            let text = reasons.joined(separator: "\n")
+            #expect(text.contains("templates in no domain: T\(ids[2]), T\(ids[3])"))
+            #expect(text.contains("templates in more than one domain: T\(ids[1])"))
+            #expect(text.contains("ids that are no template: T999"))
+            #expect(text.contains("repeated: disk"))
+            #expect(text.contains("empty: empty"))
+        }
+        // Too few labeled messages, and labels that disagree within a template.
+        bad = DomainPartition(domains: [FailureDomain(name: "all", templates: ids)])
+        settings.k = 2
+        settings.certification.minimumExamples = 20
+        do {
+            _ = try await FAMETrainer.train(messages, settings: settings, partition: bad)
+            Issue.record("a domain with too few labels certified")
+        } catch let FAMEError.certificationFailed(reasons) {
+            #expect(reasons.first == "at least 20 labeled messages per domain: all has 8")
+            // Disk errors and a link going up do not teach an expert that a link going down is anomalous.
+            #expect(reasons.contains { $0.hasPrefix("experts transfer to held-out templates (≥ 60.0%): all 0.0% on 1 held-out templates") })
+        }
+        let noisy = messages.enumerated().map { LabeledMessage(content: $0.element.content, anomalous: $0.offset % 8 < 4) }
+        settings.k = 100
+        settings.certification.minimumExamples = 5
+        do {
+            _ = try await FAMETrainer.train(noisy, settings: settings, partition: bad)
+            Issue.record("noisy labels certified")
+        } catch let FAMEError.certificationFailed(reasons) {
+            #expect(reasons.contains { $0.hasPrefix("labels consistent within domains") })
+        }
+    }
+
+    @Test("The builtin partition is repaired (tiny domains merged) and says so")
+    func repair() async throws {
+        var settings = BGL.settings
+        settings.certification.minimumExamples = 5
+        let result = try await FAMETrainer.train(try BGL.messages(.train), settings: settings)
+        #expect(result.report.passed)
+        #expect(!result.report.repairs.isEmpty)
+        #expect(result.report.repairs.allSatisfy { $0.hasPrefix("merged ") || $0.hasPrefix("removed ") })
+        let covered = result.partition.domains.flatMap(\.templates)
+        #expect(Set(covered).count == covered.count && covered.count == result.model.drain.clusters.count)
+    }
+
+    @Test("LLM proposer: invalid answers go back with the reason; the valid partition is used")
+    func llmProposer() async throws {
+        var drain = Drain()
+        for message in Toy.messages() { drain.add(message.content) }
+        let ids = drain.clusters.map(\.id)
+        let partition = "{\"domains\": [{\"name\": \"disk\", \"description\": \"storage\", \"templates\": [\(ids[0]), \(ids[1])]}, {\"name\": \"network\", \"templates\": [\(ids[2]), \(ids[3])]}]}"
+        let server = try ScriptedServer(script: [
+            ScriptedServer.completion("I think disks and networks."),
+            ScriptedServer.completion("{\"domains\": [{\"name\": \"disk\", \"templates\": [\"one\"]}]}"),
+            ScriptedServer.completion("```json\n" + partition + "\n```"),
+        ])
+        defer { server.stop() }
+        let client = ChatClient(endpoint: ChatEndpoint(baseURL: server.baseURL, model: "scripted", timeout: 5, maximumRetries: 0))
+        var settings = FAMESettings()
+        settings.dimension = 1 << 10
+        let result = try await FAMETrainer.train(Toy.messages(), settings: settings, proposer: LLMDomainProposer(client: client))
+        #expect(result.partition.domains.map(\.name) == ["disk", "network"])
+        #expect(result.partition.proposer == "llm:scripted")
+        #expect(server.requests.count == 3)
+        #expect(server.requests[1].contains("not a JSON object"))
+        #expect(server.requests[2].contains("templates must be an array of template ids"))
+        #expect(server.requests[0].contains("Partition all 4 templates"))
+    }
+
+    @Test("As the engine's fallback, FAME decides undecided windows and names the messages and domains")
+    func fallback() async throws {
+        let model = try await trainedToy()
+        let engine = DetectionEngine(rules: RuleSet(name: "empty", version: "0", lineTests: [], rules: []), fallback: FAMEFallback(model: model))
+        let abnormal = engine.detect(Window(texts: ["network link eth0 up speed 1000", "disk sdb1 read error sector 77", "disk sda0 read ok in 3 ms"]), in: engine.makeContext())
+        #expect(abnormal.verdict == .abnormal && abnormal.stage == .fallback)
+        #expect(abnormal.evidence == [1])
+        #expect(abnormal.findings.count == 1 && abnormal.findings[0].domain != nil && abnormal.findings[0].score >= 0.5)
+        let normal = engine.detect(Window(texts: ["network link eth1 up speed 1000", "disk sda2 read ok in 9 ms"]), in: engine.makeContext())
+        #expect(normal.verdict == .normal && normal.evidence.isEmpty)
+    }
+
+    @Test("fame eval scores the BGL test split, with recall on templates unseen in training")
+    func evaluation() async throws {
+        let result = try await FAMETrainer.train(try BGL.messages(.train), settings: BGL.settings)
+        let scores = FAMEEvaluation.evaluate(result.model, on: try BGL.messages(.test))
+        #expect(scores.overall.total == 600)
+        #expect(scores.overall.truePositives + scores.overall.falseNegatives == 34)
+        #expect(scores.unseen.total + scores.seen.total == 600)
+        #expect(scores.perDomain.values.reduce(0) { $0 + $1.total } == 600)
+        // It catches anomalies it never saw a template of: better than chance, not perfect.
+        #expect(scores.overall.recall > 0.3)
+        #expect(scores.unseen.truePositives > 0)
+    }
+}

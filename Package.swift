@@ -166,6 +166,8 @@ let package = Package(
                 "LogInput",
                 "GeneratedRules",
                 "LogParsing",
+                "FAME",
+                "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

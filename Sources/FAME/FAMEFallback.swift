@@ -13,8 +13,9 @@ public struct FAMEFallback: Fallback {
     public func decide(_ window: Window) -> FallbackDecision {
         var evidence: [Int] = []
         var findings: [MessageFinding] = []
+        var scratch = SparseVector()
         for position in 0..<window.count {
-            let assessment = window.withLine(position) { model.assess(message: UnsafeRawBufferPointer($0)) }
+            let assessment = window.withLine(position) { model.assess(message: UnsafeRawBufferPointer($0), scratch: &scratch) }
             if assessment.score >= model.threshold {
                 evidence.append(position)
                 findings.append(MessageFinding(position: position, score: assessment.score, domain: assessment.domain))

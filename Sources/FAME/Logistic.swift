@@ -84,7 +84,8 @@ public struct LogisticModel: Sendable {
 public struct SoftmaxModel: Sendable {
     public let classes: Int
     public let dimension: Int
-    /// Row-major: class `c`'s weights at `c * dimension`.
+    /// Feature-major: feature `i`'s weights for every class at `i * classes`,
+    /// so scoring touches one cache line per feature.
     public var weights: [Float]
     public var biases: [Float]
 
@@ -97,15 +98,17 @@ public struct SoftmaxModel: Sendable {
 
     /// Class probabilities for `x`.
     public func probabilities(_ x: SparseVector) -> [Double] {
-        var logits = [Double](repeating: 0, count: classes)
+        var sums = biases
         weights.withUnsafeBufferPointer { w in
-            for c in 0..<classes {
-                var z = biases[c]
-                let base = c * dimension
-                for k in x.indices.indices { z += w[base + Int(x.indices[k])] * x.values[k] }
-                logits[c] = Double(z)
+            sums.withUnsafeMutableBufferPointer { z in
+                for k in x.indices.indices {
+                    let base = Int(x.indices[k]) * classes
+                    let value = x.values[k]
+                    for c in 0..<classes { z[c] += w[base + c] * value }
+                }
             }
         }
+        var logits = sums.map(Double.init)
         let top = logits.max() ?? 0
         var sum = 0.0
         for c in 0..<classes { logits[c] = exp(logits[c] - top); sum += logits[c] }
@@ -129,9 +132,8 @@ public struct SoftmaxModel: Sendable {
                 let p = model.probabilities(x)
                 for c in 0..<classes {
                     let gradient = Float(p[c] - (c == label ? 1 : 0)) * classWeights[label]
-                    let base = c * dimension
                     for k in x.indices.indices {
-                        let i = base + Int(x.indices[k])
+                        let i = Int(x.indices[k]) * classes + c
                         let g = gradient * x.values[k] + settings.l2 * model.weights[i]
                         squares[i] += g * g
                         model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()

@@ -41,7 +41,8 @@ public struct FAMEModel: Sendable {
     public var experts: [LogisticModel?]
     public var global: LogisticModel
     public let extractor: HashedNGrams
-    private let domainOfTemplate: [Int: Int]
+    /// Domain index by template id (`-1`: none).
+    private let domainOfTemplate: [Int]
 
     public init(metadata: Metadata, drain: Drain, router: SoftmaxModel?, experts: [LogisticModel?], global: LogisticModel) {
         self.metadata = metadata
@@ -50,24 +51,33 @@ public struct FAMEModel: Sendable {
         self.experts = experts
         self.global = global
         extractor = HashedNGrams(dimension: metadata.dimension)
-        domainOfTemplate = DomainPartition(domains: metadata.domains).domainOfTemplate
+        var domainOfTemplate = [Int](repeating: -1, count: drain.clusters.count + 1)
+        for (template, domain) in DomainPartition(domains: metadata.domains).domainOfTemplate where template >= 0 && template < domainOfTemplate.count {
+            domainOfTemplate[template] = domain
+        }
+        self.domainOfTemplate = domainOfTemplate
     }
 
     public var threshold: Double { metadata.threshold }
 
     /// Scores one message (the whole message; the header is skipped here).
-    public func assess(message: UnsafeRawBufferPointer) -> Assessment {
-        assess(content: metadata.header.content(message))
+    public func assess(message: UnsafeRawBufferPointer, scratch: inout SparseVector) -> Assessment {
+        assess(content: metadata.header.content(message), scratch: &scratch)
     }
 
     /// Scores one message's content.
     public func assess(content: UnsafeRawBufferPointer) -> Assessment {
         var features = SparseVector()
+        return assess(content: content, scratch: &features)
+    }
+
+    /// Scores one message's content, reusing `scratch` for its features.
+    public func assess(content: UnsafeRawBufferPointer, scratch features: inout SparseVector) -> Assessment {
         extractor.extract(content, into: &features)
         let template = drain.nearest(content)
         var domain: Int?
-        if let template, let known = domainOfTemplate[template] {
-            domain = known
+        if let template, domainOfTemplate[template] >= 0 {
+            domain = domainOfTemplate[template]
         } else if let router {
             let probabilities = router.probabilities(features)
             if let best = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }), probabilities[best] >= metadata.gate {

@@ -39,15 +39,17 @@ public struct Masking: Sendable, Hashable, Codable {
     /// The class of a token's core (the token without edge punctuation `([{<"'` and `)]}>"',;:.`),
     /// and the core's byte range, or `nil` when no enabled class matches.
     public func classify(_ token: UnsafeRawBufferPointer) -> (MaskClass, Range<Int>)? {
-        guard !classes.isEmpty else { return nil }
+        classify(token, enabled: MaskClass.allCases.filter(classes.contains))
+    }
+
+    private func classify(_ token: UnsafeRawBufferPointer, enabled: [MaskClass]) -> (MaskClass, Range<Int>)? {
+        guard !enabled.isEmpty else { return nil }
         var start = 0, end = token.count
         while start < end, Self.isOpening(token[start]) { start += 1 }
         while end > start, Self.isClosing(token[end - 1]) { end -= 1 }
         guard start < end else { return nil }
         let core = UnsafeRawBufferPointer(rebasing: token[start..<end])
-        for kind in MaskClass.allCases where classes.contains(kind) {
-            if Self.matches(kind, core) { return (kind, start..<end) }
-        }
+        for kind in enabled where Self.matches(kind, core) { return (kind, start..<end) }
         return nil
     }
 
@@ -108,12 +110,18 @@ public struct Masking: Sendable, Hashable, Codable {
     public func apply(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
+        let enabled = MaskClass.allCases.filter(classes.contains)
         var last = 0
-        for range in Tokens.ranges(bytes) {
-            guard let (kind, core) = classify(UnsafeRawBufferPointer(rebasing: bytes[range])) else { continue }
-            out.append(contentsOf: bytes[last..<(range.lowerBound + core.lowerBound)])
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            while index < count, Tokens.isSeparator(bytes[index]) { index += 1 }
+            let start = index
+            while index < count, !Tokens.isSeparator(bytes[index]) { index += 1 }
+            guard index > start, let (kind, core) = classify(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), enabled: enabled) else { continue }
+            out.append(contentsOf: bytes[last..<(start + core.lowerBound)])
             out.append(contentsOf: kind.placeholder.utf8)
-            last = range.lowerBound + core.upperBound
+            last = start + core.upperBound
         }
         out.append(contentsOf: bytes[last...])
         return out

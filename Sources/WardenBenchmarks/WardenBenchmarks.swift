@@ -5,11 +5,11 @@ import PCRE2
 /// `warden-bench`: prints throughput figures. Not part of the test suite;
 /// figures depend on the machine, so nothing here asserts a time.
 @main
-struct WardenBenchmarks: ParsableCommand {
+struct WardenBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden-bench",
         abstract: "Warden's throughput benchmarks (build with -c release).",
-        subcommands: [RegexBenchmark.self, CheckBenchmark.self, DetectBenchmark.self, CompiledBenchmark.self, DrainBenchmark.self]
+        subcommands: [RegexBenchmark.self, CheckBenchmark.self, DetectBenchmark.self, CompiledBenchmark.self, DrainBenchmark.self, FAMEBenchmark.self]
     )
 }
 

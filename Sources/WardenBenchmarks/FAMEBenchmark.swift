@@ -1,0 +1,60 @@
+import ArgumentParser
+import Evaluation
+import FAME
+import Foundation
+import LogInput
+import LogParsing
+
+/// FAME training time and inference throughput.
+struct FAMEBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fame",
+        abstract: "FAME: training time (K-shot, builtin partition) and messages/s scored, one thread."
+    )
+
+    @Argument(help: "A labeled BGL-format log.")
+    var file = "Samples/BGL_2k/BGL_2k.log"
+
+    @Option(help: "Labeled messages per template.")
+    var k = 100
+
+    @Option(help: "Messages to score per pass (the test split repeated).")
+    var messages = 500_000
+
+    func run() async throws {
+        let reader = try LogReader(path: file, decoder: LineDecoder(format: .bgl), labeling: try Labeling.forFormat(.bgl, labelFile: nil, sessionKey: nil))
+        var all: [LabeledMessage] = []
+        try reader.forEach { record in
+            all.append(LabeledMessage(content: Array(MessageHeader.bgl.content(UnsafeRawBufferPointer(record.message))),
+                                      anomalous: record.truth == .anomalous))
+        }
+        let train = all.enumerated().filter { Split.train.contains($0.offset, of: all.count) }.map(\.element)
+        let test = all.enumerated().filter { Split.test.contains($0.offset, of: all.count) }.map(\.element)
+        var settings = FAMESettings()
+        settings.k = k
+        settings.header = .bgl
+        let clock = ContinuousClock()
+        var result: FAMETrainingResult?
+        let training = try await clock.measure { result = try await FAMETrainer.train(train, settings: settings) }
+        guard let model = result?.model else { return }
+        print("training: \(train.count) messages, \(model.metadata.labeledMessages) labeled, \(model.metadata.domains.count) domains: \(format(training))")
+        var batch: [[UInt8]] = []
+        while batch.count < messages { batch += test.prefix(messages - batch.count).map(\.content) }
+        var best = Duration.seconds(1_000_000)
+        var flagged = 0
+        for _ in 0..<3 {
+            var count = 0
+            var scratch = SparseVector()
+            let start = clock.now
+            for content in batch where content.withUnsafeBytes({ model.assess(content: $0, scratch: &scratch).score >= model.threshold }) { count += 1 }
+            best = min(best, clock.now - start)
+            flagged = count
+        }
+        let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
+        print("inference: \(batch.count) messages in \(format(best)), \(Int(Double(batch.count) / seconds)) messages/s (one thread; \(flagged) flagged)")
+    }
+
+    private func format(_ duration: Duration) -> String {
+        String(format: "%.3f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+}

@@ -155,4 +155,55 @@ struct CLITests {
         #expect((window["falsePositives"] as? Int) == 0)
         #expect(((window["truePositives"] as? Int) ?? 0) > 0)
     }
+
+    @Test("templates prints Drain templates with counts and grouping accuracy; state saves and loads")
+    func templates() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("drain-\(UUID().uuidString).json")
+        let result = try Warden.run(["templates", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--save-state", state.path,
+                                     "--truth", "Tests/LogParsingTests/Samples/BGL_2k.log_structured_corrected.csv"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\tRAS KERNEL") == false)  // the header is not mined
+        #expect(result.stdout.contains("instruction cache parity error corrected"))
+        #expect(result.stderr.contains("2000 lines, 105 templates") && result.stderr.contains("grouping accuracy 0.969"))
+        let resumed = try Warden.run(["templates", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--load-state", state.path, "--json"])
+        #expect(resumed.status == 0)
+        #expect(resumed.stdout.contains("\"lines\" : 2000"))
+        try Data("{\"format\": \"warden-drain-1\"}".utf8).write(to: state)
+        let broken = try Warden.run(["templates", "Samples/BGL_2k/BGL_2k.log", "--load-state", state.path])
+        #expect(broken.status != 0 && broken.stderr.contains("not a Drain state file"))
+        let badSettings = try Warden.run(["templates", "--depth", "2", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(badSettings.status != 0 && badSettings.stderr.contains("depth must be at least 3"))
+    }
+
+    @Test("fame train → fame eval → eval --fallback and detect --fallback on the BGL sample")
+    func fame() throws {
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("bgl-\(UUID().uuidString).fame")
+        let trained = try Warden.run(["fame", "train", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--k", "100", "-o", model.path])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("pass every template in exactly one domain"))
+        #expect(FileManager.default.fileExists(atPath: model.path + ".domains.json"))
+        let scored = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(scored.status == 0)
+        #expect(scored.stdout.contains("messages scored: 600") && scored.stdout.contains("templates not seen in training"))
+        let evaluated = try Warden.run(["eval", "--pack", "GeneratedRules/Packs/bgl_synthesized.warden", "--format", "bgl", "--split", "test",
+                                        "--fallback", model.path, "Samples/BGL_2k/BGL_2k.log"])
+        #expect(evaluated.status == 0)
+        #expect(evaluated.stdout.contains("fallback fame: 20 windows no rule decided"))
+        #expect(evaluated.stdout.contains("without it (undecided = normal): window F1"))
+        let detected = try Warden.run(["detect", "--pack", "GeneratedRules/Packs/bgl_synthesized.warden", "--format", "bgl",
+                                       "--fallback", model.path, "--abnormal-only", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(detected.status == 0)
+        #expect(detected.stdout.contains("\"stage\":\"fallback\"") && detected.stdout.contains("\"findings\":[{\"line\":"))
+        // A damaged model is refused with the reason.
+        var bytes = try Data(contentsOf: model)
+        bytes[bytes.count / 2] ^= 0xFF
+        try bytes.write(to: model)
+        let refused = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(refused.status != 0 && refused.stderr.contains("checksum mismatch"))
+        // A partition file that misses templates stops training with the reasons.
+        let partition = FileManager.default.temporaryDirectory.appendingPathComponent("domains-\(UUID().uuidString).json")
+        try Data("{\"domains\": [{\"name\": \"all\", \"templates\": [1, 2]}]}".utf8).write(to: partition)
+        let failed = try Warden.run(["fame", "train", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--domains", partition.path, "-o", model.path])
+        #expect(failed.status != 0 && failed.stderr.contains("certification failed") && failed.stderr.contains("templates in no domain"))
+    }
 }

@@ -24,6 +24,8 @@ public struct FAMEModel: Sendable {
         public var proposer: String
         /// Score at or above which a message is anomalous.
         public var threshold: Double
+        /// Where the threshold comes from (`default`, or the validation set it was calibrated on).
+        public var thresholdSource: String
         /// The router's lowest confidence for an unseen template to join a domain.
         public var gate: Double
         /// Which domains have their own expert (single-label domains use the global one).

@@ -10,7 +10,10 @@ public struct FAMESettings: Sendable {
     public var dimension = 1 << 16
     public var certification = CertificationSettings()
     public var training = TrainingSettings()
+    /// Score at or above which a message is anomalous, unless calibrated.
     public var threshold = 0.5
+    /// Pick the threshold that maximises F1 on the validation messages (when they hold both labels).
+    public var calibrate = true
     public var gate = 0.5
     public var seed: UInt64 = 42
 
@@ -30,7 +33,7 @@ public struct FAMETrainingResult: Sendable {
 /// train the router, one expert per domain and a global expert.
 public enum FAMETrainer {
     public static func train(
-        _ messages: [LabeledMessage], settings: FAMESettings, partition given: DomainPartition? = nil,
+        _ messages: [LabeledMessage], validation: [LabeledMessage] = [], settings: FAMESettings, partition given: DomainPartition? = nil,
         proposer: (any DomainProposer)? = nil, log: (String) -> Void = { _ in }
     ) async throws -> FAMETrainingResult {
         guard !messages.isEmpty else { throw FAMEError.noTrainingData("no labeled messages to train on") }
@@ -102,12 +105,44 @@ public enum FAMETrainer {
                 : nil)
         }
         let global = LogisticModel.train(examples.map { ($0.features, $0.anomalous) }, dimension: settings.dimension, settings: settings.training)
-        let metadata = FAMEModel.Metadata(
+        var metadata = FAMEModel.Metadata(
             header: settings.header, features: extractor.identity, dimension: settings.dimension, domains: partition.domains,
-            proposer: partition.proposer ?? "file", threshold: settings.threshold, gate: settings.gate,
+            proposer: partition.proposer ?? "file", threshold: settings.threshold, thresholdSource: "default", gate: settings.gate,
             hasExpert: experts.map { $0 != nil }, k: settings.k, trainingMessages: messages.count, labeledMessages: examples.count,
             certification: report, training: settings.training)
-        let model = FAMEModel(metadata: metadata, drain: drain, router: router, experts: experts, global: global)
+        var model = FAMEModel(metadata: metadata, drain: drain, router: router, experts: experts, global: global)
+        if settings.calibrate, let (threshold, f1) = calibrate(model, on: validation) {
+            metadata.threshold = threshold
+            metadata.thresholdSource = "validation (\(validation.count) messages, F1 \(Certification.percent(f1)))"
+            model = FAMEModel(metadata: metadata, drain: drain, router: router, experts: experts, global: global)
+            log("threshold \(threshold) from \(metadata.thresholdSource)")
+        }
         return FAMETrainingResult(model: model, partition: partition, summaries: sample.summaries, report: report)
+    }
+}
+
+extension FAMETrainer {
+    /// The threshold in 0.05…0.95 (steps of 0.05) with the best F1 on `validation`,
+    /// ties going to the one nearest 0.5; `nil` unless it holds both labels.
+    static func calibrate(_ model: FAMEModel, on validation: [LabeledMessage]) -> (Double, Double)? {
+        guard validation.contains(where: \.anomalous), validation.contains(where: { !$0.anomalous }) else { return nil }
+        var scratch = SparseVector()
+        let scored = validation.map { message in
+            (message.content.withUnsafeBytes { model.assess(content: $0, scratch: &scratch).score }, message.anomalous)
+        }
+        var best: (threshold: Double, f1: Double)?
+        for step in 1...19 {
+            let threshold = Double(step) / 20
+            var tp = 0, fp = 0, fn = 0
+            for (score, anomalous) in scored {
+                let flagged = score >= threshold
+                if flagged && anomalous { tp += 1 } else if flagged { fp += 1 } else if anomalous { fn += 1 }
+            }
+            let f1 = tp == 0 ? 0 : 2.0 * Double(tp) / Double(2 * tp + fp + fn)
+            if best == nil || f1 > best!.f1 || (f1 == best!.f1 && abs(threshold - 0.5) < abs(best!.threshold - 0.5)) {
+                best = (threshold, f1)
+            }
+        }
+        return best.map { ($0.threshold, $0.f1) }
     }
 }

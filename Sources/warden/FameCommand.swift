@@ -109,8 +109,11 @@ struct FameTrainCommand: AsyncParsableCommand {
     @Option(help: "Hashed feature dimension (a power of two).")
     var dimension = 1 << 16
 
-    @Option(help: "Score at or above which a message is anomalous.")
+    @Option(help: "Score at or above which a message is anomalous (when not calibrated).")
     var threshold = 0.5
+
+    @Flag(help: "Keep --threshold instead of picking the best-F1 threshold on the validation split (--split train only).")
+    var noCalibration = false
 
     @Option(help: "Seed of the K-shot sample and the optimiser.")
     var seed: UInt64 = 42
@@ -147,13 +150,17 @@ struct FameTrainCommand: AsyncParsableCommand {
         settings.certification.minimumConsistency = minConsistency
         settings.certification.minimumTransfer = minTransfer
         let set = try readMessages(input, file: file, labels: labels, split: split, header: settings.header)
+        // Training on the training split calibrates the threshold on the validation split that follows it.
+        let validation = split == .train && !noCalibration
+            ? try readMessages(input, file: file, labels: labels, split: .val, header: settings.header).messages : []
+        settings.calibrate = !noCalibration
         let partition = try domains.map { try DomainPartition.load(try readFile($0), source: $0) }
         let proposer: any DomainProposer = propose == .llm ? LLMDomainProposer(client: ChatClient(endpoint: try endpoint.endpoint())) : BuiltinDomainProposer()
         let clock = ContinuousClock()
         let started = clock.now
         let result: FAMETrainingResult
         do {
-            result = try await FAMETrainer.train(set.messages, settings: settings, partition: partition, proposer: proposer) {
+            result = try await FAMETrainer.train(set.messages, validation: validation, settings: settings, partition: partition, proposer: proposer) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
         } catch let error as FAMEError {
@@ -174,6 +181,7 @@ struct FameTrainCommand: AsyncParsableCommand {
             print("  \(domain.name): \(members.count) templates (\(anomalous) with anomalies), \(expert)")
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("threshold: \(result.model.metadata.threshold) (\(result.model.metadata.thresholdSource))")
         print(String(format: "model: %@ (%d messages, %d labeled, %d templates, %d domains) trained in %.2f s; partition: %@",
                      output, set.messages.count, result.model.metadata.labeledMessages, result.model.drain.clusters.count,
                      result.partition.domains.count, seconds, partitionPath))

@@ -2,8 +2,9 @@
 # Warden's main job on the bundled samples, with no network: synthesize a rule
 # pack from the training split (builtin backend), check it, run its own tests,
 # and score it on the held-back test split (chronological 6:1:3) — for BGL
-# (windows of 20 lines) and HDFS (one session per block). The label field is
-# stripped before any rule, the synthesizer or a model sees a line.
+# (windows of 20 lines, with the FAME fallback trained on the same training
+# split) and HDFS (one session per block). The label field is stripped before
+# any rule, the synthesizer or a model sees a line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warden=.build/release/warden
@@ -24,8 +25,17 @@ step "BGL: warden check"
 step "BGL: warden test (the contrastive windows each rule was learned from)"
 "$warden" test "$out"/bgl.warden
 
-step "BGL: warden eval on the held-back test split"
-"$warden" eval --pack "$out"/bgl.warden --format bgl --split test "$bgl"
+step "BGL: warden templates (Drain) — the largest message templates"
+"$warden" templates --format bgl "$bgl" | sed -n 1,5p
+
+step "BGL: warden fame train (K = 100 labels per template, builtin failure domains) -> $out/bgl.fame"
+"$warden" fame train --format bgl "$bgl" --k 100 -o "$out"/bgl.fame 2>/dev/null | grep -v '^  repaired'
+
+step "BGL: warden fame eval — message level on the held-back test split"
+"$warden" fame eval --model "$out"/bgl.fame --format bgl "$bgl"
+
+step "BGL: warden eval — rules, then FAME for the windows no rule decides, on the test split"
+"$warden" eval --pack "$out"/bgl.warden --format bgl --split test --fallback "$out"/bgl.fame "$bgl"
 
 step "HDFS: warden synthesize --backend builtin (training split, one session per block) -> $out/hdfs.warden"
 "$warden" synthesize --backend builtin --format hdfs --window session --labels "$hdfs_labels" "$hdfs" \
@@ -35,8 +45,9 @@ step "HDFS: warden check and warden test"
 "$warden" check "$out"/hdfs.warden
 "$warden" test "$out"/hdfs.warden
 
+# HDFS is labeled per block, not per message, so FAME (a message-level model) is not trained on it here.
 step "HDFS: warden eval on the held-back test split"
 "$warden" eval --pack "$out"/hdfs.warden --format hdfs --window session --labels "$hdfs_labels" --split test "$hdfs"
 
-step "warden detect with the synthesized BGL pack: the first 3 abnormal windows"
-"$warden" detect --pack "$out"/bgl.warden --format bgl --abnormal-only "$bgl" | head -n 3
+step "warden detect with the synthesized BGL pack and FAME: the first 3 abnormal windows"
+"$warden" detect --pack "$out"/bgl.warden --format bgl --fallback "$out"/bgl.fame --abnormal-only "$bgl" | sed -n 1,3p

@@ -123,7 +123,9 @@ public enum FAMETrainer {
 
 extension FAMETrainer {
     /// The threshold in 0.05…0.95 (steps of 0.05) with the best F1 on `validation`,
-    /// ties going to the one nearest 0.5; `nil` unless it holds both labels.
+    /// ties going to the one nearest 0.5; `nil` unless it holds both labels and
+    /// the best threshold beats flagging every message (otherwise the scores
+    /// carry no signal there and the default stays).
     static func calibrate(_ model: FAMEModel, on validation: [LabeledMessage]) -> (Double, Double)? {
         guard validation.contains(where: \.anomalous), validation.contains(where: { !$0.anomalous }) else { return nil }
         var scratch = SparseVector()
@@ -143,6 +145,9 @@ extension FAMETrainer {
                 best = (threshold, f1)
             }
         }
-        return best.map { ($0.threshold, $0.f1) }
+        let positives = scored.filter(\.1).count
+        let flagEverything = 2.0 * Double(positives) / Double(positives + scored.count)
+        guard let best, best.f1 > flagEverything else { return nil }
+        return (best.threshold, best.f1)
     }
 }

@@ -26,6 +26,8 @@ bench: release
 	$(SWIFT) run -c release warden-bench check --rules 200
 	$(SWIFT) run -c release warden-bench detect
 	$(SWIFT) run -c release warden-bench compiled
+	$(SWIFT) run -c release warden-bench fame
+	scripts/drain-bench.sh
 
 clean:
 	rm -rf .build

@@ -3,8 +3,6 @@ import Foundation
 import LogInput
 import LogParsing
 
-extension MaskClass: ExpressibleByArgument {}
-
 /// Drain settings from the command line (shared by `templates` and `fame train`).
 struct DrainOptions: ParsableArguments {
     @Option(help: "Prefix-tree depth (≥ 3).")
@@ -22,9 +20,24 @@ struct DrainOptions: ParsableArguments {
     @Option(name: .customLong("extra-delimiter"), help: "Also split on this string (repeatable).")
     var extraDelimiters: [String] = []
 
-    @Option(name: .customLong("mask"), parsing: .upToNextOption,
-            help: ArgumentHelp("Mask these token classes first: \(MaskClass.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "class"))
-    var mask: [MaskClass] = []
+    @Option(help: ArgumentHelp("Mask token classes first: all, none, or a comma-separated list of \(MaskClass.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               valueName: "classes"))
+    var mask = "none"
+
+    /// The classes `--mask` names.
+    func maskClasses() throws -> Set<MaskClass> {
+        switch mask {
+        case "none", "": return []
+        case "all": return Set(MaskClass.allCases)
+        default:
+            return Set(try mask.split(separator: ",").map { name in
+                guard let kind = MaskClass(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--mask: unknown class \(name); use all, none or \(MaskClass.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                return kind
+            })
+        }
+    }
 
     @Flag(help: "Mine whole messages instead of the content after the format's header fields.")
     var wholeMessage = false
@@ -36,7 +49,7 @@ struct DrainOptions: ParsableArguments {
         settings.maxChildren = maxChildren
         settings.parametrizeNumericTokens = !noNumericRouting
         settings.extraDelimiters = extraDelimiters
-        settings.masking = Masking(Set(mask))
+        settings.masking = Masking(try maskClasses())
         if let problem = settings.problems.first { throw ValidationError(problem) }
         return settings
     }

@@ -190,7 +190,7 @@ public struct Drain: Sendable {
         while index < count {
             while index < count, Tokens.isSeparator(bytes[index]) { index += 1 }
             let start = index
-            while index < count, !Tokens.isSeparator(bytes[index]) { index += 1 }
+            index = Tokens.tokenEnd(bytes, from: index)
             guard index > start else { continue }
             let token = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             ids.append(intern ? tokens.intern(token) : tokens.lookup(token))

@@ -12,6 +12,26 @@ public enum Tokens {
         byte <= 0x20 && (byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x1C)
     }
 
+    /// The index of the first separator at or after `start` (or `bytes.count`),
+    /// eight bytes at a time: a word without a byte below 0x21 holds no separator.
+    @inline(__always)
+    public static func tokenEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var index = start
+        let count = bytes.count
+        while index + 8 <= count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // High bit set in each byte lane below 0x21 (lanes ≥ 0x80 never are).
+            let below = (word &- 0x2121_2121_2121_2121) & ~word & 0x8080_8080_8080_8080
+            if below == 0 {
+                index += 8
+                continue
+            }
+            break
+        }
+        while index < count, !isSeparator(bytes[index]) { index += 1 }
+        return index
+    }
+
     /// The byte ranges of the tokens of `bytes`, in order.
     public static func ranges(_ bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
         var result: [Range<Int>] = []

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 file=${1:-Samples/HDFS_20k_head/HDFS_20000.log}
 format=${2:-hdfs}
-repeat=${3:-10}
+repeat=${3:-50}
 python3 -c 'import drain3' 2>/dev/null || python3 -m pip install --quiet 'drain3==0.9.11'
 swift build -c release --product warden >/dev/null
 swift build -c release --product warden-bench >/dev/null

@@ -58,8 +58,44 @@ public struct Drain: Sendable {
     /// The node for each token count, `-1` where none yet.
     private var roots: [Int32] = []
 
+    /// A node's children: token ids sorted ascending (the wildcard, id 0, first) with their nodes.
+    struct ChildMap: Sendable {
+        private(set) var keys: [Int32] = []
+        private(set) var values: [Int32] = []
+
+        var count: Int { keys.count }
+
+        subscript(token: Int32) -> Int32? {
+            get {
+                if token == TokenTable.wildcard { return keys.first == TokenTable.wildcard ? values[0] : nil }
+                var low = 0, high = keys.count
+                while low < high {
+                    let middle = (low + high) >> 1
+                    if keys[middle] < token { low = middle + 1 } else { high = middle }
+                }
+                return low < keys.count && keys[low] == token ? values[low] : nil
+            }
+            set {
+                guard let newValue else { return }
+                var low = 0, high = keys.count
+                while low < high {
+                    let middle = (low + high) >> 1
+                    if keys[middle] < token { low = middle + 1 } else { high = middle }
+                }
+                if low < keys.count, keys[low] == token {
+                    values[low] = newValue
+                } else {
+                    keys.insert(token, at: low)
+                    values.insert(newValue, at: low)
+                }
+            }
+        }
+
+        var pairs: Zip2Sequence<[Int32], [Int32]> { zip(keys, values) }
+    }
+
     struct Node: Sendable, Codable {
-        var children: [Int32: Int32] = [:]
+        var children = ChildMap()
         var clusterIDs: [Int32] = []
 
         init() {}
@@ -69,7 +105,7 @@ public struct Drain: Sendable {
         /// Children are written as (token, node) pairs sorted by token, so equal states give equal bytes.
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(children.sorted { $0.key < $1.key }.map { [$0.key, $0.value] }, forKey: .children)
+            try container.encode(children.pairs.map { [$0.0, $0.1] }, forKey: .children)
             try container.encode(clusterIDs, forKey: .clusters)
         }
 
@@ -85,8 +121,12 @@ public struct Drain: Sendable {
         }
     }
 
+    /// Whether lines are masked or re-delimited before splitting.
+    private let needsPreparation: Bool
+
     public init(settings: DrainSettings = DrainSettings()) {
         self.settings = settings
+        needsPreparation = !settings.masking.classes.isEmpty || !settings.extraDelimiters.isEmpty
     }
 
     private var maxNodeDepth: Int { settings.depth - 2 }
@@ -95,7 +135,7 @@ public struct Drain: Sendable {
 
     /// The bytes Drain splits: masked, extra delimiters replaced.
     func prepared(_ line: UnsafeRawBufferPointer) -> [UInt8]? {
-        guard !settings.masking.classes.isEmpty || !settings.extraDelimiters.isEmpty else { return nil }
+        guard needsPreparation else { return nil }
         var bytes = settings.masking.classes.isEmpty ? Array(line) : settings.masking.apply(line)
         for delimiter in settings.extraDelimiters { bytes = Self.replace(Array(delimiter.utf8), in: bytes) }
         return bytes
@@ -258,35 +298,49 @@ public struct Drain: Sendable {
     private func treeSearch(_ ids: [Int32], threshold: Double, includeParameters: Bool) -> Int? {
         let count = ids.count
         guard count < roots.count, roots[count] >= 0 else { return nil }
-        var current = roots[count]
-        if count == 0 { return nodes[Int(current)].clusterIDs.first.map(Int.init) }
-        var depth = 1
-        for token in ids {
-            if depth >= maxNodeDepth || depth == count { break }
-            let children = nodes[Int(current)].children
-            guard let next = children[token] ?? children[TokenTable.wildcard] else { return nil }
-            current = next
-            depth += 1
+        // Borrowed buffers: no reference counting on the hot path.
+        return nodes.withUnsafeBufferPointer { nodes -> Int? in
+            var current = Int(roots[count])
+            if count == 0 { return nodes[current].clusterIDs.first.map(Int.init) }
+            var depth = 1
+            for token in ids {
+                if depth >= maxNodeDepth || depth == count { break }
+                guard let next = nodes[current].children[token] ?? nodes[current].children[TokenTable.wildcard] else { return nil }
+                current = Int(next)
+                depth += 1
+            }
+            return bestMatch(nodes[current].clusterIDs, ids, threshold: threshold, includeParameters: includeParameters)
         }
-        return bestMatch(nodes[Int(current)].clusterIDs, ids, threshold: threshold, includeParameters: includeParameters)
     }
 
     private func bestMatch(_ candidates: [Int32], _ ids: [Int32], threshold: Double, includeParameters: Bool) -> Int? {
         var bestSimilarity = -1.0, bestParameters = -1
         var best: Int?
-        for candidate in candidates {
-            let template = clusters[Int(candidate) - 1].tokens
-            guard !template.isEmpty else { return Int(candidate) }
-            var same = 0, parameters = 0
-            for index in template.indices {
-                if template[index] == TokenTable.wildcard { parameters += 1 } else if template[index] == ids[index] { same += 1 }
-            }
-            if includeParameters { same += parameters }
-            let similarity = Double(same) / Double(template.count)
-            if similarity > bestSimilarity || (similarity == bestSimilarity && parameters > bestParameters) {
-                bestSimilarity = similarity
-                bestParameters = parameters
-                best = Int(candidate)
+        clusters.withUnsafeBufferPointer { clusters in
+            ids.withUnsafeBufferPointer { ids in
+                for candidate in candidates {
+                    let cluster = Int(candidate) - 1
+                    let length = clusters[cluster].tokens.count
+                    guard length > 0 else {
+                        bestSimilarity = 1
+                        best = Int(candidate)
+                        return
+                    }
+                    var same = 0, parameters = 0
+                    clusters[cluster].tokens.withUnsafeBufferPointer { template in
+                        for index in 0..<length {
+                            let token = template[index]
+                            if token == TokenTable.wildcard { parameters += 1 } else if token == ids[index] { same += 1 }
+                        }
+                    }
+                    if includeParameters { same += parameters }
+                    let similarity = Double(same) / Double(length)
+                    if similarity > bestSimilarity || (similarity == bestSimilarity && parameters > bestParameters) {
+                        bestSimilarity = similarity
+                        bestParameters = parameters
+                        best = Int(candidate)
+                    }
+                }
             }
         }
         return bestSimilarity >= threshold ? best : nil
@@ -345,6 +399,7 @@ extension Drain: Codable {
             throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "state format \(format), expected \(Self.stateFormat)")
         }
         settings = try container.decode(DrainSettings.self, forKey: .settings)
+        needsPreparation = !settings.masking.classes.isEmpty || !settings.extraDelimiters.isEmpty
         tokens = try container.decode(TokenTable.self, forKey: .tokens)
         clusters = try container.decode([TemplateCluster].self, forKey: .clusters)
         nodes = try container.decode([Node].self, forKey: .nodes)
@@ -359,7 +414,7 @@ extension Drain: Codable {
         let nodeCount = Int32(nodes.count), clusterCount = Int32(clusters.count), tokenCount = Int32(tokens.count)
         let valid = roots.allSatisfy { $0 == -1 || (0..<nodeCount).contains($0) }
             && nodes.allSatisfy { node in
-                node.children.allSatisfy { (0..<tokenCount).contains($0.key) && (0..<nodeCount).contains($0.value) }
+                node.children.pairs.allSatisfy { (0..<tokenCount).contains($0.0) && (0..<nodeCount).contains($0.1) }
                     && node.clusterIDs.allSatisfy { (1...max(1, clusterCount)).contains($0) && $0 <= clusterCount }
             }
             && clusters.enumerated().allSatisfy { index, cluster in

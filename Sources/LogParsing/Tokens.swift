@@ -26,6 +26,11 @@ public enum Tokens {
                 index += 8
                 continue
             }
+            // The lowest flagged lane is exact (borrows only run upward); it is
+            // a separator unless it is another control byte.
+            let candidate = index + below.trailingZeroBitCount >> 3
+            if isSeparator(bytes[candidate]) { return candidate }
+            index = candidate + 1
             break
         }
         while index < count, !isSeparator(bytes[index]) { index += 1 }

@@ -37,7 +37,7 @@ struct DetectCommand: ParsableCommand {
 
     func run() throws {
         let checked = try loadPack(pack)
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make())
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make(for: input.format))
         let policy = try input.windowPolicy()
         let out = BufferedOutput()
         var summary = DetectionSummary()

@@ -44,7 +44,7 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let checked = try loadPack(pack)
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make())
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make(for: input.format))
         let reader = try input.reader(path: file, labels: labels)
         if reader.labeling.isNone {
             throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")

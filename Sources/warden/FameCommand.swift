@@ -52,9 +52,15 @@ struct FallbackOptions: ParsableArguments {
     @Option(help: "A FAME model (from `warden fame train`) to decide the windows no rule decides; without it they are normal.")
     var fallback: String?
 
-    func make() throws -> any Fallback {
+    /// The fallback for input of `format`; a model trained on another format's messages is refused.
+    func make(for format: LogFormat) throws -> any Fallback {
         guard let fallback else { return UndecidedIsNormal() }
-        return FAMEFallback(model: try loadFAMEModel(fallback))
+        let model = try loadFAMEModel(fallback)
+        let header = model.metadata.header
+        guard header == .none || header == format.messageHeader else {
+            throw CommandFailure("\(fallback) was trained on \(header.rawValue) messages; the input format is \(format.rawValue) (train a model on this format)")
+        }
+        return FAMEFallback(model: model)
     }
 }
 
@@ -237,7 +243,11 @@ struct FameEvalCommand: ParsableCommand {
         }
         func pct(_ value: Double) -> String { String(format: "%6.2f", value * 100) }
         func row(_ name: String, _ c: Confusion, width: Int) -> String {
-            "\(name.padding(toLength: width, withPad: " ", startingAt: 0)) \(pct(c.precision))  \(pct(c.recall))  \(pct(c.f1))   TP \(c.truePositives)  FP \(c.falsePositives)  FN \(c.falseNegatives)  TN \(c.trueNegatives)"
+            // Precision needs a flagged message, recall an anomalous one; otherwise they are undefined.
+            let flagged = c.truePositives + c.falsePositives, anomalous = c.truePositives + c.falseNegatives
+            let precision = flagged == 0 ? "     -" : pct(c.precision), recall = anomalous == 0 ? "     -" : pct(c.recall)
+            let f1 = flagged == 0 || anomalous == 0 ? "     -" : pct(c.f1)
+            return "\(name.padding(toLength: width, withPad: " ", startingAt: 0)) \(precision)  \(recall)  \(f1)   TP \(c.truePositives)  FP \(c.falsePositives)  FN \(c.falseNegatives)  TN \(c.trueNegatives)"
         }
         let width = max(12, (result.perDomain.keys.map(\.count).max() ?? 0) + 2)
         print("FAME model \(model.metadata.proposer) partition, K = \(model.metadata.k), on \(file) (\(input.format.rawValue), split \(split.rawValue))")

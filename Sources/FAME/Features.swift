@@ -24,6 +24,19 @@ public protocol FeatureExtractor: Sendable {
     func extract(_ content: UnsafeRawBufferPointer, into vector: inout SparseVector)
 }
 
+/// The feature extractors a model file can name.
+public enum FeatureExtractors {
+    /// The extractor with this identity (as stored in a model file), or `nil`.
+    public static func named(_ identity: String) -> (any FeatureExtractor)? {
+        let parts = identity.split(separator: "/")
+        if parts.count == 2, parts[0] == "hashed-ngrams-v1", let dimension = Int(parts[1]),
+           dimension > 0, dimension <= 1 << 24, dimension & (dimension - 1) == 0 {
+            return HashedNGrams(dimension: dimension)
+        }
+        return nil
+    }
+}
+
 /// Hashed word unigrams and bigrams plus character trigrams, over the content
 /// with ids, numbers, addresses, hex and paths masked and the remaining digits
 /// folded to `0`, so two messages differing only in their values look alike.

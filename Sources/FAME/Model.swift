@@ -42,17 +42,18 @@ public struct FAMEModel: Sendable {
     public var router: SoftmaxModel?
     public var experts: [LogisticModel?]
     public var global: LogisticModel
-    public let extractor: HashedNGrams
+    public let extractor: any FeatureExtractor
     /// Domain index by template id (`-1`: none).
     private let domainOfTemplate: [Int]
 
-    public init(metadata: Metadata, drain: Drain, router: SoftmaxModel?, experts: [LogisticModel?], global: LogisticModel) {
+    public init(metadata: Metadata, extractor: any FeatureExtractor, drain: Drain, router: SoftmaxModel?, experts: [LogisticModel?], global: LogisticModel) {
+        precondition(extractor.identity == metadata.features, "the extractor must be the one the model was trained with")
         self.metadata = metadata
+        self.extractor = extractor
         self.drain = drain
         self.router = router
         self.experts = experts
         self.global = global
-        extractor = HashedNGrams(dimension: metadata.dimension)
         var domainOfTemplate = [Int](repeating: -1, count: drain.clusters.count + 1)
         for (template, domain) in DomainPartition(domains: metadata.domains).domainOfTemplate where template >= 0 && template < domainOfTemplate.count {
             domainOfTemplate[template] = domain
@@ -157,7 +158,7 @@ extension FAMEModel {
             throw FAMEError.modelFile("model metadata is invalid (\(error))")
         }
         let metadata = header.metadata
-        guard metadata.features == HashedNGrams(dimension: metadata.dimension).identity else {
+        guard let extractor = FeatureExtractors.named(metadata.features), extractor.dimension == metadata.dimension else {
             throw FAMEError.modelFile("model uses features `\(metadata.features)`, which this warden does not provide")
         }
         guard metadata.hasExpert.count == metadata.domains.count, !metadata.domains.isEmpty else {
@@ -195,6 +196,6 @@ extension FAMEModel {
         global.weights = try floats(dimension)
         global.bias = try floats(1)[0]
         guard offset == payload.count else { throw FAMEError.modelFile("model file has \(payload.count - offset) unexpected trailing bytes") }
-        self.init(metadata: metadata, drain: header.drain, router: router, experts: experts, global: global)
+        self.init(metadata: metadata, extractor: extractor, drain: header.drain, router: router, experts: experts, global: global)
     }
 }

@@ -6,8 +6,8 @@ public struct FAMESettings: Sendable {
     public var k = 100
     public var drain = DrainSettings()
     public var header = MessageHeader.none
-    /// Hashed feature dimension (a power of two).
-    public var dimension = 1 << 16
+    /// How messages become features (hashed n-grams unless another extractor is given).
+    public var features: any FeatureExtractor = HashedNGrams()
     public var certification = CertificationSettings()
     public var training = TrainingSettings()
     /// Score at or above which a message is anomalous, unless calibrated.
@@ -40,7 +40,8 @@ public enum FAMETrainer {
         var drain = Drain(settings: settings.drain)
         let templates = messages.map { drain.add($0.content).cluster }
         let sample = KShotSample(messages: messages, templates: templates, drain: drain, k: settings.k, seed: settings.seed)
-        let extractor = HashedNGrams(dimension: settings.dimension)
+        let extractor = settings.features
+        let dimension = extractor.dimension
         let examples = sample.indices.map { index -> (template: Int, features: SparseVector, anomalous: Bool) in
             var vector = SparseVector()
             messages[index].content.withUnsafeBytes { extractor.extract($0, into: &vector) }
@@ -62,7 +63,7 @@ public enum FAMETrainer {
         log("partition from \(partition.proposer ?? "file"): \(partition.domains.count) domains")
 
         func certify(_ partition: DomainPartition) -> CertificationReport {
-            Certification.certify(partition, summaries: sample.summaries, examples: examples, dimension: settings.dimension,
+            Certification.certify(partition, summaries: sample.summaries, examples: examples, dimension: dimension,
                                   settings: settings.certification, training: settings.training)
         }
         var report = certify(partition)
@@ -94,27 +95,27 @@ public enum FAMETrainer {
         let domainOf = partition.domainOfTemplate
         let router: SoftmaxModel? = partition.domains.count > 1
             ? SoftmaxModel.train(examples.map { ($0.features, domainOf[$0.template]!) }, classes: partition.domains.count,
-                                 dimension: settings.dimension, settings: settings.training)
+                                 dimension: dimension, settings: settings.training)
             : nil
         var experts: [LogisticModel?] = []
         for index in partition.domains.indices {
             let members = examples.filter { domainOf[$0.template] == index }
             let labels = Set(members.map(\.anomalous))
             experts.append(labels.count == 2
-                ? LogisticModel.train(members.map { ($0.features, $0.anomalous) }, dimension: settings.dimension, settings: settings.training)
+                ? LogisticModel.train(members.map { ($0.features, $0.anomalous) }, dimension: dimension, settings: settings.training)
                 : nil)
         }
-        let global = LogisticModel.train(examples.map { ($0.features, $0.anomalous) }, dimension: settings.dimension, settings: settings.training)
+        let global = LogisticModel.train(examples.map { ($0.features, $0.anomalous) }, dimension: dimension, settings: settings.training)
         var metadata = FAMEModel.Metadata(
-            header: settings.header, features: extractor.identity, dimension: settings.dimension, domains: partition.domains,
+            header: settings.header, features: extractor.identity, dimension: dimension, domains: partition.domains,
             proposer: partition.proposer ?? "file", threshold: settings.threshold, thresholdSource: "default", gate: settings.gate,
             hasExpert: experts.map { $0 != nil }, k: settings.k, trainingMessages: messages.count, labeledMessages: examples.count,
             certification: report, training: settings.training)
-        var model = FAMEModel(metadata: metadata, drain: drain, router: router, experts: experts, global: global)
+        var model = FAMEModel(metadata: metadata, extractor: extractor, drain: drain, router: router, experts: experts, global: global)
         if settings.calibrate, let (threshold, f1) = calibrate(model, on: validation) {
             metadata.threshold = threshold
             metadata.thresholdSource = "validation (\(validation.count) messages, F1 \(Certification.percent(f1)))"
-            model = FAMEModel(metadata: metadata, drain: drain, router: router, experts: experts, global: global)
+            model = FAMEModel(metadata: metadata, extractor: extractor, drain: drain, router: router, experts: experts, global: global)
             log("threshold \(threshold) from \(metadata.thresholdSource)")
         }
         return FAMETrainingResult(model: model, partition: partition, summaries: sample.summaries, report: report)

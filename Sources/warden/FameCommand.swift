@@ -148,7 +148,7 @@ struct FameTrainCommand: AsyncParsableCommand {
         settings.k = k
         settings.drain = try drain.settings()
         settings.header = drain.header(for: input.format)
-        settings.dimension = dimension
+        settings.features = HashedNGrams(dimension: dimension)
         settings.threshold = threshold
         settings.seed = seed
         settings.training.seed = seed

@@ -26,7 +26,7 @@ enum BGL {
     static var settings: FAMESettings {
         var settings = FAMESettings()
         settings.header = .bgl
-        settings.dimension = 1 << 12
+        settings.features = HashedNGrams(dimension: 1 << 12)
         return settings
     }
 }
@@ -58,7 +58,7 @@ struct FAMETests {
 
     func trainedToy() async throws -> FAMEModel {
         var settings = FAMESettings()
-        settings.dimension = 1 << 12
+        settings.features = HashedNGrams(dimension: 1 << 12)
         settings.certification.minimumExamples = 5
         return try await FAMETrainer.train(Toy.messages(), settings: settings).model
     }
@@ -81,8 +81,8 @@ struct FAMETests {
 
     @Test("Training is deterministic and the builtin partition certifies")
     func deterministic() async throws {
-        let a = try await FAMETrainer.train(Toy.messages(), settings: { var s = FAMESettings(); s.dimension = 1 << 12; return s }())
-        let b = try await FAMETrainer.train(Toy.messages(), settings: { var s = FAMESettings(); s.dimension = 1 << 12; return s }())
+        let a = try await FAMETrainer.train(Toy.messages(), settings: { var s = FAMESettings(); s.features = HashedNGrams(dimension: 1 << 12); return s }())
+        let b = try await FAMETrainer.train(Toy.messages(), settings: { var s = FAMESettings(); s.features = HashedNGrams(dimension: 1 << 12); return s }())
         #expect(try a.model.fileData() == b.model.fileData())
         #expect(a.report.passed)
         #expect(a.partition.domains.count >= 2)
@@ -127,7 +127,7 @@ struct FAMETests {
             FailureDomain(name: "empty", templates: []),
         ])
         var settings = FAMESettings()
-        settings.dimension = 1 << 10
+        settings.features = HashedNGrams(dimension: 1 << 10)
         do {
             _ = try await FAMETrainer.train(messages, settings: settings, partition: bad)
             Issue.record("training went on with a failing partition")
@@ -188,7 +188,7 @@ struct FAMETests {
         defer { server.stop() }
         let client = ChatClient(endpoint: ChatEndpoint(baseURL: server.baseURL, model: "scripted", timeout: 5, maximumRetries: 0))
         var settings = FAMESettings()
-        settings.dimension = 1 << 10
+        settings.features = HashedNGrams(dimension: 1 << 10)
         let result = try await FAMETrainer.train(Toy.messages(), settings: settings, proposer: LLMDomainProposer(client: client))
         #expect(result.partition.domains.map(\.name) == ["disk", "network"])
         #expect(result.partition.proposer == "llm:scripted")

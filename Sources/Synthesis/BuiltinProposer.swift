@@ -1,5 +1,28 @@
+import Foundation
 import RuleLanguage
 import RuleRuntime
+
+/// Phrases and templates per abstracted line, computed once per synthesis:
+/// lines that differ only in their ids and numbers share one entry.
+final class LineAbstractions: @unchecked Sendable {
+    private let lock = NSLock()
+    private var phrases: [[String?]: Set<[String?]>] = [:]
+    private var templates: [[String?]: String] = [:]
+
+    func phrases(_ pieces: [String?], maximumLength: Int) -> Set<[String?]> {
+        if let known = lock.withLock({ phrases[pieces] }) { return known }
+        let computed = LineTemplates.phrases(pieces, maximumLength: maximumLength)
+        lock.withLock { phrases[pieces] = computed }
+        return computed
+    }
+
+    func template(_ pieces: [String?]) -> String {
+        if let known = lock.withLock({ templates[pieces] }) { return known }
+        let computed = LineTemplates.regex(LineTemplates.core(pieces))
+        lock.withLock { templates[pieces] = computed }
+        return computed
+    }
+}
 
 /// The deterministic synthesizer that needs no network.
 ///
@@ -22,6 +45,7 @@ public struct BuiltinProposer: RuleProposer {
     public var maximumTemplates = 40
     /// Most phrases in one abnormal rule.
     public var maximumPhrases = 6
+    private let abstractions = LineAbstractions()
 
     public init() {}
 
@@ -82,10 +106,10 @@ public struct BuiltinProposer: RuleProposer {
     }
 
     private func phrases(_ window: Window) -> Set<[String?]> {
+        var patterns = Set<[String?]>()
+        for line in 0..<window.count { patterns.insert(window.withLine(line) { LineTemplates.pieces($0) }) }
         var result = Set<[String?]>()
-        for line in 0..<window.count {
-            result.formUnion(LineTemplates.phrases(LineTemplates.pieces(window.text(line)), maximumLength: maximumPhraseLength))
-        }
+        for pattern in patterns { result.formUnion(abstractions.phrases(pattern, maximumLength: maximumPhraseLength)) }
         return result
     }
 
@@ -97,7 +121,7 @@ public struct BuiltinProposer: RuleProposer {
         // A template list cannot be made more general without admitting new messages.
         if case .refine = feedback { return nil }
         func templates(_ window: Window) -> [String] {
-            (0..<window.count).map { LineTemplates.regex(LineTemplates.core(LineTemplates.pieces(window.text($0)))) }
+            (0..<window.count).map { line in abstractions.template(window.withLine(line) { LineTemplates.pieces($0) }) }
         }
         let targetTemplates = request.trainingTargets.map(templates)
         let oppositeTemplates = request.trainingOpposites.map(templates)

@@ -49,6 +49,7 @@ public enum FAMETrainer {
         }
         let anomalies = examples.filter(\.anomalous).count
         log("templates: \(drain.clusters.count) from \(messages.count) messages; K-shot sample: \(examples.count) labeled (\(anomalies) anomalous, K = \(settings.k))")
+        if anomalies == 0 { log("warning: no labeled message is anomalous, so the model will score every message as normal") }
 
         var partition: DomainPartition
         var repairable = false

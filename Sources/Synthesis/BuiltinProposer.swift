@@ -2,26 +2,72 @@ import Foundation
 import RuleLanguage
 import RuleRuntime
 
-/// Phrases and templates per abstracted line, computed once per synthesis:
-/// lines that differ only in their ids and numbers share one entry.
+/// What the builtin proposer knows about lines, computed once per synthesis.
+///
+/// Lines that differ only in their ids and numbers share one *pattern* (their
+/// pieces); phrases and templates are computed once per pattern, and every
+/// window of the corpus (the training windows, from `prepare`) is kept as the
+/// set of its patterns. Requests then work on small integer sets instead of
+/// re-reading every line of every training window.
 final class LineAbstractions: @unchecked Sendable {
     private let lock = NSLock()
-    private var phrases: [[String?]: Set<[String?]>] = [:]
-    private var templates: [[String?]: String] = [:]
+    private var patternIDs: [[String?]: Int] = [:]
+    private var patterns: [[String?]] = []
+    private var phrasesByPattern: [Int: Set<[String?]>] = [:]
+    private var templateByPattern: [Int: Int] = [:]
+    private var templateIDs: [String: Int] = [:]
+    private var templates: [String] = []
+    private var corpus: [[Int]] = []
 
-    func phrases(_ pieces: [String?], maximumLength: Int) -> Set<[String?]> {
-        if let known = lock.withLock({ phrases[pieces] }) { return known }
-        let computed = LineTemplates.phrases(pieces, maximumLength: maximumLength)
-        lock.withLock { phrases[pieces] = computed }
+    /// The distinct patterns of each corpus window.
+    func prepare(_ windows: [Window]) {
+        let sets = windows.map { window in patternSet(of: window) }
+        lock.withLock { corpus = sets }
+    }
+
+    /// The distinct patterns of `window` (sorted).
+    func patternSet(of window: Window) -> [Int] {
+        var ids = Set<Int>()
+        for line in 0..<window.count { ids.insert(patternID(window.withLine(line) { LineTemplates.pieces($0) })) }
+        return ids.sorted()
+    }
+
+    /// The pattern sets of request windows: from the corpus when their positions are known.
+    func patternSets(_ windows: [Window], indices: [Int]) -> [[Int]] {
+        let corpus = lock.withLock { self.corpus }
+        if indices.count == windows.count, indices.allSatisfy({ corpus.indices.contains($0) }) { return indices.map { corpus[$0] } }
+        return windows.map(patternSet)
+    }
+
+    private func patternID(_ pieces: [String?]) -> Int {
+        lock.withLock {
+            if let id = patternIDs[pieces] { return id }
+            patterns.append(pieces)
+            patternIDs[pieces] = patterns.count - 1
+            return patterns.count - 1
+        }
+    }
+
+    func phrases(_ pattern: Int, maximumLength: Int) -> Set<[String?]> {
+        if let known = lock.withLock({ phrasesByPattern[pattern] }) { return known }
+        let computed = LineTemplates.phrases(lock.withLock { patterns[pattern] }, maximumLength: maximumLength)
+        lock.withLock { phrasesByPattern[pattern] = computed }
         return computed
     }
 
-    func template(_ pieces: [String?]) -> String {
-        if let known = lock.withLock({ templates[pieces] }) { return known }
-        let computed = LineTemplates.regex(LineTemplates.core(pieces))
-        lock.withLock { templates[pieces] = computed }
-        return computed
+    /// The id of a pattern's template (its literal core as a regex source).
+    func template(_ pattern: Int) -> Int {
+        lock.withLock {
+            if let known = templateByPattern[pattern] { return known }
+            let text = LineTemplates.regex(LineTemplates.core(patterns[pattern]))
+            let id = templateIDs[text] ?? templates.count
+            if id == templates.count { templates.append(text); templateIDs[text] = id }
+            templateByPattern[pattern] = id
+            return id
+        }
     }
+
+    func templateText(_ id: Int) -> String { lock.withLock { templates[id] } }
 }
 
 /// The deterministic synthesizer that needs no network.
@@ -49,6 +95,10 @@ public struct BuiltinProposer: RuleProposer {
 
     public init() {}
 
+    public func prepare(corpus: [Window]) {
+        abstractions.prepare(corpus)
+    }
+
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
         switch request.kind {
         case .abnormal: abnormalRule(request, feedback: feedback)
@@ -61,13 +111,23 @@ public struct BuiltinProposer: RuleProposer {
     private func abnormalRule(_ request: RuleRequest, feedback: Feedback?) -> String? {
         // Refining a phrase list would only drop phrases; the greedy cover is already as general as it gets.
         if case .refine = feedback { return nil }
-        let targetPhrases = request.trainingTargets.map(phrases)
+        let trainingTargets = abstractions.patternSets(request.trainingTargets, indices: request.trainingTargetIndices)
+        let trainingOpposites = abstractions.patternSets(request.trainingOpposites, indices: request.trainingOppositeIndices)
         var forbidden = Set<[String?]>()
-        for window in request.trainingOpposites { forbidden.formUnion(phrases(window)) }
-        let sampled = request.targets.map { phrases($0).subtracting(forbidden) }
-        var coverage: [[String?]: Int] = [:]
+        for pattern in Set(trainingOpposites.joined()) { forbidden.formUnion(phrases(of: pattern)) }
+        let sampled = request.targets.map { window in
+            abstractions.patternSet(of: window).reduce(into: Set<[String?]>()) { $0.formUnion(phrases(of: $1)) }.subtracting(forbidden)
+        }
         let candidates = sampled.reduce(into: Set<[String?]>()) { $0.formUnion($1) }
-        for set in targetPhrases { for phrase in set where candidates.contains(phrase) { coverage[phrase, default: 0] += 1 } }
+        // How many remaining target windows hold each candidate phrase.
+        var candidatesOfPattern: [Int: Set<[String?]>] = [:]
+        for pattern in Set(trainingTargets.joined()) { candidatesOfPattern[pattern] = phrases(of: pattern).intersection(candidates) }
+        var coverage: [[String?]: Int] = [:]
+        for window in trainingTargets {
+            var present = Set<[String?]>()
+            for pattern in window { present.formUnion(candidatesOfPattern[pattern]!) }
+            for phrase in present { coverage[phrase, default: 0] += 1 }
+        }
         // Rollout 0 prefers short (general) phrases among equally covering ones, rollout 1 long (specific) ones;
         // each repair drops the best phrase of the previous answer.
         let preferLong = request.rollout % 2 == 1
@@ -105,12 +165,8 @@ public struct BuiltinProposer: RuleProposer {
             """
     }
 
-    private func phrases(_ window: Window) -> Set<[String?]> {
-        var patterns = Set<[String?]>()
-        for line in 0..<window.count { patterns.insert(window.withLine(line) { LineTemplates.pieces($0) }) }
-        var result = Set<[String?]>()
-        for pattern in patterns { result.formUnion(abstractions.phrases(pattern, maximumLength: maximumPhraseLength)) }
-        return result
+    private func phrases(of pattern: Int) -> Set<[String?]> {
+        abstractions.phrases(pattern, maximumLength: maximumPhraseLength)
     }
 
     private func quoteRegex(_ source: String) -> String { "/" + source + "/" }
@@ -120,29 +176,36 @@ public struct BuiltinProposer: RuleProposer {
     private func normalRule(_ request: RuleRequest, feedback: Feedback?) -> String? {
         // A template list cannot be made more general without admitting new messages.
         if case .refine = feedback { return nil }
-        func templates(_ window: Window) -> [String] {
-            (0..<window.count).map { line in abstractions.template(window.withLine(line) { LineTemplates.pieces($0) }) }
-        }
-        let targetTemplates = request.trainingTargets.map(templates)
-        let oppositeTemplates = request.trainingOpposites.map(templates)
+        // Each window as the set of its lines' templates.
+        func templateSets(_ patternSets: [[Int]]) -> [Set<Int>] { patternSets.map { Set($0.map(abstractions.template)) } }
+        let targetTemplates = templateSets(abstractions.patternSets(request.trainingTargets, indices: request.trainingTargetIndices))
+        let oppositeTemplates = templateSets(abstractions.patternSets(request.trainingOpposites, indices: request.trainingOppositeIndices))
         // Rank the templates of the contrastive targets by how many remaining target windows use them.
-        var frequency: [String: Int] = [:]
-        for window in targetTemplates { for template in Set(window) { frequency[template, default: 0] += 1 } }
-        let seeds = Set(request.targets.flatMap(templates)).filter { !$0.isEmpty }
-        var ranked = seeds.sorted { (frequency[$0] ?? 0, $1) > (frequency[$1] ?? 0, $0) }
+        var frequency: [Int: Int] = [:]
+        for window in targetTemplates { for template in window { frequency[template, default: 0] += 1 } }
+        let text = abstractions.templateText
+        let seeds = templateSets(request.targets.map(abstractions.patternSet)).reduce(into: Set<Int>()) { $0.formUnion($1) }.filter { !text($0).isEmpty }
+        func order(_ a: Int, _ b: Int) -> Bool { (frequency[a] ?? 0, text(b)) > (frequency[b] ?? 0, text(a)) }
+        var ranked = seeds.sorted(by: order)
         // Rollouts and repairs start further down the ranking.
         let skip = request.rollout + request.repairs
         if skip > 0, ranked.count > skip { ranked = Array(ranked.dropFirst(skip)) + ranked.prefix(skip) }
-        var chosen: [String] = []
+        // A template joins unless it would complete an opposite window (every template of it chosen).
+        var missing = oppositeTemplates.map(\.count)
+        var oppositesWith: [Int: [Int]] = [:]
+        for (index, window) in oppositeTemplates.enumerated() { for template in window { oppositesWith[template, default: []].append(index) } }
+        var chosen: [Int] = []
         for template in ranked where chosen.count < maximumTemplates {
-            let trial = Set(chosen + [template])
-            let claimsOpposite = oppositeTemplates.contains { !$0.isEmpty && $0.allSatisfy(trial.contains) }
-            if !claimsOpposite { chosen.append(template) }
+            let holders = oppositesWith[template] ?? []
+            if holders.contains(where: { missing[$0] == 1 }) { continue }
+            for holder in holders { missing[holder] -= 1 }
+            chosen.append(template)
         }
-        let covered = targetTemplates.filter { !$0.isEmpty && $0.allSatisfy(Set(chosen).contains) }.count
+        let chosenSet = Set(chosen)
+        let covered = targetTemplates.filter { !$0.isEmpty && $0.isSubset(of: chosenSet) }.count
         guard !chosen.isEmpty, covered > 0 else { return nil }
-        chosen.sort { (frequency[$0] ?? 0, $1) > (frequency[$1] ?? 0, $0) }
-        let list = chosen.map(quoteRegex).map { "        " + $0 + "," }.joined(separator: "\n")
+        chosen.sort(by: order)
+        let list = chosen.map { "        " + quoteRegex(text($0)) + "," }.joined(separator: "\n")
         return """
             /// Routine windows: every line follows one of \(chosen.count) known message template\(chosen.count == 1 ? "" : "s").
             normal rule \(request.name) {

@@ -21,8 +21,8 @@ public struct SamplingSettings: Sendable, Codable {
 /// frequent line tokens.
 struct WindowFeatures {
     let features: [Set<String>]
-    /// Every token of each window (for the diversity score).
-    let tokens: [[String]]
+    /// Unique tokens over all tokens of each window: how varied it is.
+    private let diversities: [Double]
     let windowSize: Int
 
     init(windows: [Window], settings: SamplingSettings) {
@@ -43,13 +43,14 @@ struct WindowFeatures {
             features.append(Set(ranked(counts.keys, counts: counts).prefix(windowSize)))
         }
         self.features = features
-        tokens = tokenized.map { $0.flatMap { $0 } }
+        diversities = tokenized.map { lines in
+            let all = lines.flatMap { $0 }
+            return all.isEmpty ? 0 : Double(Set(all).count) / Double(all.count)
+        }
     }
 
     /// Unique tokens over all tokens: how varied a window is.
-    func diversity(_ index: Int) -> Double {
-        tokens[index].isEmpty ? 0 : Double(Set(tokens[index]).count) / Double(tokens[index].count)
-    }
+    func diversity(_ index: Int) -> Double { diversities[index] }
 
     static func jaccard(_ a: Set<String>, _ b: Set<String>) -> Double {
         let union = a.union(b).count

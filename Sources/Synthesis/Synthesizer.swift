@@ -84,6 +84,7 @@ public final class Synthesizer: @unchecked Sendable {
     /// Runs both stages (normal rules, then abnormal rules); `checkpoint` is
     /// called with the accepted rules after every epoch.
     public func run(checkpoint: ([AcceptedRule]) throws -> Void) async throws {
+        proposer.prepare(corpus: data.train.map(\.window))
         for kind in [RuleKind.normal, .abnormal] {
             try await stage(kind, checkpoint: checkpoint)
             if isInterrupted() { return }
@@ -116,7 +117,8 @@ public final class Synthesizer: @unchecked Sendable {
             let request = RuleRequest(
                 kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
                 opposites: sample.opposites.map { data.train[$0].window }, rollout: 0, repairs: 0,
-                trainingTargets: remaining.map { data.train[$0].window }, trainingOpposites: opposites.map { data.train[$0].window })
+                trainingTargets: remaining.map { data.train[$0].window }, trainingOpposites: opposites.map { data.train[$0].window },
+                trainingTargetIndices: remaining, trainingOppositeIndices: opposites)
             var candidates: [Candidate] = []
             for rollout in 0..<max(1, settings.rollouts) where !isInterrupted() {
                 var rolloutRequest = request

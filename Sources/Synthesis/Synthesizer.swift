@@ -94,16 +94,17 @@ public final class Synthesizer: @unchecked Sendable {
     // MARK: Stages and epochs
 
     private func stage(_ kind: RuleKind, checkpoint: ([AcceptedRule]) throws -> Void) async throws {
-        let normalRules = try ruleSet(accepted.filter { $0.kind == .normal })
+        let normalMatcher = RuleMatcher(try ruleSet(accepted.filter { $0.kind == .normal }))
         let targets = data.train.indices.filter { data.train[$0].isAbnormal == (kind == .abnormal) }
         // Abnormal rules only see what normal rules leave.
         let opposites = data.train.indices.filter {
-            data.train[$0].isAbnormal != (kind == .abnormal) && (kind == .normal || !holdsAny(normalRules, data.train[$0].window))
+            data.train[$0].isAbnormal != (kind == .abnormal) && (kind == .normal || !normalMatcher.holds(data.train[$0].window))
         }
         let capacity = kind == .normal ? settings.normalCapacity : settings.abnormalCapacity
         let goal = kind == .normal ? settings.normalCoverageGoal : settings.abnormalCoverageGoal
         let existing = try ruleSet(accepted.filter { $0.kind == kind })
-        var remaining = targets.filter { !holdsAny(existing, data.train[$0].window) }
+        let existingMatcher = RuleMatcher(existing)
+        var remaining = targets.filter { !existingMatcher.holds(data.train[$0].window) }
         var failedAnchors = Set<Int>()
         var failures = 0
         while !remaining.isEmpty, !isInterrupted(), accepted.filter({ $0.kind == kind }).count < capacity,
@@ -133,7 +134,8 @@ public final class Synthesizer: @unchecked Sendable {
             }
             failures = 0
             let rules = try ruleSet([best.rule])
-            let covered = remaining.filter { holdsAny(rules, data.train[$0].window) }
+            let matcher = RuleMatcher(rules)
+            let covered = remaining.filter { matcher.holds(data.train[$0].window) }
             remaining.removeAll { covered.contains($0) }
             var rule = best.rule
             rule.epoch = epoch
@@ -192,7 +194,8 @@ public final class Synthesizer: @unchecked Sendable {
 
     private func coverage(of rule: AcceptedRule, on windows: [Window]) throws -> Int {
         let rules = try ruleSet([rule])
-        return windows.filter { holdsAny(rules, $0) }.count
+        let matcher = RuleMatcher(rules)
+        return windows.filter { matcher.holds($0) }.count
     }
 
     /// Keeps candidates that misclassify no validation window of the opposite
@@ -201,7 +204,8 @@ public final class Synthesizer: @unchecked Sendable {
         let validation = data.validation.filter { $0.isAbnormal != (kind == .abnormal) }.map(\.window)
         let survivors = candidates.filter { candidate in
             guard let rules = try? ruleSet([candidate.rule]) else { return false }
-            return !validation.contains { holdsAny(rules, $0) }
+            let matcher = RuleMatcher(rules)
+            return !validation.contains { matcher.holds($0) }
         }
         // Most coverage; among equals the shorter rule, which assumes less (then the earlier rollout).
         return survivors.enumerated().min { a, b in
@@ -239,9 +243,10 @@ public final class Synthesizer: @unchecked Sendable {
             return TestOutcome(diagnostics: Self.message("the rule does not check after renaming it to \(request.name)"))
         }
         var outcome = TestOutcome(rule: rule)
-        outcome.missed = request.targets.filter { !holdsAny(rules, $0) }
-        outcome.wrong = request.opposites.filter { holdsAny(rules, $0, countInconclusive: true) }
-        outcome.missedAnchor = request.targets.first.map { !holdsAny(rules, $0) } ?? true
+        let matcher = RuleMatcher(rules)
+        outcome.missed = request.targets.filter { !matcher.holds($0) }
+        outcome.wrong = request.opposites.filter { matcher.holds($0, countInconclusive: true) }
+        outcome.missedAnchor = request.targets.first.map { !matcher.holds($0) } ?? true
         return outcome
     }
 
@@ -265,10 +270,20 @@ public final class Synthesizer: @unchecked Sendable {
         guard let pack = result.pack else { throw SynthesisError.invalidRules(HumanRenderer(colored: false).render(result.diagnosed)) }
         return Interpreter.ruleSet(for: pack)
     }
+}
 
-    /// Whether any rule of `rules` holds on `window` (inconclusive counts as holding when asked).
-    func holdsAny(_ rules: RuleSet, _ window: Window, countInconclusive: Bool = false) -> Bool {
-        let context = EvaluationContext(lineTests: rules.lineTests)
+/// Runs one rule set over many windows with one evaluation context.
+struct RuleMatcher {
+    let rules: RuleSet
+    private let context: EvaluationContext
+
+    init(_ rules: RuleSet) {
+        self.rules = rules
+        context = EvaluationContext(lineTests: rules.lineTests)
+    }
+
+    /// Whether any rule holds on `window` (inconclusive counts as holding when asked).
+    func holds(_ window: Window, countInconclusive: Bool = false) -> Bool {
         context.reset(to: window)
         for rule in rules.rules {
             do { if try rule.holds(in: context) { return true } } catch { if countInconclusive { return true } }

@@ -21,7 +21,7 @@ lines=$(wc -l < "$work/content.txt")
 start=$(date +%s.%N)
 "$warden" templates --format lines "$work/content.txt" > "$work/warden.txt" 2>/dev/null
 end=$(date +%s.%N)
-command_seconds=$(echo "$end - $start" | bc -l)
+command_seconds=$(python3 -c "print($end - $start)")
 warden_seconds=$(.build/release/warden-bench drain "$work/content.txt" | sed -E 's/.*, ([0-9.]+) s,.*/\1/')
 drain3_seconds=$(python3 scripts/drain3_reference.py --timing-only < "$work/content.txt" | python3 -c 'import json,sys; print(json.load(sys.stdin)["seconds"])')
 python3 - "$file" "$lines" "$warden_seconds" "$drain3_seconds" "$command_seconds" <<'PY'

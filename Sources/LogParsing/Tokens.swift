@@ -50,13 +50,4 @@ public enum Tokens {
         }
         return result
     }
-
-    /// The tokens of a string, as strings (invalid UTF-8 repaired for display only).
-    public static func split(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { buffer in
-            let raw = UnsafeRawBufferPointer(buffer)
-            return ranges(raw).map { String(decoding: raw[$0], as: UTF8.self) }
-        }
-    }
 }

@@ -15,6 +15,8 @@ public struct CertificationCheck: Sendable, Hashable, Codable {
     public var name: String
     public var passed: Bool
     public var detail: String
+    /// The domains that failed it (for checks made per domain).
+    public var domains: [String] = []
 }
 
 /// The readable outcome of certifying a partition.
@@ -61,7 +63,8 @@ public enum Certification {
                                                 detail: duplicateNames.isEmpty ? "\(names.count) names" : "repeated: \(duplicateNames.joined(separator: ", "))"))
         let empty = partition.domains.filter { $0.templates.isEmpty }.map(\.name)
         report.checks.append(CertificationCheck(name: "no empty domain", passed: empty.isEmpty,
-                                                detail: empty.isEmpty ? "every domain has templates" : "empty: \(empty.joined(separator: ", "))"))
+                                                detail: empty.isEmpty ? "every domain has templates" : "empty: \(empty.joined(separator: ", "))",
+                                                domains: empty))
 
         let domainOf = partition.domainOfTemplate
         var perDomain = [[(template: Int, features: SparseVector, anomalous: Bool)]](repeating: [], count: partition.domains.count)
@@ -70,23 +73,27 @@ public enum Certification {
         report.checks.append(CertificationCheck(
             name: "at least \(settings.minimumExamples) labeled messages per domain", passed: small.isEmpty,
             detail: small.isEmpty ? "smallest has \(perDomain.map(\.count).min() ?? 0)"
-                : small.map { "\(partition.domains[$0].name) has \(perDomain[$0].count)" }.joined(separator: ", ")))
+                : small.map { "\(partition.domains[$0].name) has \(perDomain[$0].count)" }.joined(separator: ", "),
+            domains: small.map { partition.domains[$0].name }))
 
         // Label consistency: labels agreeing with the majority label of their template.
-        var inconsistent: [String] = []
+        var inconsistent: [String] = [], inconsistentDomains: [String] = []
         for (index, members) in perDomain.enumerated() where !members.isEmpty {
             var byTemplate: [Int: (Int, Int)] = [:]
             for member in members { byTemplate[member.template, default: (0, 0)].0 += member.anomalous ? 1 : 0; byTemplate[member.template, default: (0, 0)].1 += 1 }
             let agreeing = byTemplate.values.reduce(0) { $0 + max($1.0, $1.1 - $1.0) }
             let share = Double(agreeing) / Double(members.count)
-            if share < settings.minimumConsistency { inconsistent.append("\(partition.domains[index].name) \(percent(share))") }
+            if share < settings.minimumConsistency {
+                inconsistent.append("\(partition.domains[index].name) \(percent(share))")
+                inconsistentDomains.append(partition.domains[index].name)
+            }
         }
         report.checks.append(CertificationCheck(
             name: "labels consistent within domains (≥ \(percent(settings.minimumConsistency)))", passed: inconsistent.isEmpty,
-            detail: inconsistent.isEmpty ? "every domain" : inconsistent.joined(separator: ", ")))
+            detail: inconsistent.isEmpty ? "every domain" : inconsistent.joined(separator: ", "), domains: inconsistentDomains))
 
         // Transfer: hold out every third template of a domain, train on the rest, score the held-out ones.
-        var transfers: [String] = [], failedTransfers: [String] = []
+        var transfers: [String] = [], failedTransfers: [String] = [], failedDomains: [String] = []
         for (index, members) in perDomain.enumerated() {
             let templates = Set(members.map(\.template)).sorted()
             guard templates.count >= 3 else { continue }
@@ -99,13 +106,17 @@ public enum Certification {
             let accuracy = Double(correct) / Double(test.count)
             let entry = "\(partition.domains[index].name) \(percent(accuracy)) on \(heldOut.count) held-out templates"
             transfers.append(entry)
-            if accuracy < settings.minimumTransfer { failedTransfers.append(entry) }
+            if accuracy < settings.minimumTransfer {
+                failedTransfers.append(entry)
+                failedDomains.append(partition.domains[index].name)
+            }
         }
         report.checks.append(CertificationCheck(
             name: "experts transfer to held-out templates (≥ \(percent(settings.minimumTransfer)))", passed: failedTransfers.isEmpty,
             detail: failedTransfers.isEmpty
                 ? (transfers.isEmpty ? "no domain has 3 templates and both labels to test" : transfers.joined(separator: "; "))
-                : failedTransfers.joined(separator: "; ")))
+                : failedTransfers.joined(separator: "; "),
+            domains: failedDomains))
         return report
     }
 

@@ -79,9 +79,9 @@ public enum FAMETrainer {
                 partition.domains.remove(at: empty)
             } else {
                 // The domain with the fewest labeled messages, or the first failing one when sizes are fine.
-                let failing = report.failures.joined(separator: " ")
+                let failing = Set(report.checks.filter { !$0.passed }.flatMap(\.domains))
                 let index = counts.indices.filter { counts[$0] < settings.certification.minimumExamples }.min { counts[$0] < counts[$1] }
-                    ?? partition.domains.indices.first { failing.contains(partition.domains[$0].name + " ") }
+                    ?? partition.domains.indices.first { failing.contains(partition.domains[$0].name) }
                     ?? counts.indices.min { counts[$0] < counts[$1] }!
                 let name = partition.domains[index].name
                 partition = BuiltinDomainProposer.merge(index, in: partition, summaries: summaries)

@@ -25,7 +25,6 @@ enum DomainSource: String, ExpressibleByArgument, CaseIterable {
 struct MessageSet {
     var messages: [LabeledMessage] = []
     var unlabeled = 0
-    var total = 0
 }
 
 /// Reads the labeled messages of `split` (chronological 6:1:3 over lines).
@@ -39,7 +38,6 @@ func readMessages(_ input: InputOptions, file: String, labels: String?, split: S
         all.append((Array(header.content(UnsafeRawBufferPointer(record.message))), record.truth))
     }
     var set = MessageSet()
-    set.total = all.count
     for (index, line) in all.enumerated() where split.contains(index, of: all.count) {
         guard let truth = line.truth else { set.unlabeled += 1; continue }
         set.messages.append(LabeledMessage(content: line.content, anomalous: truth == .anomalous))

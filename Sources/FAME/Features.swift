@@ -61,14 +61,8 @@ public struct HashedNGrams: FeatureExtractor {
         let mask = UInt64(dimension - 1)
         text.withUnsafeBytes { bytes in
             var previous: UInt64 = 0x5EED
-            var index = 0
-            let count = bytes.count
-            while index < count {
-                while index < count, Tokens.isSeparator(bytes[index]) { index += 1 }
-                let start = index
-                while index < count, !Tokens.isSeparator(bytes[index]) { index += 1 }
-                guard index > start else { continue }
-                let word = Self.hash(bytes, start..<index, seed: 0x9E37_79B9)
+            Tokens.forEach(in: bytes) { range in
+                let word = Self.hash(bytes, range, seed: 0x9E37_79B9)
                 add(word & mask, 1, to: &vector)
                 add(Self.mix(word ^ previous &* 31) & mask, 1, to: &vector)
                 previous = word

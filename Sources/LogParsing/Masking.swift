@@ -27,9 +27,27 @@ public enum MaskClass: String, CaseIterable, Sendable, Codable {
 
 /// Which classes to mask; tried in the order of `MaskClass.allCases`.
 public struct Masking: Sendable, Hashable, Codable {
-    public var classes: Set<MaskClass>
+    public let classes: Set<MaskClass>
+    /// The enabled classes in the order they are tried, resolved once.
+    private let enabled: [MaskClass]
 
-    public init(_ classes: Set<MaskClass>) { self.classes = classes }
+    public init(_ classes: Set<MaskClass>) {
+        self.classes = classes
+        enabled = MaskClass.allCases.filter(classes.contains)
+    }
+
+    public static func == (a: Masking, b: Masking) -> Bool { a.classes == b.classes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(classes) }
+
+    /// Encoded as the list of enabled classes in trial order, so equal settings give equal bytes.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(enabled)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init(Set(try decoder.singleValueContainer().decode([MaskClass].self)))
+    }
 
     /// No masking: the reference Drain's default.
     public static let none = Masking([])
@@ -39,10 +57,6 @@ public struct Masking: Sendable, Hashable, Codable {
     /// The class of a token's core (the token without edge punctuation `([{<"'` and `)]}>"',;:.`),
     /// and the core's byte range, or `nil` when no enabled class matches.
     public func classify(_ token: UnsafeRawBufferPointer) -> (MaskClass, Range<Int>)? {
-        classify(token, enabled: MaskClass.allCases.filter(classes.contains))
-    }
-
-    private func classify(_ token: UnsafeRawBufferPointer, enabled: [MaskClass]) -> (MaskClass, Range<Int>)? {
         guard !enabled.isEmpty else { return nil }
         var start = 0, end = token.count
         while start < end, Self.isOpening(token[start]) { start += 1 }
@@ -110,18 +124,12 @@ public struct Masking: Sendable, Hashable, Codable {
     public func apply(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        let enabled = MaskClass.allCases.filter(classes.contains)
         var last = 0
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            while index < count, Tokens.isSeparator(bytes[index]) { index += 1 }
-            let start = index
-            while index < count, !Tokens.isSeparator(bytes[index]) { index += 1 }
-            guard index > start, let (kind, core) = classify(UnsafeRawBufferPointer(rebasing: bytes[start..<index]), enabled: enabled) else { continue }
-            out.append(contentsOf: bytes[last..<(start + core.lowerBound)])
+        Tokens.forEach(in: bytes) { range in
+            guard let (kind, core) = classify(UnsafeRawBufferPointer(rebasing: bytes[range])) else { return }
+            out.append(contentsOf: bytes[last..<(range.lowerBound + core.lowerBound)])
             out.append(contentsOf: kind.placeholder.utf8)
-            last = start + core.upperBound
+            last = range.lowerBound + core.upperBound
         }
         out.append(contentsOf: bytes[last...])
         return out

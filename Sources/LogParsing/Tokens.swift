@@ -37,17 +37,23 @@ public enum Tokens {
         return index
     }
 
-    /// The byte ranges of the tokens of `bytes`, in order.
-    public static func ranges(_ bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
-        var result: [Range<Int>] = []
+    /// Calls `body` with the byte range of each token of `bytes`, in order.
+    @inline(__always)
+    public static func forEach(in bytes: UnsafeRawBufferPointer, _ body: (Range<Int>) throws -> Void) rethrows {
         var index = 0
         let count = bytes.count
         while index < count {
             while index < count, isSeparator(bytes[index]) { index += 1 }
             let start = index
-            while index < count, !isSeparator(bytes[index]) { index += 1 }
-            if index > start { result.append(start..<index) }
+            index = tokenEnd(bytes, from: index)
+            if index > start { try body(start..<index) }
         }
+    }
+
+    /// The byte ranges of the tokens of `bytes`, in order.
+    public static func ranges(_ bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        forEach(in: bytes) { result.append($0) }
         return result
     }
 }

@@ -170,7 +170,11 @@ public struct Drain: Sendable {
 
     /// The token ids of a line without learning new tokens (unknown ones are `TokenTable.unknown`).
     public func tokenIDs(_ line: UnsafeRawBufferPointer) -> [Int32] {
-        withPrepared(line) { bytes in Tokens.ranges(bytes).map { tokens.lookup(UnsafeRawBufferPointer(rebasing: bytes[$0])) } }
+        withPrepared(line) { bytes in
+            var ids: [Int32] = []
+            Tokens.forEach(in: bytes) { ids.append(tokens.lookup(UnsafeRawBufferPointer(rebasing: bytes[$0]))) }
+            return ids
+        }
     }
 
     // MARK: Learning

@@ -49,11 +49,4 @@ public enum Tokens {
             if index > start { try body(start..<index) }
         }
     }
-
-    /// The byte ranges of the tokens of `bytes`, in order.
-    public static func ranges(_ bytes: UnsafeRawBufferPointer) -> [Range<Int>] {
-        var result: [Range<Int>] = []
-        forEach(in: bytes) { result.append($0) }
-        return result
-    }
 }

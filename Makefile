@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test demo accuracy bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -20,6 +20,9 @@ test: deps
 
 demo: release
 	@scripts/demo.sh
+
+accuracy: release
+	@scripts/accuracy.sh
 
 bench: release
 	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log

@@ -133,7 +133,7 @@ let package = Package(
         // Rule synthesis (CodeAD): features, clustering, anchor sampling, the agent loop, proposers.
         .target(
             name: "Synthesis",
-            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "ChatCompletions"],
+            dependencies: ["PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "LogParsing", "Evaluation", "ChatCompletions"],
             swiftSettings: strictSettings
         ),
         // The `warden` command-line tool.
@@ -185,7 +185,7 @@ let package = Package(
         // Golden generated Swift (compiled into this target) and differential tests against the interpreter.
         .testTarget(
             name: "CodegenTests",
-            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
+            dependencies: ["PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
             exclude: ["RandomPacks"],
             swiftSettings: strictSettings
         ),

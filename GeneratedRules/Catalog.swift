@@ -4,7 +4,7 @@ import RuleRuntime
 /// `WardenRules` plugin (one `<Name>Pack` type per `Packs/*.warden`).
 public enum GeneratedPacks {
     /// Every pack, in name order.
-    public static let all: [RuleSet] = [BglPack.ruleSet, BglSynthesizedPack.ruleSet, HdfsPack.ruleSet]
+    public static let all: [RuleSet] = [BglPack.ruleSet, BglSynthesizedPack.ruleSet, HdfsPack.ruleSet, HdfsSynthesizedPack.ruleSet]
 
     /// The pack with this name, if the target has it.
     public static func named(_ name: String) -> RuleSet? {

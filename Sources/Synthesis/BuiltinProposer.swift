@@ -2,219 +2,189 @@ import Foundation
 import RuleLanguage
 import RuleRuntime
 
-/// What the builtin proposer knows about lines, computed once per synthesis.
+/// The deterministic rule learner that needs no network.
 ///
-/// Lines that differ only in their ids and numbers share one *pattern* (their
-/// pieces); phrases and templates are computed once per pattern, and every
-/// window of the corpus (the training windows, from `prepare`) is kept as the
-/// set of its patterns. Requests then work on small integer sets instead of
-/// re-reading every line of every training window.
-final class LineAbstractions: @unchecked Sendable {
-    private let lock = NSLock()
-    private var patternIDs: [[String?]: Int] = [:]
-    private var patterns: [[String?]] = []
-    private var phrasesByPattern: [Int: Set<[String?]>] = [:]
-    private var templateByPattern: [Int: Int] = [:]
-    private var templateIDs: [String: Int] = [:]
-    private var templates: [String] = []
-    private var corpus: [[Int]] = []
-
-    /// The distinct patterns of each corpus window.
-    func prepare(_ windows: [Window]) {
-        let sets = windows.map { window in patternSet(of: window) }
-        lock.withLock { corpus = sets }
-    }
-
-    /// The distinct patterns of `window` (sorted).
-    func patternSet(of window: Window) -> [Int] {
-        var ids = Set<Int>()
-        for line in 0..<window.count { ids.insert(patternID(window.withLine(line) { LineTemplates.pieces($0) })) }
-        return ids.sorted()
-    }
-
-    /// The pattern sets of request windows: from the corpus when their positions are known.
-    func patternSets(_ windows: [Window], indices: [Int]) -> [[Int]] {
-        let corpus = lock.withLock { self.corpus }
-        if indices.count == windows.count, indices.allSatisfy({ corpus.indices.contains($0) }) { return indices.map { corpus[$0] } }
-        return windows.map(patternSet)
-    }
-
-    private func patternID(_ pieces: [String?]) -> Int {
-        lock.withLock {
-            if let id = patternIDs[pieces] { return id }
-            patterns.append(pieces)
-            patternIDs[pieces] = patterns.count - 1
-            return patterns.count - 1
-        }
-    }
-
-    func phrases(_ pattern: Int, maximumLength: Int) -> Set<[String?]> {
-        if let known = lock.withLock({ phrasesByPattern[pattern] }) { return known }
-        let computed = LineTemplates.phrases(lock.withLock { patterns[pattern] }, maximumLength: maximumLength)
-        lock.withLock { phrasesByPattern[pattern] = computed }
-        return computed
-    }
-
-    /// The id of a pattern's template (its literal core as a regex source).
-    func template(_ pattern: Int) -> Int {
-        lock.withLock {
-            if let known = templateByPattern[pattern] { return known }
-            let text = LineTemplates.regex(LineTemplates.core(patterns[pattern]))
-            let id = templateIDs[text] ?? templates.count
-            if id == templates.count { templates.append(text); templateIDs[text] = id }
-            templateByPattern[pattern] = id
-            return id
-        }
-    }
-
-    func templateText(_ id: Int) -> String { lock.withLock { templates[id] } }
-}
-
-/// The deterministic synthesizer that needs no network.
+/// It learns on the line vocabulary of the training windows (Drain templates
+/// with variables abstracted, levels and components; see ``LineVocabulary``)
+/// and writes each rule by sequential covering (``RuleLearner``): a
+/// conjunction of conditions on per-window counts (presence, absence,
+/// thresholds, equal or ordered counts of two templates, lines that follow no
+/// routine template) grown from the anchor window by information gain and
+/// pruned. Rules are rendered as idiomatic Warden: one `let` binding per
+/// counted template, then the conjunction, with a doc comment in words.
 ///
-/// - Abnormal rules: phrases (runs of literal tokens and abstracted variables)
-///   that occur in no opposite training window, chosen greedily to cover the
-///   sampled target windows, preferring phrases that cover the most remaining
-///   target windows: `any line in window: line matches [/p1/, /p2/]`.
-/// - Normal rules: the line templates of routine windows, added greedily while
-///   no opposite window consists of them only, as
-///   `all line in window: line matches [/t1/, /t2/, ...]`.
-///
-/// Rollouts differ in their tie-breaking (general or specific phrases); each
-/// repair leaves out the best phrase of the previous answer.
+/// Even rollouts rank conditions by information gain (broad rules), odd ones
+/// by precision (narrow, exact rules); selection on the validation split keeps
+/// the broadest that holds up. Repairs start from a different first condition;
+/// refinement drops the condition whose removal gains the most target windows.
 public struct BuiltinProposer: RuleProposer {
     public var backend: String { "builtin" }
     public var model: String { "none" }
-    /// Longest phrase, in tokens.
-    public var maximumPhraseLength = 6
-    /// Most templates in one normal rule.
-    public var maximumTemplates = 40
-    /// Most phrases in one abnormal rule.
-    public var maximumPhrases = 6
-    private let abstractions = LineAbstractions()
+    private let vocabulary: LineVocabulary
 
-    public init() {}
+    public init(layout: LineLayout = LineLayout()) {
+        vocabulary = LineVocabulary(layout: layout)
+    }
 
-    public func prepare(corpus: [Window]) {
-        abstractions.prepare(corpus)
+    public func prepare(corpus: [Window], abnormal: [Bool]) {
+        vocabulary.prepare(corpus, abnormal: abnormal)
     }
 
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
-        switch request.kind {
-        case .abnormal: abnormalRule(request, feedback: feedback)
-        case .normal: normalRule(request, feedback: feedback)
+        guard let conditions = learn(request, feedback: feedback) else { return nil }
+        return render(conditions, request: request)
+    }
+
+    /// What the learner finds for a request, in words and as the rule it would write
+    /// (given to a language model as evidence).
+    public func findings(for request: RuleRequest) -> String? {
+        guard let conditions = learn(request, feedback: nil) else { return nil }
+        let learner = self.learner(for: request)
+        let (p, n) = learner.coverage(conditions)
+        let pool = learner.firstChoices(seed: anchor(of: request), count: 5)
+        var text = "Conditions that separate the remaining training windows best (target / contrast windows covered):\n"
+        for condition in pool {
+            let (cp, cn) = learner.coverage([condition])
+            text += "- \(describe(condition)) (\(Int(cp)) / \(Int(cn)))\n"
+        }
+        text += "The builtin learner's rule covers \(Int(p)) target and \(Int(n)) contrast training windows:\n"
+        text += "```warden\n" + render(conditions, request: request) + "\n```\n"
+        return text
+    }
+
+    private func anchor(of request: RuleRequest) -> WindowCounts {
+        request.targets.first.map(vocabulary.counts(of:)) ?? WindowCounts(counts: [], lines: 0, unroutine: 0)
+    }
+
+    private func counts(_ windows: [Window], indices: [Int]) -> [WindowCounts] {
+        let corpus = vocabulary.corpus
+        if indices.count == windows.count, indices.allSatisfy({ corpus.indices.contains($0) }) { return indices.map { corpus[$0] } }
+        return windows.map(vocabulary.counts(of:))
+    }
+
+    private func learner(for request: RuleRequest) -> RuleLearner {
+        var learner = RuleLearner(targets: counts(request.trainingTargets, indices: request.trainingTargetIndices),
+                                  opposites: counts(request.trainingOpposites, indices: request.trainingOppositeIndices))
+        let features = vocabulary.features
+        learner.generality = { features[$0].regex.utf8.count }
+        return learner
+    }
+
+    private func learn(_ request: RuleRequest, feedback: Feedback?) -> [Condition]? {
+        guard !request.targets.isEmpty else { return nil }
+        var learner = learner(for: request)
+        learner.bias = request.rollout % 2 == 0 ? .gain : .precision
+        let seed = anchor(of: request)
+        let skip = request.rollout / 2 + request.repairs
+        let excluded = skip > 0 ? Set(learner.firstChoices(seed: seed, count: skip)) : []
+        var conditions = learner.grow(seed: seed, excludedFirst: excluded)
+        guard !conditions.isEmpty else { return nil }
+        if case .refine(_, let previous) = feedback {
+            repeat {
+                guard let general = learner.generalize(conditions, precision: 0.99) else { return nil }
+                conditions = general
+            } while render(conditions, request: request) == previous
+        }
+        return conditions
+    }
+
+    // MARK: Rendering
+
+    private func name(of quantity: Quantity) -> String {
+        switch quantity {
+        case .feature(let feature): vocabulary.features[feature].name
+        case .unroutine: "unusual"
+        case .lines: "size"
         }
     }
 
-    // MARK: Abnormal: discriminative phrases
+    private func words(of quantity: Quantity) -> String {
+        switch quantity {
+        case .feature(let feature):
+            let feature = vocabulary.features[feature]
+            let words = feature.words.split(separator: " ")
+            let shown = words.prefix(7).joined(separator: " ") + (words.count > 7 ? " …" : "")
+            switch feature.kind {
+            case .template, .phrase: return "\"" + BuiltinProposer.docText(shown) + "\""
+            case .level, .component: return "lines at " + BuiltinProposer.docText(shown)
+            }
+        case .unroutine: return "lines that follow no routine template"
+        case .lines: return "lines"
+        }
+    }
 
-    private func abnormalRule(_ request: RuleRequest, feedback: Feedback?) -> String? {
-        // Refining a phrase list would only drop phrases; the greedy cover is already as general as it gets.
-        if case .refine = feedback { return nil }
-        let trainingTargets = abstractions.patternSets(request.trainingTargets, indices: request.trainingTargetIndices)
-        let trainingOpposites = abstractions.patternSets(request.trainingOpposites, indices: request.trainingOppositeIndices)
-        var forbidden = Set<[String?]>()
-        for pattern in Set(trainingOpposites.joined()) { forbidden.formUnion(phrases(of: pattern)) }
-        let sampled = request.targets.map { window in
-            abstractions.patternSet(of: window).reduce(into: Set<[String?]>()) { $0.formUnion(phrases(of: $1)) }.subtracting(forbidden)
+    private func describe(_ condition: Condition) -> String {
+        switch condition {
+        case .atLeast(.unroutine, 1): return "a line follows no routine template"
+        case .atMost(.unroutine, 0): return "every line follows a routine template"
+        case .atLeast(.lines, let k): return "at least \(k) lines"
+        case .atMost(.lines, let k): return "at most \(k) lines"
+        case .atLeast(let q, 1): return "\(words(of: q)) occurs"
+        case .atMost(let q, 0): return "no \(words(of: q))"
+        case .atLeast(let q, let k): return "\(words(of: q)) at least \(k) times"
+        case .atMost(let q, let k): return "\(words(of: q)) at most \(k) times"
+        case .equal(let a, let b): return "\(words(of: a)) as often as \(words(of: b))"
+        case .notEqual(let a, let b): return "\(words(of: a)) not as often as \(words(of: b))"
+        case .less(let a, let b): return "fewer \(words(of: a)) than \(words(of: b))"
         }
-        let candidates = sampled.reduce(into: Set<[String?]>()) { $0.formUnion($1) }
-        // How many remaining target windows hold each candidate phrase.
-        var candidatesOfPattern: [Int: Set<[String?]>] = [:]
-        for pattern in Set(trainingTargets.joined()) { candidatesOfPattern[pattern] = phrases(of: pattern).intersection(candidates) }
-        var coverage: [[String?]: Int] = [:]
-        for window in trainingTargets {
-            var present = Set<[String?]>()
-            for pattern in window { present.formUnion(candidatesOfPattern[pattern]!) }
-            for phrase in present { coverage[phrase, default: 0] += 1 }
+    }
+
+    private func expression(_ condition: Condition) -> String {
+        switch condition {
+        case .atLeast(let q, 1): "\(name(of: q)) > 0"
+        case .atMost(let q, 0): "\(name(of: q)) == 0"
+        case .atLeast(let q, let k): "\(name(of: q)) >= \(k)"
+        case .atMost(let q, let k): "\(name(of: q)) <= \(k)"
+        case .equal(let a, let b): "\(name(of: a)) == \(name(of: b))"
+        case .notEqual(let a, let b): "\(name(of: a)) != \(name(of: b))"
+        case .less(let a, let b): "\(name(of: a)) < \(name(of: b))"
         }
-        // Rollout 0 prefers short (general) phrases among equally covering ones, rollout 1 long (specific) ones;
-        // each repair drops the best phrase of the previous answer.
-        let preferLong = request.rollout % 2 == 1
-        func better(_ a: [String?], _ b: [String?]) -> Bool {
-            let (ca, cb) = (coverage[a] ?? 0, coverage[b] ?? 0)
-            if ca != cb { return ca > cb }
-            if a.count != b.count { return preferLong ? a.count > b.count : a.count < b.count }
-            return LineTemplates.regex(a) < LineTemplates.regex(b)
+    }
+
+    private func binding(_ quantity: Quantity) -> String {
+        switch quantity {
+        case .feature(let feature):
+            "let \(name(of: quantity)) = count line in window where line matches /\(vocabulary.features[feature].regex)/"
+        case .unroutine:
+            "let routine = [\n" + vocabulary.routine.sorted().map { "        /\(vocabulary.features[$0].regex)/,\n" }.joined()
+                + "    ]\n    let unusual = count line in window where not (line matches routine)"
+        case .lines:
+            "let size = count(window)"
         }
-        var excluded = Set(candidates.sorted(by: better).prefix(request.repairs + request.rollout / 2))
-        if excluded.count == candidates.count { excluded = [] }
-        // Greedy cover of the sampled target windows.
-        var uncovered = Set(sampled.indices)
-        var chosen: [[String?]] = []
-        while !uncovered.isEmpty, chosen.count < maximumPhrases {
-            let pool = candidates.subtracting(excluded).subtracting(chosen)
-            guard let pick = pool.max(by: { a, b in
-                let (ua, ub) = (uncovered.filter { sampled[$0].contains(a) }.count, uncovered.filter { sampled[$0].contains(b) }.count)
-                return ua != ub ? ua < ub : better(b, a)
-            }), uncovered.contains(where: { sampled[$0].contains(pick) }) else { break }
-            chosen.append(pick)
-            uncovered = uncovered.filter { !sampled[$0].contains(pick) }
-        }
-        guard !chosen.isEmpty else { return nil }
-        let described = chosen.prefix(3).map { "\"" + Self.docText($0.map { $0 ?? "…" }.joined(separator: " ")) + "\"" }.joined(separator: ", ")
-        let regexes = chosen.map { quoteRegex(LineTemplates.regex($0)) }
-        let condition = regexes.count == 1
-            ? "any line in window: line matches \(regexes[0])"
-            : "any line in window: line matches [\(regexes.joined(separator: ", "))]"
+    }
+
+    private func render(_ conditions: [Condition], request: RuleRequest) -> String {
+        var used: [Quantity] = []
+        for condition in conditions { for quantity in condition.quantities where !used.contains(quantity) { used.append(quantity) } }
+        let clauses = conditions.map(describe)
+        let sentence = "Windows where " + Self.list(clauses) + "."
+        let doc = Self.wrap(sentence, width: 96).map { "/// " + $0 }.joined(separator: "\n")
+        let bindings = used.map { "    " + binding($0) + "\n" }.joined()
         return """
-            /// Messages the routine windows never contain: \(described)\(chosen.count > 3 ? ", …" : "").
-            abnormal rule \(request.name) {
-                \(condition)
+            \(doc)
+            \(request.kind.rawValue) rule \(request.name) {
+            \(bindings)    \(conditions.map(expression).joined(separator: " and "))
             }
             """
     }
 
-    private func phrases(of pattern: Int) -> Set<[String?]> {
-        abstractions.phrases(pattern, maximumLength: maximumPhraseLength)
+    static func list(_ items: [String]) -> String {
+        switch items.count {
+        case 0: ""
+        case 1: items[0]
+        default: items.dropLast().joined(separator: ", ") + " and " + items.last!
+        }
     }
 
-    private func quoteRegex(_ source: String) -> String { "/" + source + "/" }
-
-    // MARK: Normal: routine templates
-
-    private func normalRule(_ request: RuleRequest, feedback: Feedback?) -> String? {
-        // A template list cannot be made more general without admitting new messages.
-        if case .refine = feedback { return nil }
-        // Each window as the set of its lines' templates.
-        func templateSets(_ patternSets: [[Int]]) -> [Set<Int>] { patternSets.map { Set($0.map(abstractions.template)) } }
-        let targetTemplates = templateSets(abstractions.patternSets(request.trainingTargets, indices: request.trainingTargetIndices))
-        let oppositeTemplates = templateSets(abstractions.patternSets(request.trainingOpposites, indices: request.trainingOppositeIndices))
-        // Rank the templates of the contrastive targets by how many remaining target windows use them.
-        var frequency: [Int: Int] = [:]
-        for window in targetTemplates { for template in window { frequency[template, default: 0] += 1 } }
-        let text = abstractions.templateText
-        let seeds = templateSets(request.targets.map(abstractions.patternSet)).reduce(into: Set<Int>()) { $0.formUnion($1) }.filter { !text($0).isEmpty }
-        func order(_ a: Int, _ b: Int) -> Bool { (frequency[a] ?? 0, text(b)) > (frequency[b] ?? 0, text(a)) }
-        var ranked = seeds.sorted(by: order)
-        // Rollouts and repairs start further down the ranking.
-        let skip = request.rollout + request.repairs
-        if skip > 0, ranked.count > skip { ranked = Array(ranked.dropFirst(skip)) + ranked.prefix(skip) }
-        // A template joins unless it would complete an opposite window (every template of it chosen).
-        var missing = oppositeTemplates.map(\.count)
-        var oppositesWith: [Int: [Int]] = [:]
-        for (index, window) in oppositeTemplates.enumerated() { for template in window { oppositesWith[template, default: []].append(index) } }
-        var chosen: [Int] = []
-        for template in ranked where chosen.count < maximumTemplates {
-            let holders = oppositesWith[template] ?? []
-            if holders.contains(where: { missing[$0] == 1 }) { continue }
-            for holder in holders { missing[holder] -= 1 }
-            chosen.append(template)
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ") {
+            if !current.isEmpty, current.count + word.count + 1 > width { lines.append(current); current = "" }
+            current += current.isEmpty ? String(word) : " " + word
         }
-        let chosenSet = Set(chosen)
-        let covered = targetTemplates.filter { !$0.isEmpty && $0.isSubset(of: chosenSet) }.count
-        guard !chosen.isEmpty, covered > 0 else { return nil }
-        chosen.sort(by: order)
-        let list = chosen.map { "        " + quoteRegex(text($0)) + "," }.joined(separator: "\n")
-        return """
-            /// Routine windows: every line follows one of \(chosen.count) known message template\(chosen.count == 1 ? "" : "s").
-            normal rule \(request.name) {
-                let routine = [
-            \(list)
-                ]
-                all line in window: line matches routine
-            }
-            """
+        if !current.isEmpty { lines.append(current) }
+        return lines
     }
 
     static func docText(_ text: String) -> String {

@@ -1,5 +1,6 @@
 import ChatCompletions
 import Foundation
+import RuleRuntime
 
 /// Proposers that can report token usage and cost.
 public protocol UsageReporting: Sendable {
@@ -99,19 +100,28 @@ public final class ChatProposer: RuleProposer, UsageReporting, @unchecked Sendab
     private let meter: UsageMeter
     private let lock = NSLock()
     private var sequence = 0
+    /// The builtin learner, run on the same requests: its findings (the templates and
+    /// count relations that separate the windows, and the rule it would write) go
+    /// into the first prompt of each rollout, so the model starts from evidence.
+    private let learner: BuiltinProposer?
 
-    public init(client: ChatClient, transcriptPath: String?, price: (input: Double, output: Double)?) throws {
+    public init(client: ChatClient, transcriptPath: String?, price: (input: Double, output: Double)?, learner: BuiltinProposer? = nil) throws {
         self.client = client
+        self.learner = learner
         transcript = try TranscriptWriter(path: transcriptPath)
         meter = UsageMeter(price: price ?? PriceTable.perMillionTokens[client.endpoint.model])
     }
 
     public var usageSummary: String? { meter.summary }
 
+    public func prepare(corpus: [Window], abnormal: [Bool]) {
+        learner?.prepare(corpus: corpus, abnormal: abnormal)
+    }
+
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
         let user: String
         switch feedback {
-        case nil: user = Prompts.generate(request)
+        case nil: user = Prompts.generate(request, findings: learner?.findings(for: request))
         case .repair(let diagnostics, let misclassified, let previous):
             user = Prompts.repair(request, diagnostics: diagnostics, misclassified: misclassified, previous: previous)
         case .refine(let coverage, let previous): user = Prompts.refine(request, coverage: coverage, previous: previous)

@@ -34,12 +34,16 @@ public enum Prompts {
             """
     }
 
-    /// The first request of a rollout.
-    public static func generate(_ request: RuleRequest) -> String {
+    /// The first request of a rollout, with the builtin learner's findings when given.
+    public static func generate(_ request: RuleRequest, findings: String? = nil) -> String {
         let goal = request.kind == .abnormal
             ? "an `abnormal rule \(request.name)` that holds on every TARGET window (anomalies) and on no CONTRAST window (routine)"
             : "a `normal rule \(request.name)` that holds on every TARGET window (routine) and on no CONTRAST window (anomalies)"
-        return "Write \(goal).\n\n" + windows(request.targets, label: "TARGET") + "\n" + windows(request.opposites, label: "CONTRAST")
+        var text = "Write \(goal).\n\n"
+        if let findings {
+            text += "Evidence from the training windows (a rule learner's findings; improve on its rule if you can):\n" + findings + "\n"
+        }
+        return text + windows(request.targets, label: "TARGET") + "\n" + windows(request.opposites, label: "CONTRAST")
     }
 
     /// After a failed local test: the checker's diagnostics and the windows the rule got wrong.

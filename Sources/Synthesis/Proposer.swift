@@ -18,7 +18,7 @@ public struct RuleRequest: Sendable {
     public var trainingTargets: [Window]
     public var trainingOpposites: [Window]
     /// Positions of `trainingTargets` and `trainingOpposites` in the corpus given
-    /// to ``RuleProposer/prepare(corpus:)`` (empty when they do not come from it).
+    /// to ``RuleProposer/prepare(corpus:abnormal:)`` (empty when they do not come from it).
     public var trainingTargetIndices: [Int] = []
     public var trainingOppositeIndices: [Int] = []
 }
@@ -41,11 +41,11 @@ public protocol RuleProposer: Sendable {
     /// A rule declaration in the rule language (doc comment, kind, name, body),
     /// or `nil` when the proposer has nothing (more) to offer.
     func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String?
-    /// Called once with the training windows before any request, so a proposer
-    /// can precompute what it needs about them.
-    func prepare(corpus: [Window])
+    /// Called once with the training windows and their labels before any
+    /// request, so a proposer can precompute what it needs about them.
+    func prepare(corpus: [Window], abnormal: [Bool])
 }
 
 extension RuleProposer {
-    public func prepare(corpus: [Window]) {}
+    public func prepare(corpus: [Window], abnormal: [Bool]) {}
 }

@@ -23,6 +23,18 @@ public struct SynthesisSettings: Sendable, Codable {
     public var abnormalCapacity = 200
     /// Consecutive epochs without an accepted rule before a stage stops.
     public var patience = 6
+    /// Selection keeps a candidate unless its precision on the validation split
+    /// (target windows it holds on over all windows it holds on) is below this
+    /// with 95 % confidence (Wilson interval: a few validation hits cannot sink a
+    /// rule, many can). Normal rules swallow anomalies when wrong, so their bound is stricter.
+    public var normalPrecision = 0.995
+    public var abnormalPrecision = 0.8
+    /// The local test passes when the rule holds on the anchor, misses at most
+    /// this share of the other sampled targets and holds on at most this share
+    /// of the sampled opposites (labels are noisy; sequential covering picks up
+    /// missed targets in later epochs).
+    public var localMissedShare = 0.5
+    public var localWrongShare = 0.2
 
     public init() {}
 }
@@ -84,7 +96,7 @@ public final class Synthesizer: @unchecked Sendable {
     /// Runs both stages (normal rules, then abnormal rules); `checkpoint` is
     /// called with the accepted rules after every epoch.
     public func run(checkpoint: ([AcceptedRule]) throws -> Void) async throws {
-        proposer.prepare(corpus: data.train.map(\.window))
+        proposer.prepare(corpus: data.train.map(\.window), abnormal: data.train.map(\.isAbnormal))
         for kind in [RuleKind.normal, .abnormal] {
             try await stage(kind, checkpoint: checkpoint)
             if isInterrupted() { return }
@@ -95,11 +107,13 @@ public final class Synthesizer: @unchecked Sendable {
 
     private func stage(_ kind: RuleKind, checkpoint: ([AcceptedRule]) throws -> Void) async throws {
         let normalMatcher = RuleMatcher(try ruleSet(accepted.filter { $0.kind == .normal }))
-        let targets = data.train.indices.filter { data.train[$0].isAbnormal == (kind == .abnormal) }
-        // Abnormal rules only see what normal rules leave.
-        let opposites = data.train.indices.filter {
-            data.train[$0].isAbnormal != (kind == .abnormal) && (kind == .normal || !normalMatcher.holds(data.train[$0].window))
+        // Abnormal rules learn on the anomalies the normal rules leave, against every
+        // normal training window: they must stay precise where a normal rule does not
+        // generalise to new data.
+        let targets = data.train.indices.filter {
+            data.train[$0].isAbnormal == (kind == .abnormal) && (kind == .normal || !normalMatcher.holds(data.train[$0].window))
         }
+        let opposites = data.train.indices.filter { data.train[$0].isAbnormal != (kind == .abnormal) }
         let capacity = kind == .normal ? settings.normalCapacity : settings.abnormalCapacity
         let goal = kind == .normal ? settings.normalCoverageGoal : settings.abnormalCoverageGoal
         let existing = try ruleSet(accepted.filter { $0.kind == kind })
@@ -126,10 +140,10 @@ public final class Synthesizer: @unchecked Sendable {
                 rolloutRequest.rollout = rollout
                 if let candidate = try await self.rollout(rolloutRequest) { candidates.append(candidate) }
             }
-            guard let best = select(candidates, kind: kind) else {
+            guard let best = select(candidates, kind: kind, epoch: epoch) else {
                 failedAnchors.insert(sample.anchor)
                 failures += 1
-                onEvent(.rejected(kind: kind, epoch: epoch, reason: candidates.isEmpty ? "no candidate passed its local test" : "every candidate misclassified a validation window"))
+                onEvent(.rejected(kind: kind, epoch: epoch, reason: candidates.isEmpty ? "no candidate passed its local test" : "no candidate reached the validation precision bound"))
                 continue
             }
             failures = 0
@@ -157,8 +171,9 @@ public final class Synthesizer: @unchecked Sendable {
 
     /// One rollout: generate → local test → repair → generalisation check → refine.
     ///
-    /// A candidate that classifies every contrastive window passes its local
-    /// test. When repairs run out, the best candidate that rejects every
+    /// A candidate passes its local test when it holds on the anchor and gets
+    /// few enough of the other contrastive windows wrong (see the settings).
+    /// When repairs run out, the best candidate that rejects every
     /// contrastive opposite and recognises the anchor is kept as a partial
     /// answer: later epochs sample the target windows it missed.
     private func rollout(_ request: RuleRequest) async throws -> Candidate? {
@@ -171,7 +186,10 @@ public final class Synthesizer: @unchecked Sendable {
             guard let text = try await proposer.propose(request, feedback: feedback) else { break }
             onEvent(.candidate(kind: request.kind, rollout: request.rollout, step: feedback == nil ? "generate" : feedback!.step))
             let outcome = test(text, request)
-            guard var rule = outcome.rule, outcome.missed.isEmpty, outcome.wrong.isEmpty else {
+            let missedAllowed = Int(settings.localMissedShare * Double(max(0, request.targets.count - 1)))
+            let wrongAllowed = Int(settings.localWrongShare * Double(request.opposites.count))
+            guard var rule = outcome.rule, !outcome.missedAnchor, outcome.missed.count <= missedAllowed,
+                  outcome.wrong.count <= wrongAllowed else {
                 if var rule = outcome.rule, outcome.wrong.isEmpty, !outcome.missedAnchor {
                     let coverage = try coverage(of: rule, on: request.trainingTargets)
                     rule.coverage = Double(coverage) / Double(max(1, request.trainingTargets.count))
@@ -198,19 +216,45 @@ public final class Synthesizer: @unchecked Sendable {
         return windows.filter { matcher.holds($0) }.count
     }
 
-    /// Keeps candidates that misclassify no validation window of the opposite
-    /// class; picks the one covering the most target windows.
-    private func select(_ candidates: [Candidate], kind: RuleKind) -> Candidate? {
-        let validation = data.validation.filter { $0.isAbnormal != (kind == .abnormal) }.map(\.window)
+    /// Keeps candidates whose validation precision reaches the kind's bound
+    /// (a candidate that holds on no validation window keeps its training
+    /// verdict); picks the one covering the most target windows. Every
+    /// dropped candidate is reported with its reason.
+    private func select(_ candidates: [Candidate], kind: RuleKind, epoch: Int) -> Candidate? {
+        let bound = kind == .normal ? settings.normalPrecision : settings.abnormalPrecision
         let survivors = candidates.filter { candidate in
             guard let rules = try? ruleSet([candidate.rule]) else { return false }
             let matcher = RuleMatcher(rules)
-            return !validation.contains { matcher.holds($0) }
+            var hits = 0, wrong = 0
+            for labeled in data.validation where matcher.holds(labeled.window) {
+                hits += 1
+                if labeled.isAbnormal != (kind == .abnormal) { wrong += 1 }
+            }
+            let precision = hits == 0 ? 1 : Double(hits - wrong) / Double(hits)
+            // Few validation hits say little: drop only when even the upper end of the
+            // precision's one-sided 95 % Wilson interval is below the bound.
+            if Self.wilsonUpperBound(successes: hits - wrong, trials: hits) < bound {
+                let condition = candidate.rule.body.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                onEvent(.rejected(kind: kind, epoch: epoch, reason: String(
+                    format: "candidate `%@` (covers %d training windows) dropped: validation precision %.3f (%d of %d hits wrong), below %.3f with 95%% confidence",
+                    condition, candidate.coverage, precision, wrong, hits, bound)))
+                return false
+            }
+            return true
         }
         // Most coverage; among equals the shorter rule, which assumes less (then the earlier rollout).
         return survivors.enumerated().min { a, b in
             (-a.element.coverage, a.element.rule.body.count, a.offset) < (-b.element.coverage, b.element.rule.body.count, b.offset)
         }?.element
+    }
+
+    /// The upper end of the one-sided 95 % Wilson score interval of a proportion (1 with no trials).
+    static func wilsonUpperBound(successes: Int, trials: Int) -> Double {
+        guard trials > 0 else { return 1 }
+        let n = Double(trials), p = Double(successes) / n, z = 1.645
+        let center = p + z * z / (2 * n)
+        let half = z * (p * (1 - p) / n + z * z / (4 * n * n)).squareRoot()
+        return min(1, (center + half) / (1 + z * z / n))
     }
 
     private struct TestOutcome {

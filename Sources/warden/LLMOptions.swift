@@ -58,9 +58,10 @@ struct LLMOptions: ParsableArguments {
     @Option(help: "Replay a transcript instead of calling a model (deterministic, no network).")
     var replay: String?
 
-    func proposer() throws -> any RuleProposer {
+    func proposer(layout: LineLayout) throws -> any RuleProposer {
         if let replay { return try ReplayProposer(path: replay) }
         let price = priceInput.map { ($0, priceOutput ?? 0) }
-        return try ChatProposer(client: ChatClient(endpoint: try endpoint.endpoint()), transcriptPath: transcript, price: price)
+        return try ChatProposer(client: ChatClient(endpoint: try endpoint.endpoint()), transcriptPath: transcript, price: price,
+                                learner: BuiltinProposer(layout: layout))
     }
 }

@@ -46,6 +46,12 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Most rules per kind.")
     var capacity: Int = 200
 
+    @Option(help: "Validation precision a normal rule needs to be kept (noisy labels: below 1).")
+    var normalPrecision: Double = 0.995
+
+    @Option(help: "Validation precision an abnormal rule needs to be kept.")
+    var abnormalPrecision: Double = 0.8
+
     @Flag(help: "Continue from the pack already at --output.")
     var resume = false
 
@@ -55,6 +61,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
     func validate() throws {
         guard split == "train" else { throw ValidationError("--split: only `train` is supported (validation and test windows are held out)") }
         guard ["builtin", "openai"].contains(backend) else { throw ValidationError("--backend: builtin or openai") }
+        guard (0...1).contains(normalPrecision), (0...1).contains(abnormalPrecision) else {
+            throw ValidationError("--normal-precision and --abnormal-precision take a share between 0 and 1")
+        }
     }
 
     func run() async throws {
@@ -67,7 +76,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
             throw CommandFailure("the training split needs both normal and abnormal windows (\(data.train.count) training windows)")
         }
         let packName = name ?? Self.identifier(URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent)
-        let proposer: any RuleProposer = backend == "builtin" ? BuiltinProposer() : try llm.proposer()
+        let layout = LineLayout(format: input.format)
+        let proposer: any RuleProposer = backend == "builtin" ? BuiltinProposer(layout: layout) : try llm.proposer(layout: layout)
         var resumed: [AcceptedRule] = []
         if resume, let existing = try? String(contentsOfFile: output, encoding: .utf8) {
             resumed = try PackAssembler.acceptedRules(fromPack: existing, path: output)
@@ -76,6 +86,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
         settings.rollouts = rollouts
         settings.normalCapacity = capacity
         settings.abnormalCapacity = capacity
+        settings.normalPrecision = normalPrecision
+        settings.abnormalPrecision = abnormalPrecision
         let interrupt = InterruptFlag()
         let progress = ProgressPrinter(usage: proposer as? UsageReporting)
         let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: packName, resume: resumed,

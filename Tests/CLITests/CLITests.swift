@@ -151,9 +151,46 @@ struct CLITests {
         #expect(scored.status == 0)
         let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
         let window = try #require(report["window"] as? [String: Any])
-        // The builtin rules never fire on a routine window of the held-back split.
-        #expect((window["falsePositives"] as? Int) == 0)
-        #expect(((window["truePositives"] as? Int) ?? 0) > 0)
+        // The learned rules catch anomalies of the held-back split, with fewer false alarms than hits.
+        let (hits, alarms) = ((window["truePositives"] as? Int) ?? 0, (window["falsePositives"] as? Int) ?? 0)
+        #expect(hits > 0 && alarms < hits, "TP \(hits), FP \(alarms)")
+    }
+
+    @Test("synthesize is deterministic: the same data gives a byte-identical pack")
+    func synthesizeDeterministic() throws {
+        let directory = FileManager.default.temporaryDirectory
+        var packs: [Data] = []
+        for run in 0..<2 {
+            let pack = directory.appendingPathComponent("again-\(run)-\(UUID().uuidString).warden")
+            let made = try Warden.run(["synthesize", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--name", "again", "-o", pack.path])
+            #expect(made.status == 0, "\(made.stderr)")
+            packs.append(try Data(contentsOf: pack))
+        }
+        #expect(packs[0] == packs[1])
+    }
+
+    @Test("Synthesized packs key on no literal that names one id, address, path, user or number")
+    func synthesizedPacksGeneralise() throws {
+        let packs = try FileManager.default.contentsOfDirectory(atPath: "GeneratedRules/Packs").filter { $0.hasSuffix("_synthesized.warden") }
+        #expect(packs.count == 2)
+        // Regex literals of the rules (the tests below the rules quote real lines on purpose).
+        let specific = try Regex(#"\d{3,}|\d+\.\d+\.\d+|0x[0-9a-fA-F]+|blk_-?\d|\\/[A-Za-z0-9_]|[A-Za-z]+\d+[A-Za-z]*\d"#)
+        for name in packs {
+            let text = try String(contentsOfFile: "GeneratedRules/Packs/" + name, encoding: .utf8)
+            let rules = text.components(separatedBy: "\ntest ").first ?? text
+            var literals: [Substring] = []
+            for line in rules.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("///") {
+                var rest = line[...]
+                while let open = rest.firstIndex(of: "/") {
+                    let after = rest[rest.index(after: open)...]
+                    guard let close = after.firstIndex(where: { $0 == "/" }) else { break }
+                    literals.append(after[..<close])
+                    rest = after[after.index(after: close)...]
+                }
+            }
+            #expect(!literals.isEmpty, "\(name)")
+            for literal in literals { #expect(literal.firstMatch(of: specific) == nil, "\(name): /\(literal)/ names one thing") }
+        }
     }
 
     @Test("templates prints Drain templates with counts and grouping accuracy; state saves and loads")
@@ -185,12 +222,12 @@ struct CLITests {
         let scored = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"])
         #expect(scored.status == 0)
         #expect(scored.stdout.contains("messages scored: 600") && scored.stdout.contains("templates not seen in training"))
-        let evaluated = try Warden.run(["eval", "--pack", "GeneratedRules/Packs/bgl_synthesized.warden", "--format", "bgl", "--split", "test",
+        let evaluated = try Warden.run(["eval", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl", "--split", "test",
                                         "--fallback", model.path, "Samples/BGL_2k/BGL_2k.log"])
         #expect(evaluated.status == 0)
-        #expect(evaluated.stdout.contains("fallback fame: 20 windows no rule decided"))
+        #expect(evaluated.stdout.contains("fallback fame: 4 windows no rule decided"))
         #expect(evaluated.stdout.contains("without it (undecided = normal): window F1"))
-        let detected = try Warden.run(["detect", "--pack", "GeneratedRules/Packs/bgl_synthesized.warden", "--format", "bgl",
+        let detected = try Warden.run(["detect", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl",
                                        "--fallback", model.path, "--abnormal-only", "Samples/BGL_2k/BGL_2k.log"])
         #expect(detected.status == 0)
         #expect(detected.stdout.contains("\"stage\":\"fallback\"") && detected.stdout.contains("\"findings\":[{\"line\":"))

@@ -1,5 +1,6 @@
 import Foundation
 import LogInput
+import PCRE2
 import RuleCodegen
 import RuleInterpreter
 import RuleLanguage
@@ -133,6 +134,9 @@ struct DifferentialTests {
         let bgl = try windows(Repository.root.appendingPathComponent("Samples/BGL_2k/BGL_2k.log").path, format: .bgl, policy: .codeAD)
         let hdfs = try windows(Repository.root.appendingPathComponent("Samples/HDFS_20k_head/HDFS_20000.log").path, format: .hdfs,
                                policy: .count(size: 20, step: 20)).prefix(200)
+        let sessions = try windows(Repository.root.appendingPathComponent("Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz").path, format: .hdfs,
+                                   policy: .session(key: try Pattern(bytes: Array(#"blk_-?\d+"#.utf8)), idleMilliseconds: nil, maximumLines: 10_000))
+            .prefix(400)
         for url in Repository.packs(in: "Grammar/Examples") + Repository.packs(in: "GeneratedRules/Packs") {
             let pack = try Repository.check(url)
             let compiled = try #require(compiledPacks[pack.name])
@@ -140,7 +144,7 @@ struct DifferentialTests {
             for (index, test) in pack.tests.enumerated() {
                 Self.compare(compiled, interpreted, on: Window(id: index, texts: test.lines), label: "\(pack.name) test \(test.name)")
             }
-            for window in bgl + hdfs { Self.compare(compiled, interpreted, on: window, label: "\(pack.name) window \(window.id)") }
+            for window in bgl + hdfs + sessions { Self.compare(compiled, interpreted, on: window, label: "\(pack.name) window \(window.id)") }
         }
     }
 

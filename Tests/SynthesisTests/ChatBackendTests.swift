@@ -36,7 +36,7 @@ struct ChatBackendTests {
         defer { server.stop() }
         let transcript = FileManager.default.temporaryDirectory.appendingPathComponent("transcript-\(UUID().uuidString).jsonl").path
         let endpoint = ChatEndpoint(baseURL: server.baseURL, model: "gpt-5-mini", apiKey: "test-key", timeout: 1, maximumRetries: 3, backoff: 0.01)
-        let proposer = try ChatProposer(client: ChatClient(endpoint: endpoint), transcriptPath: transcript, price: nil)
+        let proposer = try ChatProposer(client: ChatClient(endpoint: endpoint), transcriptPath: transcript, price: nil, learner: BuiltinProposer())
         let data = syntheticData()
         let synthesizer = Synthesizer(data: data, proposer: proposer, settings: Self.settings, packName: "chat")
         try await synthesizer.run { _ in }
@@ -49,6 +49,9 @@ struct ChatBackendTests {
         #expect(requests[6].contains("misclassified these windows"))
         #expect(requests[7].contains("Make it more general"))
         #expect(requests[3].contains("\"model\":\"gpt-5-mini\""))
+        // The first prompt carries the learner's findings: the separating conditions and its own rule.
+        #expect(requests[3].contains("Evidence from the training windows") && requests[3].contains("disk failure"))
+        #expect(!requests[6].contains("Evidence from the training windows"))
         let accepted = try #require(synthesizer.accepted.first)
         #expect(synthesizer.accepted.count == 1)
         #expect(accepted.name == "abnormal_1" && accepted.body.contains("disk failure on sd[a-z]"))

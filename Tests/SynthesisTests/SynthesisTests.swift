@@ -61,12 +61,52 @@ struct SamplingTests {
         #expect(sample!.opposites.count == 5 && sample!.opposites.allSatisfy { !data.train[$0].isAbnormal })
     }
 
-    @Test("Line abstraction: variables for tokens with digits; escaped literals; specific phrases only")
-    func templates() {
+    @Test("Line abstraction: variables for tokens with digits; template regexes abstract ids, paths and key=value")
+    func templates() throws {
         let pieces = LineTemplates.pieces("kernel: disk failure on sdb sector 812 (code=0x1f)")
-        #expect(LineTemplates.regex(pieces) == #"kernel\: disk failure on sdb sector \S+ \S+"#)
-        let phrases = LineTemplates.phrases(pieces, maximumLength: 3).map { LineTemplates.regex($0) }
-        #expect(phrases.contains("disk failure") && !phrases.contains("disk") && !phrases.contains("on"))
+        #expect(pieces == ["kernel:", "disk", "failure", "on", "sdb", "sector", nil, nil])
+        let rendered = try #require(LineVocabulary.templateRegex(["kernel:", "disk", "failure", "<*>", "(code=0x1f)", "chdir(/home/draeger/x)"]))
+        #expect(rendered.regex == #"kernel\: disk failure \S+ \(code\=\S* chdir\(\S*$"#)
+        #expect(rendered.name == "kernel_disk_failure")
+        #expect(LineVocabulary.templateRegex(["<*>", "<*>", "ok"]) == nil)
+        #expect(LineVocabulary.phrases(["kernel:", "disk", "failure", "<*>"]) == ["kernel disk", "disk failure"])
+        #expect(LineVocabulary.identifier("count") == "count_lines" && LineVocabulary.identifier("9 lives") == "m_9_lives")
+    }
+}
+
+@Suite("Rule learner")
+struct RuleLearnerTests {
+    /// Feature 0 opens, feature 1 closes, feature 2 is an error message.
+    func window(_ open: Int, _ close: Int, error: Int = 0) -> WindowCounts {
+        WindowCounts(counts: [(0, open), (1, close), (2, error)].filter { $0.1 > 0 }, lines: open + close + error, unroutine: 0)
+    }
+
+    @Test("Sequential covering finds a count equality for routine windows and a presence test for anomalies")
+    func learnsRelations() {
+        let routine = (1...30).map { window($0 % 4 + 1, $0 % 4 + 1) }
+        let broken = (1...10).map { window($0 % 3 + 2, $0 % 3 + 1) }
+        let normal = RuleLearner(targets: routine, opposites: broken)
+        let rule = normal.grow(seed: routine[0])
+        let equal: [Condition] = [.equal(.feature(0), .feature(1))]
+        #expect(rule == equal)
+        #expect(normal.coverage(rule).targets == 30 && normal.coverage(rule).opposites == 0)
+        let failing = (1...10).map { _ in window(2, 2, error: 1) }
+        let abnormal = RuleLearner(targets: failing, opposites: routine)
+        let error: [Condition] = [.atLeast(.feature(2), 1)]
+        #expect(abnormal.grow(seed: failing[0]) == error)
+    }
+
+    @Test("Pruning drops conditions that do not pay for themselves; excluded first conditions give another rule")
+    func pruning() {
+        let targets = (1...20).map { window(1, 0, error: $0 % 2 + 1) }
+        let opposites = (1...20).map { _ in window(1, 1) }
+        let learner = RuleLearner(targets: targets, opposites: opposites)
+        let both: [Condition] = [.atLeast(.feature(2), 1), .atLeast(.feature(0), 1)]
+        let single: [Condition] = [.atLeast(.feature(2), 1)]
+        #expect(learner.prune(both) == single)
+        let first = learner.grow(seed: targets[0])
+        let other = learner.grow(seed: targets[0], excludedFirst: Set(first))
+        #expect(first != other && learner.coverage(other).opposites == 0)
     }
 }
 

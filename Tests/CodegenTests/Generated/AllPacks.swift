@@ -12,6 +12,7 @@ let compiledPacks: [String: RuleSet] = [
     "bgl": BglPack.ruleSet,
     "bgl_synthesized": BglSynthesizedPack.ruleSet,
     "hdfs": HdfsPack.ruleSet,
+    "hdfs_synthesized": HdfsSynthesizedPack.ruleSet,
     "random_00": Random00Pack.ruleSet,
     "random_01": Random01Pack.ruleSet,
     "random_02": Random02Pack.ruleSet,

@@ -1,0 +1,314 @@
+import Foundation
+import LogInput
+import LogParsing
+import PCRE2
+import RuleLanguage
+import RuleRuntime
+
+/// Where a format keeps the header fields the learner can name: the message
+/// content (what Drain mines) and the level and component fields.
+public struct LineLayout: Sendable {
+    public var header: MessageHeader
+    /// 0-based whitespace-separated field holding the level (`INFO`, `FATAL`), if any.
+    public var levelField: Int?
+    /// 0-based field holding the component (`KERNEL`, `dfs.DataNode$DataXceiver:`), if any.
+    public var componentField: Int?
+
+    public init(header: MessageHeader = .none, levelField: Int? = nil, componentField: Int? = nil) {
+        self.header = header
+        self.levelField = levelField
+        self.componentField = componentField
+    }
+
+    /// The layout of a log format's lines (labels already stripped).
+    public init(format: LogFormat) {
+        switch format {
+        case .bgl, .thunderbird: self.init(header: .bgl, levelField: 7, componentField: 6)
+        case .hdfs: self.init(header: .hdfs, levelField: 3, componentField: 4)
+        case .hadoop: self.init(header: .hadoop, levelField: 2)
+        case .lines, .jsonl: self.init()
+        }
+    }
+}
+
+/// One line feature the learner counts per window: a message template, a
+/// level or a component, each as the regex a rule will use.
+struct LineFeature: Sendable {
+    enum Kind: String, Sendable { case template, phrase, level, component }
+    var kind: Kind
+    /// PCRE2 source (no slashes), variables abstracted.
+    var regex: String
+    /// The template in words, variables as `…` (for doc comments).
+    var words: String
+    /// A snake_case name for the rule's `let` binding.
+    var name: String
+}
+
+/// The line vocabulary of a training corpus: Drain templates of the message
+/// content with ids, numbers, paths and addresses abstracted, plus the level
+/// and component values, and each window as its counts of them.
+///
+/// Lines that differ only in tokens holding digits share a *pattern*; regexes
+/// are run once per pattern (on its first line), so counting costs one
+/// dictionary lookup per line. A window's counts are exactly what
+/// `count line in window where line matches /regex/` gives for lines of known
+/// patterns; the loop re-runs every candidate through the interpreter anyway.
+final class LineVocabulary: @unchecked Sendable {
+    let layout: LineLayout
+    private(set) var features: [LineFeature] = []
+    /// Features that occur in some normal training window (the routine templates).
+    private(set) var routine: Set<Int> = []
+    private var compiled: [Pattern] = []
+    private var patternIDs: [[String?]: Int] = [:]
+    /// For each pattern, the features its lines match (sorted).
+    private var matchesOfPattern: [[Int32]] = []
+    private let lock = NSLock()
+    /// Each corpus window's counts.
+    private(set) var corpus: [WindowCounts] = []
+
+    init(layout: LineLayout) {
+        self.layout = layout
+    }
+
+    /// Mines templates on the corpus lines and counts every window.
+    func prepare(_ windows: [Window], abnormal: [Bool]) {
+        var drain = Drain(settings: { var s = DrainSettings(); s.masking = .all; return s }())
+        var representatives: [[UInt8]] = []
+        var linePatterns: [[Int]] = []
+        var local: [[String?]: Int] = [:]
+        for window in windows {
+            var ids: [Int] = []
+            ids.reserveCapacity(window.count)
+            for line in 0..<window.count {
+                let pieces = window.withLine(line) { LineTemplates.pieces($0) }
+                if let id = local[pieces] { ids.append(id); continue }
+                let id = representatives.count
+                local[pieces] = id
+                let bytes = window.withLine(line) { Array($0) }
+                representatives.append(bytes)
+                _ = bytes.withUnsafeBytes { drain.add(layout.header.content($0)) }
+                ids.append(id)
+            }
+            linePatterns.append(ids)
+        }
+        // Templates, abstracted and de-duplicated by their regex.
+        var byRegex: [String: Int] = [:]
+        var names = Set<String>()
+        func addFeature(_ kind: LineFeature.Kind, regex: String, words: String, name: String) {
+            guard byRegex[regex] == nil, let pattern = try? Pattern(bytes: Array(regex.utf8)) else { return }
+            var unique = name
+            var suffix = 2
+            while names.contains(unique) { unique = name + "_\(suffix)"; suffix += 1 }
+            names.insert(unique)
+            byRegex[regex] = features.count
+            features.append(LineFeature(kind: kind, regex: regex, words: words, name: unique))
+            compiled.append(pattern)
+        }
+        var phrases: [String] = []
+        for cluster in drain.clusters.sorted(by: { ($0.size, -$0.id) > ($1.size, -$1.id) }) {
+            let tokens = drain.template(cluster.id).split(separator: " ").map(String.init)
+            guard let rendered = Self.templateRegex(tokens) else { continue }
+            addFeature(.template, regex: rendered.regex, words: rendered.words, name: rendered.name)
+            phrases += Self.phrases(tokens)
+        }
+        // Two-word phrases: shared by templates that differ elsewhere, so they carry over to messages not seen yet.
+        for phrase in phrases {
+            addFeature(.phrase, regex: #"\b"# + LineTemplates.escape(phrase) + #"\b"#, words: phrase, name: Self.identifier(phrase))
+        }
+        // Level and component values, by field position.
+        for (kind, field) in [(LineFeature.Kind.level, layout.levelField), (.component, layout.componentField)] {
+            guard let field else { continue }
+            var values: [String: Int] = [:]
+            for bytes in representatives {
+                let fields = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+                guard fields.count > field + 1 else { continue }
+                let value = String(decoding: fields[field], as: UTF8.self)
+                guard !value.contains(where: \.isNumber), value.count <= 40 else { continue }
+                values[value, default: 0] += 1
+            }
+            for value in values.keys.sorted() {
+                let regex = #"^(?:\S+\s+){\#(field)}"# + LineTemplates.escape(value) + #"\s"#
+                addFeature(kind, regex: regex, words: "\(kind.rawValue) \(value)", name: Self.identifier(kind.rawValue + " " + value))
+            }
+        }
+        lock.withLock {
+            for (id, bytes) in representatives.enumerated() {
+                matchesOfPattern.append(matches(bytes))
+                patternIDs[bytesPieces(bytes)] = id
+            }
+        }
+        corpus = linePatterns.map { counts(patterns: $0) }
+        // Routine templates: those of normal training windows. A training window's own
+        // templates must occur in another normal window to count as routine for it
+        // (leave one out), so the learner sees how often a new template turns up in
+        // routine windows it has not seen, as it will on new data.
+        var normalWindows: [Int: Int] = [:]
+        for (index, window) in corpus.enumerated() where !abnormal[index] {
+            for (feature, _) in window.counts where features[feature].kind == .template { normalWindows[feature, default: 0] += 1 }
+        }
+        routine = Set(normalWindows.keys)
+        let table = matchesOfPattern
+        for (index, patterns) in linePatterns.enumerated() {
+            let own = abnormal[index] ? 0 : 1
+            corpus[index].unroutine = patterns.filter { pattern in
+                !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - own >= 1 }
+            }.count
+        }
+    }
+
+    /// The counts of any window (corpus or not).
+    func counts(of window: Window) -> WindowCounts {
+        var patterns: [Int] = []
+        patterns.reserveCapacity(window.count)
+        for line in 0..<window.count {
+            let pieces = window.withLine(line) { LineTemplates.pieces($0) }
+            let known = lock.withLock { patternIDs[pieces] }
+            if let known { patterns.append(known); continue }
+            let bytes = window.withLine(line) { Array($0) }
+            let found = matches(bytes)
+            let id = lock.withLock { () -> Int in
+                if let raced = patternIDs[pieces] { return raced }
+                matchesOfPattern.append(found)
+                patternIDs[pieces] = matchesOfPattern.count - 1
+                return matchesOfPattern.count - 1
+            }
+            patterns.append(id)
+        }
+        var result = counts(patterns: patterns)
+        result.unroutine = patterns.filter { isUnroutine(pattern: $0) }.count
+        return result
+    }
+
+    private func isUnroutine(pattern: Int) -> Bool {
+        let found = lock.withLock { matchesOfPattern[pattern] }
+        return !found.contains { routine.contains(Int($0)) }
+    }
+
+    private func bytesPieces(_ bytes: [UInt8]) -> [String?] {
+        bytes.withUnsafeBufferPointer { LineTemplates.pieces($0) }
+    }
+
+    private func counts(patterns: [Int]) -> WindowCounts {
+        var counts: [Int: Int] = [:]
+        let table = lock.withLock { matchesOfPattern }
+        for pattern in patterns { for feature in table[pattern] { counts[Int(feature), default: 0] += 1 } }
+        return WindowCounts(counts: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, lines: patterns.count, unroutine: 0)
+    }
+
+    private func matches(_ bytes: [UInt8]) -> [Int32] {
+        var found: [Int32] = []
+        for (index, pattern) in compiled.enumerated() where (try? pattern.matches(bytes)) == true { found.append(Int32(index)) }
+        return found
+    }
+
+    // MARK: Rendering templates
+
+    /// A Drain template as a regex on the whole line: literal tokens escaped,
+    /// variables as `\S+`, tokens that name one thing (holding digits, paths,
+    /// `key=value`, addresses) abstracted after their alphabetic prefix, and
+    /// anchored at the line's end. `nil` when nothing literal and telling remains.
+    static func templateRegex(_ tokens: [String]) -> (regex: String, words: String, name: String)? {
+        var parts: [String] = []
+        var words: [String] = []
+        var nameWords: [String] = []
+        var literalLetters = 0
+        for token in tokens {
+            if let (prefix, isVariable) = abstracted(token) {
+                if isVariable {
+                    parts.append(prefix.isEmpty ? #"\S+"# : LineTemplates.escape(prefix) + #"\S*"#)
+                    words.append(prefix.isEmpty ? "…" : prefix + "…")
+                } else {
+                    parts.append(LineTemplates.escape(prefix))
+                    words.append(prefix)
+                    literalLetters += prefix.filter(\.isLetter).count
+                    let word = prefix.filter { $0.isLetter }
+                    if word.count >= 2, nameWords.count < 3 { nameWords.append(word) }
+                }
+            }
+        }
+        guard literalLetters >= 4 else { return nil }
+        // Leading variables say nothing; trailing ones are anchored by `$`.
+        while parts.first == #"\S+"# { parts.removeFirst(); words.removeFirst() }
+        let regex = parts.joined(separator: " ") + "$"
+        return (regex, words.joined(separator: " "), identifier(nameWords.joined(separator: " ")))
+    }
+
+    /// Pairs of adjacent literal words of a template (letters only, three or more each).
+    static func phrases(_ tokens: [String]) -> [String] {
+        let words = tokens.map { token -> String? in
+            guard let (literal, isVariable) = abstracted(token), !isVariable else { return nil }
+            let word = literal.trimmingCharacters(in: .punctuationCharacters)
+            return word.count >= 3 && word.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) && word == literal.trimmingCharacters(in: .init(charactersIn: ",.:;")) ? word : nil
+        }
+        var result: [String] = []
+        for index in words.indices.dropLast() {
+            if let first = words[index], let second = words[index + 1] { result.append(first + " " + second) }
+        }
+        return result
+    }
+
+    /// A token as (literal, false) or as (alphabetic prefix, true) when it is a variable.
+    private static func abstracted(_ token: String) -> (String, Bool)? {
+        if token == "<*>" { return ("", true) }
+        let cut = token.firstIndex { $0.isNumber || $0 == "/" || $0 == "=" || $0 == "@" || $0 == "<" || $0 == "\\" }
+        guard let cut else { return (token, false) }
+        var prefix = String(token[..<cut])
+        if token[cut] == "=" { prefix.append("=") }
+        return (prefix.filter(\.isLetter).count >= 2 ? prefix : "", true)
+    }
+
+    /// Names a binding must not take: keywords, builtins and the quantifier variables.
+    static let reservedNames: Set<String> = Set([
+        "window", "line", "routine", "lines", "any", "all", "filter", "first", "count", "sum", "min", "max", "mean",
+        "percentile", "numbers", "captures", "capture", "sequence", "unpaired", "distinct", "lower", "upper", "length",
+        "int", "float", "abs", "div", "span",
+    ]).union(Keyword.allCases.map(\.rawValue))
+
+    /// A snake_case identifier from words.
+    static func identifier(_ text: String) -> String {
+        var out = ""
+        var lastUnderscore = true
+        for scalar in text.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                out.unicodeScalars.append(scalar)
+                lastUnderscore = false
+            } else if !lastUnderscore {
+                out.append("_")
+                lastUnderscore = true
+            }
+        }
+        while out.hasSuffix("_") { out.removeLast() }
+        if out.isEmpty || out.first!.isNumber { out = "m_" + out }
+        if out.count > 32 { out = String(out.prefix(32)); while out.hasSuffix("_") { out.removeLast() } }
+        if reservedNames.contains(out) { out += "_lines" }
+        return out
+    }
+}
+
+/// A window as the learner sees it: how many of its lines match each feature,
+/// how many lines it has, and how many follow no routine template.
+struct WindowCounts: Hashable, Sendable {
+    var counts: [(Int, Int)]
+    var lines: Int
+    var unroutine: Int
+
+    static func == (a: WindowCounts, b: WindowCounts) -> Bool {
+        a.lines == b.lines && a.unroutine == b.unroutine && a.counts.elementsEqual(b.counts, by: { $0 == $1 })
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(lines)
+        hasher.combine(unroutine)
+        for (feature, count) in counts { hasher.combine(feature); hasher.combine(count) }
+    }
+
+    func count(_ feature: Int) -> Int {
+        var low = 0, high = counts.count
+        while low < high {
+            let mid = (low + high) / 2
+            if counts[mid].0 == feature { return counts[mid].1 }
+            if counts[mid].0 < feature { low = mid + 1 } else { high = mid }
+        }
+        return 0
+    }
+}

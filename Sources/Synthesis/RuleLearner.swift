@@ -1,0 +1,252 @@
+import Foundation
+
+/// A number the learner reads off a window.
+enum Quantity: Hashable, Comparable, Sendable {
+    /// Lines matching a vocabulary feature.
+    case feature(Int)
+    /// Lines that follow no routine template.
+    case unroutine
+    /// All lines of the window.
+    case lines
+
+    func value(in window: WindowCounts) -> Int {
+        switch self {
+        case .feature(let feature): window.count(feature)
+        case .unroutine: window.unroutine
+        case .lines: window.lines
+        }
+    }
+}
+
+/// One test on a window's counts; a learned rule is a conjunction of them.
+enum Condition: Hashable, Comparable, Sendable {
+    case atLeast(Quantity, Int)
+    case atMost(Quantity, Int)
+    case equal(Quantity, Quantity)
+    case notEqual(Quantity, Quantity)
+    case less(Quantity, Quantity)
+
+    func holds(_ window: WindowCounts) -> Bool {
+        switch self {
+        case .atLeast(let q, let k): q.value(in: window) >= k
+        case .atMost(let q, let k): q.value(in: window) <= k
+        case .equal(let a, let b): a.value(in: window) == b.value(in: window)
+        case .notEqual(let a, let b): a.value(in: window) != b.value(in: window)
+        case .less(let a, let b): a.value(in: window) < b.value(in: window)
+        }
+    }
+
+    var quantities: [Quantity] {
+        switch self {
+        case .atLeast(let q, _), .atMost(let q, _): [q]
+        case .equal(let a, let b), .notEqual(let a, let b), .less(let a, let b): [a, b]
+        }
+    }
+
+    /// Relations between two counts are harder to read than a threshold: on equal gain, thresholds win.
+    var complexity: Int {
+        switch self {
+        case .atLeast, .atMost: 0
+        case .equal, .notEqual, .less: 1
+        }
+    }
+}
+
+/// Sequential covering in the RIPPER / CN2 style, one rule at a time.
+///
+/// The training windows of the request are reduced to their distinct count
+/// vectors, each weighted by how many target and opposite windows share it.
+/// A rule grows from the anchor window: every candidate condition holds on
+/// the anchor (thresholds at values the data shows, presence and absence of
+/// each feature, equalities and orderings of two counts the anchor has), and
+/// the one with the highest FOIL information gain joins, until the rule
+/// covers no opposite window (or reaches the precision goal, for noisy
+/// labels). Pruning then drops every condition whose removal does not lower
+/// (p − n) / (p + n), so a rule says no more than the data needs.
+struct RuleLearner {
+    struct Row {
+        var counts: WindowCounts
+        var targets: Double
+        var opposites: Double
+    }
+
+    let rows: [Row]
+    /// How candidate conditions are ranked while a rule grows.
+    enum Bias: Sendable {
+        /// FOIL information gain: broad rules, specialised until they exclude the opposites.
+        case gain
+        /// Laplace precision, (p + 1) / (p + n + 2): the purest condition first (CN2's choice),
+        /// so a narrow, exact rule is proposed next to the broad one.
+        case precision
+    }
+    var bias = Bias.gain
+    /// How general each feature is (lower first on equal gain): shorter regexes assume less.
+    var generality: (Int) -> Int = { _ in 0 }
+    /// Fewest target windows a condition must hold on; relations between two counts need more.
+    var minimumSupport = 2.0
+    var minimumRelationSupport = 10.0
+    /// Stop growing once this share of the covered training windows are targets.
+    var precisionGoal = 1.0
+    /// Most conditions in one rule.
+    var maximumConditions = 5
+    /// Thresholds tried per count and direction.
+    var thresholdsPerQuantity = 8
+
+    init(targets: [WindowCounts], opposites: [WindowCounts]) {
+        var index: [WindowCounts: Int] = [:]
+        var rows: [Row] = []
+        for (window, isTarget) in targets.map({ ($0, true) }) + opposites.map({ ($0, false) }) {
+            let at = index[window] ?? rows.count
+            if at == rows.count { index[window] = at; rows.append(Row(counts: window, targets: 0, opposites: 0)) }
+            if isTarget { rows[at].targets += 1 } else { rows[at].opposites += 1 }
+        }
+        self.rows = rows
+    }
+
+    /// Target and opposite weight of the rows where every condition holds.
+    func coverage(_ conditions: [Condition]) -> (targets: Double, opposites: Double) {
+        var p = 0.0, n = 0.0
+        for row in rows where conditions.allSatisfy({ $0.holds(row.counts) }) {
+            p += row.targets
+            n += row.opposites
+        }
+        return (p, n)
+    }
+
+    /// Conditions that hold on `seed`, drawn from the values the rows show.
+    func candidates(seed: WindowCounts) -> [Condition] {
+        var present = Set<Int>()
+        for row in rows { for (feature, _) in row.counts.counts { present.insert(feature) } }
+        var quantities: [Quantity] = present.sorted().map { .feature($0) }
+        quantities.append(.unroutine)
+        quantities.append(.lines)
+        var result: [Condition] = []
+        for quantity in quantities {
+            let own = quantity.value(in: seed)
+            let values = Set(rows.map { quantity.value(in: $0.counts) }).sorted()
+            guard values.count > 1 else { continue }
+            let below = values.filter { $0 >= 1 && $0 <= own }
+            let above = values.filter { $0 >= own && $0 < values.last! }
+            for k in Self.spread(below, thresholdsPerQuantity) { result.append(.atLeast(quantity, k)) }
+            for k in Self.spread(above, thresholdsPerQuantity) { result.append(.atMost(quantity, k)) }
+        }
+        // Relations between the counts the seed has.
+        let held = seed.counts.map { Quantity.feature($0.0) }.prefix(16) + [.lines]
+        for (i, a) in held.enumerated() {
+            for b in held.dropFirst(i + 1) {
+                let (va, vb) = (a.value(in: seed), b.value(in: seed))
+                if va == vb { result.append(.equal(a, b)) } else { result.append(.notEqual(a, b)); result.append(va < vb ? .less(a, b) : .less(b, a)) }
+            }
+        }
+        return result
+    }
+
+    /// `count` values spread over `values` (all of them when there are few).
+    static func spread(_ values: [Int], _ count: Int) -> [Int] {
+        guard values.count > count else { return values }
+        return (0..<count).map { values[$0 * (values.count - 1) / (count - 1)] }.reduce(into: [Int]()) { if $0.last != $1 { $0.append($1) } }
+    }
+
+    /// Grows a rule from `seed`; `excludedFirst` are conditions the rule may not start with.
+    func grow(seed: WindowCounts, excludedFirst: Set<Condition> = []) -> [Condition] {
+        let pool = candidates(seed: seed)
+        var covered = rows.indices.filter { rows[$0].targets + rows[$0].opposites > 0 }
+        var conditions: [Condition] = []
+        let (p, n) = weights(covered)
+        if n == 0 {
+            // No opposite window left: the condition of the seed that most targets share.
+            return rank(pool, on: covered, p0: p, n0: n, excluding: excludedFirst).first.map { [$0.condition] } ?? []
+        }
+        while conditions.count < maximumConditions {
+            let (p0, n0) = weights(covered)
+            guard n0 > 0, p0 / (p0 + n0) < precisionGoal else { break }
+            let ranked = rank(pool, on: covered, p0: p0, n0: n0, excluding: conditions.isEmpty ? excludedFirst : Set(conditions))
+            guard let best = ranked.first, best.gain > 0 else { break }
+            conditions.append(best.condition)
+            covered = covered.filter { best.condition.holds(rows[$0].counts) }
+        }
+        return prune(conditions)
+    }
+
+    /// The first conditions a rule from `seed` would start with, best first.
+    func firstChoices(seed: WindowCounts, count: Int) -> [Condition] {
+        let covered = rows.indices.filter { rows[$0].targets + rows[$0].opposites > 0 }
+        let (p0, n0) = weights(covered)
+        return rank(candidates(seed: seed), on: covered, p0: p0, n0: n0, excluding: []).prefix(count).map(\.condition)
+    }
+
+    private func weights(_ indices: [Int]) -> (Double, Double) {
+        indices.reduce((0.0, 0.0)) { ($0.0 + rows[$1].targets, $0.1 + rows[$1].opposites) }
+    }
+
+    private func rank(_ pool: [Condition], on covered: [Int], p0: Double, n0: Double, excluding: Set<Condition>)
+        -> [(condition: Condition, gain: Double, targets: Double)] {
+        let before = log2(p0 / (p0 + n0))
+        var scored: [(condition: Condition, gain: Double, targets: Double)] = []
+        for condition in pool where !excluding.contains(condition) {
+            var p = 0.0, n = 0.0
+            for index in covered where condition.holds(rows[index].counts) {
+                p += rows[index].targets
+                n += rows[index].opposites
+            }
+            guard p >= min(p0, condition.complexity > 0 ? minimumRelationSupport : minimumSupport), p > 0,
+                  n < n0 || p < p0 || n0 == 0 else { continue }
+            switch bias {
+            case .gain: scored.append((condition, p * (log2(p / (p + n)) - before), p))
+            case .precision: scored.append((condition, (p + 1) / (p + n + 2) - (p0 + 1) / (p0 + n0 + 2), p))
+            }
+        }
+        return scored.sorted { a, b in
+            if abs(a.gain - b.gain) > 1e-9 { return a.gain > b.gain }
+            if a.targets != b.targets { return a.targets > b.targets }
+            if a.condition.complexity != b.condition.complexity { return a.condition.complexity < b.condition.complexity }
+            let (ga, gb) = (cost(a.condition), cost(b.condition))
+            if ga != gb { return ga < gb }
+            return a.condition < b.condition
+        }
+    }
+
+    private func cost(_ condition: Condition) -> Int {
+        condition.quantities.reduce(0) { total, quantity in
+            if case .feature(let feature) = quantity { return total + generality(feature) }
+            return total
+        }
+    }
+
+    /// Drops conditions while (p − n) / (p + n) on the training windows does not fall.
+    func prune(_ conditions: [Condition]) -> [Condition] {
+        var kept = conditions
+        func value(_ rule: [Condition]) -> Double {
+            let (p, n) = coverage(rule)
+            return p + n == 0 ? -1 : (p - n) / (p + n)
+        }
+        var current = value(kept)
+        while kept.count > 1 {
+            let options = kept.indices.map { index -> (Int, Double) in
+                var without = kept
+                without.remove(at: index)
+                return (index, value(without))
+            }
+            guard let best = options.max(by: { ($0.1, -$0.0) < ($1.1, -$1.0) }), best.1 >= current else { break }
+            kept.remove(at: best.0)
+            current = best.1
+        }
+        return kept
+    }
+
+    /// A more general rule: the condition whose removal gains the most target
+    /// windows while precision stays at least `precision`; `nil` when none can go.
+    func generalize(_ conditions: [Condition], precision: Double) -> [Condition]? {
+        guard conditions.count > 1 else { return nil }
+        let (p0, _) = coverage(conditions)
+        var best: ([Condition], Double)?
+        for index in conditions.indices {
+            var without = conditions
+            without.remove(at: index)
+            let (p, n) = coverage(without)
+            guard p > p0, p / (p + n) >= precision else { continue }
+            if best == nil || p > best!.1 { best = (without, p) }
+        }
+        return best?.0
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `make accuracy`: Warden's builtin pack next to the baselines a user would
+# otherwise pick, on the same windows and splits (chronological 6:1:3; the
+# pack is learned on the training split and scored on the test split), for
+# BGL_2k (windows of 20 lines) and HDFS_2pct_dev (one session per block).
+# Installs scikit-learn and drain3 from PyPI when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+warden=.build/release/warden
+out=.build/accuracy
+mkdir -p "$out"
+
+if ! python3 -c 'import sklearn, drain3' 2>/dev/null; then
+  echo "accuracy: installing scikit-learn and drain3 from PyPI" >&2
+  python3 -m pip install --quiet scikit-learn drain3
+fi
+
+run() {
+  local name=$1 format=$2 file=$3
+  shift 3
+  local started ended
+  started=$(date +%s.%N)
+  "$warden" synthesize --backend builtin --format "$format" "$@" "$file" --split train --name "$name" -o "$out/$name.warden" \
+    2>"$out/$name.log" >/dev/null
+  ended=$(date +%s.%N)
+  "$warden" eval --pack "$out/$name.warden" --format "$format" "$@" --split test --json "$file" >"$out/$name.eval.json"
+  "$warden" windows --format "$format" "$@" "$file" -o "$out/$name.windows.jsonl"
+  local rules
+  rules=$(grep -c '^normal rule' "$out/$name.warden" || true)" normal, "$(grep -c '^abnormal rule' "$out/$name.warden" || true)" abnormal"
+  python3 scripts/baselines.py "$out/$name.windows.jsonl" --format "$format" --name "$name" \
+    --warden "$out/$name.eval.json" --warden-rules "$rules; learned in $(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }') s"
+  echo
+}
+
+run bgl_2k bgl Samples/BGL_2k/BGL_2k.log
+run hdfs_2pct_dev hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window session \
+  --labels Samples/HDFS_2pct_dev/HDFS_2pct_dev.block_labels.csv

@@ -108,6 +108,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
         let accepted = synthesizer.accepted
         var report = "\(interrupt.isSet ? "interrupted; partial pack" : "pack") \(packName): \(accepted.filter { $0.kind == .normal }.count) normal and \(accepted.filter { $0.kind == .abnormal }.count) abnormal rules -> \(output)"
         if let usage = (proposer as? UsageReporting)?.usageSummary { report += "\n" + usage }
+        if let pack = Frontend.check(SourceFile(path: output, text: text)).pack {
+            report += "\n\n" + SynthesisReport(pack: pack, data: data).render()
+        }
         print(report)
     }
 

@@ -30,6 +30,7 @@ bench: release
 	$(SWIFT) run -c release warden-bench detect
 	$(SWIFT) run -c release warden-bench compiled
 	$(SWIFT) run -c release warden-bench fame
+	$(SWIFT) run -c release warden-bench synthesize
 	scripts/drain-bench.sh
 
 clean:

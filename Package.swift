@@ -167,6 +167,7 @@ let package = Package(
                 "GeneratedRules",
                 "LogParsing",
                 "FAME",
+                "Synthesis",
                 "Evaluation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

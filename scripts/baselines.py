@@ -115,9 +115,9 @@ def main():
 
     abnormal = sum(y_test)
     print(f"{args.name}: {len(train)} training, {len(test)} test windows ({abnormal} abnormal)")
-    print(f"  {'method':<44} {'P':>6} {'R':>6} {'F1':>6}")
+    print(f"  {'method':<52} {'P':>6} {'R':>6} {'F1':>6}")
     for name, (p, r, f) in rows:
-        print(f"  {name:<44} {p:6.1f} {r:6.1f} {f:6.1f}")
+        print(f"  {name:<52} {p:6.1f} {r:6.1f} {f:6.1f}")
 
 
 if __name__ == "__main__":

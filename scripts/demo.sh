@@ -11,8 +11,8 @@ warden=.build/release/warden
 out=.build/demo
 mkdir -p "$out"
 bgl=Samples/BGL_2k/BGL_2k.log
-hdfs=Samples/HDFS_20k_head/HDFS_20000.log
-hdfs_labels=Samples/HDFS_20k_head/HDFS_20000.block_labels.csv
+hdfs=Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz
+hdfs_labels=Samples/HDFS_2pct_dev/HDFS_2pct_dev.block_labels.csv
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 

@@ -10,12 +10,15 @@ public struct WindowRecord: Sendable {
     public var lineNumbers: [Int]
     /// Each rule's outcome, in ``RuleSet/rules`` order.
     public var outcomes: [RuleOutcome]
+    /// A session the end of input cut off (see ``Window/isTruncated``).
+    public var truncated: Bool
 
-    public init(truth: Truth?, detection: Detection, lineNumbers: [Int], outcomes: [RuleOutcome]) {
+    public init(truth: Truth?, detection: Detection, lineNumbers: [Int], outcomes: [RuleOutcome], truncated: Bool = false) {
         self.truth = truth
         self.detection = detection
         self.lineNumbers = lineNumbers
         self.outcomes = outcomes
+        self.truncated = truncated
     }
 }
 
@@ -51,6 +54,9 @@ public struct EvaluationReport: Sendable, Codable {
     public var windows = 0
     /// Windows left out because no line of them has a known label.
     public var unlabeledWindows = 0
+    /// Sessions of the split the end of input cut off; scored only when `keptTruncated`.
+    public var truncatedWindows = 0
+    public var keptTruncated = false
     public var window = Confusion()
     public var message = Confusion()
     public var decidedBy: [String: Int] = [:]
@@ -60,12 +66,17 @@ public struct EvaluationReport: Sendable, Codable {
     public var fallback: FallbackComparison?
 
     /// Scores the records of `split` (records in window order).
-    public init(records: [WindowRecord], rules: [RuleMetadata], split: Split, lineTruth: (Int) -> Truth?) {
+    public init(records: [WindowRecord], rules: [RuleMetadata], split: Split, keepTruncated: Bool = false, lineTruth: (Int) -> Truth?) {
         self.split = split
+        keptTruncated = keepTruncated
         self.rules = rules.map { RuleScore(rule: $0.name, kind: $0.kind.rawValue) }
         var flagged = Set<Int>()
         var covered = Set<Int>()
         for (index, record) in records.enumerated() where split.contains(index, of: records.count) {
+            if record.truncated {
+                truncatedWindows += 1
+                if !keepTruncated { continue }
+            }
             windows += 1
             decidedBy[record.detection.stage.rawValue, default: 0] += 1
             if !record.detection.inconclusive.isEmpty { inconclusiveWindows += 1 }
@@ -109,7 +120,7 @@ extension EvaluationReport {
             plain.detection.findings = []
             return plain
         }
-        let baseline = EvaluationReport(records: without, rules: rules, split: split, lineTruth: lineTruth)
+        let baseline = EvaluationReport(records: without, rules: rules, split: split, keepTruncated: keptTruncated, lineTruth: lineTruth)
         fallback = FallbackComparison(name: name, undecided: undecided, abnormal: abnormal,
                                       windowWithout: baseline.window, messageWithout: baseline.message)
     }

@@ -16,6 +16,10 @@ public struct Window: Sendable {
     /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.
     public private(set) var timestamps: [Int64] = []
 
+    /// A session the end of input cut off: it was still open, and its idle
+    /// timeout had not passed since its last line, so more of it may follow.
+    public var isTruncated = false
+
     /// Marks a line without a timestamp.
     public static let noTimestamp = Int64.min
 

@@ -11,7 +11,8 @@ public enum WindowPolicy: Sendable {
     /// One window per session: lines grouped by the text `key` matches (capture
     /// group 1 if it has one, else the whole match). A session closes when no line
     /// joined it for `idleMilliseconds` of log time (when set), when it reaches
-    /// `maximumLines`, or at the end of input.
+    /// `maximumLines`, or at the end of input. With an idle timeout, a session the
+    /// end of input closes before its timeout passed is marked ``Window/isTruncated``.
     case session(key: Pattern, idleMilliseconds: Int64?, maximumLines: Int)
 
     /// The CodeAD default: 20 lines, step 20.
@@ -47,6 +48,8 @@ public struct Windower {
     // Sessions
     private var sessions: [String: Session] = [:]
     private var sessionSequence = 0
+    /// The latest line timestamp seen (sessions), for telling cut-off sessions at the end.
+    private var latestTimestamp: Int64?
     private let scratch = MatchScratch()
 
     private struct Session {
@@ -86,8 +89,13 @@ public struct Windower {
         case .time:
             if let current = open.first, !current.isEmpty { emitWindow(current, emit) }
             open.removeAll()
-        case .session:
-            for session in sessions.values.sorted(by: { $0.order < $1.order }) { emitWindow(session.window, emit) }
+        case .session(_, let idle, _):
+            for session in sessions.values.sorted(by: { $0.order < $1.order }) {
+                var window = session.window
+                // Cut off when the idle timeout (on log time) had not passed since its last line.
+                if let idle, let latest = latestTimestamp { window.isTruncated = latest - session.lastActivity < idle }
+                emitWindow(window, emit)
+            }
             sessions.removeAll()
         }
     }
@@ -142,6 +150,7 @@ public struct Windower {
         let range = (pattern.captureCount > 0 ? match[group: 1] : nil) ?? match.range
         let key = String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
         let now = timestamp != Window.noTimestamp ? timestamp : Int64(number)
+        if timestamp != Window.noTimestamp { latestTimestamp = max(latestTimestamp ?? timestamp, timestamp) }
         if let idle, timestamp != Window.noTimestamp, number % 256 == 0 { closeIdle(before: now - idle, emit) }
         if sessions[key] == nil {
             sessions[key] = Session(window: Window(key: key), order: sessionSequence, lastActivity: now)

@@ -20,6 +20,8 @@ public struct TrainingData: Sendable {
     public var test: [LabeledWindow]
     /// Windows without a label (left out).
     public var unlabeled: Int
+    /// Sessions the end of input cut off (left out unless kept).
+    public var truncated = 0
 
     public init(train: [LabeledWindow], validation: [LabeledWindow], test: [LabeledWindow] = [], unlabeled: Int = 0) {
         self.train = train
@@ -29,7 +31,9 @@ public struct TrainingData: Sendable {
     }
 
     /// Reads and windows a labeled log; labels stay outside the windows.
-    public static func load(reader: LogReader, policy: WindowPolicy) throws -> TrainingData {
+    /// Truncated sessions keep their place in the chronological split (as in
+    /// `eval`) but are left out unless `keepTruncated`.
+    public static func load(reader: LogReader, policy: WindowPolicy, keepTruncated: Bool = false) throws -> TrainingData {
         let pipeline = WindowPipeline(reader: reader, policy: policy, threads: 1, recordTruth: true)
         var windows: [(Window, Truth?)] = []
         let engine = DetectionEngine(rules: RuleSet(name: "none", version: "0", lineTests: [], rules: []))
@@ -37,6 +41,10 @@ public struct TrainingData: Sendable {
         var data = TrainingData(train: [], validation: [], test: [])
         for (index, (window, truth)) in windows.enumerated() {
             guard let truth else { data.unlabeled += 1; continue }
+            if window.isTruncated {
+                data.truncated += 1
+                if !keepTruncated { continue }
+            }
             let labeled = LabeledWindow(window: window, isAbnormal: truth == .anomalous)
             if Split.train.contains(index, of: windows.count) {
                 data.train.append(labeled)

@@ -48,7 +48,7 @@ struct DetectCommand: ParsableCommand {
             var progress = ProgressBar(total: path == "-" ? nil : reader.source.totalBytes)
             do {
                 try pipeline.run(engine: engine, process: { window, context in engine.detect(window, in: context) }, sink: { window, detection in
-                    summary.add(detection)
+                    summary.add(detection, truncated: window.isTruncated)
                     guard output == .jsonl, !abnormalOnly || detection.verdict == .abnormal else { return }
                     out.write(jsonLine(path: path, window: window, detection: detection, rules: engine.rules))
                 }, progress: { progress.update($0) })
@@ -70,6 +70,7 @@ struct DetectCommand: ParsableCommand {
         object.add("window", detection.windowID)
         if let range = window.lineNumbers { object.addRaw("lines", "[\(range.lowerBound),\(range.upperBound)]") }
         if let key = window.key { object.add("key", key) }
+        if window.isTruncated { object.addRaw("truncated", "true") }
         object.add("verdict", detection.verdict.rawValue)
         object.add("stage", detection.stage.rawValue)
         if let name = detection.rule {
@@ -109,10 +110,12 @@ struct DetectionSummary {
     var verdicts: [Verdict: Int] = [:]
     var stages: [Stage: Int] = [:]
     var inconclusive = 0
+    var truncated = 0
     var accounting: [(String, LineAccounting)] = []
 
-    mutating func add(_ detection: Detection) {
+    mutating func add(_ detection: Detection, truncated isTruncated: Bool) {
         windows += 1
+        if isTruncated { truncated += 1 }
         verdicts[detection.verdict, default: 0] += 1
         stages[detection.stage, default: 0] += 1
         if !detection.inconclusive.isEmpty { inconclusive += 1 }
@@ -123,6 +126,7 @@ struct DetectionSummary {
         if let undecided = verdicts[.undecided] { text += "  undecided: \(undecided)" }
         text += "\ndecided by: " + Stage.allCases.map { "\($0.rawValue) \(stages[$0] ?? 0)" }.joined(separator: ", ")
         if inconclusive > 0 { text += "\nwindows with inconclusive rules (a regex hit a PCRE2 limit): \(inconclusive)" }
+        if truncated > 0 { text += "\ntruncated sessions (cut off by the end of input, marked \"truncated\"): \(truncated)" }
         for (path, lines) in accounting {
             text += "\n\(path): \(lines.read) lines read, \(lines.windowed) in windows"
             let skipped = lines.skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }

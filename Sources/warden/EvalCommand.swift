@@ -36,6 +36,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Which windows to score: all, train, val, test (chronological 6:1:3).")
     var split: Split = .all
 
+    @Flag(help: "Score sessions the end of input cut off (left out by default; see --idle).")
+    var keepTruncated = false
+
     @Flag(help: "Print the report as JSON.")
     var json = false
 
@@ -56,11 +59,11 @@ struct EvalCommand: ParsableCommand {
             (engine.detect(window, in: context), engine.outcomes(window, in: context))
         }, sink: { window, result in
             records.append(WindowRecord(truth: pipeline.truth(of: window), detection: result.0,
-                                        lineNumbers: window.numbers, outcomes: result.1))
+                                        lineNumbers: window.numbers, outcomes: result.1, truncated: window.isTruncated))
         }, progress: { progress.update($0) })
         progress.finish()
         var report = EvaluationReport(records: records, rules: engine.rules.rules.map(\.metadata), split: split,
-                                      lineTruth: pipeline.truth(ofLine:))
+                                      keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
         if let name = engine.fallback?.name, fallback.fallback != nil {
             report.compareFallback(name: name, records: records, rules: engine.rules.rules.map(\.metadata), lineTruth: pipeline.truth(ofLine:))
         }
@@ -79,7 +82,13 @@ struct EvalCommand: ParsableCommand {
             "\(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(pct(c.precision))  \(pct(c.recall))  \(pct(c.f1))   TP \(c.truePositives)  FP \(c.falsePositives)  FN \(c.falseNegatives)  TN \(c.trueNegatives)"
         }
         var lines = ["pack \(pack) on \(file) (\(input.format.rawValue), window \(input.window), split \(report.split.rawValue))"]
-        lines.append("windows scored: \(report.windows - report.unlabeledWindows)" + (report.unlabeledWindows > 0 ? " (\(report.unlabeledWindows) without labels left out)" : ""))
+        var left: [String] = []
+        if report.unlabeledWindows > 0 { left.append("\(report.unlabeledWindows) without labels left out") }
+        if report.truncatedWindows > 0 {
+            left.append(report.keptTruncated ? "\(report.truncatedWindows) truncated sessions scored"
+                : "\(report.truncatedWindows) truncated sessions (cut off by the end of input) left out; --keep-truncated scores them")
+        }
+        lines.append("windows scored: \(report.windows - report.unlabeledWindows)" + (left.isEmpty ? "" : " (" + left.joined(separator: "; ") + ")"))
         lines.append("")
         lines.append("level     precision recall     F1")
         lines.append(row("window", report.window))

@@ -55,6 +55,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Flag(help: "Continue from the pack already at --output.")
     var resume = false
 
+    @Flag(help: "Keep sessions the end of input cut off (left out by default; see --idle).")
+    var keepTruncated = false
+
     @Argument(help: "The labeled log file.")
     var file: String
 
@@ -71,7 +74,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         if case .none = reader.labeling {
             throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
         }
-        let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy())
+        let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy(), keepTruncated: keepTruncated)
         guard data.train.contains(where: \.isAbnormal), data.train.contains(where: { !$0.isAbnormal }) else {
             throw CommandFailure("the training split needs both normal and abnormal windows (\(data.train.count) training windows)")
         }
@@ -97,7 +100,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
         let trainAbnormal = data.train.filter(\.isAbnormal).count
         FileHandle.standardError.write(Data("""
             training windows: \(data.train.count) (\(trainAbnormal) abnormal), validation: \(data.validation.count), \
-            held out: \(data.test.count)\(data.unlabeled > 0 ? ", unlabeled: \(data.unlabeled)" : "")\n
+            held out: \(data.test.count)\(data.unlabeled > 0 ? ", unlabeled: \(data.unlabeled)" : "")\
+            \(data.truncated > 0 ? ", truncated sessions \(keepTruncated ? "kept" : "left out"): \(data.truncated)" : "")\n
             """.utf8))
         try await synthesizer.run { rules in
             let text = PackAssembler.packText(name: packName, description: description, rules: rules, provenance: provenance, tests: [])

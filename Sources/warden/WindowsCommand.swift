@@ -23,6 +23,9 @@ struct WindowsCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Where to write the windows (default: standard output).")
     var output: String?
 
+    @Flag(help: "Keep sessions the end of input cut off (left out by default; see --idle).")
+    var keepTruncated = false
+
     @Argument(help: "The labeled log file.")
     var file: String
 
@@ -31,7 +34,7 @@ struct WindowsCommand: ParsableCommand {
         if case .none = reader.labeling {
             throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
         }
-        let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy())
+        let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy(), keepTruncated: keepTruncated)
         var out = Data()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

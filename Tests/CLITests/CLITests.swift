@@ -156,6 +156,26 @@ struct CLITests {
         #expect(hits > 0 && alarms < hits, "TP \(hits), FP \(alarms)")
     }
 
+    @Test("Sessions cut off by the end of input: marked in detect, left out of eval and synthesize unless kept")
+    func truncatedSessions() throws {
+        let head = "Samples/HDFS_20k_head/HDFS_20000.log", labels = "Samples/HDFS_20k_head/HDFS_20000.block_labels.csv"
+        let pack = "GeneratedRules/Packs/hdfs_synthesized.warden"
+        let session = ["--format", "hdfs", "--window", "session", "--idle", "5m"]
+        let detected = try Warden.run(["detect", "--pack", pack] + session + [head])
+        #expect(detected.status == 0)
+        #expect(detected.stdout.contains("\"truncated\":true"))
+        #expect(detected.stderr.contains("truncated sessions (cut off by the end of input"))
+        let scored = try Warden.run(["eval", "--pack", pack] + session + ["--labels", labels, "--split", "test", head])
+        #expect(scored.status == 0 && scored.stdout.contains("truncated sessions (cut off by the end of input) left out"))
+        let kept = try Warden.run(["eval", "--pack", pack] + session + ["--labels", labels, "--split", "test", "--keep-truncated", "--json", head])
+        let report = try #require(JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [String: Any])
+        #expect((report["truncatedWindows"] as? Int ?? 0) > 0 && (report["windows"] as? Int) == (report["truncatedWindows"] as? Int))
+        let windows = FileManager.default.temporaryDirectory.appendingPathComponent("w-\(UUID().uuidString).jsonl")
+        let exported = try Warden.run(["windows"] + session + ["--labels", labels, head, "-o", windows.path])
+        #expect(exported.status == 0)
+        #expect(try String(contentsOf: windows, encoding: .utf8).isEmpty)
+    }
+
     @Test("synthesize is deterministic: the same data gives a byte-identical pack")
     func synthesizeDeterministic() throws {
         let directory = FileManager.default.temporaryDirectory

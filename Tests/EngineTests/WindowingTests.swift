@@ -77,6 +77,29 @@ struct WindowingTests {
         #expect(result.windows.count == 3)
         #expect(result.windows.last == [257])
     }
+
+    @Test("Sessions the end of input cuts off before their idle timeout are marked truncated; without a timeout none are")
+    func truncatedSessions() throws {
+        let key = try Pattern(#"s(\d)"#)
+        // s1 ends at t=0 (idle passed by the last line at t=100 s), s2 at t=90 s (not passed), s3 at the last line.
+        let texts = ["s1 a", "s2 a", "s1 b", "s2 b", "s3 a"]
+        let stamps: [Int64] = [0, 1_000, 0, 90_000, 100_000]
+        func truncated(_ policy: WindowPolicy) -> [String: Bool] {
+            var windower = Windower(policy: policy)
+            var windows: [Window] = []
+            for (offset, text) in texts.enumerated() {
+                _ = Array(text.utf8).withUnsafeBufferPointer {
+                    windower.add($0, number: offset + 1, timestamp: stamps[offset]) { windows.append($0) }
+                }
+            }
+            windower.finish { windows.append($0) }
+            return Dictionary(uniqueKeysWithValues: windows.map { ($0.key ?? "", $0.isTruncated) })
+        }
+        #expect(truncated(.session(key: key, idleMilliseconds: 60_000, maximumLines: 100)) == ["1": false, "2": true, "3": true])
+        #expect(truncated(.session(key: key, idleMilliseconds: nil, maximumLines: 100)) == ["1": false, "2": false, "3": false])
+        // A session closed by its line limit is complete.
+        #expect(truncated(.session(key: key, idleMilliseconds: 60_000, maximumLines: 2))["1"] == false)
+    }
 }
 
 @Suite("Builtin semantics")

@@ -95,6 +95,7 @@ public struct BuiltinProposer: RuleProposer {
         case .feature(let feature): vocabulary.features[feature].name
         case .unroutine: "unusual"
         case .lines: "size"
+        case .span: "duration"
         }
     }
 
@@ -110,6 +111,7 @@ public struct BuiltinProposer: RuleProposer {
             }
         case .unroutine: return "lines that follow no routine template"
         case .lines: return "lines"
+        case .span: return "seconds"
         }
     }
 
@@ -119,6 +121,10 @@ public struct BuiltinProposer: RuleProposer {
         case .atMost(.unroutine, 0): return "every line follows a routine template"
         case .atLeast(.lines, let k): return "at least \(k) lines"
         case .atMost(.lines, let k): return "at most \(k) lines"
+        case .atLeast(.span, let k): return "lasting at least \(k) s"
+        case .atMost(.span, let k): return "lasting at most \(k) s"
+        case .follows(let a, let b): return "\(words(of: .feature(a))) followed by \(words(of: .feature(b)))"
+        case .notFollows(let a, let b): return "no \(words(of: .feature(b))) after \(words(of: .feature(a)))"
         case .atLeast(let q, 1): return "\(words(of: q)) occurs"
         case .atMost(let q, 0): return "no \(words(of: q))"
         case .atLeast(let q, let k): return "\(words(of: q)) at least \(k) times"
@@ -131,6 +137,10 @@ public struct BuiltinProposer: RuleProposer {
 
     private func expression(_ condition: Condition) -> String {
         switch condition {
+        case .atLeast(.span, let k): "duration >= \(k)s"
+        case .atMost(.span, let k): "duration <= \(k)s"
+        case .follows(let a, let b): "sequence(window, /\(vocabulary.features[a].regex)/, /\(vocabulary.features[b].regex)/)"
+        case .notFollows(let a, let b): "not sequence(window, /\(vocabulary.features[a].regex)/, /\(vocabulary.features[b].regex)/)"
         case .atLeast(let q, 1): "\(name(of: q)) > 0"
         case .atMost(let q, 0): "\(name(of: q)) == 0"
         case .atLeast(let q, let k): "\(name(of: q)) >= \(k)"
@@ -150,12 +160,21 @@ public struct BuiltinProposer: RuleProposer {
                 + "    ]\n    let unusual = count line in window where not (line matches routine)"
         case .lines:
             "let size = count(window)"
+        case .span:
+            "let duration = span(window)"
         }
     }
 
     private func render(_ conditions: [Condition], request: RuleRequest) -> String {
         var used: [Quantity] = []
-        for condition in conditions { for quantity in condition.quantities where !used.contains(quantity) { used.append(quantity) } }
+        for condition in conditions {
+            let counted: [Quantity]
+            switch condition {
+            case .follows, .notFollows: counted = []
+            default: counted = condition.quantities
+            }
+            for quantity in counted where !used.contains(quantity) { used.append(quantity) }
+        }
         let clauses = conditions.map(describe)
         let sentence = "Windows where " + Self.list(clauses) + "."
         let doc = Self.wrap(sentence, width: 96).map { "/// " + $0 }.joined(separator: "\n")

@@ -137,7 +137,7 @@ final class LineVocabulary: @unchecked Sendable {
                 patternIDs[bytesPieces(bytes)] = id
             }
         }
-        corpus = linePatterns.map { counts(patterns: $0) }
+        corpus = zip(linePatterns, windows).map { counts(patterns: $0, span: Self.span(of: $1)) }
         // Routine templates: those of normal training windows. A training window's own
         // templates must occur in another normal window to count as routine for it
         // (leave one out), so the learner sees how often a new template turns up in
@@ -174,7 +174,7 @@ final class LineVocabulary: @unchecked Sendable {
             }
             patterns.append(id)
         }
-        var result = counts(patterns: patterns)
+        var result = counts(patterns: patterns, span: Self.span(of: window))
         result.unroutine = patterns.filter { isUnroutine(pattern: $0) }.count
         return result
     }
@@ -188,11 +188,29 @@ final class LineVocabulary: @unchecked Sendable {
         bytes.withUnsafeBufferPointer { LineTemplates.pieces($0) }
     }
 
-    private func counts(patterns: [Int]) -> WindowCounts {
-        var counts: [Int: Int] = [:]
+    private func counts(patterns: [Int], span: Int) -> WindowCounts {
+        var counts: [Int: (count: Int, first: Int, last: Int)] = [:]
         let table = lock.withLock { matchesOfPattern }
-        for pattern in patterns { for feature in table[pattern] { counts[Int(feature), default: 0] += 1 } }
-        return WindowCounts(counts: counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, lines: patterns.count, unroutine: 0)
+        for (position, pattern) in patterns.enumerated() {
+            for feature in table[pattern] {
+                let feature = Int(feature)
+                if let known = counts[feature] {
+                    counts[feature] = (known.count + 1, known.first, position)
+                } else {
+                    counts[feature] = (1, position, position)
+                }
+            }
+        }
+        let sorted = counts.sorted { $0.key < $1.key }
+        return WindowCounts(counts: sorted.map { ($0.key, $0.value.count) }, lines: patterns.count, unroutine: 0,
+                            positions: sorted.map { ($0.value.first, $0.value.last) }, span: span)
+    }
+
+    /// Seconds from the earliest to the latest line timestamp (0 with fewer than two).
+    static func span(of window: Window) -> Int {
+        let known = window.timestamps.filter { $0 != Window.noTimestamp }
+        guard let low = known.min(), let high = known.max() else { return 0 }
+        return Int((high - low) / 1000)
     }
 
     private func matches(_ bytes: [UInt8]) -> [Int32] {
@@ -259,7 +277,7 @@ final class LineVocabulary: @unchecked Sendable {
 
     /// Names a binding must not take: keywords, builtins and the quantifier variables.
     static let reservedNames: Set<String> = Set([
-        "window", "line", "routine", "lines", "any", "all", "filter", "first", "count", "sum", "min", "max", "mean",
+        "window", "line", "routine", "lines", "unusual", "size", "duration", "any", "all", "filter", "first", "count", "sum", "min", "max", "mean",
         "percentile", "numbers", "captures", "capture", "sequence", "unpaired", "distinct", "lower", "upper", "length",
         "int", "float", "abs", "div", "span",
     ]).union(Keyword.allCases.map(\.rawValue))
@@ -285,30 +303,48 @@ final class LineVocabulary: @unchecked Sendable {
     }
 }
 
-/// A window as the learner sees it: how many of its lines match each feature,
-/// how many lines it has, and how many follow no routine template.
+/// A window as the learner sees it: how many of its lines match each feature
+/// (and where the first and last of them are), how many lines it has, how many
+/// follow no routine template, and how long it spans.
 struct WindowCounts: Hashable, Sendable {
     var counts: [(Int, Int)]
     var lines: Int
     var unroutine: Int
+    /// The first and last line position of each feature in `counts`, in the same order.
+    var positions: [(Int, Int)] = []
+    /// Seconds from the first to the last timestamp.
+    var span = 0
 
     static func == (a: WindowCounts, b: WindowCounts) -> Bool {
-        a.lines == b.lines && a.unroutine == b.unroutine && a.counts.elementsEqual(b.counts, by: { $0 == $1 })
+        a.lines == b.lines && a.unroutine == b.unroutine && a.span == b.span && a.counts.elementsEqual(b.counts, by: { $0 == $1 })
+            && a.positions.elementsEqual(b.positions, by: { $0 == $1 })
     }
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(lines)
         hasher.combine(unroutine)
+        hasher.combine(span)
         for (feature, count) in counts { hasher.combine(feature); hasher.combine(count) }
+        for (first, last) in positions { hasher.combine(first); hasher.combine(last) }
     }
 
-    func count(_ feature: Int) -> Int {
+    private func index(of feature: Int) -> Int? {
         var low = 0, high = counts.count
         while low < high {
             let mid = (low + high) / 2
-            if counts[mid].0 == feature { return counts[mid].1 }
+            if counts[mid].0 == feature { return mid }
             if counts[mid].0 < feature { low = mid + 1 } else { high = mid }
         }
-        return 0
+        return nil
+    }
+
+    func count(_ feature: Int) -> Int {
+        index(of: feature).map { counts[$0].1 } ?? 0
+    }
+
+    /// Whether a line matching `first` comes before a (later) line matching `then`.
+    func follows(_ first: Int, then: Int) -> Bool {
+        guard let a = index(of: first), let b = index(of: then), a < positions.count, b < positions.count else { return false }
+        return positions[a].0 < positions[b].1
     }
 }

@@ -8,12 +8,15 @@ enum Quantity: Hashable, Comparable, Sendable {
     case unroutine
     /// All lines of the window.
     case lines
+    /// Seconds from the window's first to its last timestamp.
+    case span
 
     func value(in window: WindowCounts) -> Int {
         switch self {
         case .feature(let feature): window.count(feature)
         case .unroutine: window.unroutine
         case .lines: window.lines
+        case .span: window.span
         }
     }
 }
@@ -25,6 +28,10 @@ enum Condition: Hashable, Comparable, Sendable {
     case equal(Quantity, Quantity)
     case notEqual(Quantity, Quantity)
     case less(Quantity, Quantity)
+    /// A line of the first feature is followed by a line of the second.
+    case follows(Int, Int)
+    /// No line of the second feature comes after a line of the first.
+    case notFollows(Int, Int)
 
     func holds(_ window: WindowCounts) -> Bool {
         switch self {
@@ -33,6 +40,8 @@ enum Condition: Hashable, Comparable, Sendable {
         case .equal(let a, let b): a.value(in: window) == b.value(in: window)
         case .notEqual(let a, let b): a.value(in: window) != b.value(in: window)
         case .less(let a, let b): a.value(in: window) < b.value(in: window)
+        case .follows(let a, let b): window.follows(a, then: b)
+        case .notFollows(let a, let b): !window.follows(a, then: b)
         }
     }
 
@@ -40,6 +49,7 @@ enum Condition: Hashable, Comparable, Sendable {
         switch self {
         case .atLeast(let q, _), .atMost(let q, _): [q]
         case .equal(let a, let b), .notEqual(let a, let b), .less(let a, let b): [a, b]
+        case .follows(let a, let b), .notFollows(let a, let b): [.feature(a), .feature(b)]
         }
     }
 
@@ -47,7 +57,7 @@ enum Condition: Hashable, Comparable, Sendable {
     var complexity: Int {
         switch self {
         case .atLeast, .atMost: 0
-        case .equal, .notEqual, .less: 1
+        case .equal, .notEqual, .less, .follows, .notFollows: 1
         }
     }
 }
@@ -120,6 +130,7 @@ struct RuleLearner {
         var quantities: [Quantity] = present.sorted().map { .feature($0) }
         quantities.append(.unroutine)
         quantities.append(.lines)
+        quantities.append(.span)
         var result: [Condition] = []
         for quantity in quantities {
             let own = quantity.value(in: seed)
@@ -127,18 +138,37 @@ struct RuleLearner {
             guard values.count > 1 else { continue }
             let below = values.filter { $0 >= 1 && $0 <= own }
             let above = values.filter { $0 >= own && $0 < values.last! }
-            for k in Self.spread(below, thresholdsPerQuantity) { result.append(.atLeast(quantity, k)) }
-            for k in Self.spread(above, thresholdsPerQuantity) { result.append(.atMost(quantity, k)) }
+            // Durations read better, and assume less, at two significant digits (rounded away from the seed).
+            let round = quantity == .span
+            for k in Set(Self.spread(below, thresholdsPerQuantity).map { round ? Self.significant($0, up: false) : $0 }).sorted() {
+                result.append(.atLeast(quantity, k))
+            }
+            for k in Set(Self.spread(above, thresholdsPerQuantity).map { round ? Self.significant($0, up: true) : $0 }).sorted() {
+                result.append(.atMost(quantity, k))
+            }
         }
-        // Relations between the counts the seed has.
-        let held = seed.counts.map { Quantity.feature($0.0) }.prefix(16) + [.lines]
+        // Relations between the counts the seed has, and the order of their lines.
+        let features = seed.counts.map(\.0).prefix(16)
+        let held = features.map { Quantity.feature($0) } + [.lines]
         for (i, a) in held.enumerated() {
             for b in held.dropFirst(i + 1) {
                 let (va, vb) = (a.value(in: seed), b.value(in: seed))
                 if va == vb { result.append(.equal(a, b)) } else { result.append(.notEqual(a, b)); result.append(va < vb ? .less(a, b) : .less(b, a)) }
             }
         }
+        for a in features {
+            for b in features where a != b {
+                result.append(seed.follows(a, then: b) ? .follows(a, b) : .notFollows(a, b))
+            }
+        }
         return result
+    }
+
+    /// `value` at two significant digits, rounded down or up.
+    static func significant(_ value: Int, up: Bool) -> Int {
+        var unit = 1
+        while value / unit >= 100 { unit *= 10 }
+        return up ? (value + unit - 1) / unit * unit : value / unit * unit
     }
 
     /// `count` values spread over `values` (all of them when there are few).

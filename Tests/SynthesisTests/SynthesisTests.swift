@@ -96,6 +96,25 @@ struct RuleLearnerTests {
         #expect(abnormal.grow(seed: failing[0]) == error)
     }
 
+    @Test("Order and time: a request–reply pair in the wrong order, and slow windows")
+    func orderAndSpan() {
+        // Feature 0 is a request, feature 1 its reply; routine windows have the reply last.
+        func ordered(_ replyFirst: Bool, span: Int = 5) -> WindowCounts {
+            WindowCounts(counts: [(0, 1), (1, 1)], lines: 2, unroutine: 0, positions: replyFirst ? [(1, 1), (0, 0)] : [(0, 0), (1, 1)], span: span)
+        }
+        let routine = (0..<20).map { _ in ordered(false) }
+        let swapped = (0..<5).map { _ in ordered(true) }
+        let learner = RuleLearner(targets: swapped, opposites: routine)
+        // Either way of saying it: no reply after the request, or the reply before the request.
+        let rule = learner.grow(seed: swapped[0])
+        #expect(rule == [Condition.notFollows(0, 1)] || rule == [Condition.follows(1, 0)])
+        let slow = (0..<5).map { _ in ordered(false, span: 4_321) }
+        let timing = RuleLearner(targets: slow, opposites: routine).grow(seed: slow[0])
+        let rounded: [Condition] = [.atLeast(.span, 4_300)]
+        #expect(timing == rounded)
+        #expect(RuleLearner.significant(4_321, up: true) == 4_400 && RuleLearner.significant(87, up: false) == 87)
+    }
+
     @Test("Pruning drops conditions that do not pay for themselves; excluded first conditions give another rule")
     func pruning() {
         let targets = (1...20).map { window(1, 0, error: $0 % 2 + 1) }

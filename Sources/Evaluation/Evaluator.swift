@@ -46,6 +46,11 @@ public struct FallbackComparison: Sendable, Codable, Hashable {
     public var abnormal: Int
     public var windowWithout: Confusion
     public var messageWithout: Confusion
+    /// How message scores became window verdicts, and where that was chosen.
+    public var decision: String? = nil
+    /// Window F1 on the validation split without and with the fallback, when it was calibrated there.
+    public var validationWithout: Double? = nil
+    public var validationWith: Double? = nil
 }
 
 /// The scores of a pack on labeled input.

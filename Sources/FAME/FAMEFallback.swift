@@ -1,26 +1,98 @@
+import Evaluation
 import RuleRuntime
 
+/// How FAME turns the message scores of an undecided window into a verdict:
+/// abnormal when at least `minimumMessages` messages score at least
+/// `threshold`; otherwise the window stays undecided (FAME is not confident
+/// enough to call it abnormal, and it never vouches for a window as normal).
+/// `abstains` leaves every window undecided.
+public struct WindowDecision: Sendable, Hashable, Codable {
+    public var threshold: Double
+    public var minimumMessages: Int
+    public var abstains: Bool
+
+    public init(threshold: Double, minimumMessages: Int = 1, abstains: Bool = false) {
+        self.threshold = threshold
+        self.minimumMessages = minimumMessages
+        self.abstains = abstains
+    }
+
+    public static let abstain = WindowDecision(threshold: 1, minimumMessages: 1, abstains: true)
+
+    /// Whether a window whose messages scored `scores` is abnormal.
+    public func isAbnormal(_ scores: [Double]) -> Bool {
+        !abstains && scores.lazy.filter { $0 >= threshold }.count >= minimumMessages
+    }
+
+    public var description: String {
+        abstains ? "abstains (leaves every window undecided)"
+            : "abnormal when at least \(minimumMessages) message\(minimumMessages == 1 ? "" : "s") score\(minimumMessages == 1 ? "s" : "") \(threshold) or more"
+    }
+}
+
 /// FAME as the engine's fallback: every message of an undecided window is
-/// scored; the window is abnormal when any message reaches the threshold, and
-/// the evidence names those messages with their scores and failure domains.
+/// scored, the ``WindowDecision`` gives the verdict, and the evidence names
+/// the messages at or above its threshold with their scores and failure domains.
 public struct FAMEFallback: Fallback {
     public let model: FAMEModel
+    public let decision: WindowDecision
 
-    public init(model: FAMEModel) { self.model = model }
+    /// `decision` defaults to the model's message threshold, one message.
+    public init(model: FAMEModel, decision: WindowDecision? = nil) {
+        self.model = model
+        self.decision = decision ?? WindowDecision(threshold: model.threshold)
+    }
 
     public var name: String { "fame" }
 
+    /// Every message's assessment, in window order.
+    public func assess(_ window: Window) -> [Assessment] {
+        var scratch = SparseVector()
+        return (0..<window.count).map { position in
+            window.withLine(position) { model.assess(message: UnsafeRawBufferPointer($0), scratch: &scratch) }
+        }
+    }
+
     public func decide(_ window: Window) -> FallbackDecision {
+        decide(assess(window))
+    }
+
+    /// The verdict for a window whose messages were assessed as `assessments`.
+    public func decide(_ assessments: [Assessment]) -> FallbackDecision {
+        guard decision.isAbnormal(assessments.map(\.score)) else { return FallbackDecision(verdict: .undecided) }
         var evidence: [Int] = []
         var findings: [MessageFinding] = []
-        var scratch = SparseVector()
-        for position in 0..<window.count {
-            let assessment = window.withLine(position) { model.assess(message: UnsafeRawBufferPointer($0), scratch: &scratch) }
-            if assessment.score >= model.threshold {
-                evidence.append(position)
-                findings.append(MessageFinding(position: position, score: assessment.score, domain: assessment.domain))
+        for (position, assessment) in assessments.enumerated() where assessment.score >= decision.threshold {
+            evidence.append(position)
+            findings.append(MessageFinding(position: position, score: assessment.score, domain: assessment.domain))
+        }
+        return FallbackDecision(verdict: .abnormal, evidence: evidence, findings: findings)
+    }
+
+    /// The window decision with the best window F1 on validation windows, or
+    /// ``WindowDecision/abstain`` unless one beats the rules alone.
+    ///
+    /// - Parameters:
+    ///   - decided: the confusion of the validation windows the rules decided.
+    ///   - undecided: each undecided validation window's message scores and truth.
+    /// Thresholds 0.05…0.95 and 1…5 messages are tried; among equal F1 the
+    /// stricter decision wins (higher threshold, then more messages), so the
+    /// fallback never lowers the validation F1 it was calibrated on.
+    public static func calibrate(decided: Confusion, undecided: [(scores: [Double], abnormal: Bool)]) -> (decision: WindowDecision, without: Double, with: Double) {
+        func f1(_ decision: WindowDecision) -> Double {
+            var confusion = decided
+            for window in undecided { confusion.add(predicted: decision.isAbnormal(window.scores), actual: window.abnormal) }
+            return confusion.f1
+        }
+        let without = f1(.abstain)
+        var best = (decision: WindowDecision.abstain, f1: without)
+        for step in stride(from: 19, through: 1, by: -1) {
+            for minimum in stride(from: 5, through: 1, by: -1) {
+                let candidate = WindowDecision(threshold: Double(step) / 20, minimumMessages: minimum)
+                let score = f1(candidate)
+                if score > best.f1 + 1e-12 { best = (candidate, score) }
             }
         }
-        return FallbackDecision(verdict: evidence.isEmpty ? .normal : .abnormal, evidence: evidence, findings: findings)
+        return (best.decision, without, best.f1)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Evaluation
+import FAME
 import Foundation
 import LogInput
 import RuleInterpreter
@@ -47,25 +48,51 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let checked = try loadPack(pack)
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make(for: input.format))
+        let fame = try fallback.fame(for: input.format)
+        // With FAME, the rules run alone first; FAME's window decision is chosen afterwards.
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: fame == nil ? UndecidedIsNormal() : nil)
         let reader = try input.reader(path: file, labels: labels)
         if reader.labeling.isNone {
             throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
         }
         let pipeline = WindowPipeline(reader: reader, policy: try input.windowPolicy(), threads: input.threads, recordTruth: true)
         var records: [WindowRecord] = []
+        var assessments: [Int: [Assessment]] = [:]
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
         try pipeline.run(engine: engine, process: { window, context in
-            (engine.detect(window, in: context), engine.outcomes(window, in: context))
+            let detection = engine.detect(window, in: context)
+            let assessed = detection.stage == .fallback ? fame?.assess(window) : nil
+            return (detection, engine.outcomes(window, in: context), assessed)
         }, sink: { window, result in
+            if let assessed = result.2 { assessments[records.count] = assessed }
             records.append(WindowRecord(truth: pipeline.truth(of: window), detection: result.0,
                                         lineNumbers: window.numbers, outcomes: result.1, truncated: window.isTruncated))
         }, progress: { progress.update($0) })
         progress.finish()
-        var report = EvaluationReport(records: records, rules: engine.rules.rules.map(\.metadata), split: split,
-                                      keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
-        if let name = engine.fallback?.name, fallback.fallback != nil {
-            report.compareFallback(name: name, records: records, rules: engine.rules.rules.map(\.metadata), lineTruth: pipeline.truth(ofLine:))
+        let metadata = engine.rules.rules.map(\.metadata)
+        var calibrated: WindowDecision?
+        var rulesOnly = records
+        if let fame {
+            for index in rulesOnly.indices where rulesOnly[index].detection.stage == .fallback { rulesOnly[index].detection.verdict = .normal }
+            if fallback.explicitDecision == nil { calibrated = calibrate(records, assessments: assessments) }
+            let chosen = FAMEFallback(model: fame.model, decision: calibrated ?? fame.decision)
+            for (index, assessed) in assessments {
+                let verdict = chosen.decide(assessed)
+                records[index].detection.verdict = verdict.verdict
+                records[index].detection.evidence = verdict.evidence
+                records[index].detection.findings = verdict.findings
+            }
+        }
+        var report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
+        if let fame {
+            report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
+            let decision = calibrated ?? fame.decision
+            report.fallback?.decision = decision.description + (calibrated == nil ? " (as given)" : " (chosen on the validation split)")
+            let validation = { (records: [WindowRecord]) in
+                EvaluationReport(records: records, rules: metadata, split: .val, keepTruncated: keepTruncated, lineTruth: { _ in nil }).window.f1
+            }
+            report.fallback?.validationWithout = validation(rulesOnly)
+            report.fallback?.validationWith = validation(records)
         }
         if json {
             let encoder = JSONEncoder()
@@ -74,6 +101,21 @@ struct EvalCommand: ParsableCommand {
         } else {
             print(render(report, pack: checked.name, accounting: reader.accounting, unseenIDs: reader.unseenLabelIDs))
         }
+    }
+
+    /// FAME's window decision chosen on the validation windows the rules left undecided.
+    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]]) -> WindowDecision {
+        var decided = Confusion()
+        var undecided: [(scores: [Double], abnormal: Bool)] = []
+        for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
+            guard let truth = record.truth, !record.truncated || keepTruncated else { continue }
+            if let assessed = assessments[index] {
+                undecided.append((assessed.map(\.score), truth == .anomalous))
+            } else {
+                decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .anomalous)
+            }
+        }
+        return FAMEFallback.calibrate(decided: decided, undecided: undecided).decision
     }
 
     private func render(_ report: EvaluationReport, pack: String, accounting: LineAccounting, unseenIDs: Int) -> String {
@@ -96,8 +138,13 @@ struct EvalCommand: ParsableCommand {
         lines.append("")
         lines.append("decided by: " + Stage.allCases.map { "\($0.rawValue) \(report.decidedBy[$0.rawValue] ?? 0)" }.joined(separator: ", "))
         if let comparison = report.fallback {
-            lines.append("fallback \(comparison.name): \(comparison.undecided) windows no rule decided; it called \(comparison.abnormal) abnormal, \(comparison.undecided - comparison.abnormal) normal")
-            lines.append("without it (undecided = normal): window F1 \(pct(comparison.windowWithout.f1).trimmingCharacters(in: .whitespaces)) → \(pct(report.window.f1).trimmingCharacters(in: .whitespaces)) with it; message F1 \(pct(comparison.messageWithout.f1).trimmingCharacters(in: .whitespaces)) → \(pct(report.message.f1).trimmingCharacters(in: .whitespaces))")
+            func f(_ value: Double) -> String { pct(value).trimmingCharacters(in: .whitespaces) }
+            lines.append("fallback \(comparison.name): \(comparison.undecided) windows no rule decided; it called \(comparison.abnormal) abnormal and left \(comparison.undecided - comparison.abnormal) undecided")
+            if let decision = comparison.decision { lines.append("  decision: \(decision)") }
+            if let without = comparison.validationWithout, let with = comparison.validationWith {
+                lines.append("  validation split: window F1 \(f(without)) without it → \(f(with)) with it")
+            }
+            lines.append("  \(report.split.rawValue) split: window F1 \(f(comparison.windowWithout.f1)) without it (undecided = normal) → \(f(report.window.f1)) with it; message F1 \(f(comparison.messageWithout.f1)) → \(f(report.message.f1))")
         }
         if report.inconclusiveWindows > 0 {
             lines.append("windows with inconclusive rules (a regex hit a PCRE2 limit): \(report.inconclusiveWindows)")

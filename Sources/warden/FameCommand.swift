@@ -50,15 +50,41 @@ struct FallbackOptions: ParsableArguments {
     @Option(help: "A FAME model (from `warden fame train`) to decide the windows no rule decides; without it they are normal.")
     var fallback: String?
 
-    /// The fallback for input of `format`; a model trained on another format's messages is refused.
-    func make(for format: LogFormat) throws -> any Fallback {
-        guard let fallback else { return UndecidedIsNormal() }
+    @Option(help: "With --fallback: a window is abnormal when at least --fallback-min-messages messages score this or more (default: the model's threshold; eval calibrates both on the validation split unless given).")
+    var fallbackThreshold: Double?
+
+    @Option(help: "With --fallback: how many messages must reach the threshold (default 1).")
+    var fallbackMinMessages: Int?
+
+    /// The window decision the options give, if any.
+    var explicitDecision: WindowDecision? {
+        guard fallbackThreshold != nil || fallbackMinMessages != nil else { return nil }
+        return WindowDecision(threshold: fallbackThreshold ?? 0.5, minimumMessages: fallbackMinMessages ?? 1)
+    }
+
+    func validate() throws {
+        if let threshold = fallbackThreshold, !(0...1).contains(threshold) { throw ValidationError("--fallback-threshold takes a score between 0 and 1") }
+        if let minimum = fallbackMinMessages, minimum < 1 { throw ValidationError("--fallback-min-messages must be at least 1") }
+    }
+
+    /// The FAME fallback for input of `format`, or `nil` without `--fallback`; a
+    /// model trained on another format's messages is refused.
+    func fame(for format: LogFormat) throws -> FAMEFallback? {
+        guard let fallback else { return nil }
         let model = try loadFAMEModel(fallback)
         let header = model.metadata.header
         guard header == .none || header == format.messageHeader else {
             throw CommandFailure("\(fallback) was trained on \(header.rawValue) messages; the input format is \(format.rawValue) (train a model on this format)")
         }
-        return FAMEFallback(model: model)
+        let decision = explicitDecision.map { explicit in
+            WindowDecision(threshold: fallbackThreshold ?? model.threshold, minimumMessages: explicit.minimumMessages)
+        }
+        return FAMEFallback(model: model, decision: decision)
+    }
+
+    /// The fallback for input of `format`: FAME, or undecided windows are normal.
+    func make(for format: LogFormat) throws -> any Fallback {
+        try fame(for: format) ?? UndecidedIsNormal()
     }
 }
 

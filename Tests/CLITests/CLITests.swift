@@ -246,7 +246,18 @@ struct CLITests {
                                         "--fallback", model.path, "Samples/BGL_2k/BGL_2k.log"])
         #expect(evaluated.status == 0)
         #expect(evaluated.stdout.contains("fallback fame: 4 windows no rule decided"))
-        #expect(evaluated.stdout.contains("without it (undecided = normal): window F1"))
+        #expect(evaluated.stdout.contains("validation split: window F1") && evaluated.stdout.contains("test split: window F1"))
+        // The window decision is chosen on the validation split, so FAME never lowers its F1 there.
+        for pack in ["GeneratedRules/Packs/bgl.warden", "GeneratedRules/Packs/bgl_synthesized.warden"] {
+            let scored = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--split", "test", "--fallback", model.path, "--json", "Samples/BGL_2k/BGL_2k.log"])
+            let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+            let comparison = try #require(report["fallback"] as? [String: Any])
+            let (without, with) = (try #require(comparison["validationWithout"] as? Double), try #require(comparison["validationWith"] as? Double))
+            #expect(with >= without, "\(pack): validation F1 \(without) → \(with)")
+        }
+        let forced = try Warden.run(["eval", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl", "--split", "test", "--fallback", model.path,
+                                     "--fallback-min-messages", "1", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(forced.stdout.contains("(as given)"))
         let detected = try Warden.run(["detect", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl",
                                        "--fallback", model.path, "--abnormal-only", "Samples/BGL_2k/BGL_2k.log"])
         #expect(detected.status == 0)

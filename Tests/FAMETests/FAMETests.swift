@@ -206,8 +206,25 @@ struct FAMETests {
         #expect(abnormal.verdict == .abnormal && abnormal.stage == .fallback)
         #expect(abnormal.evidence == [1])
         #expect(abnormal.findings.count == 1 && abnormal.findings[0].domain != nil && abnormal.findings[0].score >= 0.5)
-        let normal = engine.detect(Window(texts: ["network link eth1 up speed 1000", "disk sda2 read ok in 9 ms"]), in: engine.makeContext())
-        #expect(normal.verdict == .normal && normal.evidence.isEmpty)
+        // FAME does not vouch for a window it finds nothing in: it stays undecided.
+        let quiet = engine.detect(Window(texts: ["network link eth1 up speed 1000", "disk sda2 read ok in 9 ms"]), in: engine.makeContext())
+        #expect(quiet.verdict == .undecided && quiet.evidence.isEmpty)
+    }
+
+    @Test("The window decision is chosen on validation: it helps when scores separate, abstains when they would hurt")
+    func windowDecision() {
+        var decided = Confusion()
+        decided.add(predicted: true, actual: true)
+        // Anomalous windows have two high-scoring messages; a routine one has one.
+        let separable: [(scores: [Double], abnormal: Bool)] = [([0.9, 0.8, 0.1], true), ([0.95, 0.7], true), ([0.9, 0.1, 0.1], false)]
+        let helped = FAMEFallback.calibrate(decided: decided, undecided: separable)
+        #expect(helped.with > helped.without && helped.decision.minimumMessages == 2 && !helped.decision.abstains)
+        #expect(helped.decision.isAbnormal([0.9, 0.8]) && !helped.decision.isAbnormal([0.9]))
+        // Scores that rank routine windows above anomalies: any decision would lower F1.
+        let misleading: [(scores: [Double], abnormal: Bool)] = [([0.2], true), ([0.9], false), ([0.8], false)]
+        let kept = FAMEFallback.calibrate(decided: decided, undecided: misleading)
+        #expect(kept.decision.abstains && kept.with == kept.without)
+        #expect(!WindowDecision.abstain.isAbnormal([1, 1, 1]))
     }
 
     @Test("fame eval scores the BGL test split, with recall on templates unseen in training")

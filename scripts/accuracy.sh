@@ -3,7 +3,8 @@
 # otherwise pick, on the same windows and splits (chronological 6:1:3; the
 # pack is learned on the training split and scored on the test split), for
 # BGL_2k (windows of 20 lines) and HDFS_2pct_dev (one session per block).
-# Installs scikit-learn and drain3 from PyPI when they are missing.
+# Then FAME at message level on BGL_2k. Installs scikit-learn and drain3 from
+# PyPI when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warden=.build/release/warden
@@ -35,3 +36,8 @@ run() {
 run bgl_2k bgl Samples/BGL_2k/BGL_2k.log
 run hdfs_2pct_dev hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window session \
   --labels Samples/HDFS_2pct_dev/HDFS_2pct_dev.block_labels.csv
+
+# Message level: FAME next to a TF-IDF logistic regression and template lookup.
+"$warden" fame train --format bgl Samples/BGL_2k/BGL_2k.log --k 100 -o "$out/bgl_2k.fame" >"$out/bgl_2k.fame.log" 2>&1
+"$warden" fame eval --model "$out/bgl_2k.fame" --format bgl --json Samples/BGL_2k/BGL_2k.log >"$out/bgl_2k.fame.json"
+python3 scripts/message_baselines.py Samples/BGL_2k/BGL_2k.log --name bgl_2k --fame "$out/bgl_2k.fame.json"

@@ -77,7 +77,10 @@ public struct FAMEModel: Sendable {
     /// Scores one message's content, reusing `scratch` for its features.
     public func assess(content: UnsafeRawBufferPointer, scratch features: inout SparseVector) -> Assessment {
         extractor.extract(content, into: &features)
-        let template = drain.nearest(content)
+        // An exact match (every literal token equal) is a template seen in training; otherwise the
+        // template the message would join, for its domain.
+        let matched = drain.match(content)
+        let template = matched ?? drain.nearest(content)
         var domain: Int?
         if let template, domainOfTemplate[template] >= 0 {
             domain = domainOfTemplate[template]
@@ -89,7 +92,11 @@ public struct FAMEModel: Sendable {
         } else if metadata.domains.count == 1 {
             domain = 0
         }
-        let expert = domain.flatMap { experts[$0] } ?? global
+        // A domain expert knows the templates it was trained on; a message of a template never seen
+        // in training (no exact match) goes to the global expert, which learned from every labeled
+        // message. The domain is still named for the report. (On the BGL sample, letting domain
+        // experts score unseen templates cost 17 points of message F1.)
+        let expert = matched != nil ? domain.flatMap { experts[$0] } ?? global : global
         return Assessment(score: expert.score(features), domain: domain.map { metadata.domains[$0].name }, template: template)
     }
 }

@@ -79,7 +79,7 @@ public struct BuiltinProposer: RuleProposer {
         let excluded = skip > 0 ? Set(learner.firstChoices(seed: seed, count: skip)) : []
         var conditions = learner.grow(seed: seed, excludedFirst: excluded)
         guard !conditions.isEmpty else { return nil }
-        if case .refine(_, let previous) = feedback {
+        if case .refine(_, let previous, _) = feedback {
             repeat {
                 guard let general = learner.generalize(conditions, precision: 0.99) else { return nil }
                 conditions = general

@@ -124,7 +124,8 @@ public final class ChatProposer: RuleProposer, UsageReporting, @unchecked Sendab
         case nil: user = Prompts.generate(request, findings: learner?.findings(for: request))
         case .repair(let diagnostics, let misclassified, let previous):
             user = Prompts.repair(request, diagnostics: diagnostics, misclassified: misclassified, previous: previous)
-        case .refine(let coverage, let previous): user = Prompts.refine(request, coverage: coverage, previous: previous)
+        case .refine(let coverage, let previous, let specific):
+            user = Prompts.refine(request, coverage: coverage, previous: previous, specific: specific)
         }
         let messages = [ChatMessage(role: "system", content: Prompts.system), ChatMessage(role: "user", content: user)]
         let number = nextSequence()

@@ -54,18 +54,21 @@ public enum Prompts {
         return text + "\nFix it. Keep the name `\(request.name)` and answer with the whole corrected rule."
     }
 
-    /// After a passing rule that covers too little.
-    public static func refine(_ request: RuleRequest, coverage: Double, previous: String) -> String {
-        """
-        Your rule:
-        ```warden
-        \(previous)
-        ```
-        is correct on the examples but holds on only \(String(format: "%.1f", coverage * 100))% of the other \
-        \(request.kind == .abnormal ? "anomalous" : "routine") training windows. Make it more general: abstract \
-        over specifics such as ids, IP addresses, hex values, numbers and node names, while still rejecting every \
-        CONTRAST window. Keep the name `\(request.name)`.
-        """
+    /// After a passing rule that covers too little, or that names one thing.
+    public static func refine(_ request: RuleRequest, coverage: Double, previous: String, specific: [String] = []) -> String {
+        let kind = request.kind == .abnormal ? "anomalous" : "routine"
+        let problem = specific.isEmpty
+            ? "is correct on the examples but holds on only \(String(format: "%.1f", coverage * 100))% of the other \(kind) training windows."
+            : "keys on literals that name one thing and will not recur: \(specific.joined(separator: ", "))."
+        return """
+            Your rule:
+            ```warden
+            \(previous)
+            ```
+            \(problem) Make it more general: abstract over specifics such as ids, IP addresses, hex values, numbers, \
+            paths and node names (or leave those conditions out), while still rejecting every CONTRAST window. Keep the \
+            name `\(request.name)`.
+            """
     }
 
     static func windows(_ windows: [Window], label: String, maximumLines: Int = 25) -> String {

@@ -28,8 +28,9 @@ public enum Feedback: Sendable {
     /// It did not check, or misclassified contrastive windows: the checker's JSON
     /// diagnostics (empty when it checked) and the windows it got wrong.
     case repair(diagnostics: String, misclassified: [Window], previous: String)
-    /// It checked and passed, but covers too little of the target class.
-    case refine(coverage: Double, previous: String)
+    /// It checked and passed, but covers too little of the target class, or
+    /// keys on literals that name one thing (`specific`, described).
+    case refine(coverage: Double, previous: String, specific: [String] = [])
 }
 
 /// A source of candidate rules: the builtin synthesizer, a language model, or a replayed transcript.

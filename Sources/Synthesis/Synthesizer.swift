@@ -182,6 +182,7 @@ public final class Synthesizer: @unchecked Sendable {
         var best: Candidate?
         var partial: Candidate?
         var refinements = 0
+        var specificDropped: [String] = []
         while request.repairs <= settings.repairs, !isInterrupted() {
             guard let text = try await proposer.propose(request, feedback: feedback) else { break }
             onEvent(.candidate(kind: request.kind, rollout: request.rollout, step: feedback == nil ? "generate" : feedback!.step))
@@ -190,7 +191,7 @@ public final class Synthesizer: @unchecked Sendable {
             let wrongAllowed = Int(settings.localWrongShare * Double(request.opposites.count))
             guard var rule = outcome.rule, !outcome.missedAnchor, outcome.missed.count <= missedAllowed,
                   outcome.wrong.count <= wrongAllowed else {
-                if var rule = outcome.rule, outcome.wrong.isEmpty, !outcome.missedAnchor {
+                if var rule = outcome.rule, outcome.wrong.isEmpty, !outcome.missedAnchor, outcome.specific.isEmpty {
                     let coverage = try coverage(of: rule, on: request.trainingTargets)
                     rule.coverage = Double(coverage) / Double(max(1, request.trainingTargets.count))
                     if partial == nil || coverage > partial!.coverage { partial = Candidate(rule: rule, coverage: coverage) }
@@ -201,11 +202,22 @@ public final class Synthesizer: @unchecked Sendable {
             }
             let coverage = try coverage(of: rule, on: request.trainingTargets)
             rule.coverage = Double(coverage) / Double(max(1, request.trainingTargets.count))
+            // A rule that names one id, address or path does not generalise: abstract it, or drop it.
+            guard outcome.specific.isEmpty else {
+                guard refinements < settings.refinements else { specificDropped = outcome.specific; break }
+                refinements += 1
+                feedback = .refine(coverage: rule.coverage, previous: text, specific: outcome.specific)
+                continue
+            }
             if best == nil || coverage > best!.coverage { best = Candidate(rule: rule, coverage: coverage) }
             let threshold = request.kind == .normal ? settings.normalGeneralization : settings.abnormalGeneralization
             guard rule.coverage < threshold, refinements < settings.refinements else { break }
             refinements += 1
             feedback = .refine(coverage: rule.coverage, previous: text)
+        }
+        if best == nil, partial == nil, !specificDropped.isEmpty {
+            onEvent(.rejected(kind: request.kind, epoch: epochsRun, reason: "candidate dropped: it keys on literals that name one thing: "
+                + specificDropped.joined(separator: ", ")))
         }
         return best ?? partial
     }
@@ -263,6 +275,8 @@ public final class Synthesizer: @unchecked Sendable {
         var missed: [Window] = []
         var wrong: [Window] = []
         var missedAnchor = false
+        /// Literals that name one thing (see ``LiteralAudit``).
+        var specific: [String] = []
     }
 
     /// Parses and checks a candidate, then runs it on the contrastive windows.
@@ -287,6 +301,7 @@ public final class Synthesizer: @unchecked Sendable {
             return TestOutcome(diagnostics: Self.message("the rule does not check after renaming it to \(request.name)"))
         }
         var outcome = TestOutcome(rule: rule)
+        outcome.specific = LiteralAudit.findings(in: pack.rules[0], regexes: pack.regexes)
         let matcher = RuleMatcher(rules)
         outcome.missed = request.targets.filter { !matcher.holds($0) }
         outcome.wrong = request.opposites.filter { matcher.holds($0, countInconclusive: true) }

@@ -70,6 +70,34 @@ struct ChatBackendTests {
         #expect(try PackAssembler.finalPack(name: "chat", description: nil, rules: replayed.accepted, provenance: provenance) == pack)
     }
 
+    @Test("A rule that names one address or id is sent back to be abstracted, and dropped if it still does")
+    func specificLiterals() async throws {
+        let named = "```warden\n/// Disk failures, or that one host.\nabnormal rule x {\n    any line in window: line matches /disk failure/ or line contains \"10.0.0.1\"\n}\n```"
+        let general = "```warden\n/// Disk failures.\nabnormal rule x {\n    any line in window: line matches /disk failure/\n}\n```"
+        var settings = Self.settings
+        settings.abnormalGeneralization = 0   // only the literal audit asks for refinement
+        let server = try ScriptedServer(script: [ScriptedServer.completion(named), ScriptedServer.completion(general)])
+        defer { server.stop() }
+        let endpoint = ChatEndpoint(baseURL: server.baseURL, model: "m", apiKey: "k", timeout: 2, maximumRetries: 0, backoff: 0.01)
+        let proposer = try ChatProposer(client: ChatClient(endpoint: endpoint), transcriptPath: nil, price: nil)
+        let synthesizer = Synthesizer(data: syntheticData(), proposer: proposer, settings: settings, packName: "chat")
+        try await synthesizer.run { _ in }
+        #expect(server.requests.count == 2)
+        #expect(server.requests[1].contains("keys on literals that name one thing") && server.requests[1].contains("an IP address"))
+        #expect(synthesizer.accepted.count == 1 && !(synthesizer.accepted.first?.body.contains("10.0.0.1") ?? true))
+
+        // Still naming it after the refinement: the candidate is dropped with the reason.
+        let stubborn = try ScriptedServer(script: [ScriptedServer.completion(named), ScriptedServer.completion(named)])
+        defer { stubborn.stop() }
+        let events = EventLog()
+        let again = Synthesizer(data: syntheticData(), proposer: try ChatProposer(client: ChatClient(endpoint: ChatEndpoint(
+            baseURL: stubborn.baseURL, model: "m", apiKey: "k", timeout: 2, maximumRetries: 0, backoff: 0.01)), transcriptPath: nil, price: nil),
+            settings: { var s = settings; s.patience = 1; return s }(), packName: "chat", onEvent: { events.append($0) })
+        do { try await again.run { _ in } } catch {}
+        #expect(again.accepted.isEmpty)
+        #expect(events.reasons.contains { $0.contains("keys on literals that name one thing: `10.0.0.1` (an IP address)") })
+    }
+
     @Test("A client error is not retried; exhausted retries say why")
     func failures() async throws {
         let server = try ScriptedServer(script: [
@@ -92,4 +120,17 @@ struct ChatBackendTests {
         #expect(Prompts.extractRule("text\n```warden\nabnormal rule a { true }\n```\nmore") == "abnormal rule a { true }")
         #expect(Prompts.extractRule("  normal rule b { true }  ") == "normal rule b { true }")
     }
+}
+
+/// Collects the reasons of rejection events.
+final class EventLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var collected: [String] = []
+
+    func append(_ event: SynthesisEvent) {
+        guard case .rejected(_, _, let reason) = event else { return }
+        lock.withLock { collected.append(reason) }
+    }
+
+    var reasons: [String] { lock.withLock { collected } }
 }

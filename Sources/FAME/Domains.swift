@@ -104,7 +104,10 @@ public struct BuiltinDomainProposer: DomainProposer {
                 let a = Double(inGroup[$0]!) / Double(documentFrequency[$0]!), b = Double(inGroup[$1]!) / Double(documentFrequency[$1]!)
                 return a != b ? a > b : $0 < $1
             }
-            var name = ranked.prefix(2).joined(separator: "-")
+            // The two most telling words, in the order the group's largest template says them.
+            let largest = group.max { ($0.count, -$0.id) < ($1.count, -$1.id) }?.template.lowercased() ?? ""
+            let position = { (word: String) in largest.range(of: word).map { largest.distance(from: largest.startIndex, to: $0.lowerBound) } ?? Int.max }
+            var name = ranked.prefix(2).sorted { (position($0), $0) < (position($1), $1) }.joined(separator: "-")
             if name.isEmpty { name = "other" }
             var unique = name, suffix = 2
             while used.contains(unique) { unique = "\(name)-\(suffix)"; suffix += 1 }
@@ -113,6 +116,13 @@ public struct BuiltinDomainProposer: DomainProposer {
             return FailureDomain(name: unique, description: "\(group.count) template\(group.count == 1 ? "" : "s"), \(anomalous) with anomalous samples",
                                  templates: group.map(\.id).sorted())
         }
+    }
+
+    /// The partition's domains named and described anew from their templates (after repairs merged some).
+    static func renamed(_ partition: DomainPartition, summaries: [Int: TemplateSummary]) -> DomainPartition {
+        let groups = partition.domains.map { $0.templates.compactMap { summaries[$0] } }
+        let all = Array(summaries.values)
+        return DomainPartition(domains: name(groups, all: all), proposer: partition.proposer)
     }
 
     /// Merges `domain` into the domain whose templates share most words with it.

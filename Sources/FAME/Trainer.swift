@@ -89,6 +89,11 @@ public enum FAMETrainer {
             }
             report = certify(partition)
         }
+        if !repairs.isEmpty {
+            // Merged domains are named and described after what they hold now.
+            partition = BuiltinDomainProposer.renamed(partition, summaries: summaries)
+            report = certify(partition)
+        }
         report.repairs = repairs
         guard report.passed else { throw FAMEError.certificationFailed(report.failures) }
 

@@ -96,6 +96,12 @@ struct FAMETests {
     @Test("A model file round-trips; corrupt, truncated, foreign and other-version files are refused with the reason")
     func modelFile() async throws {
         let result = try await FAMETrainer.train(try BGL.messages(.train), settings: BGL.settings)
+        // Repairs merged domains; each is described after what it holds now, with unique names.
+        #expect(!result.report.repairs.isEmpty)
+        for domain in result.partition.domains {
+            #expect(domain.description?.hasPrefix("\(domain.templates.count) template") == true, "\(domain.name): \(domain.description ?? "")")
+        }
+        #expect(Set(result.partition.domains.map(\.name)).count == result.partition.domains.count)
         let data = try result.model.fileData()
         let restored = try FAMEModel(fileData: data)
         for message in try BGL.messages(.test) {

@@ -33,18 +33,6 @@ enum Condition: Hashable, Comparable, Sendable {
     /// No line of the second feature comes after a line of the first.
     case notFollows(Int, Int)
 
-    func holds(_ window: WindowCounts) -> Bool {
-        switch self {
-        case .atLeast(let q, let k): q.value(in: window) >= k
-        case .atMost(let q, let k): q.value(in: window) <= k
-        case .equal(let a, let b): a.value(in: window) == b.value(in: window)
-        case .notEqual(let a, let b): a.value(in: window) != b.value(in: window)
-        case .less(let a, let b): a.value(in: window) < b.value(in: window)
-        case .follows(let a, let b): window.follows(a, then: b)
-        case .notFollows(let a, let b): !window.follows(a, then: b)
-        }
-    }
-
     var quantities: [Quantity] {
         switch self {
         case .atLeast(let q, _), .atMost(let q, _): [q]
@@ -111,14 +99,79 @@ struct RuleLearner {
             if isTarget { rows[at].targets += 1 } else { rows[at].opposites += 1 }
         }
         self.rows = rows
+        columns = Columns(rows.map(\.counts))
     }
+
+    /// Every row's quantities laid out densely, so testing a condition on a row is one array read.
+    private struct Columns {
+        let features: Int
+        /// Row-major: `features` feature counts, then unroutine, lines, span.
+        let values: [Int32]
+        /// First and last line position of each feature per row (-1 when absent).
+        let firsts: [Int32]
+        let lasts: [Int32]
+
+        init(_ rows: [WindowCounts]) {
+            let features = (rows.flatMap { $0.counts.map(\.0) }.max() ?? -1) + 1
+            self.features = features
+            let width = features + 3
+            var values = [Int32](repeating: 0, count: rows.count * width)
+            var firsts = [Int32](repeating: -1, count: rows.count * features)
+            var lasts = [Int32](repeating: -1, count: rows.count * features)
+            for (row, window) in rows.enumerated() {
+                for (slot, (feature, count)) in window.counts.enumerated() {
+                    values[row * width + feature] = Int32(clamping: count)
+                    if slot < window.positions.count {
+                        firsts[row * features + feature] = Int32(clamping: window.positions[slot].0)
+                        lasts[row * features + feature] = Int32(clamping: window.positions[slot].1)
+                    }
+                }
+                values[row * width + features] = Int32(clamping: window.unroutine)
+                values[row * width + features + 1] = Int32(clamping: window.lines)
+                values[row * width + features + 2] = Int32(clamping: window.span)
+            }
+            self.values = values
+            self.firsts = firsts
+            self.lasts = lasts
+        }
+
+        @inline(__always) func value(_ quantity: Quantity, row: Int) -> Int {
+            let width = features + 3
+            switch quantity {
+            case .feature(let feature): return feature < features ? Int(values[row * width + feature]) : 0
+            case .unroutine: return Int(values[row * width + features])
+            case .lines: return Int(values[row * width + features + 1])
+            case .span: return Int(values[row * width + features + 2])
+            }
+        }
+
+        @inline(__always) func follows(_ first: Int, then: Int, row: Int) -> Bool {
+            guard first < features, then < features else { return false }
+            let a = firsts[row * features + first], b = lasts[row * features + then]
+            return a >= 0 && b >= 0 && a < b
+        }
+
+        @inline(__always) func holds(_ condition: Condition, row: Int) -> Bool {
+            switch condition {
+            case .atLeast(let q, let k): value(q, row: row) >= k
+            case .atMost(let q, let k): value(q, row: row) <= k
+            case .equal(let a, let b): value(a, row: row) == value(b, row: row)
+            case .notEqual(let a, let b): value(a, row: row) != value(b, row: row)
+            case .less(let a, let b): value(a, row: row) < value(b, row: row)
+            case .follows(let a, let b): follows(a, then: b, row: row)
+            case .notFollows(let a, let b): !follows(a, then: b, row: row)
+            }
+        }
+    }
+
+    private let columns: Columns
 
     /// Target and opposite weight of the rows where every condition holds.
     func coverage(_ conditions: [Condition]) -> (targets: Double, opposites: Double) {
         var p = 0.0, n = 0.0
-        for row in rows where conditions.allSatisfy({ $0.holds(row.counts) }) {
-            p += row.targets
-            n += row.opposites
+        for index in rows.indices where conditions.allSatisfy({ columns.holds($0, row: index) }) {
+            p += rows[index].targets
+            n += rows[index].opposites
         }
         return (p, n)
     }
@@ -134,7 +187,7 @@ struct RuleLearner {
         var result: [Condition] = []
         for quantity in quantities {
             let own = quantity.value(in: seed)
-            let values = Set(rows.map { quantity.value(in: $0.counts) }).sorted()
+            let values = Set(rows.indices.map { columns.value(quantity, row: $0) }).sorted()
             guard values.count > 1 else { continue }
             let below = values.filter { $0 >= 1 && $0 <= own }
             let above = values.filter { $0 >= own && $0 < values.last! }
@@ -193,7 +246,7 @@ struct RuleLearner {
             let ranked = rank(pool, on: covered, p0: p0, n0: n0, excluding: conditions.isEmpty ? excludedFirst : Set(conditions))
             guard let best = ranked.first, best.gain > 0 else { break }
             conditions.append(best.condition)
-            covered = covered.filter { best.condition.holds(rows[$0].counts) }
+            covered = covered.filter { columns.holds(best.condition, row: $0) }
         }
         return prune(conditions)
     }
@@ -215,7 +268,7 @@ struct RuleLearner {
         var scored: [(condition: Condition, gain: Double, targets: Double)] = []
         for condition in pool where !excluding.contains(condition) {
             var p = 0.0, n = 0.0
-            for index in covered where condition.holds(rows[index].counts) {
+            for index in covered where columns.holds(condition, row: index) {
                 p += rows[index].targets
                 n += rows[index].opposites
             }

@@ -166,7 +166,10 @@ public final class Synthesizer: @unchecked Sendable {
 
     private struct Candidate {
         var rule: AcceptedRule
+        /// Remaining training targets it holds on.
         var coverage: Int
+        /// Training windows of the opposite class it holds on (computed for the best candidates only).
+        var opposites: Int? = nil
     }
 
     /// One rollout: generate → local test → repair → generalisation check → refine.
@@ -219,7 +222,9 @@ public final class Synthesizer: @unchecked Sendable {
             onEvent(.rejected(kind: request.kind, epoch: epochsRun, reason: "candidate dropped: it keys on literals that name one thing: "
                 + specificDropped.joined(separator: ", ")))
         }
-        return best ?? partial
+        guard var chosen = best ?? partial else { return nil }
+        chosen.opposites = try self.coverage(of: chosen.rule, on: request.trainingOpposites)
+        return chosen
     }
 
     private func coverage(of rule: AcceptedRule, on windows: [Window]) throws -> Int {
@@ -236,6 +241,17 @@ public final class Synthesizer: @unchecked Sendable {
         let bound = kind == .normal ? settings.normalPrecision : settings.abnormalPrecision
         let survivors = candidates.filter { candidate in
             guard let rules = try? ruleSet([candidate.rule]) else { return false }
+            let condition = candidate.rule.body.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            // Precise on the training windows first: there the figures are large enough to trust as they are.
+            if let opposites = candidate.opposites, candidate.coverage + opposites > 0 {
+                let precision = Double(candidate.coverage) / Double(candidate.coverage + opposites)
+                if precision < bound {
+                    onEvent(.rejected(kind: kind, epoch: epoch, reason: String(
+                        format: "candidate `%@` dropped: training precision %.3f (%d of its %d training hits are %@ windows) below %.3f",
+                        condition, precision, opposites, candidate.coverage + opposites, kind == .normal ? "abnormal" : "normal", bound)))
+                    return false
+                }
+            }
             let matcher = RuleMatcher(rules)
             var hits = 0, wrong = 0
             for labeled in data.validation where matcher.holds(labeled.window) {
@@ -246,7 +262,6 @@ public final class Synthesizer: @unchecked Sendable {
             // Few validation hits say little: drop only when even the upper end of the
             // precision's one-sided 95 % Wilson interval is below the bound.
             if Self.wilsonUpperBound(successes: hits - wrong, trials: hits) < bound {
-                let condition = candidate.rule.body.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
                 onEvent(.rejected(kind: kind, epoch: epoch, reason: String(
                     format: "candidate `%@` (covers %d training windows) dropped: validation precision %.3f (%d of %d hits wrong), below %.3f with 95%% confidence",
                     condition, candidate.coverage, precision, wrong, hits, bound)))

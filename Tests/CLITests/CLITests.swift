@@ -193,6 +193,13 @@ struct CLITests {
     func synthesizedPacksGeneralise() throws {
         let packs = try FileManager.default.contentsOfDirectory(atPath: "GeneratedRules/Packs").filter { $0.hasSuffix("_synthesized.warden") }
         #expect(packs.count == 2)
+        let paths = packs.sorted().map { "GeneratedRules/Packs/" + $0 }
+        // Shipped as synthesized: formatted, clean, and passing their own tests.
+        #expect(try Warden.run(["fmt", "--check"] + paths).status == 0)
+        let checked = try Warden.run(["check"] + paths)
+        #expect(checked.status == 0 && checked.stdout.contains("0 errors, 0 warnings"))
+        let tested = try Warden.run(["test"] + paths)
+        #expect(tested.status == 0 && tested.stdout.contains(" 0 failed"))
         // Regex literals of the rules (the tests below the rules quote real lines on purpose).
         let specific = try Regex(#"\d{3,}|\d+\.\d+\.\d+|0x[0-9a-fA-F]+|blk_-?\d|\\/[A-Za-z0-9_]|[A-Za-z]+\d+[A-Za-z]*\d"#)
         for name in packs {

@@ -79,14 +79,17 @@ public enum PackAssembler {
         return packText(name: name, description: description, rules: ordered, provenance: provenance, tests: tests)
     }
 
-    /// Accepted rules from an existing pack (to resume a synthesis).
+    /// Accepted rules from an existing pack (to resume a synthesis), with the
+    /// windows they were learned from read back from the pack's tests.
     public static func acceptedRules(fromPack text: String, path: String) throws -> [AcceptedRule] {
         let result = Frontend.check(SourceFile(path: path, text: text))
         guard let pack = result.pack else { throw SynthesisError.invalidRules(HumanRenderer(colored: false).render(result.diagnosed)) }
         let syntaxRules = result.syntax.items.compactMap { item -> RuleSyntax? in if case .rule(let rule) = item { rule } else { nil } }
+        let tests = Dictionary(pack.tests.map { ($0.name, Window(texts: $0.lines)) }, uniquingKeysWith: { first, _ in first })
         return zip(pack.rules, syntaxRules).map { checked, syntax in
             AcceptedRule(kind: checked.kind, name: checked.name, doc: syntax.doc, body: Synthesizer.body(of: syntax, in: result.file),
-                         epoch: checked.provenance?.epoch ?? 0, coverage: checked.provenance?.coverage ?? 0)
+                         epoch: checked.provenance?.epoch ?? 0, coverage: checked.provenance?.coverage ?? 0,
+                         anchor: tests["\(checked.name): learned from"], opposite: tests["\(checked.name): contrast"])
         }
     }
 }

@@ -82,8 +82,15 @@ struct SynthesizeCommand: AsyncParsableCommand {
         let layout = LineLayout(format: input.format)
         let proposer: any RuleProposer = backend == "builtin" ? BuiltinProposer(layout: layout) : try llm.proposer(layout: layout)
         var resumed: [AcceptedRule] = []
-        if resume, let existing = try? String(contentsOfFile: output, encoding: .utf8) {
-            resumed = try PackAssembler.acceptedRules(fromPack: existing, path: output)
+        if resume {
+            if FileManager.default.fileExists(atPath: output) {
+                guard let existing = String(data: try readFile(output), encoding: .utf8) else {
+                    throw CommandFailure("cannot resume from \(output): it is not valid UTF-8 (not a pack); move it away or drop --resume")
+                }
+                resumed = try PackAssembler.acceptedRules(fromPack: existing, path: output)
+            } else {
+                FileHandle.standardError.write(Data("warden: nothing to resume at \(output); starting afresh\n".utf8))
+            }
         }
         var settings = SynthesisSettings()
         settings.rollouts = rollouts
@@ -103,12 +110,13 @@ struct SynthesizeCommand: AsyncParsableCommand {
             held out: \(data.test.count)\(data.unlabeled > 0 ? ", unlabeled: \(data.unlabeled)" : "")\
             \(data.truncated > 0 ? ", truncated sessions \(keepTruncated ? "kept" : "left out"): \(data.truncated)" : "")\n
             """.utf8))
+        // Every checkpoint is a whole pack, tests included, so a resumed run loses nothing.
         try await synthesizer.run { rules in
-            let text = PackAssembler.packText(name: packName, description: description, rules: rules, provenance: provenance, tests: [])
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            let text = try PackAssembler.finalPack(name: packName, description: description, rules: rules, provenance: provenance)
+            try OutputFile.write(Data(text.utf8), to: output)
         }
         let text = try PackAssembler.finalPack(name: packName, description: description, rules: synthesizer.accepted, provenance: provenance)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try OutputFile.write(Data(text.utf8), to: output)
         let accepted = synthesizer.accepted
         var report = "\(interrupt.isSet ? "interrupted; partial pack" : "pack") \(packName): \(accepted.filter { $0.kind == .normal }.count) normal and \(accepted.filter { $0.kind == .abnormal }.count) abnormal rules -> \(output)"
         if let usage = (proposer as? UsageReporting)?.usageSummary { report += "\n" + usage }
@@ -116,6 +124,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
             report += "\n\n" + SynthesisReport(pack: pack, data: data).render()
         }
         print(report)
+        if interrupt.isSet { throw ExitCode(130) }
     }
 
     static func identifier(_ text: String) -> String {

@@ -48,7 +48,7 @@ struct WindowsCommand: ParsableCommand {
             }
         }
         if let output {
-            try out.write(to: URL(fileURLWithPath: output), options: .atomic)
+            try OutputFile.write(out, to: output)
         } else {
             try FileHandle.standardOutput.write(contentsOf: out)
         }

@@ -176,6 +176,33 @@ struct CLITests {
         #expect(try String(contentsOf: windows, encoding: .utf8).isEmpty)
     }
 
+    @Test("synthesize writes through links and devices, keeps every test on --resume, and refuses a checkpoint that is not text")
+    func synthesizeOutputs() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("outputs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let target = directory.appendingPathComponent("target.warden").path, link = directory.appendingPathComponent("link.warden").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let made = try Warden.run(["synthesize", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--name", "linked", "-o", link])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        let tests = { try String(contentsOfFile: target, encoding: .utf8).components(separatedBy: "\ntest ").count - 1 }
+        let before = try tests()
+        #expect(before > 0)
+        let resumed = try Warden.run(["synthesize", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--name", "linked", "-o", link, "--resume"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try tests() >= before)
+        // A device is written to, never replaced; a full one is an error.
+        let full = try Warden.run(["synthesize", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", "/dev/full"])
+        #expect(full.status == 1 && full.stderr.contains("/dev/full: cannot write (No space left on device)"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: "/dev/full")
+        #expect(attributes[.type] as? FileAttributeType == .typeCharacterSpecial)
+        let binary = directory.appendingPathComponent("binary.warden")
+        try Data([0xFF, 0xFE, 0x00]).write(to: binary)
+        let refused = try Warden.run(["synthesize", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", binary.path, "--resume"])
+        #expect(refused.status == 1 && refused.stderr.contains("it is not valid UTF-8"))
+        #expect(try Data(contentsOf: binary) == Data([0xFF, 0xFE, 0x00]))
+    }
+
     @Test("synthesize is deterministic: the same data gives a byte-identical pack")
     func synthesizeDeterministic() throws {
         let directory = FileManager.default.temporaryDirectory

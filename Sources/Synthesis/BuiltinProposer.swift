@@ -108,6 +108,7 @@ public struct BuiltinProposer: RuleProposer {
             switch feature.kind {
             case .template, .phrase: return "\"" + BuiltinProposer.docText(shown) + "\""
             case .level, .component: return "lines at " + BuiltinProposer.docText(shown)
+            case .unusualLevel: return "lines at " + BuiltinProposer.docText(shown) + " that follow no routine template"
             }
         case .unroutine: return "lines that follow no routine template"
         case .lines: return "lines"
@@ -153,11 +154,12 @@ public struct BuiltinProposer: RuleProposer {
 
     private func binding(_ quantity: Quantity) -> String {
         switch quantity {
+        case .feature(let feature) where vocabulary.features[feature].kind == .unusualLevel:
+            "let \(name(of: quantity)) = count line in window where line matches /\(vocabulary.features[feature].regex)/ and not (line matches routine)"
         case .feature(let feature):
             "let \(name(of: quantity)) = count line in window where line matches /\(vocabulary.features[feature].regex)/"
         case .unroutine:
-            "let routine = [\n" + vocabulary.routine.sorted().map { "        /\(vocabulary.features[$0].regex)/,\n" }.joined()
-                + "    ]\n    let unusual = count line in window where not (line matches routine)"
+            "let unusual = count line in window where not (line matches routine)"
         case .lines:
             "let size = count(window)"
         case .span:
@@ -178,7 +180,16 @@ public struct BuiltinProposer: RuleProposer {
         let clauses = conditions.map(describe)
         let sentence = "Windows where " + Self.list(clauses) + "."
         let doc = Self.wrap(sentence, width: 96).map { "/// " + $0 }.joined(separator: "\n")
-        let bindings = used.map { "    " + binding($0) + "\n" }.joined()
+        let needsRoutine = used.contains { quantity in
+            switch quantity {
+            case .unroutine: true
+            case .feature(let feature): vocabulary.features[feature].kind == .unusualLevel
+            default: false
+            }
+        }
+        let routine = needsRoutine
+            ? "    let routine = [\n" + vocabulary.routine.sorted().map { "        /\(vocabulary.features[$0].regex)/,\n" }.joined() + "    ]\n" : ""
+        let bindings = routine + used.map { "    " + binding($0) + "\n" }.joined()
         return """
             \(doc)
             \(request.kind.rawValue) rule \(request.name) {

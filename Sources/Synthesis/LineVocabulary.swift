@@ -34,7 +34,11 @@ public struct LineLayout: Sendable {
 /// One line feature the learner counts per window: a message template, a
 /// level or a component, each as the regex a rule will use.
 struct LineFeature: Sendable {
-    enum Kind: String, Sendable { case template, phrase, level, component }
+    enum Kind: String, Sendable {
+        case template, phrase, level, component
+        /// Lines at a level that follow no routine template (a new message at, say, FATAL).
+        case unusualLevel
+    }
     var kind: Kind
     /// PCRE2 source (no slashes), variables abstracted.
     var regex: String
@@ -147,12 +151,34 @@ final class LineVocabulary: @unchecked Sendable {
             for (feature, _) in window.counts where features[feature].kind == .template { normalWindows[feature, default: 0] += 1 }
         }
         routine = Set(normalWindows.keys)
+        // Per level, the lines at that level that follow no routine template.
+        for (index, feature) in features.enumerated() where feature.kind == .level {
+            derived.append((features.count, index))
+            features.append(LineFeature(kind: .unusualLevel, regex: feature.regex, words: feature.words, name: "unusual_" + feature.name))
+        }
         let table = matchesOfPattern
         for (index, patterns) in linePatterns.enumerated() {
             let own = abnormal[index] ? 0 : 1
-            corpus[index].unroutine = patterns.filter { pattern in
-                !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - own >= 1 }
-            }.count
+            let unusual = { (pattern: Int) in !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - own >= 1 } }
+            corpus[index].unroutine = patterns.filter(unusual).count
+            addDerived(&corpus[index], patterns: patterns, table: table, isUnroutine: unusual)
+        }
+    }
+
+    /// Derived features: (its index, the level feature it refines).
+    private var derived: [(feature: Int, level: Int)] = []
+
+    private func addDerived(_ counts: inout WindowCounts, patterns: [Int], table: [[Int32]], isUnroutine: (Int) -> Bool) {
+        for (feature, level) in derived {
+            var count = 0, first = 0, last = 0
+            for (position, pattern) in patterns.enumerated() where table[pattern].contains(Int32(level)) && isUnroutine(pattern) {
+                if count == 0 { first = position }
+                last = position
+                count += 1
+            }
+            guard count > 0 else { continue }
+            counts.counts.append((feature, count))
+            counts.positions.append((first, last))
         }
     }
 
@@ -176,6 +202,7 @@ final class LineVocabulary: @unchecked Sendable {
         }
         var result = counts(patterns: patterns, span: Self.span(of: window))
         result.unroutine = patterns.filter { isUnroutine(pattern: $0) }.count
+        addDerived(&result, patterns: patterns, table: lock.withLock { matchesOfPattern }, isUnroutine: isUnroutine(pattern:))
         return result
     }
 

@@ -74,6 +74,25 @@ struct SamplingTests {
     }
 }
 
+@Suite("Line vocabulary")
+struct LineVocabularyTests {
+    @Test("Templates, phrases and levels are counted per window; lines at a level that follow no routine template too")
+    func counts() throws {
+        let vocabulary = LineVocabulary(layout: LineLayout(levelField: 1))
+        let normal = Window(texts: ["a1 INFO disk sda0 healthy today", "a2 FATAL fan speed low again"])
+        let abnormal = Window(texts: ["a3 INFO disk sdb1 healthy today", "a4 FATAL disk failure on sdc"])
+        vocabulary.prepare([normal, normal, abnormal], abnormal: [false, false, true])
+        let names = vocabulary.features.map(\.name)
+        let unusualFatal = try #require(names.firstIndex(of: "unusual_level_fatal"))
+        let fatal = try #require(names.firstIndex(of: "level_fatal"))
+        #expect(vocabulary.corpus[2].count(unusualFatal) == 1 && vocabulary.corpus[0].count(unusualFatal) == 0)
+        #expect(vocabulary.corpus[0].count(fatal) == 1)
+        // A new window: the fan message is routine, a new FATAL message is not.
+        let fresh = vocabulary.counts(of: Window(texts: ["b1 FATAL fan speed low again", "b2 FATAL power supply lost"]))
+        #expect(fresh.count(fatal) == 2 && fresh.count(unusualFatal) == 1 && fresh.unroutine == 1)
+    }
+}
+
 @Suite("Rule learner")
 struct RuleLearnerTests {
     /// Feature 0 opens, feature 1 closes, feature 2 is an error message.

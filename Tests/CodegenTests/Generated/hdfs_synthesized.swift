@@ -17,57 +17,57 @@ public enum HdfsSynthesizedPack {
 
     /// Line tests shared by the rules: regexes first, then literals.
     static let lineTests: [LineTest] = [
-        // 0: /\bReceiving block\b/
-        LineTest.regex("\\bReceiving block\\b", flags: ""),
-        // 1: /\bblockMap updated\b/
-        LineTest.regex("\\bblockMap updated\\b", flags: ""),
-        // 2: /^(?:\S+\s+){4}dfs\.FSDataset\:\s/
-        LineTest.regex("^(?:\\S+\\s+){4}dfs\\.FSDataset\\:\\s", flags: ""),
-        // 3: /Receiving block \S+ src\: \S+ dest\: \S+$/
+        // 0: /Receiving block \S+ src\: \S+ dest\: \S+$/
         LineTest.regex("Receiving block \\S+ src\\: \\S+ dest\\: \\S+$", flags: ""),
-        // 4: /BLOCK\* NameSystem\.allocateBlock\: \S+ \S+$/
+        // 1: /BLOCK\* NameSystem\.allocateBlock\: \S+ \S+$/
         LineTest.regex("BLOCK\\* NameSystem\\.allocateBlock\\: \\S+ \\S+$", flags: ""),
-        // 5: /PacketResponder \S+ for block \S+ terminating$/
+        // 2: /PacketResponder \S+ for block \S+ terminating$/
         LineTest.regex("PacketResponder \\S+ for block \\S+ terminating$", flags: ""),
-        // 6: /Received block \S+ of size \S+ from \S+$/
+        // 3: /Received block \S+ of size \S+ from \S+$/
         LineTest.regex("Received block \\S+ of size \\S+ from \\S+$", flags: ""),
-        // 7: /BLOCK\* NameSystem\.addStoredBlock\: blockMap updated\: \S+ is added to \S+ size \S+$/
+        // 4: /BLOCK\* NameSystem\.addStoredBlock\: blockMap updated\: \S+ is added to \S+ size \S+$/
         LineTest.regex(
             "BLOCK\\* NameSystem\\.addStoredBlock\\: blockMap updated\\: \\S+ is added to \\S+ size \\S+$",
             flags: "",
         ),
-        // 8: /exception while serving \S+ to \S+$/
+        // 5: /exception while serving \S+ to \S+$/
         LineTest.regex("exception while serving \\S+ to \\S+$", flags: ""),
-        // 9: /Served block \S+ to \S+$/
+        // 6: /Served block \S+ to \S+$/
         LineTest.regex("Served block \\S+ to \\S+$", flags: ""),
-        // 10: /Verification succeeded for \S+$/
+        // 7: /Verification succeeded for \S+$/
         LineTest.regex("Verification succeeded for \\S+$", flags: ""),
-        // 11: /BLOCK\* NameSystem\.delete\: \S+ is added to invalidSet of \S+$/
+        // 8: /BLOCK\* NameSystem\.delete\: \S+ is added to invalidSet of \S+$/
         LineTest.regex(
             "BLOCK\\* NameSystem\\.delete\\: \\S+ is added to invalidSet of \\S+$",
             flags: "",
         ),
-        // 12: /Deleting block \S+ file \S+$/
+        // 9: /Deleting block \S+ file \S+$/
         LineTest.regex("Deleting block \\S+ file \\S+$", flags: ""),
-        // 13: /Unexpected error trying to delete block \S+ BlockInfo not found in volumeMap\.$/
+        // 10: /Unexpected error trying to delete block \S+ BlockInfo not found in volumeMap\.$/
         LineTest.regex(
             "Unexpected error trying to delete block \\S+ BlockInfo not found in volumeMap\\.$",
             flags: "",
         ),
-        // 14: /BLOCK\* ask \S+ to replicate \S+ to datanode\(s\) \S+$/
+        // 11: /BLOCK\* ask \S+ to replicate \S+ to datanode\(s\) \S+$/
         LineTest.regex(
             "BLOCK\\* ask \\S+ to replicate \\S+ to datanode\\(s\\) \\S+$",
             flags: "",
         ),
-        // 15: /Starting thread to transfer block \S+ to \S+$/
+        // 12: /Starting thread to transfer block \S+ to \S+$/
         LineTest.regex("Starting thread to transfer block \\S+ to \\S+$", flags: ""),
-        // 16: /Received block \S+ src\: \S+ dest\: \S+ of size \S+$/
+        // 13: /Received block \S+ src\: \S+ dest\: \S+ of size \S+$/
         LineTest.regex(
             "Received block \\S+ src\\: \\S+ dest\\: \\S+ of size \\S+$",
             flags: "",
         ),
-        // 17: /block \S+ to \S+$/
+        // 14: /block \S+ to \S+$/
         LineTest.regex("block \\S+ to \\S+$", flags: ""),
+        // 15: /\bReceiving block\b/
+        LineTest.regex("\\bReceiving block\\b", flags: ""),
+        // 16: /\bblockMap updated\b/
+        LineTest.regex("\\bblockMap updated\\b", flags: ""),
+        // 17: /^(?:\S+\s+){4}dfs\.FSDataset\:\s/
+        LineTest.regex("^(?:\\S+\\s+){4}dfs\\.FSDataset\\:\\s", flags: ""),
         // 18: /\btransfer block\b/
         LineTest.regex("\\btransfer block\\b", flags: ""),
         // 19: /\bfor block\b/
@@ -84,13 +84,22 @@ public enum HdfsSynthesizedPack {
         public let metadata: RuleMetadata = RuleMetadata(name: "normal_1", kind: .normal)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
+            var routineValue: [Int]?
+            func routine() throws(RuleFailure) -> [Int] {
+                if let routineValue {
+                    return routineValue
+                }
+                let value = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+                routineValue = value
+                return value
+            }
             var receiving_blockValue: Int?
             func receiving_block() throws(RuleFailure) -> Int {
                 if let receiving_blockValue {
                     return receiving_blockValue
                 }
                 let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 0)
+                    try context.test(line, 15)
                 }
                 receiving_blockValue = value
                 return value
@@ -101,7 +110,7 @@ public enum HdfsSynthesizedPack {
                     return blockmap_updatedValue
                 }
                 let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 1)
+                    try context.test(line, 16)
                 }
                 blockmap_updatedValue = value
                 return value
@@ -112,18 +121,9 @@ public enum HdfsSynthesizedPack {
                     return component_dfs_fsdatasetValue
                 }
                 let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 2)
+                    try context.test(line, 17)
                 }
                 component_dfs_fsdatasetValue = value
-                return value
-            }
-            var routineValue: [Int]?
-            func routine() throws(RuleFailure) -> [Int] {
-                if let routineValue {
-                    return routineValue
-                }
-                let value = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
-                routineValue = value
                 return value
             }
             var unusualValue: Int?
@@ -200,7 +200,7 @@ public enum HdfsSynthesizedPack {
                     return component_dfs_fsdatasetValue
                 }
                 let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 2)
+                    try context.test(line, 17)
                 }
                 component_dfs_fsdatasetValue = value
                 return value
@@ -234,7 +234,7 @@ public enum HdfsSynthesizedPack {
                 if let routineValue {
                     return routineValue
                 }
-                let value = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
+                let value = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
                 routineValue = value
                 return value
             }

@@ -13,9 +13,10 @@ import RuleRuntime
 /// pruned. Rules are rendered as idiomatic Warden: one `let` binding per
 /// counted template, then the conjunction, with a doc comment in words.
 ///
-/// Even rollouts rank conditions by information gain (broad rules), odd ones
-/// by precision (narrow, exact rules); selection on the validation split keeps
-/// the broadest that holds up. Repairs start from a different first condition;
+/// Rollouts cycle through three searches: conditions ranked by information
+/// gain (broad rules), the single best condition (the simplest rule), and
+/// conditions ranked by precision (narrow, exact rules); selection keeps the
+/// broadest that holds up on training and validation. Repairs start from a different first condition;
 /// refinement drops the condition whose removal gains the most target windows.
 public struct BuiltinProposer: RuleProposer {
     public var backend: String { "builtin" }
@@ -73,9 +74,15 @@ public struct BuiltinProposer: RuleProposer {
     private func learn(_ request: RuleRequest, feedback: Feedback?) -> [Condition]? {
         guard !request.targets.isEmpty else { return nil }
         var learner = learner(for: request)
-        learner.bias = request.rollout % 2 == 0 ? .gain : .precision
+        // Rollouts cycle through three searches: broad by information gain, the single best
+        // condition (the simplest rule, which selection prefers when it holds up), narrow by precision.
+        switch request.rollout % 3 {
+        case 0: learner.bias = .gain
+        case 1: learner.bias = .gain; learner.maximumConditions = 1
+        default: learner.bias = .precision
+        }
         let seed = anchor(of: request)
-        let skip = request.rollout / 2 + request.repairs
+        let skip = request.rollout / 3 + request.repairs
         let excluded = skip > 0 ? Set(learner.firstChoices(seed: seed, count: skip)) : []
         var conditions = learner.grow(seed: seed, excludedFirst: excluded)
         guard !conditions.isEmpty else { return nil }

@@ -239,7 +239,7 @@ public enum BglSynthesizedPack {
         }
     }
 
-    /// Windows where lasting at most 1500 s.
+    /// Windows where the lines span at most 1500 s.
     ///
     /// - Provenance: backend builtin, model none, epoch 2, coverage 0.0625
     public struct Normal2Rule: WindowRule {

@@ -50,15 +50,17 @@ struct DetectCommand: ParsableCommand {
                 try pipeline.run(engine: engine, process: { window, context in engine.detect(window, in: context) }, sink: { window, detection in
                     summary.add(detection, truncated: window.isTruncated)
                     guard output == .jsonl, !abnormalOnly || detection.verdict == .abnormal else { return }
-                    out.write(jsonLine(path: path, window: window, detection: detection, rules: engine.rules))
+                    try out.write(jsonLine(path: path, window: window, detection: detection, rules: engine.rules))
                 }, progress: { progress.update($0) })
+            } catch let error as StandardOutputError {
+                throw error
             } catch {
                 failures.append("\(error)")
             }
             progress.finish()
             summary.accounting.append((path, reader.accounting))
         }
-        out.flush()
+        try out.flush()
         FileHandle.standardError.write(Data(summary.render().utf8))
         for failure in failures { FileHandle.standardError.write(Data("error: \(failure)\n".utf8)) }
         if !failures.isEmpty { throw ExitCode(1) }
@@ -171,14 +173,14 @@ struct JSONObject {
 final class BufferedOutput {
     private var buffer: [UInt8] = []
 
-    func write(_ line: String) {
+    func write(_ line: String) throws {
         buffer.append(contentsOf: line.utf8)
         buffer.append(0x0A)
-        if buffer.count >= 1 << 20 { flush() }
+        if buffer.count >= 1 << 20 { try flush() }
     }
 
-    func flush() {
-        FileHandle.standardOutput.write(Data(buffer))
+    func flush() throws {
+        try StandardOutput.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -37,3 +37,28 @@ enum OutputFile {
         return error.localizedDescription
     }
 }
+
+/// Standard output as a checked stream: writes that fail are errors, never lost silently.
+enum StandardOutput {
+    /// Writes bytes straight to standard output (after what `print` buffered).
+    static func write(_ data: Data) throws {
+        fflush(nil)
+        do { try FileHandle.standardOutput.write(contentsOf: data) } catch {
+            throw StandardOutputError(reason: OutputFile.reason(error))
+        }
+    }
+
+    /// Flushes what `print` buffered; on a write error, says so and exits 1.
+    static func finish() {
+        if fflush(nil) != 0 {
+            FileHandle.standardError.write(Data("Error: cannot write to standard output (\(String(cString: strerror(errno))))\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+/// Standard output could not be written.
+struct StandardOutputError: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { "cannot write to standard output (\(reason))" }
+}

@@ -118,9 +118,9 @@ struct TemplatesCommand: ParsableCommand {
             try reader.forEach { record in
                 out.append(contentsOf: header.content(UnsafeRawBufferPointer(record.message)))
                 out.append(0x0A)
-                if out.count > 1 << 20 { FileHandle.standardOutput.write(out); out.removeAll(keepingCapacity: true) }
+                if out.count > 1 << 20 { try StandardOutput.write(out); out.removeAll(keepingCapacity: true) }
             }
-            FileHandle.standardOutput.write(out)
+            try StandardOutput.write(out)
             return
         }
         let started = Date()

@@ -13,6 +13,13 @@ struct Warden: AsyncParsableCommand {
             TemplatesCommand.self, WindowsCommand.self, RegexCheckCommand.self, VersionCommand.self,
         ]
     )
+
+    /// Runs the command, then makes sure everything printed reached standard
+    /// output: a write error there (a full disk, a closed pipe) is an error.
+    static func main() async {
+        await main(nil)
+        StandardOutput.finish()
+    }
 }
 
 /// Warden's release version.

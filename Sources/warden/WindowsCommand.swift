@@ -50,7 +50,7 @@ struct WindowsCommand: ParsableCommand {
         if let output {
             try OutputFile.write(out, to: output)
         } else {
-            try FileHandle.standardOutput.write(contentsOf: out)
+            try StandardOutput.write(out)
         }
     }
 }

@@ -203,6 +203,32 @@ struct CLITests {
         #expect(try Data(contentsOf: binary) == Data([0xFF, 0xFE, 0x00]))
     }
 
+    @Test("A write error on standard output is an error in every command, not a crash or exit 0")
+    func fullStandardOutput() throws {
+        let commands: [[String]] = [
+            ["version"], ["check", "GeneratedRules/Packs/bgl.warden"], ["test", "GeneratedRules/Packs/bgl.warden"],
+            ["detect", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"],
+            ["eval", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"],
+            ["templates", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"],
+            ["templates", "--format", "bgl", "--content-only", "Samples/BGL_2k/BGL_2k.log"],
+            ["windows", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"],
+        ]
+        for arguments in commands {
+            let process = Process()
+            process.executableURL = Warden.executable
+            process.arguments = arguments
+            process.currentDirectoryURL = Warden.root
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(arguments): \(process.terminationStatus)")
+            #expect(message.contains("cannot write to standard output (No space left on device)"), "\(arguments): \(message)")
+        }
+    }
+
     @Test("synthesize is deterministic: the same data gives a byte-identical pack")
     func synthesizeDeterministic() throws {
         let directory = FileManager.default.temporaryDirectory

@@ -45,14 +45,14 @@ struct CompileCommand: ParsableCommand {
             let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
             let output = URL(fileURLWithPath: outputDirectory).appendingPathComponent(base + ".swift")
             let data = Data(CodeGenerator.swiftSource(for: pack, sourcePath: URL(fileURLWithPath: path).lastPathComponent).utf8)
-            if FileManager.default.contents(atPath: output.path) != data { try data.write(to: output, options: .atomic) }
+            if FileManager.default.contents(atPath: output.path) != data { try OutputFile.write(data, to: output.path) }
             print("\(path) -> \(output.path) (\(typeName))")
         }
         if failed { throw ExitCode(1) }
         if let module {
             let output = URL(fileURLWithPath: outputDirectory).appendingPathComponent(CodeGenerator.catalogFileName(module: module))
             let data = Data(CodeGenerator.catalogSource(module: module, packNames: packNames).utf8)
-            if FileManager.default.contents(atPath: output.path) != data { try data.write(to: output, options: .atomic) }
+            if FileManager.default.contents(atPath: output.path) != data { try OutputFile.write(data, to: output.path) }
             print("catalog -> \(output.path)")
         }
     }

@@ -197,9 +197,9 @@ struct FameTrainCommand: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
         let elapsed = clock.now - started
-        try result.model.fileData().write(to: URL(fileURLWithPath: output))
+        try OutputFile.write(result.model.fileData(), to: output)
         let partitionPath = output + ".domains.json"
-        try result.partition.encoded().write(to: URL(fileURLWithPath: partitionPath))
+        try OutputFile.write(result.partition.encoded(), to: partitionPath)
         print("certification:")
         print(result.report.text.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         print("domains:")

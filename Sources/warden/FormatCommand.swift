@@ -37,7 +37,7 @@ struct FormatCommand: ParsableCommand {
             if check {
                 unformatted.append(path)
             } else {
-                try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try OutputFile.write(Data(bytes), to: path)
                 print("formatted \(path)")
             }
         }

@@ -132,10 +132,10 @@ struct TemplatesCommand: ParsableCommand {
         if let saveState {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(miner).write(to: URL(fileURLWithPath: saveState))
+            try OutputFile.write(encoder.encode(miner), to: saveState)
         }
         if let assignments {
-            try Data(perLine.map(String.init).joined(separator: "\n").appending("\n").utf8).write(to: URL(fileURLWithPath: assignments))
+            try OutputFile.write(Data(perLine.map(String.init).joined(separator: "\n").appending("\n").utf8), to: assignments)
         }
         var accuracy: GroupingAccuracy?
         if let truth {

@@ -28,14 +28,31 @@ def content(line, fmt):
     return parts[-1] if len(parts) > HEADER_FIELDS.get(fmt, 0) else line
 
 
-def score(predicted, actual):
-    tp = sum(1 for p, a in zip(predicted, actual) if p and a)
-    fp = sum(1 for p, a in zip(predicted, actual) if p and not a)
-    fn = sum(1 for p, a in zip(predicted, actual) if not p and a)
+def rates(tp, fp, fn):
+    """Precision, recall and F1 in percent from confusion counts."""
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision * 100, recall * 100, f1 * 100
+
+
+def score(predicted, actual):
+    tp = sum(1 for p, a in zip(predicted, actual) if p and a)
+    fp = sum(1 for p, a in zip(predicted, actual) if p and not a)
+    fn = sum(1 for p, a in zip(predicted, actual) if not p and a)
+    return rates(tp, fp, fn)
+
+
+def confusion(report):
+    """Rates from a Warden JSON confusion object."""
+    return rates(report["truePositives"], report["falsePositives"], report["falseNegatives"])
+
+
+def table(title, rows):
+    print(title)
+    print(f"  {'method':<62} {'P':>6} {'R':>6} {'F1':>6}")
+    for name, (p, r, f) in rows:
+        print(f"  {name:<62} {p:6.1f} {r:6.1f} {f:6.1f}")
 
 
 def main():
@@ -105,19 +122,10 @@ def main():
 
     if args.warden:
         report = json.load(open(args.warden, encoding="utf-8"))
-        c = report["window"]
-        tp, fp, fn = c["truePositives"], c["falsePositives"], c["falseNegatives"]
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         label = "Warden builtin pack" + (f" ({args.warden_rules})" if args.warden_rules else "")
-        rows.append((label, (precision * 100, recall * 100, f1 * 100)))
+        rows.append((label, confusion(report["window"])))
 
-    abnormal = sum(y_test)
-    print(f"{args.name}: {len(train)} training, {len(test)} test windows ({abnormal} abnormal)")
-    print(f"  {'method':<52} {'P':>6} {'R':>6} {'F1':>6}")
-    for name, (p, r, f) in rows:
-        print(f"  {name:<52} {p:6.1f} {r:6.1f} {f:6.1f}")
+    table(f"{args.name}: {len(train)} training, {len(test)} test windows ({sum(y_test)} abnormal)", rows)
 
 
 if __name__ == "__main__":

@@ -17,17 +17,9 @@ from drain3.template_miner_config import TemplateMinerConfig
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from baselines import confusion, score, table
+
 HEADER_FIELDS = 8  # BGL after the label: epoch, date, node, time, node, type, component, level
-
-
-def score(predicted, actual):
-    tp = sum(1 for p, a in zip(predicted, actual) if p and a)
-    fp = sum(1 for p, a in zip(predicted, actual) if p and not a)
-    fn = sum(1 for p, a in zip(predicted, actual) if not p and a)
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision * 100, recall * 100, f1 * 100
 
 
 def main():
@@ -69,17 +61,9 @@ def main():
     rows.append(("template lookup (unseen templates normal)", score(lookup, y_test)))
 
     if args.fame:
-        report = json.load(open(args.fame, encoding="utf-8"))["overall"]
-        tp, fp, fn = report["truePositives"], report["falsePositives"], report["falseNegatives"]
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        rows.append(("FAME (builtin domains, K = 100, hashed n-grams)", (precision * 100, recall * 100, f1 * 100)))
+        rows.append(("FAME (builtin domains, K = 100, hashed n-grams)", confusion(json.load(open(args.fame, encoding="utf-8"))["overall"])))
 
-    print(f"{args.name} messages: {train_end} training, {count - val_end} test ({sum(y_test)} anomalous)")
-    print(f"  {'method':<52} {'P':>6} {'R':>6} {'F1':>6}")
-    for name, (p, r, f) in rows:
-        print(f"  {name:<52} {p:6.1f} {r:6.1f} {f:6.1f}")
+    table(f"{args.name} messages: {train_end} training, {count - val_end} test ({sum(y_test)} anomalous)", rows)
 
 
 if __name__ == "__main__":

@@ -53,12 +53,27 @@ public struct FallbackComparison: Sendable, Codable, Hashable {
     public var validationWith: Double? = nil
 }
 
+/// How many lines an input had and what became of them.
+public struct LineCounts: Sendable, Codable, Hashable {
+    public var read: Int
+    public var windowed: Int
+    public var skipped: [String: Int]
+
+    public init(_ accounting: LineAccounting) {
+        read = accounting.read
+        windowed = accounting.windowed
+        skipped = Dictionary(uniqueKeysWithValues: accounting.skipped.map { ($0.key.rawValue, $0.value) })
+    }
+}
+
 /// The scores of a pack on labeled input.
 public struct EvaluationReport: Sendable, Codable {
     public var split: Split
     public var windows = 0
     /// Windows left out because no line of them has a known label.
     public var unlabeledWindows = 0
+    /// The input's lines: read, in windows, and skipped by reason (set by the command that read them).
+    public var lines: LineCounts?
     /// Sessions of the split the end of input cut off; scored only when `keptTruncated`.
     public var truncatedWindows = 0
     public var keptTruncated = false

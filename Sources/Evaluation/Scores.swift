@@ -27,6 +27,31 @@ public struct Confusion: Sendable, Hashable, Codable {
     }
 
     private func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
+
+    private enum CodingKeys: String, CodingKey {
+        case truePositives, falsePositives, trueNegatives, falseNegatives, precision, recall, f1
+    }
+
+    /// The counts, and the scores for readers that do not want to compute them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(truePositives, forKey: .truePositives)
+        try container.encode(falsePositives, forKey: .falsePositives)
+        try container.encode(trueNegatives, forKey: .trueNegatives)
+        try container.encode(falseNegatives, forKey: .falseNegatives)
+        try container.encode(precision, forKey: .precision)
+        try container.encode(recall, forKey: .recall)
+        try container.encode(f1, forKey: .f1)
+    }
+
+    /// Reads the counts (the scores follow from them).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        truePositives = try container.decode(Int.self, forKey: .truePositives)
+        falsePositives = try container.decode(Int.self, forKey: .falsePositives)
+        trueNegatives = try container.decode(Int.self, forKey: .trueNegatives)
+        falseNegatives = try container.decode(Int.self, forKey: .falseNegatives)
+    }
 }
 
 /// Chronological splits of the CodeAD protocol: the first 60 % of windows

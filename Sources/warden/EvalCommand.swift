@@ -94,6 +94,7 @@ struct EvalCommand: ParsableCommand {
             report.fallback?.validationWithout = validation(rulesOnly)
             report.fallback?.validationWith = validation(records)
         }
+        report.lines = LineCounts(reader.accounting)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

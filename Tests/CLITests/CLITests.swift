@@ -82,8 +82,9 @@ struct CLITests {
         let result = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--json", bgl])
         #expect(result.status == 0)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        let window = try #require(report["window"] as? [String: Int])
-        #expect(window["truePositives"]! + window["falseNegatives"]! == 28)
+        let window = try #require(report["window"] as? [String: Any])
+        #expect((window["truePositives"] as? Int ?? 0) + (window["falseNegatives"] as? Int ?? 0) == 28)
+        #expect(abs((window["f1"] as? Double ?? 0) - 54.0 / 55.0) < 1e-9)
         #expect((report["rules"] as? [Any])?.count == 6)
     }
 
@@ -153,6 +154,10 @@ struct CLITests {
         let window = try #require(report["window"] as? [String: Any])
         // The learned rules catch anomalies of the held-back split, with fewer false alarms than hits.
         let (hits, alarms) = ((window["truePositives"] as? Int) ?? 0, (window["falsePositives"] as? Int) ?? 0)
+        // The JSON carries the scores and the line accounting, not only the counts.
+        #expect((window["f1"] as? Double).map { (0...1).contains($0) } == true && window["precision"] != nil && window["recall"] != nil)
+        let lines = try #require(report["lines"] as? [String: Any])
+        #expect((lines["read"] as? Int) == 2000 && (lines["windowed"] as? Int) == 2000)
         #expect(hits > 0 && alarms < hits, "TP \(hits), FP \(alarms)")
     }
 

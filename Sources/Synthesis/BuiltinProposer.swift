@@ -68,6 +68,7 @@ public struct BuiltinProposer: RuleProposer {
                                   opposites: counts(request.trainingOpposites, indices: request.trainingOppositeIndices))
         let features = vocabulary.features
         learner.generality = { features[$0].regex.utf8.count }
+        learner.isCount = { features[$0].kind != .number }
         return learner
     }
 
@@ -116,6 +117,7 @@ public struct BuiltinProposer: RuleProposer {
             case .template, .phrase: return "\"" + BuiltinProposer.docText(shown) + "\""
             case .level, .component: return "lines at " + BuiltinProposer.docText(shown)
             case .unusualLevel: return "lines at " + BuiltinProposer.docText(shown) + " that follow no routine template"
+            case .number: return BuiltinProposer.docText(feature.words)
             }
         case .unroutine: return "lines that follow no routine template"
         case .lines: return "lines"
@@ -123,8 +125,15 @@ public struct BuiltinProposer: RuleProposer {
         }
     }
 
+    private func isNumber(_ quantity: Quantity) -> Bool {
+        if case .feature(let feature) = quantity { return vocabulary.features[feature].kind == .number }
+        return false
+    }
+
     private func describe(_ condition: Condition) -> String {
         switch condition {
+        case .atLeast(let q, let k) where isNumber(q): return "\(words(of: q)) is at least \(k)"
+        case .atMost(let q, let k) where isNumber(q): return "\(words(of: q)) is at most \(k)"
         case .atLeast(.unroutine, 1): return "a line follows no routine template"
         case .atMost(.unroutine, 0): return "every line follows a routine template"
         case .atLeast(.lines, let k): return "at least \(k) lines"
@@ -161,6 +170,8 @@ public struct BuiltinProposer: RuleProposer {
 
     private func binding(_ quantity: Quantity) -> String {
         switch quantity {
+        case .feature(let feature) where vocabulary.features[feature].kind == .number:
+            "let \(name(of: quantity)) = max(numbers(window, /\(vocabulary.features[feature].regex)/))"
         case .feature(let feature) where vocabulary.features[feature].kind == .unusualLevel:
             "let \(name(of: quantity)) = count line in window where line matches /\(vocabulary.features[feature].regex)/ and not (line matches routine)"
         case .feature(let feature):

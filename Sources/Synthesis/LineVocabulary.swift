@@ -38,6 +38,8 @@ struct LineFeature: Sendable {
         case template, phrase, level, component
         /// Lines at a level that follow no routine template (a new message at, say, FATAL).
         case unusualLevel
+        /// The largest number a template's lines carry at one variable position (`regex` captures it).
+        case number
     }
     var kind: Kind
     /// PCRE2 source (no slashes), variables abstracted.
@@ -113,6 +115,9 @@ final class LineVocabulary: @unchecked Sendable {
             let tokens = drain.template(cluster.id).split(separator: " ").map(String.init)
             guard let rendered = Self.templateRegex(tokens) else { continue }
             addFeature(.template, regex: rendered.regex, words: rendered.words, name: rendered.name)
+            if let index = byRegex[rendered.regex], features[index].regex == rendered.regex, templateParts[index] == nil {
+                templateParts[index] = rendered.parts
+            }
             phrases += Self.phrases(tokens)
         }
         // Two-word phrases: shared by templates that differ elsewhere, so they carry over to messages not seen yet.
@@ -156,17 +161,92 @@ final class LineVocabulary: @unchecked Sendable {
             derived.append((features.count, index))
             features.append(LineFeature(kind: .unusualLevel, regex: feature.regex, words: feature.words, name: "unusual_" + feature.name))
         }
+        numberSlots(windows, linePatterns: linePatterns)
         let table = matchesOfPattern
         for (index, patterns) in linePatterns.enumerated() {
             let own = abnormal[index] ? 0 : 1
             let unusual = { (pattern: Int) in !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - own >= 1 } }
             corpus[index].unroutine = patterns.filter(unusual).count
             addDerived(&corpus[index], patterns: patterns, table: table, isUnroutine: unusual)
+            if !numbers.isEmpty {
+                let lines = (0..<windows[index].count).map { line in windows[index].withLine(line) { Array($0) } }
+                addNumbers(&corpus[index], lines: lines, patterns: patterns, table: table)
+            }
         }
     }
 
     /// Derived features: (its index, the level feature it refines).
     private var derived: [(feature: Int, level: Int)] = []
+    /// The regex parts (one per token) of each template feature.
+    private var templateParts: [Int: [String]] = [:]
+    /// Number features: (its index, the template feature, the token position in the template's parts).
+    private var numbers: [(feature: Int, template: Int, slot: Int)] = []
+
+    /// Whether a feature counts lines (numbers are values, not counts: no relations or order between them).
+    func isCount(_ feature: Int) -> Bool { features[feature].kind != .number }
+
+    /// The integer a template's line holds at `slot` of its `parts`, aligned from the line's end.
+    private static func number(in line: [UInt8], slot: Int, of parts: Int) -> Int? {
+        let tokens = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+        let index = tokens.count - parts + slot
+        guard index >= 0, index < tokens.count else { return nil }
+        let token = tokens[index]
+        guard !token.isEmpty, token.count <= 10, token.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return Int(String(decoding: token, as: UTF8.self)).flatMap { $0 <= Int(Int32.max) ? $0 : nil }
+    }
+
+    /// Adds the number features to a window's counts: the largest value per (template, slot) among its lines.
+    private func addNumbers(_ counts: inout WindowCounts, lines: [[UInt8]], patterns: [Int], table: [[Int32]]) {
+        for (feature, template, slot) in numbers {
+            guard let parts = templateParts[template] else { continue }
+            var largest: Int?, first = 0, last = 0
+            for (position, pattern) in patterns.enumerated() where table[pattern].contains(Int32(template)) {
+                guard let value = Self.number(in: lines[position], slot: slot, of: parts.count) else { continue }
+                if largest == nil { first = position }
+                last = position
+                largest = max(largest ?? value, value)
+            }
+            guard let largest, largest > 0 else { continue }
+            counts.counts.append((feature, largest))
+            counts.positions.append((first, last))
+        }
+    }
+
+    /// Template positions whose tokens are integers on (nearly) every training line, with varying values.
+    private func numberSlots(_ windows: [Window], linePatterns: [[Int]]) {
+        var numeric: [[Int]: (numbers: Int, total: Int, values: Set<Int>)] = [:]
+        let table = matchesOfPattern
+        for (window, patterns) in zip(windows, linePatterns) {
+            for (position, pattern) in patterns.enumerated() {
+                for template in table[pattern] where templateParts[Int(template)] != nil {
+                    let parts = templateParts[Int(template)]!
+                    let line = window.withLine(position) { Array($0) }
+                    for slot in parts.indices where parts[slot] == #"\S+"# {
+                        var entry = numeric[[Int(template), slot]] ?? (0, 0, [])
+                        entry.total += 1
+                        if let value = Self.number(in: line, slot: slot, of: parts.count) {
+                            entry.numbers += 1
+                            if entry.values.count < 3 { entry.values.insert(value) }
+                        }
+                        numeric[[Int(template), slot]] = entry
+                    }
+                }
+            }
+        }
+        for key in numeric.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let entry = numeric[key]!
+            guard entry.total >= 5, Double(entry.numbers) >= 0.99 * Double(entry.total), entry.values.count >= 2 else { continue }
+            let (template, slot) = (key[0], key[1])
+            var parts = templateParts[template]!
+            parts[slot] = #"(\S+)"#
+            let words = features[template].words.split(separator: " ")
+            let before = words.prefix(slot).suffix(2).joined(separator: " ")
+            numbers.append((features.count, template, slot))
+            features.append(LineFeature(kind: .number, regex: parts.joined(separator: " ") + "$",
+                                        words: "the largest number after '\(before)' in \"\(features[template].words)\"",
+                                        name: "largest_" + Self.identifier(before.isEmpty ? features[template].name : before)))
+        }
+    }
 
     private func addDerived(_ counts: inout WindowCounts, patterns: [Int], table: [[Int32]], isUnroutine: (Int) -> Bool) {
         for (feature, level) in derived {
@@ -202,7 +282,11 @@ final class LineVocabulary: @unchecked Sendable {
         }
         var result = counts(patterns: patterns, span: Self.span(of: window))
         result.unroutine = patterns.filter { isUnroutine(pattern: $0) }.count
-        addDerived(&result, patterns: patterns, table: lock.withLock { matchesOfPattern }, isUnroutine: isUnroutine(pattern:))
+        let table = lock.withLock { matchesOfPattern }
+        addDerived(&result, patterns: patterns, table: table, isUnroutine: isUnroutine(pattern:))
+        if !numbers.isEmpty {
+            addNumbers(&result, lines: (0..<window.count).map { line in window.withLine(line) { Array($0) } }, patterns: patterns, table: table)
+        }
         return result
     }
 
@@ -252,7 +336,7 @@ final class LineVocabulary: @unchecked Sendable {
     /// variables as `\S+`, tokens that name one thing (holding digits, paths,
     /// `key=value`, addresses) abstracted after their alphabetic prefix, and
     /// anchored at the line's end. `nil` when nothing literal and telling remains.
-    static func templateRegex(_ tokens: [String]) -> (regex: String, words: String, name: String)? {
+    static func templateRegex(_ tokens: [String]) -> (regex: String, words: String, name: String, parts: [String])? {
         var parts: [String] = []
         var words: [String] = []
         var nameWords: [String] = []
@@ -275,7 +359,7 @@ final class LineVocabulary: @unchecked Sendable {
         // Leading variables say nothing; trailing ones are anchored by `$`.
         while parts.first == #"\S+"# { parts.removeFirst(); words.removeFirst() }
         let regex = parts.joined(separator: " ") + "$"
-        return (regex, words.joined(separator: " "), identifier(nameWords.joined(separator: " ")))
+        return (regex, words.joined(separator: " "), identifier(nameWords.joined(separator: " ")), parts)
     }
 
     /// Pairs of adjacent literal words of a template (letters only, three or more each).

@@ -80,6 +80,8 @@ struct RuleLearner {
     var bias = Bias.gain
     /// How general each feature is (lower first on equal gain): shorter regexes assume less.
     var generality: (Int) -> Int = { _ in 0 }
+    /// Whether a feature counts lines; others (numbers) take thresholds only, no relations or order.
+    var isCount: (Int) -> Bool = { _ in true }
     /// Fewest target windows a condition must hold on; relations between two counts need more.
     var minimumSupport = 2.0
     var minimumRelationSupport = 10.0
@@ -191,6 +193,17 @@ struct RuleLearner {
             guard values.count > 1 else { continue }
             let below = values.filter { $0 >= 1 && $0 <= own }
             let above = values.filter { $0 >= own && $0 < values.last! }
+            if case .feature(let feature) = quantity, !isCount(feature) {
+                // A captured number: thresholds halfway between neighbouring values where the
+                // classes change (the widest margin the data allows), at two significant digits.
+                for (low, high) in boundaries(quantity, values: values) {
+                    let middle = (low + high + 1) / 2
+                    let up = Self.significant(middle, up: false), down = Self.significant(middle - 1, up: true)
+                    if own >= high { result.append(.atLeast(quantity, up > low ? up : middle)) }
+                    if own <= low { result.append(.atMost(quantity, down < high ? down : middle - 1)) }
+                }
+                continue
+            }
             // Durations read better, and assume less, at two significant digits (rounded away from the seed).
             let round = quantity == .span
             for k in Set(Self.spread(below, thresholdsPerQuantity).map { round ? Self.significant($0, up: false) : $0 }).sorted() {
@@ -201,7 +214,7 @@ struct RuleLearner {
             }
         }
         // Relations between the counts the seed has, and the order of their lines.
-        let features = seed.counts.map(\.0).prefix(16)
+        let features = seed.counts.map(\.0).filter(isCount).prefix(16)
         let held = features.map { Quantity.feature($0) } + [.lines]
         for (i, a) in held.enumerated() {
             for b in held.dropFirst(i + 1) {
@@ -215,6 +228,22 @@ struct RuleLearner {
             }
         }
         return result
+    }
+
+    /// Neighbouring values of `quantity` between which the rows change from one class mix to another.
+    private func boundaries(_ quantity: Quantity, values: [Int]) -> [(Int, Int)] {
+        var mix: [Int: (Double, Double)] = [:]
+        for index in rows.indices {
+            let value = columns.value(quantity, row: index)
+            let (p, n) = mix[value] ?? (0, 0)
+            mix[value] = (p + rows[index].targets, n + rows[index].opposites)
+        }
+        func kind(_ value: Int) -> Int {
+            let (p, n) = mix[value]!
+            return p == 0 ? 0 : n == 0 ? 1 : 2
+        }
+        let pairs = zip(values, values.dropFirst()).filter { kind($0.0) != kind($0.1) || kind($0.0) == 2 }
+        return Array(Self.spread(Array(pairs.indices), thresholdsPerQuantity).map { pairs[$0] })
     }
 
     /// `value` at two significant digits, rounded down or up.

@@ -93,6 +93,38 @@ struct LineVocabularyTests {
     }
 }
 
+@Suite("Numbers")
+struct NumberFeatureTests {
+    /// Routine requests take 50–350 ms; slow windows hold one that takes seconds.
+    func latencyData(seed: UInt64) -> TrainingData {
+        var random = SplitMix(seed: seed)
+        func windows(_ count: Int) -> [LabeledWindow] {
+            (0..<count).map { index in
+                let slow = index % 5 == 0
+                var lines = (0..<6).map { _ in "api request served in \(50 + random.next() % 300) ms" }
+                if slow { lines[Int(random.next() % 6)] = "api request served in \(4000 + random.next() % 5000) ms" }
+                return LabeledWindow(window: Window(id: index, texts: lines), isAbnormal: slow)
+            }
+        }
+        return TrainingData(train: windows(60), validation: windows(20), test: windows(40))
+    }
+
+    @Test("A threshold on a captured number: max(numbers(...)) over the template's variable, checked by the interpreter")
+    func learnsLatencyThreshold() async throws {
+        let data = latencyData(seed: 7)
+        let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(), packName: "latency")
+        try await synthesizer.run { _ in }
+        let text = try PackAssembler.finalPack(name: "latency", description: nil, rules: synthesizer.accepted,
+                                               provenance: SynthesisProvenance(backend: "builtin", model: "none"))
+        #expect(text.contains("max(numbers(window, /api request served in (\\S+) ms$/))"), "\(text)")
+        let pack = try #require(Frontend.check(SourceFile(path: "latency.warden", text: text)).pack)
+        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: pack))
+        let context = engine.makeContext()
+        let correct = data.test.filter { (engine.detect($0.window, in: context).verdict == .abnormal) == $0.isAbnormal }.count
+        #expect(correct == data.test.count, "\(text)")
+    }
+}
+
 @Suite("Rule learner")
 struct RuleLearnerTests {
     /// Feature 0 opens, feature 1 closes, feature 2 is an error message.

@@ -70,8 +70,8 @@ public enum HdfsSynthesizedPack {
         LineTest.regex("^(?:\\S+\\s+){4}dfs\\.FSDataset\\:\\s", flags: ""),
         // 18: /\btransfer block\b/
         LineTest.regex("\\btransfer block\\b", flags: ""),
-        // 19: /\bfor block\b/
-        LineTest.regex("\\bfor block\\b", flags: ""),
+        // 19: /Received block \S+ of size (\S+) from \S+$/
+        LineTest.regex("Received block \\S+ of size (\\S+) from \\S+$", flags: ""),
         // 20: /\bServed block\b/
         LineTest.regex("\\bServed block\\b", flags: ""),
     ]
@@ -164,25 +164,42 @@ public enum HdfsSynthesizedPack {
         }
     }
 
-    /// Windows where no "for block".
+    /// Windows where the largest number after 'of size' in 'Received block … of size … from …' is at
+    /// most 3538995 and at most 14 lines.
     ///
     /// - Provenance: backend builtin, model none, epoch 2, coverage 0.4103
     public struct Abnormal1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "abnormal_1", kind: .abnormal)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            var for_blockValue: Int?
-            func for_block() throws(RuleFailure) -> Int {
-                if let for_blockValue {
-                    return for_blockValue
+            var largest_of_sizeValue: Double?
+            func largest_of_size() throws(RuleFailure) -> Double {
+                if let largest_of_sizeValue {
+                    return largest_of_sizeValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 19)
-                }
-                for_blockValue = value
+                let value = Functions.max(
+                    try Functions.numbers(
+                        context.allLines,
+                        context.pattern(19),
+                        group: 1,
+                        context: context,
+                    ),
+                )
+                largest_of_sizeValue = value
                 return value
             }
-            return try for_block() == 0
+            var sizeValue: Int?
+            func size() throws(RuleFailure) -> Int {
+                if let sizeValue {
+                    return sizeValue
+                }
+                let value = context.window.count
+                sizeValue = value
+                return value
+            }
+            return try Logic.and(try largest_of_size() <= Double(3538995)) { () throws(RuleFailure) -> Bool in
+                try size() <= 14
+            }
         }
     }
 

@@ -32,15 +32,15 @@ public struct BuiltinProposer: RuleProposer {
     }
 
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
-        guard let conditions = learn(request, feedback: feedback) else { return nil }
+        guard let conditions = learn(request, feedback: feedback, learner: learner(for: request)) else { return nil }
         return render(conditions, request: request)
     }
 
     /// What the learner finds for a request, in words and as the rule it would write
     /// (given to a language model as evidence).
     public func findings(for request: RuleRequest) -> String? {
-        guard let conditions = learn(request, feedback: nil) else { return nil }
         let learner = self.learner(for: request)
+        guard let conditions = learn(request, feedback: nil, learner: learner) else { return nil }
         let (p, n) = learner.coverage(conditions)
         let pool = learner.firstChoices(seed: anchor(of: request), count: 5)
         var text = "Conditions that separate the remaining training windows best (target / contrast windows covered):\n"
@@ -72,9 +72,9 @@ public struct BuiltinProposer: RuleProposer {
         return learner
     }
 
-    private func learn(_ request: RuleRequest, feedback: Feedback?) -> [Condition]? {
+    private func learn(_ request: RuleRequest, feedback: Feedback?, learner: RuleLearner) -> [Condition]? {
         guard !request.targets.isEmpty else { return nil }
-        var learner = learner(for: request)
+        var learner = learner
         // Rollouts cycle through three searches: broad by information gain, the single best
         // condition (the simplest rule, which selection prefers when it holds up), narrow by precision.
         switch request.rollout % 3 {
@@ -84,8 +84,9 @@ public struct BuiltinProposer: RuleProposer {
         }
         let seed = anchor(of: request)
         let skip = request.rollout / 3 + request.repairs
-        let excluded = skip > 0 ? Set(learner.firstChoices(seed: seed, count: skip)) : []
-        var conditions = learner.grow(seed: seed, excludedFirst: excluded)
+        let pool = learner.candidates(seed: seed)
+        let excluded = skip > 0 ? Set(learner.firstChoices(seed: seed, pool: pool, count: skip)) : []
+        var conditions = learner.grow(seed: seed, pool: pool, excludedFirst: excluded)
         guard !conditions.isEmpty else { return nil }
         if case .refine(_, let previous, _) = feedback {
             repeat {

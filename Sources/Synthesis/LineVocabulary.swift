@@ -115,7 +115,7 @@ final class LineVocabulary: @unchecked Sendable {
             let tokens = drain.template(cluster.id).split(separator: " ").map(String.init)
             guard let rendered = Self.templateRegex(tokens) else { continue }
             addFeature(.template, regex: rendered.regex, words: rendered.words, name: rendered.name)
-            if let index = byRegex[rendered.regex], features[index].regex == rendered.regex, templateParts[index] == nil {
+            if let index = byRegex[rendered.regex], templateParts[index] == nil {
                 templateParts[index] = rendered.parts
             }
             phrases += Self.phrases(tokens)
@@ -168,10 +168,7 @@ final class LineVocabulary: @unchecked Sendable {
             let unusual = { (pattern: Int) in !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - own >= 1 } }
             corpus[index].unroutine = patterns.filter(unusual).count
             addDerived(&corpus[index], patterns: patterns, table: table, isUnroutine: unusual)
-            if !numbers.isEmpty {
-                let lines = (0..<windows[index].count).map { line in windows[index].withLine(line) { Array($0) } }
-                addNumbers(&corpus[index], lines: lines, patterns: patterns, table: table)
-            }
+            addNumbers(&corpus[index], window: windows[index], patterns: patterns, table: table)
         }
     }
 
@@ -185,9 +182,13 @@ final class LineVocabulary: @unchecked Sendable {
     /// Whether a feature counts lines (numbers are values, not counts: no relations or order between them).
     func isCount(_ feature: Int) -> Bool { features[feature].kind != .number }
 
-    /// The integer a template's line holds at `slot` of its `parts`, aligned from the line's end.
-    private static func number(in line: [UInt8], slot: Int, of parts: Int) -> Int? {
-        let tokens = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+    /// A line's whitespace-separated tokens.
+    private static func tokens(_ line: UnsafeBufferPointer<UInt8>) -> [ArraySlice<UInt8>] {
+        Array(line).split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
+    }
+
+    /// The integer a template's line (as `tokens`) holds at `slot` of its `parts`, aligned from the line's end.
+    private static func number(in tokens: [ArraySlice<UInt8>], slot: Int, of parts: Int) -> Int? {
         let index = tokens.count - parts + slot
         guard index >= 0, index < tokens.count else { return nil }
         let token = tokens[index]
@@ -196,12 +197,16 @@ final class LineVocabulary: @unchecked Sendable {
     }
 
     /// Adds the number features to a window's counts: the largest value per (template, slot) among its lines.
-    private func addNumbers(_ counts: inout WindowCounts, lines: [[UInt8]], patterns: [Int], table: [[Int32]]) {
+    /// Only lines of a template with number features are tokenised, each once.
+    private func addNumbers(_ counts: inout WindowCounts, window: Window, patterns: [Int], table: [[Int32]]) {
+        guard !numbers.isEmpty else { return }
+        var tokens: [Int: [ArraySlice<UInt8>]] = [:]
         for (feature, template, slot) in numbers {
             guard let parts = templateParts[template] else { continue }
             var largest: Int?, first = 0, last = 0
             for (position, pattern) in patterns.enumerated() where table[pattern].contains(Int32(template)) {
-                guard let value = Self.number(in: lines[position], slot: slot, of: parts.count) else { continue }
+                if tokens[position] == nil { tokens[position] = window.withLine(position, Self.tokens) }
+                guard let value = Self.number(in: tokens[position]!, slot: slot, of: parts.count) else { continue }
                 if largest == nil { first = position }
                 last = position
                 largest = max(largest ?? value, value)
@@ -218,13 +223,14 @@ final class LineVocabulary: @unchecked Sendable {
         let table = matchesOfPattern
         for (window, patterns) in zip(windows, linePatterns) {
             for (position, pattern) in patterns.enumerated() {
+                var tokens: [ArraySlice<UInt8>]?
                 for template in table[pattern] where templateParts[Int(template)] != nil {
                     let parts = templateParts[Int(template)]!
-                    let line = window.withLine(position) { Array($0) }
                     for slot in parts.indices where parts[slot] == #"\S+"# {
+                        if tokens == nil { tokens = window.withLine(position, Self.tokens) }
                         var entry = numeric[[Int(template), slot]] ?? (0, 0, [])
                         entry.total += 1
-                        if let value = Self.number(in: line, slot: slot, of: parts.count) {
+                        if let value = Self.number(in: tokens!, slot: slot, of: parts.count) {
                             entry.numbers += 1
                             if entry.values.count < 3 { entry.values.insert(value) }
                         }
@@ -284,9 +290,7 @@ final class LineVocabulary: @unchecked Sendable {
         result.unroutine = patterns.filter { isUnroutine(pattern: $0) }.count
         let table = lock.withLock { matchesOfPattern }
         addDerived(&result, patterns: patterns, table: table, isUnroutine: isUnroutine(pattern:))
-        if !numbers.isEmpty {
-            addNumbers(&result, lines: (0..<window.count).map { line in window.withLine(line) { Array($0) } }, patterns: patterns, table: table)
-        }
+        addNumbers(&result, window: window, patterns: patterns, table: table)
         return result
     }
 
@@ -342,17 +346,16 @@ final class LineVocabulary: @unchecked Sendable {
         var nameWords: [String] = []
         var literalLetters = 0
         for token in tokens {
-            if let (prefix, isVariable) = abstracted(token) {
-                if isVariable {
-                    parts.append(prefix.isEmpty ? #"\S+"# : LineTemplates.escape(prefix) + #"\S*"#)
-                    words.append(prefix.isEmpty ? "…" : prefix + "…")
-                } else {
-                    parts.append(LineTemplates.escape(prefix))
-                    words.append(prefix)
-                    literalLetters += prefix.filter(\.isLetter).count
-                    let word = prefix.filter { $0.isLetter }
-                    if word.count >= 2, nameWords.count < 3 { nameWords.append(word) }
-                }
+            let (prefix, isVariable) = abstracted(token)
+            if isVariable {
+                parts.append(prefix.isEmpty ? #"\S+"# : LineTemplates.escape(prefix) + #"\S*"#)
+                words.append(prefix.isEmpty ? "…" : prefix + "…")
+            } else {
+                parts.append(LineTemplates.escape(prefix))
+                words.append(prefix)
+                literalLetters += prefix.filter(\.isLetter).count
+                let word = prefix.filter { $0.isLetter }
+                if word.count >= 2, nameWords.count < 3 { nameWords.append(word) }
             }
         }
         guard literalLetters >= 4 else { return nil }
@@ -365,7 +368,8 @@ final class LineVocabulary: @unchecked Sendable {
     /// Pairs of adjacent literal words of a template (letters only, three or more each).
     static func phrases(_ tokens: [String]) -> [String] {
         let words = tokens.map { token -> String? in
-            guard let (literal, isVariable) = abstracted(token), !isVariable else { return nil }
+            let (literal, isVariable) = abstracted(token)
+            guard !isVariable else { return nil }
             let word = literal.trimmingCharacters(in: .punctuationCharacters)
             return word.count >= 3 && word.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) && word == literal.trimmingCharacters(in: .init(charactersIn: ",.:;")) ? word : nil
         }
@@ -377,7 +381,7 @@ final class LineVocabulary: @unchecked Sendable {
     }
 
     /// A token as (literal, false) or as (alphabetic prefix, true) when it is a variable.
-    private static func abstracted(_ token: String) -> (String, Bool)? {
+    private static func abstracted(_ token: String) -> (String, Bool) {
         if token == "<*>" { return ("", true) }
         let cut = token.firstIndex { $0.isNumber || $0 == "/" || $0 == "=" || $0 == "@" || $0 == "<" || $0 == "\\" }
         guard let cut else { return (token, false) }

@@ -259,9 +259,10 @@ struct RuleLearner {
         return (0..<count).map { values[$0 * (values.count - 1) / (count - 1)] }.reduce(into: [Int]()) { if $0.last != $1 { $0.append($1) } }
     }
 
-    /// Grows a rule from `seed`; `excludedFirst` are conditions the rule may not start with.
-    func grow(seed: WindowCounts, excludedFirst: Set<Condition> = []) -> [Condition] {
-        let pool = candidates(seed: seed)
+    /// Grows a rule from `seed` out of `pool` (by default its candidates); `excludedFirst` are
+    /// conditions the rule may not start with.
+    func grow(seed: WindowCounts, pool given: [Condition]? = nil, excludedFirst: Set<Condition> = []) -> [Condition] {
+        let pool = given ?? candidates(seed: seed)
         var covered = rows.indices.filter { rows[$0].targets + rows[$0].opposites > 0 }
         var conditions: [Condition] = []
         let (p, n) = weights(covered)
@@ -280,11 +281,11 @@ struct RuleLearner {
         return prune(conditions)
     }
 
-    /// The first conditions a rule from `seed` would start with, best first.
-    func firstChoices(seed: WindowCounts, count: Int) -> [Condition] {
+    /// The first conditions a rule from `seed` would start with, best first (out of `pool`, by default its candidates).
+    func firstChoices(seed: WindowCounts, pool given: [Condition]? = nil, count: Int) -> [Condition] {
         let covered = rows.indices.filter { rows[$0].targets + rows[$0].opposites > 0 }
         let (p0, n0) = weights(covered)
-        return rank(candidates(seed: seed), on: covered, p0: p0, n0: n0, excluding: []).prefix(count).map(\.condition)
+        return rank(given ?? candidates(seed: seed), on: covered, p0: p0, n0: n0, excluding: []).prefix(count).map(\.condition)
     }
 
     private func weights(_ indices: [Int]) -> (Double, Double) {

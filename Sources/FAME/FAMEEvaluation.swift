@@ -2,20 +2,33 @@ import Evaluation
 
 /// Message-level scores of a FAME model on labeled messages.
 public struct FAMEEvaluation: Sendable {
+    /// A message FAME got wrong: a false alarm or a missed anomaly.
+    public struct Mistake: Sendable, Encodable {
+        public var line: Int
+        public var anomalous: Bool
+        public var score: Double
+        public var domain: String?
+        public var seenTemplate: Bool
+        public var content: String
+    }
+
     public var overall = Confusion()
     /// By the domain the router chose (`unknown` where the gate found none).
     public var perDomain: [String: Confusion] = [:]
     /// Messages whose template the training data never showed.
     public var unseen = Confusion()
     public var seen = Confusion()
+    /// Every false alarm and missed anomaly, in input order.
+    public var mistakes: [Mistake] = []
 
     public init() {}
 
     /// Scores every message.
     public static func evaluate(_ model: FAMEModel, on messages: [LabeledMessage]) -> FAMEEvaluation {
         var result = FAMEEvaluation()
+        var scratch = SparseVector()
         for message in messages {
-            let assessment = message.content.withUnsafeBytes { model.assess(content: $0) }
+            let assessment = message.content.withUnsafeBytes { model.assess(content: $0, scratch: &scratch) }
             let predicted = assessment.score >= model.threshold
             result.overall.add(predicted: predicted, actual: message.anomalous)
             result.perDomain[assessment.domain ?? "unknown", default: Confusion()].add(predicted: predicted, actual: message.anomalous)
@@ -23,6 +36,10 @@ public struct FAMEEvaluation: Sendable {
                 result.unseen.add(predicted: predicted, actual: message.anomalous)
             } else {
                 result.seen.add(predicted: predicted, actual: message.anomalous)
+            }
+            if predicted != message.anomalous {
+                result.mistakes.append(Mistake(line: message.line, anomalous: message.anomalous, score: assessment.score, domain: assessment.domain,
+                                               seenTemplate: assessment.template != nil, content: String(decoding: message.content, as: UTF8.self)))
             }
         }
         return result

@@ -75,10 +75,13 @@ public struct FAMEFallback: Fallback {
     /// - Parameters:
     ///   - decided: the confusion of the validation windows the rules decided.
     ///   - undecided: each undecided validation window's message scores and truth.
+    ///   - floor: thresholds at or below it are not tried (the model's
+    ///     ``FAMEModel/noEvidenceScore``: a message FAME knows nothing about never counts).
     /// Thresholds 0.05…0.95 and 1…5 messages are tried; among equal F1 the
     /// stricter decision wins (higher threshold, then more messages), so the
     /// fallback never lowers the validation F1 it was calibrated on.
-    public static func calibrate(decided: Confusion, undecided: [(scores: [Double], abnormal: Bool)]) -> (decision: WindowDecision, without: Double, with: Double) {
+    public static func calibrate(decided: Confusion, undecided: [(scores: [Double], abnormal: Bool)], above floor: Double = 0)
+        -> (decision: WindowDecision, without: Double, with: Double) {
         func f1(_ decision: WindowDecision) -> Double {
             var confusion = decided
             for window in undecided { confusion.add(predicted: decision.isAbnormal(window.scores), actual: window.abnormal) }
@@ -86,7 +89,7 @@ public struct FAMEFallback: Fallback {
         }
         let without = f1(.abstain)
         var best = (decision: WindowDecision.abstain, f1: without)
-        for step in stride(from: 19, through: 1, by: -1) {
+        for step in stride(from: 19, through: 1, by: -1) where Double(step) / 20 > floor {
             for minimum in stride(from: 5, through: 1, by: -1) {
                 let candidate = WindowDecision(threshold: Double(step) / 20, minimumMessages: minimum)
                 let score = f1(candidate)

@@ -6,10 +6,13 @@ import LogParsing
 public struct LabeledMessage: Sendable {
     public var content: [UInt8]
     public var anomalous: Bool
+    /// Where the message came from (1-based line of its file; 0 when it has none).
+    public var line: Int
 
-    public init(content: [UInt8], anomalous: Bool) {
+    public init(content: [UInt8], anomalous: Bool, line: Int = 0) {
         self.content = content
         self.anomalous = anomalous
+        self.line = line
     }
 }
 

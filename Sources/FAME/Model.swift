@@ -63,6 +63,10 @@ public struct FAMEModel: Sendable {
 
     public var threshold: Double { metadata.threshold }
 
+    /// The score of a message with no feature the global expert knows: its
+    /// bias alone. Thresholds are kept above it, so novelty alone is never an alarm.
+    public var noEvidenceScore: Double { global.score(SparseVector()) }
+
     /// Scores one message (the whole message; the header is skipped here).
     public func assess(message: UnsafeRawBufferPointer, scratch: inout SparseVector) -> Assessment {
         assess(content: metadata.header.content(message), scratch: &scratch)

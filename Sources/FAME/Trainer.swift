@@ -130,9 +130,10 @@ public enum FAMETrainer {
 
 extension FAMETrainer {
     /// The threshold in 0.05…0.95 (steps of 0.05) with the best F1 on `validation`,
-    /// ties going to the one nearest 0.5; `nil` unless it holds both labels and
-    /// the best threshold beats flagging every message (otherwise the scores
-    /// carry no signal there and the default stays).
+    /// ties going to the one nearest 0.5, above the model's ``FAMEModel/noEvidenceScore``
+    /// (a message the model knows nothing about is never flagged); `nil` unless
+    /// `validation` holds both labels and the best threshold beats flagging every
+    /// message (otherwise the scores carry no signal there and the default stays).
     static func calibrate(_ model: FAMEModel, on validation: [LabeledMessage]) -> (Double, Double)? {
         guard validation.contains(where: \.anomalous), validation.contains(where: { !$0.anomalous }) else { return nil }
         var scratch = SparseVector()
@@ -140,7 +141,8 @@ extension FAMETrainer {
             (message.content.withUnsafeBytes { model.assess(content: $0, scratch: &scratch).score }, message.anomalous)
         }
         var best: (threshold: Double, f1: Double)?
-        for step in 1...19 {
+        let floor = model.noEvidenceScore
+        for step in 1...19 where Double(step) / 20 > floor {
             let threshold = Double(step) / 20
             var tp = 0, fp = 0, fn = 0
             for (score, anomalous) in scored {

@@ -74,7 +74,7 @@ struct EvalCommand: ParsableCommand {
         var rulesOnly = records
         if let fame {
             for index in rulesOnly.indices where rulesOnly[index].detection.stage == .fallback { rulesOnly[index].detection.verdict = .normal }
-            if fallback.explicitDecision == nil { calibrated = calibrate(records, assessments: assessments) }
+            if fallback.explicitDecision == nil { calibrated = calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore) }
             let chosen = FAMEFallback(model: fame.model, decision: calibrated ?? fame.decision)
             for (index, assessed) in assessments {
                 let verdict = chosen.decide(assessed)
@@ -105,7 +105,7 @@ struct EvalCommand: ParsableCommand {
     }
 
     /// FAME's window decision chosen on the validation windows the rules left undecided.
-    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]]) -> WindowDecision {
+    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double) -> WindowDecision {
         var decided = Confusion()
         var undecided: [(scores: [Double], abnormal: Bool)] = []
         for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
@@ -116,7 +116,7 @@ struct EvalCommand: ParsableCommand {
                 decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .anomalous)
             }
         }
-        return FAMEFallback.calibrate(decided: decided, undecided: undecided).decision
+        return FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor).decision
     }
 
     private func render(_ report: EvaluationReport, pack: String, accounting: LineAccounting, unseenIDs: Int) -> String {

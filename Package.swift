@@ -101,10 +101,16 @@ let package = Package(
             name: "LogParsing",
             swiftSettings: strictSettings
         ),
+        // A BERT sentence encoder (all-MiniLM-L6-v2) in plain Swift: WordPiece, transformer, mean pooling.
+        .target(
+            name: "SentenceEncoder",
+            // Optimised in debug builds too: unoptimised, one embedding takes seconds and the parity test minutes.
+            swiftSettings: strictSettings + [.unsafeFlags(["-O"])]
+        ),
         // FAME: K-shot labels, failure domains and their certification, router and experts, the model file.
         .target(
             name: "FAME",
-            dependencies: ["LogParsing", "ChatCompletions", "Evaluation", "RuleRuntime"],
+            dependencies: ["LogParsing", "ChatCompletions", "Evaluation", "RuleRuntime", "SentenceEncoder"],
             swiftSettings: strictSettings
         ),
         // zlib from the system (Debian: zlib1g-dev), for gzip input.
@@ -214,7 +220,8 @@ let package = Package(
         ),
         .testTarget(
             name: "FAMETests",
-            dependencies: ["FAME", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport", "Evaluation"],
+            dependencies: ["FAME", "SentenceEncoder", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport", "Evaluation"],
+            exclude: ["Encoder"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,6 @@
 import LogParsing
+import SentenceEncoder
+import Synchronization
 
 /// A sparse feature vector: hashed indices with weights, L2-normalised.
 public struct SparseVector: Sendable {
@@ -26,15 +28,41 @@ public protocol FeatureExtractor: Sendable {
 
 /// The feature extractors a model file can name.
 public enum FeatureExtractors {
-    /// The extractor with this identity (as stored in a model file), or `nil`.
-    public static func named(_ identity: String) -> (any FeatureExtractor)? {
+    /// The extractor with this identity (as stored in a model file); `nil` for
+    /// one this warden does not know. Dense extractors load the sentence
+    /// encoder, and say how to install it when its weights are missing.
+    public static func named(_ identity: String) throws -> (any FeatureExtractor)? {
         let parts = identity.split(separator: "/")
-        if parts.count == 2, parts[0] == "hashed-ngrams-v1", let dimension = Int(parts[1]),
-           dimension > 0, dimension <= 1 << 24, dimension & (dimension - 1) == 0 {
-            return HashedNGrams(dimension: dimension)
+        guard parts.count == 2, let dimension = Int(parts[1]), dimension > 0, dimension <= 1 << 24, dimension & (dimension - 1) == 0 else {
+            return nil
         }
-        return nil
+        let kind = parts[0].split(separator: "+")
+        if kind == ["hashed-ngrams-v1"] { return HashedNGrams(dimension: dimension) }
+        guard kind.count == 2, kind[0] == Substring(DenseFeatures.encoderName) else { return nil }
+        let hashed: DenseFeatures.Hashed
+        switch kind[1] {
+        case "hashed-ngrams-v1": hashed = .ngrams
+        case "hashed-variables-v1": hashed = .variables
+        default: return nil
+        }
+        return DenseFeatures(encoder: try sharedEncoder(), hashed: hashed, hashedDimension: dimension)
     }
+
+    /// The sentence encoder, loaded once per process (its weights are 90 MB).
+    public static func sharedEncoder() throws -> SentenceEncoder {
+        try loadedEncoder.withLock { state in
+            if let encoder = state { return encoder }
+            do {
+                let encoder = try SentenceEncoder(directory: try EncoderLocation.find())
+                state = encoder
+                return encoder
+            } catch let error as EncoderError {
+                throw FAMEError.modelFile("dense features: \(error.description)")
+            }
+        }
+    }
+
+    private static let loadedEncoder = Mutex<SentenceEncoder?>(nil)
 }
 
 /// Hashed word unigrams and bigrams plus character trigrams, over the content

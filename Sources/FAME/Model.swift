@@ -169,7 +169,7 @@ extension FAMEModel {
             throw FAMEError.modelFile("model metadata is invalid (\(error))")
         }
         let metadata = header.metadata
-        guard let extractor = FeatureExtractors.named(metadata.features), extractor.dimension == metadata.dimension else {
+        guard let extractor = try FeatureExtractors.named(metadata.features), extractor.dimension == metadata.dimension else {
             throw FAMEError.modelFile("model uses features `\(metadata.features)`, which this warden does not provide")
         }
         guard metadata.hasExpert.count == metadata.domains.count, !metadata.domains.isEmpty else {

@@ -21,6 +21,9 @@ struct FAMEBenchmark: AsyncParsableCommand {
     @Option(help: "Messages to score per pass (the test split repeated).")
     var messages = 500_000
 
+    @Option(help: "Features: hashed, dense (MiniLM template embedding + hashed variable tokens) or both.")
+    var features = "hashed"
+
     func run() async throws {
         let reader = try LogReader(path: file, decoder: LineDecoder(format: .bgl), labeling: try Labeling.forFormat(.bgl, labelFile: nil, sessionKey: nil))
         var all: [LabeledMessage] = []
@@ -33,6 +36,12 @@ struct FAMEBenchmark: AsyncParsableCommand {
         var settings = FAMESettings()
         settings.k = k
         settings.header = .bgl
+        switch features {
+        case "hashed": break
+        case "dense": settings.features = DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .variables)
+        case "both": settings.features = DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .ngrams)
+        default: throw ValidationError("--features must be hashed, dense or both")
+        }
         let clock = ContinuousClock()
         var result: FAMETrainingResult?
         let training = try await clock.measure { result = try await FAMETrainer.train(train, settings: settings) }
@@ -51,7 +60,11 @@ struct FAMEBenchmark: AsyncParsableCommand {
             flagged = count
         }
         let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
-        print("inference: \(batch.count) messages in \(format(best)), \(Int(Double(batch.count) / seconds)) messages/s (one thread; \(flagged) flagged)")
+        print("inference (\(model.extractor.identity)): \(batch.count) messages in \(format(best)), \(Int(Double(batch.count) / seconds)) messages/s (one thread; \(flagged) flagged)")
+        if let dense = model.extractor as? DenseFeatures {
+            let cache = dense.cacheStatistics
+            print(String(format: "embedding cache: %d computed, %d reused, hit rate %.4f%% (training and inference)", cache.misses, cache.hits, cache.hitRate * 100))
+        }
     }
 
     private func format(_ duration: Duration) -> String {

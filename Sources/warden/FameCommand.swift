@@ -136,6 +136,9 @@ struct FameTrainCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Drain") var drain: DrainOptions
 
+    @Option(help: "Features: hashed (n-grams), dense (MiniLM embedding of the template text + hashed variable tokens) or both (embedding + n-grams). dense and both need the encoder weights: scripts/install-encoder.sh.")
+    var features: FeatureKind = .hashed
+
     @Option(help: "Hashed feature dimension (a power of two).")
     var dimension = 1 << 16
 
@@ -172,7 +175,7 @@ struct FameTrainCommand: AsyncParsableCommand {
         settings.k = k
         settings.drain = try drain.settings()
         settings.header = drain.header(for: input.format)
-        settings.features = HashedNGrams(dimension: dimension)
+        settings.features = try features.extractor(dimension: dimension)
         settings.threshold = threshold
         settings.seed = seed
         settings.training.seed = seed
@@ -215,6 +218,23 @@ struct FameTrainCommand: AsyncParsableCommand {
         print(String(format: "model: %@ (%d messages, %d labeled, %d templates, %d domains) trained in %.2f s; partition: %@",
                      output, set.messages.count, result.model.metadata.labeledMessages, result.model.drain.clusters.count,
                      result.partition.domains.count, seconds, partitionPath))
+    }
+}
+
+/// `fame train --features`.
+enum FeatureKind: String, ExpressibleByArgument, CaseIterable {
+    case hashed, dense, both
+
+    func extractor(dimension: Int) throws -> any FeatureExtractor {
+        do {
+            switch self {
+            case .hashed: return HashedNGrams(dimension: dimension)
+            case .dense: return DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .variables, hashedDimension: dimension)
+            case .both: return DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .ngrams, hashedDimension: dimension)
+            }
+        } catch let error as FAMEError {
+            throw CommandFailure(error.description)
+        }
     }
 }
 

@@ -18,10 +18,11 @@ struct Warden {
         let stderr: String
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = root
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -295,6 +296,26 @@ struct CLITests {
         #expect(broken.status != 0 && broken.stderr.contains("not a Drain state file"))
         let badSettings = try Warden.run(["templates", "--depth", "2", "Samples/BGL_2k/BGL_2k.log"])
         #expect(badSettings.status != 0 && badSettings.stderr.contains("depth must be at least 3"))
+    }
+
+    @Test("fame train --features dense: MiniLM template embeddings train, save, load and score; missing weights are refused with the way to install them")
+    func fameDense() throws {
+        let model = FileManager.default.temporaryDirectory.appendingPathComponent("bgl-dense-\(UUID().uuidString).fame")
+        defer { try? FileManager.default.removeItem(at: model); try? FileManager.default.removeItem(atPath: model.path + ".domains.json") }
+        let trained = try Warden.run(["fame", "train", "--features", "dense", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", model.path])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let bytes = try Data(contentsOf: model)
+        #expect(bytes.range(of: Data(#"minilm-l6-v2+hashed-variables-v1\/65536"#.utf8)) != nil)
+        let scored = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "--json", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+        let overall = try #require(report["overall"] as? [String: Any])
+        #expect((overall["truePositives"] as? Int ?? 0) > 10)
+        let missing = ["WARDEN_MINILM_DIR": "/nonexistent-encoder"]
+        let refused = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"], environment: missing)
+        #expect(refused.status != 0 && refused.stderr.contains("WARDEN_MINILM_DIR=/nonexistent-encoder holds no config.json"))
+        let untrained = try Warden.run(["fame", "train", "--features", "both", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", model.path], environment: missing)
+        #expect(untrained.status != 0 && untrained.stderr.contains("dense features:"))
     }
 
     @Test("fame train → fame eval → eval --fallback and detect --fallback on the BGL sample")

@@ -159,3 +159,46 @@ public struct SoftmaxModel: Sendable {
         return model
     }
 }
+
+/// The router's weights laid out for scoring: each feature's class weights
+/// padded to a multiple of eight, so a feature costs a few SIMD
+/// multiply-adds instead of one per class.
+struct RouterScorer: Sendable {
+    private let classes: Int
+    private let blocks: Int
+    private let weights: [SIMD8<Float>]
+    private let biases: [SIMD8<Float>]
+
+    init(_ model: SoftmaxModel) {
+        classes = model.classes
+        blocks = (model.classes + 7) / 8
+        var weights = [SIMD8<Float>](repeating: .zero, count: model.dimension * blocks)
+        var biases = [SIMD8<Float>](repeating: SIMD8(repeating: -.infinity), count: blocks)
+        for c in 0..<model.classes { biases[c / 8][c % 8] = model.biases[c] }
+        for feature in 0..<model.dimension {
+            for c in 0..<model.classes { weights[feature * blocks + c / 8][c % 8] = model.weights[feature * model.classes + c] }
+        }
+        self.weights = weights
+        self.biases = biases
+    }
+
+    /// The most probable class for `x` and its probability (the same as ``SoftmaxModel/probabilities(_:)`` gives), without allocating.
+    func mostProbable(_ x: SparseVector) -> (class: Int, probability: Double) {
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: blocks) { z in
+            for b in 0..<blocks { z[b] = biases[b] }
+            weights.withUnsafeBufferPointer { w in
+                for k in x.indices.indices {
+                    let base = Int(x.indices[k]) * blocks
+                    let value = x.values[k]
+                    for b in 0..<blocks { z[b] += w[base + b] * value }
+                }
+            }
+            var best = 0
+            for c in 1..<classes where z[c / 8][c % 8] > z[best / 8][best % 8] { best = c }
+            let top = z[best / 8][best % 8]
+            var sum = 0.0
+            for c in 0..<classes { sum += exp(Double(z[c / 8][c % 8] - top)) }
+            return (best, 1 / sum)
+        }
+    }
+}

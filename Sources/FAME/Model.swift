@@ -39,12 +39,13 @@ public struct FAMEModel: Sendable {
 
     public var metadata: Metadata
     public var drain: Drain
-    public var router: SoftmaxModel?
+    public let router: SoftmaxModel?
     public var experts: [LogisticModel?]
     public var global: LogisticModel
     public let extractor: any FeatureExtractor
     /// Domain index by template id (`-1`: none).
     private let domainOfTemplate: [Int]
+    private let routing: RouterScorer?
 
     public init(metadata: Metadata, extractor: any FeatureExtractor, drain: Drain, router: SoftmaxModel?, experts: [LogisticModel?], global: LogisticModel) {
         precondition(extractor.identity == metadata.features, "the extractor must be the one the model was trained with")
@@ -59,6 +60,7 @@ public struct FAMEModel: Sendable {
             domainOfTemplate[template] = domain
         }
         self.domainOfTemplate = domainOfTemplate
+        routing = router.map(RouterScorer.init)
     }
 
     public var threshold: Double { metadata.threshold }
@@ -88,11 +90,9 @@ public struct FAMEModel: Sendable {
         var domain: Int?
         if let template, domainOfTemplate[template] >= 0 {
             domain = domainOfTemplate[template]
-        } else if let router {
-            let probabilities = router.probabilities(features)
-            if let best = probabilities.indices.max(by: { probabilities[$0] < probabilities[$1] }), probabilities[best] >= metadata.gate {
-                domain = best
-            }
+        } else if let routing {
+            let best = routing.mostProbable(features)
+            if best.probability >= metadata.gate { domain = best.class }
         } else if metadata.domains.count == 1 {
             domain = 0
         }

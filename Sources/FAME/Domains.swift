@@ -112,10 +112,20 @@ public struct BuiltinDomainProposer: DomainProposer {
             var unique = name, suffix = 2
             while used.contains(unique) { unique = "\(name)-\(suffix)"; suffix += 1 }
             used.insert(unique)
-            let anomalous = group.filter { $0.indicator != .alwaysNormal }.count
-            return FailureDomain(name: unique, description: "\(group.count) template\(group.count == 1 ? "" : "s"), \(anomalous) with anomalous samples",
-                                 templates: group.map(\.id).sorted())
+            return FailureDomain(name: unique, description: describe(group), templates: group.map(\.id).sorted())
         }
+    }
+
+    /// What a domain holds, in words an operator reads: its largest templates
+    /// (masked parts as `<*>`), then how many templates it has and how many of them had anomalous samples.
+    static func describe(_ group: [TemplateSummary]) -> String {
+        let largest = group.sorted { ($0.count, -$0.id) > ($1.count, -$1.id) }.prefix(2).map { summary in
+            let text = summary.template.count > 60 ? String(summary.template.prefix(57)) + "..." : summary.template
+            return "“\(text)”"
+        }
+        let more = group.count > 2 ? " and \(group.count - 2) more" : ""
+        let anomalous = group.filter { $0.indicator != .alwaysNormal }.count
+        return "\(largest.joined(separator: ", "))\(more); \(group.count) template\(group.count == 1 ? "" : "s"), \(anomalous) with anomalous samples"
     }
 
     /// The partition's domains named and described anew from their templates (after repairs merged some).

@@ -13,13 +13,16 @@ public struct FAMEEvaluation: Sendable {
     }
 
     public var overall = Confusion()
-    /// By the domain the router chose (`unknown` where the gate found none).
+    /// By the domain the router chose (``noDomain`` where the gate found none).
     public var perDomain: [String: Confusion] = [:]
     /// Messages whose template the training data never showed.
     public var unseen = Confusion()
     public var seen = Confusion()
     /// Every false alarm and missed anomaly, in input order.
     public var mistakes: [Mistake] = []
+
+    /// The row of messages the router could not place in any domain (new templates unlike every domain).
+    public static let noDomain = "(no domain: new template)"
 
     public init() {}
 
@@ -31,7 +34,7 @@ public struct FAMEEvaluation: Sendable {
             let assessment = message.content.withUnsafeBytes { model.assess(content: $0, scratch: &scratch) }
             let predicted = assessment.score >= model.threshold
             result.overall.add(predicted: predicted, actual: message.anomalous)
-            result.perDomain[assessment.domain ?? "unknown", default: Confusion()].add(predicted: predicted, actual: message.anomalous)
+            result.perDomain[assessment.domain ?? Self.noDomain, default: Confusion()].add(predicted: predicted, actual: message.anomalous)
             if assessment.template == nil {
                 result.unseen.add(predicted: predicted, actual: message.anomalous)
             } else {

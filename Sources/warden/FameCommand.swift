@@ -319,7 +319,7 @@ struct FameEvalCommand: ParsableCommand {
         for (title, list) in [("false alarms", falseAlarms), ("missed anomalies", misses)] where mistakes > 0 {
             print("\n\(title) (\(list.count) shown):")
             for mistake in list {
-                print(String(format: "  line %d  score %.3f  %@%@  %@", mistake.line, mistake.score, mistake.domain ?? "unknown",
+                print(String(format: "  line %d  score %.3f  %@%@  %@", mistake.line, mistake.score, mistake.domain ?? "no domain",
                              mistake.seenTemplate ? "" : " (unseen template)", mistake.content))
             }
         }

@@ -96,10 +96,14 @@ struct FAMETests {
     @Test("A model file round-trips; corrupt, truncated, foreign and other-version files are refused with the reason")
     func modelFile() async throws {
         let result = try await FAMETrainer.train(try BGL.messages(.train), settings: BGL.settings)
-        // Repairs merged domains; each is described after what it holds now, with unique names.
+        // Repairs merged domains; each is described after what it holds now (its largest template's text first), with unique names.
         #expect(!result.report.repairs.isEmpty)
+        let summaries = Dictionary(uniqueKeysWithValues: result.summaries.map { ($0.id, $0) })
         for domain in result.partition.domains {
-            #expect(domain.description?.hasPrefix("\(domain.templates.count) template") == true, "\(domain.name): \(domain.description ?? "")")
+            let largest = try #require(domain.templates.compactMap { summaries[$0] }.max { ($0.count, -$0.id) < ($1.count, -$1.id) })
+            let description = domain.description ?? ""
+            #expect(description.hasPrefix("“" + largest.template.prefix(57)), "\(domain.name): \(description)")
+            #expect(description.contains("; \(domain.templates.count) template"), "\(domain.name): \(description)")
         }
         #expect(Set(result.partition.domains.map(\.name)).count == result.partition.domains.count)
         let data = try result.model.fileData()

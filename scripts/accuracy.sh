@@ -3,8 +3,8 @@
 # otherwise pick, on the same windows and splits (chronological 6:1:3; the
 # pack is learned on the training split and scored on the test split), for
 # BGL_2k (windows of 20 lines) and HDFS_2pct_dev (one session per block).
-# Then FAME at message level on BGL_2k. Installs scikit-learn and drain3 from
-# PyPI when they are missing.
+# Then FAME at message level on BGL_2k, with each feature kind. Installs
+# scikit-learn and drain3 from PyPI when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warden=.build/release/warden
@@ -37,7 +37,21 @@ run bgl_2k bgl Samples/BGL_2k/BGL_2k.log
 run hdfs_2pct_dev hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window session \
   --labels Samples/HDFS_2pct_dev/HDFS_2pct_dev.block_labels.csv
 
-# Message level: FAME next to a TF-IDF logistic regression and template lookup.
-"$warden" fame train --format bgl Samples/BGL_2k/BGL_2k.log --k 100 -o "$out/bgl_2k.fame" >"$out/bgl_2k.fame.log" 2>&1
-"$warden" fame eval --model "$out/bgl_2k.fame" --format bgl --json Samples/BGL_2k/BGL_2k.log >"$out/bgl_2k.fame.json"
-python3 scripts/message_baselines.py Samples/BGL_2k/BGL_2k.log --name bgl_2k --fame "$out/bgl_2k.fame.json"
+# Message level: FAME (hashed, dense and both feature kinds) next to a TF-IDF logistic
+# regression and template lookup; on the lines in file order (chronological split) and on
+# the same lines shuffled with a fixed seed (a random split, where fewer test templates are new).
+python3 -c 'import random, sys; lines = open(sys.argv[1]).readlines(); random.Random(7).shuffle(lines); open(sys.argv[2], "w").writelines(lines)' \
+  Samples/BGL_2k/BGL_2k.log "$out/bgl_2k_shuffled.log"
+messages() {
+  local name=$1 file=$2
+  local rows=()
+  for features in hashed dense both; do
+    "$warden" fame train --features "$features" --format bgl "$file" --k 100 -o "$out/$name.$features.fame" >"$out/$name.$features.fame.log" 2>&1
+    "$warden" fame eval --model "$out/$name.$features.fame" --format bgl --json "$file" >"$out/$name.$features.fame.json"
+    rows+=(--fame "$features=$out/$name.$features.fame.json")
+  done
+  python3 scripts/message_baselines.py "$file" --name "$name" "${rows[@]}"
+  echo
+}
+messages bgl_2k Samples/BGL_2k/BGL_2k.log
+messages bgl_2k_shuffled "$out/bgl_2k_shuffled.log"

@@ -26,7 +26,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("log", help="a BGL-format log (label first)")
     parser.add_argument("--name", required=True)
-    parser.add_argument("--fame", help="`warden fame eval --json` output for FAME's row")
+    parser.add_argument("--fame", action="append", default=[], metavar="LABEL=FILE",
+                        help="`warden fame eval --json` output for a FAME row (repeatable), e.g. 'hashed n-grams=out.json'")
     args = parser.parse_args()
 
     labels, contents = [], []
@@ -60,8 +61,9 @@ def main():
         lookup.append(cluster is not None and cluster.cluster_id in anomalous)
     rows.append(("template lookup (unseen templates normal)", score(lookup, y_test)))
 
-    if args.fame:
-        rows.append(("FAME (builtin domains, K = 100, hashed n-grams)", confusion(json.load(open(args.fame, encoding="utf-8"))["overall"])))
+    for entry in args.fame:
+        label, _, path = entry.rpartition("=")
+        rows.append((f"FAME (builtin domains, K = 100, {label})", confusion(json.load(open(path, encoding="utf-8"))["overall"])))
 
     table(f"{args.name} messages: {train_end} training, {count - val_end} test ({sum(y_test)} anomalous)", rows)
 

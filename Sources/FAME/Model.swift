@@ -85,8 +85,7 @@ public struct FAMEModel: Sendable {
         extractor.extract(content, into: &features)
         // An exact match (every literal token equal) is a template seen in training; otherwise the
         // template the message would join, for its domain.
-        let matched = drain.match(content)
-        let template = matched ?? drain.nearest(content)
+        let (template, exact) = drain.classify(content)
         var domain: Int?
         if let template, domainOfTemplate[template] >= 0 {
             domain = domainOfTemplate[template]
@@ -100,7 +99,7 @@ public struct FAMEModel: Sendable {
         // in training (no exact match) goes to the global expert, which learned from every labeled
         // message. The domain is still named for the report. (On the BGL sample, letting domain
         // experts score unseen templates cost 17 points of message F1.)
-        let expert = matched != nil ? domain.flatMap { experts[$0] } ?? global : global
+        let expert = exact ? domain.flatMap { experts[$0] } ?? global : global
         return Assessment(score: expert.score(features), domain: domain.map { metadata.domains[$0].name }, template: template)
     }
 }

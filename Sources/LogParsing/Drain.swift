@@ -370,6 +370,14 @@ public struct Drain: Sendable {
         treeSearch(tokenIDs(line), threshold: similarity, includeParameters: false)
     }
 
+    /// ``match(_:)``, and ``nearest(_:)`` when nothing matches exactly: the
+    /// template the line belongs to and whether it is an exact match, tokenising the line once.
+    public func classify(_ line: UnsafeRawBufferPointer) -> (template: Int?, exact: Bool) {
+        let ids = tokenIDs(line)
+        if let exact = treeSearch(ids, threshold: 1.0, includeParameters: true) { return (exact, true) }
+        return (treeSearch(ids, threshold: similarity, includeParameters: false), false)
+    }
+
     public func match(_ line: String) -> Int? {
         var line = line
         return line.withUTF8 { match(UnsafeRawBufferPointer($0)) }

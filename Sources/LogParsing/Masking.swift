@@ -63,6 +63,8 @@ public struct Masking: Sendable, Hashable, Codable {
         while end > start, Self.isClosing(token[end - 1]) { end -= 1 }
         guard start < end else { return nil }
         let core = UnsafeRawBufferPointer(rebasing: token[start..<end])
+        // Every class but paths needs a digit, and a path starts with `/`: most words are neither.
+        guard core[0] == 0x2F || core.contains(where: Self.isDigit) else { return nil }
         for kind in enabled where Self.matches(kind, core) { return (kind, start..<end) }
         return nil
     }

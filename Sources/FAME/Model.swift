@@ -174,6 +174,13 @@ extension FAMEModel {
         guard metadata.hasExpert.count == metadata.domains.count, !metadata.domains.isEmpty else {
             throw FAMEError.modelFile("model metadata is inconsistent (domains and experts)")
         }
+        guard metadata.threshold.isFinite, (0...1).contains(metadata.threshold) else {
+            throw FAMEError.modelFile("model threshold \(metadata.threshold) is not a probability (0…1)")
+        }
+        guard metadata.gate.isFinite, (0...1).contains(metadata.gate) else {
+            throw FAMEError.modelFile("model gate \(metadata.gate) is not a probability (0…1)")
+        }
+        guard metadata.k >= 1 else { throw FAMEError.modelFile("model K \(metadata.k) is not a positive count") }
         var offset = 8 + Int(length)
         func floats(_ count: Int) throws -> [Float] {
             guard payload.count - offset >= count * 4 else { throw FAMEError.modelFile("model weights are truncated") }
@@ -184,6 +191,7 @@ extension FAMEModel {
                 out[index] = Float(bitPattern: bits)
             }
             offset += count * 4
+            guard out.allSatisfy(\.isFinite) else { throw FAMEError.modelFile("model weights hold NaN or infinite values") }
             return out
         }
         let dimension = metadata.dimension

@@ -418,6 +418,9 @@ extension Drain: Codable {
             throw DecodingError.dataCorruptedError(forKey: .format, in: container, debugDescription: "state format \(format), expected \(Self.stateFormat)")
         }
         settings = try container.decode(DrainSettings.self, forKey: .settings)
+        if let problem = settings.problems.first {
+            throw DecodingError.dataCorruptedError(forKey: .settings, in: container, debugDescription: "settings out of range: \(problem)")
+        }
         needsPreparation = !settings.masking.classes.isEmpty || !settings.extraDelimiters.isEmpty
         maxNodeDepth = settings.depth - 2
         similarity = settings.similarity

@@ -122,6 +122,28 @@ struct FAMETests {
         var other = data
         other.replaceSubrange(0..<13, with: Data("warden-fame 9".utf8))
         #expect(throws: FAMEError.modelFile("model file version 9; this warden reads version 1 — retrain with `warden fame train`")) { try FAMEModel(fileData: other) }
+        // Values out of range are refused even when the checksum fits: a threshold that is no probability, a NaN weight, Drain depth 1.
+        var wild = result.model.metadata
+        wild.threshold = 5
+        let wildModel = FAMEModel(metadata: wild, extractor: result.model.extractor, drain: result.model.drain, router: result.model.router,
+                                  experts: result.model.experts, global: result.model.global)
+        #expect(throws: FAMEError.modelFile("model threshold 5.0 is not a probability (0…1)")) { try FAMEModel(fileData: try wildModel.fileData()) }
+        var poisoned = result.model.global
+        poisoned.weights[7] = .nan
+        let nanModel = FAMEModel(metadata: result.model.metadata, extractor: result.model.extractor, drain: result.model.drain,
+                                 router: result.model.router, experts: result.model.experts, global: poisoned)
+        #expect(throws: FAMEError.modelFile("model weights hold NaN or infinite values")) { try FAMEModel(fileData: try nanModel.fileData()) }
+        var shallow = result.model.drain.settings
+        shallow.depth = 1
+        let state = String(decoding: try JSONEncoder().encode(result.model.drain), as: UTF8.self)
+            .replacingOccurrences(of: "\"depth\":\(result.model.drain.settings.depth)", with: "\"depth\":\(shallow.depth)")
+        #expect(state.contains("\"depth\":1"))
+        do {
+            _ = try JSONDecoder().decode(Drain.self, from: Data(state.utf8))
+            Issue.record("a Drain state with depth 1 was accepted")
+        } catch {
+            #expect("\(error)".contains("depth must be at least 3 (got 1)"))
+        }
     }
 
     @Test("Certification names every failure; a given partition that fails stops training")

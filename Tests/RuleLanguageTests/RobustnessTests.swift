@@ -113,3 +113,31 @@ struct RobustnessTests {
         #expect(diagnostic?.range.start == bytes.firstIndex(of: 0xFF))
     }
 }
+
+/// String literals lex in time linear in their length (they were quadratic:
+/// a 1 M-character literal took 17 s). A scaling check, not a wall-clock bound:
+/// four times the length must cost well under sixteen times the time.
+@Suite("Lexer scaling")
+struct LexerScalingTests {
+    static func lexLiteral(_ length: Int) -> (seconds: Double, value: String?) {
+        let bytes = Array("let s = \"".utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: length) + Array("\\u{1F600}\"\n".utf8)
+        var lexer = Lexer(file: SourceFile(path: "long.warden", bytes: bytes))
+        let clock = ContinuousClock()
+        var tokens: [Token] = []
+        let elapsed = clock.measure { tokens = lexer.tokenize() }
+        let value = tokens.lazy.compactMap { if case .string(let text) = $0.kind { text } else { nil } }.first
+        return (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, value)
+    }
+
+    @Test func stringLiteralsLexInLinearTime() {
+        let small = 256 << 10, large = 1 << 20
+        let smallTime = (0..<3).map { _ in Self.lexLiteral(small).seconds }.min()!
+        let largeRun = (0..<3).map { _ in Self.lexLiteral(large) }
+        let largeTime = largeRun.map(\.seconds).min()!
+        #expect(largeRun[0].value?.unicodeScalars.count == large + 1)
+        #expect(largeRun[0].value?.hasSuffix("a\u{1F600}") == true)
+        #expect(largeTime / max(smallTime, 1e-6) < 10, "256 KiB literal \(smallTime) s, 1 MiB \(largeTime) s")
+        // And the 10 MiB literal the report named lexes whole.
+        #expect(Self.lexLiteral(10 << 20).value?.unicodeScalars.count == (10 << 20) + 1)
+    }
+}

@@ -171,7 +171,8 @@ struct Lexer {
     private mutating func lexString() -> Token.Kind {
         let start = position
         position += 1
-        var scalars = String.UnicodeScalarView()
+        // UTF-8 bytes, decoded once at the end (appending scalars to a string view one by one was quadratic).
+        var text: [UInt8] = []
         var valid = true
         while true {
             guard let byte = peek(), byte != 0x0A else {
@@ -182,10 +183,10 @@ struct Lexer {
             }
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                return valid ? .string(String(scalars)) : .invalid
+                return valid ? .string(String(decoding: text, as: UTF8.self)) : .invalid
             }
             if byte == UInt8(ascii: "\\") {
-                if let scalar = lexEscape() { scalars.append(scalar) } else { valid = false }
+                if let scalar = lexEscape() { text.append(contentsOf: UTF8.encode(scalar)!) } else { valid = false }
                 continue
             }
             let length = validSequenceLength(at: position)
@@ -197,7 +198,7 @@ struct Lexer {
                 valid = false
                 continue
             }
-            scalars.append(contentsOf: String(decoding: bytes[position..<position + length], as: UTF8.self).unicodeScalars)
+            text.append(contentsOf: bytes[position..<position + length])
             position += length
         }
     }

@@ -50,13 +50,25 @@ struct WordPiece: Sendable {
     /// The basic tokenizer's words: lowercase, accents stripped, punctuation and CJK characters on their own.
     func words(_ text: String) -> [String] {
         var words: [String] = []
-        var current = String.UnicodeScalarView()
+        // Scalars gathered in an array: appending to a string's scalar view one by one is quadratic.
+        var current: [Unicode.Scalar] = []
         func flush() {
-            if !current.isEmpty { words.append(String(current)); current = String.UnicodeScalarView() }
+            if !current.isEmpty { words.append(String(String.UnicodeScalarView(current))); current.removeAll(keepingCapacity: true) }
         }
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            if value == 0 || value == 0xFFFD { continue }
+            if value < 0x80 {
+                // ASCII, the common case, without Unicode tables.
+                switch value {
+                case 0x20, 0x09, 0x0A, 0x0D: flush()
+                case 0..<0x20, 0x7F: continue
+                case 33...47, 58...64, 91...96, 123...126: flush(); words.append(String(scalar))
+                case 0x41...0x5A: current.append(Unicode.Scalar(value | 0x20)!)
+                default: current.append(scalar)
+                }
+                continue
+            }
+            if value == 0xFFFD { continue }
             if Self.isWhitespace(scalar) { flush(); continue }
             if Self.isControl(scalar) { continue }
             if Self.isCJK(value) || Self.isPunctuation(scalar) { flush(); words.append(String(scalar)); continue }

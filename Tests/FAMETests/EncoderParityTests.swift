@@ -35,6 +35,16 @@ struct EncoderParityTests {
         print("encoder parity: worst cosine \(worst) over \(Self.goldens.records.count) texts")
     }
 
+    @Test("A 4 MiB line is tokenized whole in linear time and cut to the token limit")
+    func longLine() throws {
+        let encoder = try SentenceEncoder(directory: try EncoderLocation.find())
+        let word = String(repeating: "x", count: 4 << 20)
+        let ids = encoder.tokenIDs(word + " error " + word)
+        #expect(ids.count == 5)  // [CLS] [UNK] error [UNK] [SEP]: words over 100 characters are unknown
+        let many = encoder.tokenIDs(String(repeating: "disk error ", count: 1 << 18))
+        #expect(many.count == encoder.maximumTokens)
+    }
+
     @Test("A model directory that is missing or damaged is refused with the reason")
     func refusals() throws {
         let empty = FileManager.default.temporaryDirectory.appendingPathComponent("encoder-\(UUID().uuidString)")

@@ -209,7 +209,7 @@ let package = Package(
         // End-to-end tests of the `warden` executable.
         .testTarget(
             name: "CLITests",
-            dependencies: [.target(name: "warden")],
+            dependencies: [.target(name: "warden"), .target(name: "warden-compile")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -17,6 +17,10 @@ import RuleCodegen
 import RuleLanguage
 
 let arguments = CommandLine.arguments
+if arguments.count == 2, arguments[1] == "--help" || arguments[1] == "-h" {
+    print("usage: warden-compile INPUT.warden OUTPUT.swift\n\nChecks a rule pack and writes the Swift it compiles to (rewritten only when it changes).\nDiagnostics go to standard error; the exit status is 1 on errors, 2 on wrong arguments.")
+    exit(0)
+}
 guard arguments.count == 3 else {
     FileHandle.standardError.write(Data("usage: warden-compile INPUT.warden OUTPUT.swift\n".utf8))
     exit(2)

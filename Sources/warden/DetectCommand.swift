@@ -44,7 +44,7 @@ struct DetectCommand: ParsableCommand {
         var failures: [String] = []
         for path in inputs {
             let reader = try input.reader(path: path, labels: nil)
-            let pipeline = WindowPipeline(reader: reader, policy: policy, threads: input.threads)
+            let pipeline = WindowPipeline(reader: reader, policy: policy, threads: input.workerThreads)
             var progress = ProgressBar(total: path == "-" ? nil : reader.source.totalBytes)
             do {
                 try pipeline.run(engine: engine, process: { window, context in engine.detect(window, in: context) }, sink: { window, detection in
@@ -130,7 +130,7 @@ struct DetectionSummary {
         if inconclusive > 0 { text += "\nwindows with inconclusive rules (a regex hit a PCRE2 limit): \(inconclusive)" }
         if truncated > 0 { text += "\ntruncated sessions (cut off by the end of input, marked \"truncated\"): \(truncated)" }
         for (path, lines) in accounting {
-            text += "\n\(path): \(lines.read) lines read, \(lines.windowed) in windows"
+            text += "\n\(path): \(lines.read) line\(lines.read == 1 ? "" : "s") read, \(lines.windowed) in windows"
             let skipped = lines.skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
             text += skipped.isEmpty ? ", 0 skipped" : ", skipped: " + skipped.joined(separator: ", ")
         }

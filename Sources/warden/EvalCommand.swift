@@ -55,7 +55,7 @@ struct EvalCommand: ParsableCommand {
         if reader.labeling.isNone {
             throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
         }
-        let pipeline = WindowPipeline(reader: reader, policy: try input.windowPolicy(), threads: input.threads, recordTruth: true)
+        let pipeline = WindowPipeline(reader: reader, policy: try input.windowPolicy(), threads: input.workerThreads, recordTruth: true)
         var records: [WindowRecord] = []
         var assessments: [Int: [Assessment]] = [:]
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)

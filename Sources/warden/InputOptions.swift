@@ -41,11 +41,14 @@ struct InputOptions: ParsableArguments {
     var maxLineLength: Int = 4 << 20
 
     @Option(help: "Worker threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    var threads: Int?
+
+    /// `--threads`, or every core.
+    var workerThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
         _ = try windowPolicy()
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard maxLineLength >= 1 else { throw ValidationError("--max-line-length must be positive") }
     }
 

@@ -165,8 +165,9 @@ struct TemplatesCommand: ParsableCommand {
                 print("T\(cluster.id)\t\(String(repeating: " ", count: max(0, width - size.count)))\(size)\t\(miner.template(cluster.id))")
             }
         }
-        var summary = "\(file): \(perLine.count) lines, \(miner.clusters.count) templates"
-        if reader.accounting.skippedTotal > 0 { summary += ", \(reader.accounting.skippedTotal) lines skipped" }
+        let skipped = reader.accounting.skippedTotal
+        var summary = "\(file): \(perLine.count) line\(perLine.count == 1 ? "" : "s"), \(miner.clusters.count) template\(miner.clusters.count == 1 ? "" : "s")"
+        if skipped > 0 { summary += ", \(skipped) line\(skipped == 1 ? "" : "s") skipped" }
         summary += String(format: ", %.0f lines/s", Double(perLine.count) / max(seconds, 1e-9))
         if let accuracy {
             summary += String(format: "; grouping accuracy %.3f (%d of %d lines; %d of %d templates exact; %d true events)",

@@ -5,11 +5,14 @@ import Testing
 struct Warden {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static var executable: URL {
+    static var executable: URL { tool("warden") }
+
+    /// A built executable of this package by name.
+    static func tool(_ name: String) -> URL {
         let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidates = [directory, directory.deletingLastPathComponent(), root.appendingPathComponent(".build/debug")]
-        return candidates.map { $0.appendingPathComponent("warden") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-            ?? directory.appendingPathComponent("warden")
+        return candidates.map { $0.appendingPathComponent(name) }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+            ?? directory.appendingPathComponent(name)
     }
 
     struct Result {
@@ -296,6 +299,28 @@ struct CLITests {
         #expect(broken.status != 0 && broken.stderr.contains("not a Drain state file"))
         let badSettings = try Warden.run(["templates", "--depth", "2", "Samples/BGL_2k/BGL_2k.log"])
         #expect(badSettings.status != 0 && badSettings.stderr.contains("depth must be at least 3"))
+    }
+
+    @Test("Help and summaries: one default per option, singular counts, warden-compile --help exits 0")
+    func helpNits() throws {
+        let help = try Warden.run(["detect", "--help"])
+        #expect(help.stdout.contains("Worker threads (default: all cores).") && !help.stdout.contains("(default: all cores). (default:"))
+        let one = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).log")
+        try Data("just one line\n".utf8).write(to: one)
+        defer { try? FileManager.default.removeItem(at: one) }
+        let templates = try Warden.run(["templates", one.path])
+        #expect((templates.stdout + templates.stderr).contains(": 1 line, 1 template"), "\(templates.stdout)\(templates.stderr)")
+        let detected = try Warden.run(["detect", "--pack", "GeneratedRules/Packs/bgl.warden", "--output", "summary", one.path])
+        #expect((detected.stdout + detected.stderr).contains(": 1 line read,"), "\(detected.stdout)\(detected.stderr)")
+        let compiler = Process()
+        compiler.executableURL = Warden.tool("warden-compile")
+        compiler.arguments = ["--help"]
+        let out = Pipe()
+        compiler.standardOutput = out
+        try compiler.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        compiler.waitUntilExit()
+        #expect(compiler.terminationStatus == 0 && text.hasPrefix("usage: warden-compile INPUT.warden OUTPUT.swift"))
     }
 
     @Test("fame train --features dense: MiniLM template embeddings train, save, load and score; missing weights are refused with the way to install them")

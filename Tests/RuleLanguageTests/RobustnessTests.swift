@@ -141,3 +141,19 @@ struct LexerScalingTests {
         #expect(Self.lexLiteral(10 << 20).value?.unicodeScalars.count == (10 << 20) + 1)
     }
 }
+
+/// Classic Mac line endings: a lone CR is an error that names the first one, not a comment that swallows the rest of the pack.
+@Suite("Line endings")
+struct LineEndingTests {
+    @Test func loneCarriageReturnIsADiagnostic() throws {
+        let text = "pack p version \"1\"\r// a comment\rabnormal rule r \"x\" {\r  line contains \"FATAL\"\r}\r"
+        let result = Frontend.check(SourceFile(path: "mac.warden", text: text))
+        let diagnostic = try #require(result.diagnostics.first { $0.code == .loneCarriageReturn })
+        #expect(diagnostic.severity == .error)
+        #expect(diagnostic.message == "lone carriage return (CR without LF): 5 in this file")
+        #expect(diagnostic.range.start == text.utf8.firstIndex(of: 0x0D).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) })
+        // CRLF is a line end like LF: no such diagnostic.
+        let crlf = Frontend.check(SourceFile(path: "dos.warden", text: text.replacingOccurrences(of: "\r", with: "\r\n")))
+        #expect(!crlf.diagnostics.contains { $0.code == .loneCarriageReturn })
+    }
+}

@@ -11,6 +11,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case invalidUTF8 = "E0005"
     case invalidNumber = "E0006"
     case invalidRegexFlag = "E0007"
+    case loneCarriageReturn = "E0008"
 
     case expectedToken = "E0101"
     case expectedExpression = "E0102"

@@ -42,6 +42,13 @@ extension DiagnosticCode {
 
                 line matches /error/g   // error: `g` is not a flag; all matches are always considered
             """),
+        .loneCarriageReturn: ("lone carriage return", """
+            Lines end with LF or CRLF. A carriage return that no line feed follows (the
+            line ending of classic Mac OS files) is an error: read as a plain character it
+            would let a `//` comment run on over the lines after it and hide their rules.
+            The first lone CR is reported with the number of them; save the file with LF
+            line endings.
+            """),
         .expectedToken: ("expected a token", """
             The parser expected a particular token here (a brace, a parenthesis, a keyword).
             The message names it; a fix-it inserts it when that is unambiguous.

@@ -14,12 +14,25 @@ struct Lexer {
 
     /// Lexes the whole file; the last token is always `endOfFile`.
     mutating func tokenize() -> [Token] {
+        reportLoneCarriageReturns()
         var tokens: [Token] = []
         while true {
             let token = next()
             tokens.append(token)
             if case .endOfFile = token.kind { return tokens }
         }
+    }
+
+    /// A CR that no LF follows is not a line end here; say so once, at the first, rather than let a comment swallow what follows.
+    private mutating func reportLoneCarriageReturns() {
+        var first: Int?, count = 0
+        for index in bytes.indices where bytes[index] == 0x0D && (index + 1 == bytes.count || bytes[index + 1] != 0x0A) {
+            if first == nil { first = index }
+            count += 1
+        }
+        guard let first else { return }
+        report(.loneCarriageReturn, "lone carriage return (CR without LF)\(count > 1 ? ": \(count) in this file" : "")", first..<first + 1,
+               help: ["save the file with LF (or CRLF) line endings"])
     }
 
     private func peek(_ ahead: Int = 0) -> UInt8? {

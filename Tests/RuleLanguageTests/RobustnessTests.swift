@@ -157,3 +157,29 @@ struct LineEndingTests {
         #expect(!crlf.diagnostics.contains { $0.code == .loneCarriageReturn })
     }
 }
+
+/// A binary file is refused in one diagnostic that says what it looks like; a text file with
+/// hundreds of errors reports the first hundred and how many more there were.
+@Suite("Diagnostic limits")
+struct DiagnosticLimitTests {
+    @Test func binaryFileIsOneDiagnostic() throws {
+        var bytes = Array("warden-fame 1\nsha256 00\n".utf8)
+        bytes += [UInt8](repeating: 0, count: 100_000)
+        let result = Frontend.check(SourceFile(path: "model.fame", bytes: bytes))
+        #expect(result.diagnostics.count == 1)
+        #expect(result.diagnostics[0].code == .notText && result.diagnostics[0].message.contains("it looks like a FAME model"))
+        #expect(result.pack == nil)
+        let gzip = Frontend.check(SourceFile(path: "x.gz", bytes: [0x1F, 0x8B, 0x08, 0x00, 0x00]))
+        #expect(gzip.diagnostics.map(\.message) == ["this is not a rule pack: it looks like a gzip file"])
+    }
+
+    @Test func manyErrorsAreCapped() {
+        let text = "pack p version \"1\"\n" + String(repeating: "$\n", count: 300)
+        let result = Frontend.check(SourceFile(path: "dollars.warden", text: text))
+        #expect(result.diagnostics.count == Frontend.diagnosticLimit)
+        let note = result.diagnostics.last?.notes.last ?? ""
+        #expect(note.hasSuffix("more diagnostics in this file not shown (at most 100 are)"), "\(note)")
+        #expect((Int(note.prefix { $0.isNumber }) ?? 0) >= 200)
+        #expect(result.hasErrors)
+    }
+}

@@ -12,6 +12,7 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     case invalidNumber = "E0006"
     case invalidRegexFlag = "E0007"
     case loneCarriageReturn = "E0008"
+    case notText = "E0009"
 
     case expectedToken = "E0101"
     case expectedExpression = "E0102"

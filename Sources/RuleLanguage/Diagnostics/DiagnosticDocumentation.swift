@@ -49,6 +49,11 @@ extension DiagnosticCode {
             The first lone CR is reported with the number of them; save the file with LF
             line endings.
             """),
+        .notText: ("not a rule pack", """
+            The file holds NUL bytes: it is binary, not a rule pack, so it is not lexed
+            at all (a binary file would give one error per stray byte). The message names
+            the kind of file when Warden knows it: a FAME model, a gzip file, an executable.
+            """),
         .expectedToken: ("expected a token", """
             The parser expected a particular token here (a brace, a parenthesis, a keyword).
             The message names it; a fix-it inserts it when that is unambiguous.

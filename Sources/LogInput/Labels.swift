@@ -15,8 +15,8 @@ public struct LabelTable: Sendable {
     }
 
     public static func load(path: String) throws(InputError) -> LabelTable {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .invalidLabels(path: path, reason: "cannot read the file")
+        guard let data = FileContents.read(path) else {
+            throw .invalidLabels(path: path, reason: "cannot read the file: \(FileContents.reason(path))")
         }
         let text = String(decoding: data, as: UTF8.self)
         var rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
@@ -42,8 +42,8 @@ public struct LineLabels: Sendable {
     public let labels: [Truth?]
 
     public static func load(path: String) throws(InputError) -> LineLabels {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .invalidLabels(path: path, reason: "cannot read the file")
+        guard let data = FileContents.read(path) else {
+            throw .invalidLabels(path: path, reason: "cannot read the file: \(FileContents.reason(path))")
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let trimmed = lines.last == "" ? lines.dropLast() : lines[...]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LogInput
 import RuleLanguage
 
 /// Output formats for diagnostics.
@@ -72,8 +73,8 @@ func readSource(_ path: String) throws -> SourceFile {
     if path == "-" {
         return SourceFile(path: "<stdin>", bytes: Array(FileHandle.standardInput.readDataToEndOfFile()))
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw CommandFailure("cannot read \(path)")
+    guard let data = FileContents.read(path) else {
+        throw CommandFailure("cannot read \(path): \(FileContents.reason(path))")
     }
     return SourceFile(path: path, bytes: Array(data))
 }

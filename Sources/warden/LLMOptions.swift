@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatCompletions
 import Foundation
+import LogInput
 import Synthesis
 
 /// Where an OpenAI-compatible chat-completions endpoint is and how to call it.
@@ -33,7 +34,8 @@ struct EndpointOptions: ParsableArguments {
             throw ValidationError("--base-url: not an http(s) URL: \(base)")
         }
         let grammarText = try grammar.map { path -> String in
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw CommandFailure("cannot read the grammar \(path)") }
+            guard let data = FileContents.read(path) else { throw CommandFailure("cannot read the grammar \(path): \(FileContents.reason(path))") }
+            guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("the grammar \(path) is not UTF-8 text") }
             return text
         }
         return ChatEndpoint(baseURL: url, model: model ?? environment["WARDEN_LLM_MODEL"] ?? "gpt-5-mini",

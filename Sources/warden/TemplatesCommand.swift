@@ -179,9 +179,8 @@ struct TemplatesCommand: ParsableCommand {
 
 /// Reads a whole file, with the path in the error.
 func readFile(_ path: String) throws -> Data {
-    do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-        throw CommandFailure("\(path): cannot read (\((error as NSError).localizedDescription))")
-    }
+    guard let data = FileContents.read(path) else { throw CommandFailure("cannot read \(path): \(FileContents.reason(path))") }
+    return data
 }
 
 /// A one-line reason for a JSON decoding failure.

@@ -301,6 +301,23 @@ struct CLITests {
         #expect(badSettings.status != 0 && badSettings.stderr.contains("depth must be at least 3"))
     }
 
+    @Test("A file that cannot be read is named with the reason: missing, a directory")
+    func unreadableFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.path
+        let cases: [([String], String)] = [
+            (["check", directory], "cannot read \(directory): it is a directory"),
+            (["check", "/nonexistent/pack.warden"], "cannot read /nonexistent/pack.warden: no such file or directory"),
+            (["fame", "eval", "--model", directory, "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"], "cannot read \(directory): it is a directory"),
+            (["eval", "--pack", "GeneratedRules/Packs/bgl.warden", "--labels", "/nonexistent.csv", "Samples/BGL_2k/BGL_2k.log"],
+             "label file /nonexistent.csv: cannot read the file: no such file or directory"),
+        ]
+        for (arguments, message) in cases {
+            let result = try Warden.run(arguments)
+            #expect(result.status != 0 && result.stderr.contains(message), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("NSCocoaErrorDomain"))
+        }
+    }
+
     @Test("Help and summaries: one default per option, singular counts, warden-compile --help exits 0")
     func helpNits() throws {
         let help = try Warden.run(["detect", "--help"])

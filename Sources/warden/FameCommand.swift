@@ -25,6 +25,16 @@ enum DomainSource: String, ExpressibleByArgument, CaseIterable {
 struct MessageSet {
     var messages: [LabeledMessage] = []
     var unlabeled = 0
+    /// Every line of the file: read, and skipped by reason.
+    var accounting = LineAccounting()
+
+    /// `lines: N read, M skipped (reason)`.
+    var linesSummary: String {
+        var text = "lines: \(accounting.read) read"
+        let skipped = accounting.skipped.sorted { $0.key.rawValue < $1.key.rawValue }
+        text += skipped.isEmpty ? ", 0 skipped" : skipped.map { ", \($0.value) skipped (\($0.key.rawValue))" }.joined()
+        return text
+    }
 }
 
 /// Reads the labeled messages of `split` (chronological 6:1:3 over lines).
@@ -37,7 +47,7 @@ func readMessages(_ input: InputOptions, file: String, labels: String?, split: S
     try reader.forEach { record in
         all.append((Array(header.content(UnsafeRawBufferPointer(record.message))), record.truth, record.number))
     }
-    var set = MessageSet()
+    var set = MessageSet(accounting: reader.accounting)
     for (index, line) in all.enumerated() where split.contains(index, of: all.count) {
         guard let truth = line.truth else { set.unlabeled += 1; continue }
         set.messages.append(LabeledMessage(content: line.content, anomalous: truth == .anomalous, line: line.line))
@@ -215,6 +225,7 @@ struct FameTrainCommand: AsyncParsableCommand {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("threshold: \(result.model.metadata.threshold) (\(result.model.metadata.thresholdSource))")
+        print(set.linesSummary)
         print(String(format: "model: %@ (%d messages, %d labeled, %d templates, %d domains) trained in %.2f s; partition: %@",
                      output, set.messages.count, result.model.metadata.labeledMessages, result.model.drain.clusters.count,
                      result.partition.domains.count, seconds, partitionPath))
@@ -288,11 +299,12 @@ struct FameEvalCommand: ParsableCommand {
             struct Report: Encodable {
                 let messages: Int; let overall: Confusion; let perDomain: [String: Confusion]; let unseen: Confusion; let seen: Confusion
                 let falseAlarms: [FAMEEvaluation.Mistake]; let misses: [FAMEEvaluation.Mistake]
+                let lines: LineCounts
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let report = Report(messages: set.messages.count, overall: result.overall, perDomain: result.perDomain, unseen: result.unseen, seen: result.seen,
-                                falseAlarms: falseAlarms, misses: misses)
+                                falseAlarms: falseAlarms, misses: misses, lines: LineCounts(set.accounting))
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
@@ -307,6 +319,7 @@ struct FameEvalCommand: ParsableCommand {
         let width = max(12, (result.perDomain.keys.map(\.count).max() ?? 0) + 2)
         print("FAME model \(model.metadata.proposer) partition, K = \(model.metadata.k), on \(file) (\(input.format.rawValue), split \(split.rawValue))")
         print("messages scored: \(set.messages.count)" + (set.unlabeled > 0 ? " (\(set.unlabeled) without labels left out)" : ""))
+        print(set.linesSummary)
         print("")
         print("".padding(toLength: width, withPad: " ", startingAt: 0) + " precision recall     F1")
         print(row("all", result.overall, width: width))

@@ -6,8 +6,10 @@ public enum WindowPolicy: Sendable {
     /// the CodeAD protocol with 20/20; `step < size`: sliding; `step > size`: sampled).
     case count(size: Int, step: Int)
     /// Tumbling windows of `milliseconds` by line timestamp, aligned to multiples of
-    /// the duration. Lines without a timestamp join the current window.
-    case time(milliseconds: Int64)
+    /// the duration. Lines without a timestamp join the current window. A window
+    /// that reaches `maximumLines` closes, and the next line starts another in the
+    /// same time slot, so input without timestamps cannot pile into one window.
+    case time(milliseconds: Int64, maximumLines: Int)
     /// One window per session: lines grouped by the text `key` matches (capture
     /// group 1 if it has one, else the whole match). A session closes when no line
     /// joined it for `idleMilliseconds` of log time (when set), when it reaches
@@ -70,8 +72,8 @@ public struct Windower {
         switch policy {
         case .count(let size, let step):
             return addCounted(line, number: number, timestamp: timestamp, size: size, step: step, emit: emit)
-        case .time(let duration):
-            addTimed(line, number: number, timestamp: timestamp, duration: duration, emit: emit)
+        case .time(let duration, let maximumLines):
+            addTimed(line, number: number, timestamp: timestamp, duration: duration, maximumLines: maximumLines, emit: emit)
             return nil
         case .session(let key, let idle, let maximumLines):
             return addSession(line, number: number, timestamp: timestamp, key: key, idle: idle,
@@ -127,8 +129,12 @@ public struct Windower {
     }
 
     private mutating func addTimed(
-        _ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64, duration: Int64, emit: (Window) -> Void
+        _ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64, duration: Int64, maximumLines: Int, emit: (Window) -> Void
     ) {
+        if let current = open.first, current.count >= maximumLines {
+            emitWindow(current, emit)
+            open = [Window()]
+        }
         if timestamp != Window.noTimestamp, timestamp >= windowEnd || open.isEmpty {
             if let current = open.first, !current.isEmpty { emitWindow(current, emit) }
             open = [Window()]

@@ -25,8 +25,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Close a session after this much log time without a line (e.g. 30s, 5m).")
     var idle: String?
 
-    @Option(help: "Close a session when it reaches this many lines.")
-    var maxSessionLines: Int = 100_000
+    @Option(name: [.customLong("max-window-lines"), .customLong("max-session-lines")],
+            help: "Close a session or time window when it reaches this many lines (the next line starts another).")
+    var maxWindowLines: Int = 100_000
 
     @Option(help: "JSON Lines: the field holding the message.")
     var messageField: String = "message"
@@ -72,12 +73,13 @@ struct InputOptions: ParsableArguments {
                 guard let value = DurationText.milliseconds(text), value > 0 else { throw ValidationError("--idle: expected a duration like 30s, got \(text)") }
                 return value
             }
-            guard maxSessionLines >= 1 else { throw ValidationError("--max-session-lines must be positive") }
-            return .session(key: key, idleMilliseconds: idleMilliseconds, maximumLines: maxSessionLines)
+            guard maxWindowLines >= 1 else { throw ValidationError("--max-window-lines must be positive") }
+            return .session(key: key, idleMilliseconds: idleMilliseconds, maximumLines: maxWindowLines)
         }
         if let milliseconds = DurationText.milliseconds(spec), spec.last?.isLetter == true {
             guard milliseconds > 0 else { throw ValidationError("--window: a time window must be longer than 0") }
-            return .time(milliseconds: milliseconds)
+            guard maxWindowLines >= 1 else { throw ValidationError("--max-window-lines must be positive") }
+            return .time(milliseconds: milliseconds, maximumLines: maxWindowLines)
         }
         let parts = spec.split(separator: "/", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let size = Int(parts[0]), size >= 1,

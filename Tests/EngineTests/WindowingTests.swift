@@ -46,8 +46,17 @@ struct WindowingTests {
     @Test("Time windows align to the duration; lines without a timestamp join the current window")
     func timeWindows() {
         let stamps: [Int64] = [1_000, 1_500, Window.noTimestamp, 2_100, 5_000, 5_999]
-        let result = run(.time(milliseconds: 1_000), lines: lines(6), timestamps: stamps)
+        let result = run(.time(milliseconds: 1_000, maximumLines: 100), lines: lines(6), timestamps: stamps)
         #expect(result.windows == [[1, 2, 3], [4], [5, 6]])
+    }
+
+    @Test("A time window closes at its line limit: input without timestamps does not pile into one window")
+    func timeWindowLimit() {
+        let untimed = [Int64](repeating: Window.noTimestamp, count: 7)
+        let result = run(.time(milliseconds: 60_000, maximumLines: 3), lines: lines(7), timestamps: untimed)
+        #expect(result.windows == [[1, 2, 3], [4, 5, 6], [7]])
+        let full = run(.time(milliseconds: 1_000, maximumLines: 2), lines: lines(3), timestamps: [1_000, 1_100, 1_200])
+        #expect(full.windows == [[1, 2], [3]])
     }
 
     @Test("Sessions group by key, close when idle or full, and lines without a key are skipped")

@@ -1,5 +1,6 @@
 import Foundation
 import LogParsing
+import RuleRuntime
 
 /// Input formats `warden detect` and `warden eval` read.
 public enum LogFormat: String, CaseIterable, Sendable {
@@ -78,9 +79,9 @@ public struct LineDecoder: Sendable {
         self.fields = fields
     }
 
-    /// Decodes `raw` and passes the result to `body`; returns `false` when the
-    /// line cannot be parsed in this format (only JSON Lines can fail).
-    public func decode(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> Bool {
+    /// Decodes `raw` and passes the result to `body`; returns why not when the
+    /// line cannot be decoded in this format (only JSON Lines can fail), `nil` otherwise.
+    public func decode(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> SkipReason? {
         switch format {
         case .lines:
             try body(DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil))
@@ -102,14 +103,14 @@ public struct LineDecoder: Sendable {
         case .jsonl:
             return try decodeJSON(raw, body)
         }
-        return true
+        return nil
     }
 
     private var noTimestamp: Int64 { Int64.min }
 
-    private func decodeJSON(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> Bool {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: raw)) as? [String: Any],
-              let message = object[fields.message] as? String else { return false }
+    private func decodeJSON(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> SkipReason? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: raw)) as? [String: Any] else { return .notJSON }
+        guard let message = object[fields.message] as? String else { return .noMessageField }
         var truth: Truth?
         if let labelField = fields.label {
             switch object[labelField] {
@@ -135,7 +136,7 @@ public struct LineDecoder: Sendable {
         try bytes.withUnsafeMutableBufferPointer { buffer in
             try body(DecodedLine(message: UnsafeBufferPointer(buffer), timestamp: timestamp, inlineTruth: truth))
         }
-        return true
+        return nil
     }
 }
 

@@ -46,7 +46,7 @@ public final class LogReader {
         self.maximumLineLength = maximumLineLength
     }
 
-    /// Calls `body` for every line that decodes; lines too long or unparsable are
+    /// Calls `body` for every line that decodes; lines too long or not decodable are
     /// counted as skipped. Throws after the last good line when the input is corrupt.
     public func forEach(_ body: (InputRecord) throws -> Void) throws {
         try withoutActuallyEscaping(body) { body in try read(body) }
@@ -56,11 +56,11 @@ public final class LogReader {
         var splitter = LineSplitter(maximumLineLength: maximumLineLength)
         let handleLine: (UnsafeBufferPointer<UInt8>, Int) throws -> Void = { raw, number in
             self.accounting.read += 1
-            let decoded = try self.decoder.decode(raw) { line in
+            let failure = try self.decoder.decode(raw) { line in
                 let truth = self.truth(for: line, number: number)
                 try body(InputRecord(message: line.message, number: number, timestamp: line.timestamp, truth: truth))
             }
-            if !decoded { self.skip(.unparsable) }
+            if let failure { self.skip(failure) }
         }
         let handleTooLong: (Int) throws -> Void = { _ in
             self.accounting.read += 1

@@ -29,8 +29,10 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
     case betweenWindows = "between-windows"
     /// The line is longer than the reader's limit.
     case tooLong = "too-long"
-    /// The line could not be parsed in the input format (JSON Lines, for example).
-    case unparsable = "unparsable"
+    /// JSON Lines: the line is not a JSON object (invalid JSON or invalid UTF-8 in it).
+    case notJSON = "not-json"
+    /// JSON Lines: the object has no string under the message field (`--message-field`).
+    case noMessageField = "no-message-field"
     /// Session windowing: the key pattern reached a PCRE2 resource limit on the line.
     case keyLimit = "key-limit"
 }

@@ -133,6 +133,7 @@ struct DetectionSummary {
             text += "\n\(path): \(lines.read) line\(lines.read == 1 ? "" : "s") read, \(lines.windowed) in windows"
             let skipped = lines.skipped.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.value) \($0.key.rawValue)" }
             text += skipped.isEmpty ? ", 0 skipped" : ", skipped: " + skipped.joined(separator: ", ")
+            for hint in skipHints(lines.skipped) { text += "\n  " + hint }
         }
         return text + "\n"
     }

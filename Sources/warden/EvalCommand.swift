@@ -164,6 +164,7 @@ struct EvalCommand: ParsableCommand {
         var input = "lines: \(accounting.read) read, \(accounting.windowed) in windows"
         for (reason, count) in accounting.skipped.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { input += ", \(count) skipped (\(reason.rawValue))" }
         lines.append(input)
+        lines += skipHints(accounting.skipped).map { "  " + $0 }
         if unseenIDs > 0 { lines.append("label file: \(unseenIDs) ids never occur in the input (ignored)") }
         return lines.joined(separator: "\n")
     }

@@ -143,3 +143,15 @@ struct ProgressBar {
         if enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 }
+
+/// Advice for skip reasons a user can fix with an option.
+func skipHints(_ skipped: [SkipReason: Int]) -> [String] {
+    var hints: [String] = []
+    if let count = skipped[.noMessageField] {
+        hints.append("hint: \(count) JSON Lines record\(count == 1 ? " has" : "s have") no string under the message field: name it with --message-field")
+    }
+    if let count = skipped[.tooLong] {
+        hints.append("hint: \(count) line\(count == 1 ? " is" : "s are") longer than --max-line-length")
+    }
+    return hints
+}

@@ -301,6 +301,20 @@ struct CLITests {
         #expect(badSettings.status != 0 && badSettings.stderr.contains("depth must be at least 3"))
     }
 
+    @Test("JSON Lines without the message field: skipped by reason, with the option that fixes it")
+    func jsonlFieldHint() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("fields-\(UUID().uuidString).jsonl")
+        try Data("{\"msg\": \"disk failure\"}\n{\"msg\": \"ok\"}\nnot json\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let result = try Warden.run(["detect", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "jsonl", "--output", "summary", file.path])
+        let text = result.stdout + result.stderr
+        #expect(text.contains("skipped: 2 no-message-field, 1 not-json"), "\(text)")
+        #expect(text.contains("name it with --message-field"))
+        let fixed = try Warden.run(["detect", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "jsonl", "--message-field", "msg",
+                                    "--output", "summary", file.path])
+        #expect((fixed.stdout + fixed.stderr).contains("2 in windows, skipped: 1 not-json"))
+    }
+
     @Test("A file that cannot be read is named with the reason: missing, a directory")
     func unreadableFiles() throws {
         let directory = FileManager.default.temporaryDirectory.path

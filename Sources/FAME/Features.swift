@@ -26,6 +26,25 @@ public protocol FeatureExtractor: Sendable {
     func extract(_ content: UnsafeRawBufferPointer, into vector: inout SparseVector)
 }
 
+/// What `fame train --features` offers.
+public enum FeatureKind: String, Sendable, CaseIterable {
+    /// Hashed word and character n-grams.
+    case hashed
+    /// The template text's sentence embedding beside hashed variable tokens.
+    case dense
+    /// The embedding beside every hashed n-gram.
+    case both
+
+    /// The extractor of this kind; the dense kinds load the sentence encoder.
+    public func extractor(dimension: Int = 1 << 16) throws -> any FeatureExtractor {
+        switch self {
+        case .hashed: return HashedNGrams(dimension: dimension)
+        case .dense: return DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .variables, hashedDimension: dimension)
+        case .both: return DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .ngrams, hashedDimension: dimension)
+        }
+    }
+}
+
 /// The feature extractors a model file can name.
 public enum FeatureExtractors {
     /// The extractor with this identity (as stored in a model file); `nil` for

@@ -5,6 +5,8 @@ import Foundation
 import LogInput
 import LogParsing
 
+extension FeatureKind: ExpressibleByArgument {}
+
 /// FAME training time and inference throughput.
 struct FAMEBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,7 +24,7 @@ struct FAMEBenchmark: AsyncParsableCommand {
     var messages = 500_000
 
     @Option(help: "Features: hashed, dense (MiniLM template embedding + hashed variable tokens) or both.")
-    var features = "hashed"
+    var features: FeatureKind = .hashed
 
     func run() async throws {
         let reader = try LogReader(path: file, decoder: LineDecoder(format: .bgl), labeling: try Labeling.forFormat(.bgl, labelFile: nil, sessionKey: nil))
@@ -36,12 +38,7 @@ struct FAMEBenchmark: AsyncParsableCommand {
         var settings = FAMESettings()
         settings.k = k
         settings.header = .bgl
-        switch features {
-        case "hashed": break
-        case "dense": settings.features = DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .variables)
-        case "both": settings.features = DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .ngrams)
-        default: throw ValidationError("--features must be hashed, dense or both")
-        }
+        settings.features = try features.extractor()
         let clock = ContinuousClock()
         var result: FAMETrainingResult?
         let training = try await clock.measure { result = try await FAMETrainer.train(train, settings: settings) }

@@ -185,7 +185,9 @@ struct FameTrainCommand: AsyncParsableCommand {
         settings.k = k
         settings.drain = try drain.settings()
         settings.header = drain.header(for: input.format)
-        settings.features = try features.extractor(dimension: dimension)
+        do { settings.features = try features.extractor(dimension: dimension) } catch let error as FAMEError {
+            throw CommandFailure(error.description)
+        }
         settings.threshold = threshold
         settings.seed = seed
         settings.training.seed = seed
@@ -232,22 +234,7 @@ struct FameTrainCommand: AsyncParsableCommand {
     }
 }
 
-/// `fame train --features`.
-enum FeatureKind: String, ExpressibleByArgument, CaseIterable {
-    case hashed, dense, both
-
-    func extractor(dimension: Int) throws -> any FeatureExtractor {
-        do {
-            switch self {
-            case .hashed: return HashedNGrams(dimension: dimension)
-            case .dense: return DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .variables, hashedDimension: dimension)
-            case .both: return DenseFeatures(encoder: try FeatureExtractors.sharedEncoder(), hashed: .ngrams, hashedDimension: dimension)
-            }
-        } catch let error as FAMEError {
-            throw CommandFailure(error.description)
-        }
-    }
-}
+extension FeatureKind: ExpressibleByArgument {}
 
 /// `warden fame eval`.
 struct FameEvalCommand: ParsableCommand {

@@ -172,6 +172,7 @@ public struct Drain: Sendable {
     public func tokenIDs(_ line: UnsafeRawBufferPointer) -> [Int32] {
         withPrepared(line) { bytes in
             var ids: [Int32] = []
+            ids.reserveCapacity(bytes.count / 4 + 4)  // one allocation: a token takes a separator and a byte or more
             Tokens.forEach(in: bytes) { ids.append(tokens.lookup(UnsafeRawBufferPointer(rebasing: bytes[$0]))) }
             return ids
         }

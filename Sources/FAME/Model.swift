@@ -145,6 +145,9 @@ extension FAMEModel {
         guard let firstEnd = bytes.firstIndex(of: 0x0A), firstEnd < 64 else {
             throw FAMEError.modelFile("not a FAME model file (no `\(Self.magic)` header)")
         }
+        if firstEnd > 0, bytes[firstEnd - 1] == 0x0D {
+            throw FAMEError.modelFile("the model file's header ends in CRLF: a text tool converted its line endings and so damaged it; copy the file in binary mode or retrain")
+        }
         let first = String(decoding: bytes[..<firstEnd], as: UTF8.self).split(separator: " ")
         guard first.count == 2, first[0] == Self.magic else { throw FAMEError.modelFile("not a FAME model file (no `\(Self.magic)` header)") }
         guard let version = Int(first[1]), version == Self.fileVersion else {

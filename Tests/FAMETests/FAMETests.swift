@@ -122,6 +122,11 @@ struct FAMETests {
         var other = data
         other.replaceSubrange(0..<13, with: Data("warden-fame 9".utf8))
         #expect(throws: FAMEError.modelFile("model file version 9; this warden reads version 1 — retrain with `warden fame train`")) { try FAMEModel(fileData: other) }
+        var crlf = data
+        crlf.insert(0x0D, at: crlf.firstIndex(of: 0x0A)!)
+        #expect(throws: FAMEError.modelFile("the model file's header ends in CRLF: a text tool converted its line endings and so damaged it; copy the file in binary mode or retrain")) {
+            try FAMEModel(fileData: crlf)
+        }
         // Values out of range are refused even when the checksum fits: a threshold that is no probability, a NaN weight, Drain depth 1.
         var wild = result.model.metadata
         wild.threshold = 5

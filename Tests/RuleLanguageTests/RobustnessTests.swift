@@ -152,6 +152,10 @@ struct LineEndingTests {
         #expect(diagnostic.severity == .error)
         #expect(diagnostic.message == "lone carriage return (CR without LF): 5 in this file")
         #expect(diagnostic.range.start == text.utf8.firstIndex(of: 0x0D).map { text.utf8.distance(from: text.utf8.startIndex, to: $0) })
+        // A UTF-8 byte-order mark before the pack is accepted.
+        let example = try #require(RobustnessTests.examples.first { Frontend.check(SourceFile(path: "x.warden", bytes: $0)).pack != nil })
+        let bom = Frontend.check(SourceFile(path: "bom.warden", bytes: [0xEF, 0xBB, 0xBF] + example))
+        #expect(bom.pack != nil && !bom.hasErrors, "\(bom.diagnostics.map(\.message))")
         // CRLF is a line end like LF: no such diagnostic.
         let crlf = Frontend.check(SourceFile(path: "dos.warden", text: text.replacingOccurrences(of: "\r", with: "\r\n")))
         #expect(!crlf.diagnostics.contains { $0.code == .loneCarriageReturn })

@@ -10,6 +10,8 @@ struct Lexer {
 
     init(file: SourceFile) {
         self.bytes = file.bytes
+        // A UTF-8 byte-order mark some editors write first is no token: skip it.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { position = 3 }
     }
 
     /// Lexes the whole file; the last token is always `endOfFile`.

@@ -37,9 +37,19 @@ public struct LabelTable: Sendable {
     }
 }
 
-/// One `0`/`1` (or any label text) per input line, aligned with the log.
+/// One label per input line, aligned with the log: `0`/`1`, `normal`/`anomaly`
+/// (also `-`, `abnormal`, `anomalous`, `true`/`false`, `yes`/`no`), or empty,
+/// `unknown` or `?` for a line without a label. Anything else is refused, and
+/// the reader refuses a file whose count differs from the log's lines.
 public struct LineLabels: Sendable {
+    public let path: String
     public let labels: [Truth?]
+
+    static let vocabulary: [String: Truth?] = [
+        "": nil, "unknown": nil, "?": nil,
+        "0": .normal, "-": .normal, "normal": .normal, "false": .normal, "no": .normal,
+        "1": .anomalous, "anomaly": .anomalous, "anomalous": .anomalous, "abnormal": .anomalous, "true": .anomalous, "yes": .anomalous,
+    ]
 
     public static func load(path: String) throws(InputError) -> LineLabels {
         guard let data = FileContents.read(path) else {
@@ -47,7 +57,16 @@ public struct LineLabels: Sendable {
         }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let trimmed = lines.last == "" ? lines.dropLast() : lines[...]
-        return LineLabels(labels: trimmed.map { Truth(labelText: Substring($0.trimmingCharacters(in: .whitespaces))) })
+        var labels: [Truth?] = []
+        labels.reserveCapacity(trimmed.count)
+        for (offset, line) in trimmed.enumerated() {
+            let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let truth = vocabulary[text.lowercased()] else {
+                throw .invalidLabels(path: path, reason: "line \(offset + 1): `\(text.prefix(40))` is not a label (expected 0 or 1, normal or anomaly)")
+            }
+            labels.append(truth)
+        }
+        return LineLabels(path: path, labels: labels)
     }
 }
 

@@ -70,6 +70,9 @@ public final class LogReader {
             try splitter.feed(chunk, line: handleLine, tooLong: handleTooLong)
         }
         try splitter.finish(line: handleLine, tooLong: handleTooLong)
+        if case .perLine(let file) = labeling, file.labels.count != accounting.read {
+            throw InputError.invalidLabels(path: file.path, reason: "it has \(file.labels.count) labels for \(accounting.read) lines of the log: one label per line is needed")
+        }
     }
 
     /// Records a line that reached no window.

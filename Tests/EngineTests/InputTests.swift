@@ -159,6 +159,27 @@ struct InputTests {
         #expect(reader.accounting.skipped == [.notJSON: 1, .noMessageField: 1])
     }
 
+    @Test("Per-line label files: values outside the label vocabulary and counts that differ from the log are refused with the reason")
+    func lineLabelValidation() throws {
+        let log = try temporaryFile(Array("a\nb\nc\n".utf8))
+        let good = try temporaryFile(Array("0\n1\nnormal\n".utf8))
+        let labels = try LineLabels.load(path: good)
+        #expect(labels.labels == [.normal, .anomalous, .normal])
+        let reader = try LogReader(path: log, decoder: LineDecoder(format: .lines), labeling: .perLine(labels))
+        var truths: [Truth?] = []
+        try reader.forEach { truths.append($0.truth) }
+        #expect(truths == [.normal, .anomalous, .normal])
+        let bogus = try temporaryFile(Array("0\nBogus\n1\n".utf8))
+        #expect(throws: InputError.invalidLabels(path: bogus, reason: "line 2: `Bogus` is not a label (expected 0 or 1, normal or anomaly)")) {
+            try LineLabels.load(path: bogus)
+        }
+        let short = try temporaryFile(Array("0\n1\n".utf8))
+        let misaligned = try LogReader(path: log, decoder: LineDecoder(format: .lines), labeling: .perLine(try LineLabels.load(path: short)))
+        #expect(throws: InputError.invalidLabels(path: short, reason: "it has 2 labels for 3 lines of the log: one label per line is needed")) {
+            try misaligned.forEach { _ in }
+        }
+    }
+
     private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
         let input = try temporaryFile(bytes)
         let process = Process()

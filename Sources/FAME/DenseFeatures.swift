@@ -53,11 +53,12 @@ public final class DenseFeatures: FeatureExtractor {
     public var cacheStatistics: CacheStatistics { cache.withLock { $0.statistics } }
 
     public func extract(_ content: UnsafeRawBufferPointer, into vector: inout SparseVector) {
+        let template = masking.apply(content)
         switch hashed {
-        case .ngrams: ngrams.extract(content, into: &vector)
+        case .ngrams: ngrams.extract(masked: template, into: &vector)
         case .variables: variables(content, into: &vector)
         }
-        let embedding = self.embedding(masking.apply(content))
+        let embedding = self.embedding(template)
         for (index, value) in embedding.enumerated() {
             vector.indices.append(Int32(hashedDimension + index))
             vector.values.append(value)

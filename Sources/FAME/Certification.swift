@@ -41,7 +41,7 @@ public struct CertificationReport: Sendable, Hashable, Codable {
 /// consistent within domains, and experts that transfer to held-out templates.
 public enum Certification {
     public static func certify(
-        _ partition: DomainPartition, summaries: [TemplateSummary], examples: [(template: Int, features: SparseVector, anomalous: Bool)],
+        _ partition: DomainPartition, summaries: [TemplateSummary], examples: [(template: Int, features: SparseVector, abnormal: Bool)],
         dimension: Int, settings: CertificationSettings, training: TrainingSettings
     ) -> CertificationReport {
         var report = CertificationReport()
@@ -67,7 +67,7 @@ public enum Certification {
                                                 domains: empty))
 
         let domainOf = partition.domainOfTemplate
-        var perDomain = [[(template: Int, features: SparseVector, anomalous: Bool)]](repeating: [], count: partition.domains.count)
+        var perDomain = [[(template: Int, features: SparseVector, abnormal: Bool)]](repeating: [], count: partition.domains.count)
         for example in examples { if let domain = domainOf[example.template] { perDomain[domain].append(example) } }
         let small = partition.domains.indices.filter { perDomain[$0].count < settings.minimumExamples && !partition.domains[$0].templates.isEmpty }
         report.checks.append(CertificationCheck(
@@ -80,7 +80,7 @@ public enum Certification {
         var inconsistent: [String] = [], inconsistentDomains: [String] = []
         for (index, members) in perDomain.enumerated() where !members.isEmpty {
             var byTemplate: [Int: (Int, Int)] = [:]
-            for member in members { byTemplate[member.template, default: (0, 0)].0 += member.anomalous ? 1 : 0; byTemplate[member.template, default: (0, 0)].1 += 1 }
+            for member in members { byTemplate[member.template, default: (0, 0)].0 += member.abnormal ? 1 : 0; byTemplate[member.template, default: (0, 0)].1 += 1 }
             let agreeing = byTemplate.values.reduce(0) { $0 + max($1.0, $1.1 - $1.0) }
             let share = Double(agreeing) / Double(members.count)
             if share < settings.minimumConsistency {
@@ -100,9 +100,9 @@ public enum Certification {
             let heldOut = Set(templates.enumerated().filter { $0.offset % 3 == 2 }.map(\.element))
             let train = members.filter { !heldOut.contains($0.template) }
             let test = members.filter { heldOut.contains($0.template) }
-            guard Set(train.map(\.anomalous)).count == 2, !test.isEmpty else { continue }
-            let expert = LogisticModel.train(train.map { ($0.features, $0.anomalous) }, dimension: dimension, settings: training)
-            let correct = test.filter { (expert.score($0.features) >= 0.5) == $0.anomalous }.count
+            guard Set(train.map(\.abnormal)).count == 2, !test.isEmpty else { continue }
+            let expert = LogisticModel.train(train.map { ($0.features, $0.abnormal) }, dimension: dimension, settings: training)
+            let correct = test.filter { (expert.score($0.features) >= 0.5) == $0.abnormal }.count
             let accuracy = Double(correct) / Double(test.count)
             let entry = "\(partition.domains[index].name) \(percent(accuracy)) on \(heldOut.count) held-out templates"
             transfers.append(entry)

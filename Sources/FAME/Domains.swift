@@ -57,7 +57,7 @@ public protocol DomainProposer: Sendable {
 
 /// The deterministic proposer that needs no network: templates sharing words
 /// join one domain (single link, Jaccard similarity of their words at least
-/// `similarity`), largest templates first; templates always anomalous and
+/// `similarity`), largest templates first; templates always abnormal and
 /// templates always normal are kept apart unless they share most words.
 public struct BuiltinDomainProposer: DomainProposer {
     public var name: String { "builtin" }
@@ -117,15 +117,15 @@ public struct BuiltinDomainProposer: DomainProposer {
     }
 
     /// What a domain holds, in words an operator reads: its largest templates
-    /// (masked parts as `<*>`), then how many templates it has and how many of them had anomalous samples.
+    /// (masked parts as `<*>`), then how many templates it has and how many of them had abnormal samples.
     static func describe(_ group: [TemplateSummary]) -> String {
         let largest = group.sorted { ($0.count, -$0.id) > ($1.count, -$1.id) }.prefix(2).map { summary in
             let text = summary.template.count > 60 ? String(summary.template.prefix(57)) + "..." : summary.template
             return "“\(text)”"
         }
         let more = group.count > 2 ? " and \(group.count - 2) more" : ""
-        let anomalous = group.filter { $0.indicator != .alwaysNormal }.count
-        return "\(largest.joined(separator: ", "))\(more); \(group.count) template\(group.count == 1 ? "" : "s"), \(anomalous) with anomalous samples"
+        let abnormal = group.filter { $0.indicator != .alwaysNormal }.count
+        return "\(largest.joined(separator: ", "))\(more); \(group.count) template\(group.count == 1 ? "" : "s"), \(abnormal) with abnormal samples"
     }
 
     /// The partition's domains named and described anew from their templates (after repairs merged some).

@@ -1,11 +1,12 @@
 import Evaluation
+import WardenCore
 
 /// Message-level scores of a FAME model on labeled messages.
 public struct FAMEEvaluation: Sendable {
     /// A message FAME got wrong: a false alarm or a missed anomaly.
     public struct Mistake: Sendable, Encodable {
         public var line: Int
-        public var anomalous: Bool
+        public var abnormal: Bool
         public var score: Double
         public var domain: String?
         public var seenTemplate: Bool
@@ -34,16 +35,16 @@ public struct FAMEEvaluation: Sendable {
         for message in messages {
             let assessment = message.content.withUnsafeBytes { model.assess(content: $0, scratch: &scratch) }
             let predicted = assessment.score >= model.threshold
-            result.overall.add(predicted: predicted, actual: message.anomalous)
-            result.perDomain[assessment.domain ?? Self.noDomain, default: Confusion()].add(predicted: predicted, actual: message.anomalous)
+            result.overall.add(predicted: predicted, actual: message.abnormal)
+            result.perDomain[assessment.domain ?? Self.noDomain, default: Confusion()].add(predicted: predicted, actual: message.abnormal)
             if assessment.template == nil {
-                result.unseen.add(predicted: predicted, actual: message.anomalous)
+                result.unseen.add(predicted: predicted, actual: message.abnormal)
             } else {
-                result.seen.add(predicted: predicted, actual: message.anomalous)
+                result.seen.add(predicted: predicted, actual: message.abnormal)
             }
-            if predicted != message.anomalous, (message.anomalous ? kept.misses : kept.falseAlarms) < mistakeLimit {
-                if message.anomalous { kept.misses += 1 } else { kept.falseAlarms += 1 }
-                result.mistakes.append(Mistake(line: message.line, anomalous: message.anomalous, score: assessment.score, domain: assessment.domain,
+            if predicted != message.abnormal, (message.abnormal ? kept.misses : kept.falseAlarms) < mistakeLimit {
+                if message.abnormal { kept.misses += 1 } else { kept.falseAlarms += 1 }
+                result.mistakes.append(Mistake(line: message.line, abnormal: message.abnormal, score: assessment.score, domain: assessment.domain,
                                                seenTemplate: assessment.template != nil, content: String(decoding: message.content, as: UTF8.self)))
             }
         }

@@ -1,5 +1,6 @@
 import Evaluation
 import RuleRuntime
+import WardenCore
 
 /// How FAME turns the message scores of an undecided window into a verdict:
 /// abnormal when at least `minimumMessages` messages score at least

@@ -5,13 +5,13 @@ import LogParsing
 /// (K-shot samples) and scoring.
 public struct LabeledMessage: Sendable {
     public var content: [UInt8]
-    public var anomalous: Bool
+    public var abnormal: Bool
     /// Where the message came from (1-based line of its file; 0 when it has none).
     public var line: Int
 
-    public init(content: [UInt8], anomalous: Bool, line: Int = 0) {
+    public init(content: [UInt8], abnormal: Bool, line: Int = 0) {
         self.content = content
-        self.anomalous = anomalous
+        self.abnormal = abnormal
         self.line = line
     }
 }
@@ -19,7 +19,7 @@ public struct LabeledMessage: Sendable {
 /// What the labels of a template's sample say.
 public enum TemplateIndicator: String, Sendable, Codable, Hashable {
     case alwaysNormal = "always-normal"
-    case alwaysAnomalous = "always-anomalous"
+    case alwaysAbnormal = "always-anomalous"
     case mixed
 }
 
@@ -29,9 +29,9 @@ public struct TemplateSummary: Sendable, Codable, Hashable {
     public var template: String
     /// Training messages with this template.
     public var count: Int
-    /// Labeled (sampled) messages and how many of them are anomalous.
+    /// Labeled (sampled) messages and how many of them are abnormal.
     public var labeled: Int
-    public var anomalous: Int
+    public var abnormal: Int
     public var indicator: TemplateIndicator
     /// Up to three distinct sampled messages.
     public var examples: [String]
@@ -58,7 +58,7 @@ public struct KShotSample: Sendable {
                 members = Array(members.prefix(k)).sorted()
             }
             chosen += members
-            let anomalous = members.filter { messages[$0].anomalous }.count
+            let abnormal = members.filter { messages[$0].abnormal }.count
             var examples: [String] = []
             for member in members where examples.count < 3 {
                 let text = String(decoding: messages[member].content, as: UTF8.self)
@@ -66,8 +66,8 @@ public struct KShotSample: Sendable {
             }
             summaries.append(TemplateSummary(
                 id: template, template: drain.template(template), count: byTemplate[template]!.count,
-                labeled: members.count, anomalous: anomalous,
-                indicator: anomalous == 0 ? .alwaysNormal : anomalous == members.count ? .alwaysAnomalous : .mixed,
+                labeled: members.count, abnormal: abnormal,
+                indicator: abnormal == 0 ? .alwaysNormal : abnormal == members.count ? .alwaysAbnormal : .mixed,
                 examples: examples, words: Self.words(drain.literals(template))))
         }
         indices = chosen.sorted()

@@ -26,7 +26,7 @@ public struct LLMDomainProposer: DomainProposer {
     public static func prompt(_ templates: [TemplateSummary]) -> String {
         var lines = ["Templates (id | messages | labels sampled: anomalous/total | template), each with an example message:"]
         for template in templates.sorted(by: { $0.id < $1.id }) {
-            lines.append("\(template.id) | \(template.count) | \(template.anomalous)/\(template.labeled) \(template.indicator.rawValue) | \(template.template)")
+            lines.append("\(template.id) | \(template.count) | \(template.abnormal)/\(template.labeled) \(template.indicator.rawValue) | \(template.template)")
             if let example = template.examples.first, example != template.template {
                 lines.append("    e.g. " + (example.count > 160 ? String(example.prefix(160)) + "…" : example))
             }

@@ -38,7 +38,7 @@ public struct LogisticModel: Sendable {
         bias = 0
     }
 
-    /// The probability that `x` is anomalous, from the features the model
+    /// The probability that `x` is abnormal, from the features the model
     /// learned (non-zero weight), renormalised to unit length: what the model
     /// never saw neither adds evidence nor dilutes it, so a message with no
     /// known feature scores `bias` alone.
@@ -59,7 +59,7 @@ public struct LogisticModel: Sendable {
         return 1 / (1 + exp(Double(-z)))
     }
 
-    /// Trains on `examples` (features, anomalous?).
+    /// Trains on `examples` (features, abnormal?).
     public static func train(_ examples: [(SparseVector, Bool)], dimension: Int, settings: TrainingSettings) -> LogisticModel {
         var model = LogisticModel(dimension: dimension)
         guard !examples.isEmpty else { return model }

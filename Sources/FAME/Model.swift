@@ -1,9 +1,10 @@
 import Foundation
 import LogParsing
+import WardenCore
 
 /// What FAME says about one message.
 public struct Assessment: Sendable, Hashable {
-    /// Probability that the message is anomalous.
+    /// Probability that the message is abnormal.
     public var score: Double
     /// The failure domain the router chose; `nil` when the gate found no known domain.
     public var domain: String?
@@ -22,7 +23,7 @@ public struct FAMEModel: Sendable {
         public var dimension: Int
         public var domains: [FailureDomain]
         public var proposer: String
-        /// Score at or above which a message is anomalous.
+        /// Score at or above which a message is abnormal.
         public var threshold: Double
         /// Where the threshold comes from (`default`, or the validation set it was calibrated on).
         public var thresholdSource: String

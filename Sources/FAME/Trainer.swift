@@ -1,4 +1,5 @@
 import LogParsing
+import WardenCore
 
 /// Settings of `fame train`.
 public struct FAMESettings: Sendable {
@@ -10,7 +11,7 @@ public struct FAMESettings: Sendable {
     public var features: any FeatureExtractor = HashedNGrams()
     public var certification = CertificationSettings()
     public var training = TrainingSettings()
-    /// Score at or above which a message is anomalous, unless calibrated.
+    /// Score at or above which a message is abnormal, unless calibrated.
     public var threshold = 0.5
     /// Pick the threshold that maximises F1 on the validation messages (when they hold both labels).
     public var calibrate = true
@@ -42,12 +43,12 @@ public enum FAMETrainer {
         let sample = KShotSample(messages: messages, templates: templates, drain: drain, k: settings.k, seed: settings.seed)
         let extractor = settings.features
         let dimension = extractor.dimension
-        let examples = sample.indices.map { index -> (template: Int, features: SparseVector, anomalous: Bool) in
+        let examples = sample.indices.map { index -> (template: Int, features: SparseVector, abnormal: Bool) in
             var vector = SparseVector()
             messages[index].content.withUnsafeBytes { extractor.extract($0, into: &vector) }
-            return (templates[index], vector, messages[index].anomalous)
+            return (templates[index], vector, messages[index].abnormal)
         }
-        let anomalies = examples.filter(\.anomalous).count
+        let anomalies = examples.filter(\.abnormal).count
         log("templates: \(drain.clusters.count) from \(messages.count) messages; K-shot sample: \(examples.count) labeled (\(anomalies) anomalous, K = \(settings.k))")
         if anomalies == 0 { log("warning: no labeled message is anomalous, so the model will score every message as normal") }
 
@@ -106,12 +107,12 @@ public enum FAMETrainer {
         var experts: [LogisticModel?] = []
         for index in partition.domains.indices {
             let members = examples.filter { domainOf[$0.template] == index }
-            let labels = Set(members.map(\.anomalous))
+            let labels = Set(members.map(\.abnormal))
             experts.append(labels.count == 2
-                ? LogisticModel.train(members.map { ($0.features, $0.anomalous) }, dimension: dimension, settings: settings.training)
+                ? LogisticModel.train(members.map { ($0.features, $0.abnormal) }, dimension: dimension, settings: settings.training)
                 : nil)
         }
-        let global = LogisticModel.train(examples.map { ($0.features, $0.anomalous) }, dimension: dimension, settings: settings.training)
+        let global = LogisticModel.train(examples.map { ($0.features, $0.abnormal) }, dimension: dimension, settings: settings.training)
         var metadata = FAMEModel.Metadata(
             header: settings.header, features: extractor.identity, dimension: dimension, domains: partition.domains,
             proposer: partition.proposer ?? "file", threshold: settings.threshold, thresholdSource: "default", gate: settings.gate,
@@ -135,19 +136,19 @@ extension FAMETrainer {
     /// `validation` holds both labels and the best threshold beats flagging every
     /// message (otherwise the scores carry no signal there and the default stays).
     static func calibrate(_ model: FAMEModel, on validation: [LabeledMessage]) -> (Double, Double)? {
-        guard validation.contains(where: \.anomalous), validation.contains(where: { !$0.anomalous }) else { return nil }
+        guard validation.contains(where: \.abnormal), validation.contains(where: { !$0.abnormal }) else { return nil }
         var scratch = SparseVector()
         let scored = validation.map { message in
-            (message.content.withUnsafeBytes { model.assess(content: $0, scratch: &scratch).score }, message.anomalous)
+            (message.content.withUnsafeBytes { model.assess(content: $0, scratch: &scratch).score }, message.abnormal)
         }
         var best: (threshold: Double, f1: Double)?
         let floor = model.noEvidenceScore
         for step in 1...19 where Double(step) / 20 > floor {
             let threshold = Double(step) / 20
             var tp = 0, fp = 0, fn = 0
-            for (score, anomalous) in scored {
+            for (score, abnormal) in scored {
                 let flagged = score >= threshold
-                if flagged && anomalous { tp += 1 } else if flagged { fp += 1 } else if anomalous { fn += 1 }
+                if flagged && abnormal { tp += 1 } else if flagged { fp += 1 } else if abnormal { fn += 1 }
             }
             let f1 = tp == 0 ? 0 : 2.0 * Double(tp) / Double(2 * tp + fp + fn)
             if best == nil || f1 > best!.f1 || (f1 == best!.f1 && abs(threshold - 0.5) < abs(best!.threshold - 0.5)) {

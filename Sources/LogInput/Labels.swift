@@ -1,5 +1,6 @@
 import Foundation
 import PCRE2
+import WardenCore
 
 /// Labels keyed by an id (HDFS block, Hadoop application), read from a CSV
 /// file with a header: the first column is the id; the label is the `Abnormal`
@@ -38,7 +39,7 @@ public struct LabelTable: Sendable {
 }
 
 /// One label per input line, aligned with the log: `0`/`1`, `normal`/`anomaly`
-/// (also `-`, `abnormal`, `anomalous`, `true`/`false`, `yes`/`no`), or empty,
+/// (also `-`, `abnormal`, `abnormal`, `true`/`false`, `yes`/`no`), or empty,
 /// `unknown` or `?` for a line without a label. Anything else is refused, and
 /// the reader refuses a file whose count differs from the log's lines.
 public struct LineLabels: Sendable {
@@ -48,7 +49,7 @@ public struct LineLabels: Sendable {
     static let vocabulary: [String: Truth?] = [
         "": nil, "unknown": nil, "?": nil,
         "0": .normal, "-": .normal, "normal": .normal, "false": .normal, "no": .normal,
-        "1": .anomalous, "anomaly": .anomalous, "anomalous": .anomalous, "abnormal": .anomalous, "true": .anomalous, "yes": .anomalous,
+        "1": .abnormal, "anomaly": .abnormal, "anomalous": .abnormal, "abnormal": .abnormal, "true": .abnormal, "yes": .abnormal,
     ]
 
     public static func load(path: String) throws(InputError) -> LineLabels {

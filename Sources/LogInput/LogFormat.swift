@@ -1,5 +1,5 @@
 import Foundation
-import LogParsing
+import WardenCore
 import RuleRuntime
 
 /// Input formats `warden detect` and `warden eval` read.
@@ -29,22 +29,6 @@ public enum LogFormat: String, CaseIterable, Sendable {
 
     /// Whether the format carries labels inside each line (which are stripped).
     public var hasInlineLabels: Bool { self == .bgl || self == .thunderbird }
-}
-
-/// Ground truth for one line; `nil` where unknown.
-public enum Truth: Int8, Sendable, Hashable {
-    case normal = 0
-    case anomalous = 1
-
-    /// Reads a label value: `-`, `0`, `normal`, `false` are normal; empty and
-    /// `unknown` are unknown; anything else (an alert category, `1`, `Anomaly`) is anomalous.
-    public init?(labelText text: Substring) {
-        switch text.lowercased() {
-        case "", "unknown", "?": return nil
-        case "-", "0", "normal", "false", "no": self = .normal
-        default: self = .anomalous
-        }
-    }
 }
 
 /// Field names for JSON Lines input.
@@ -114,8 +98,8 @@ public struct LineDecoder: Sendable {
         var truth: Truth?
         if let labelField = fields.label {
             switch object[labelField] {
-            case let flag as Bool: truth = flag ? .anomalous : .normal
-            case let number as NSNumber: truth = number.doubleValue != 0 ? .anomalous : .normal
+            case let flag as Bool: truth = flag ? .abnormal : .normal
+            case let number as NSNumber: truth = number.doubleValue != 0 ? .abnormal : .normal
             case let text as String: truth = Truth(labelText: Substring(text))
             default: truth = nil
             }

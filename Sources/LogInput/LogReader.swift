@@ -1,21 +1,6 @@
 import PCRE2
 import RuleRuntime
-
-/// Counts that account for every input line.
-public struct LineAccounting: Sendable, Hashable {
-    /// Lines read from the input.
-    public var read = 0
-    /// Lines that reached a window.
-    public var windowed = 0
-    /// Lines in no window, by reason.
-    public var skipped: [SkipReason: Int] = [:]
-
-    public init() {}
-
-    public var skippedTotal: Int { skipped.values.reduce(0, +) }
-    /// Whether every line read is in a window or reported as skipped.
-    public var balances: Bool { read == windowed + skippedTotal }
-}
+import WardenCore
 
 /// One line ready for windowing: the message (label stripped), its number,
 /// timestamp and ground truth (for evaluation only).

@@ -1,4 +1,5 @@
 import RuleRuntime
+import WardenCore
 
 /// Reads a log, windows it and runs `process` on every window in parallel
 /// batches, delivering results in window order. Memory is bounded by the batch
@@ -68,13 +69,13 @@ public final class WindowPipeline {
         if let readError { throw readError }
     }
 
-    /// The truth of a window: abnormal when any line is anomalous, normal when
+    /// The truth of a window: abnormal when any line is abnormal, normal when
     /// every line is known normal, `nil` (unlabeled) otherwise.
     public func truth(of window: Window) -> Truth? {
         var allKnown = true
         for number in window.numbers {
             let value = number <= truthByLine.count ? truthByLine[number - 1] : -1
-            if value == 1 { return .anomalous }
+            if value == 1 { return .abnormal }
             if value != 0 { allKnown = false }
         }
         return allKnown && !window.isEmpty ? .normal : nil

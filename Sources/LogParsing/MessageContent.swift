@@ -1,16 +1,7 @@
-/// Where a log message's free text (the part Drain mines) starts, after the
-/// header fields a format puts before it.
-public enum MessageHeader: String, Sendable, Hashable, Codable {
-    /// The whole message is content.
-    case none
-    /// BGL and Thunderbird without their label: epoch seconds, date, node, time,
-    /// node again, type, component, level — 8 fields.
-    case bgl
-    /// HDFS: date, time, pid, level, `component:` — 5 fields.
-    case hdfs
-    /// Hadoop: date, time, level, `[thread]` (which may hold spaces), `component:`.
-    case hadoop
+import WardenCore
 
+/// How each header layout is skipped to reach the content.
+extension MessageHeader {
     /// The byte offset where the content of `message` starts. A message too
     /// short for its header is all content, so nothing is ever dropped.
     public func contentStart(_ message: UnsafeRawBufferPointer) -> Int {

@@ -85,7 +85,7 @@ struct Translator {
         }
         body.append(.returnValue(expression(rule.condition, &scope)))
         var metadata: [SwiftArgument] = [.init("name", .string(rule.name)), .init("kind", .name(".\(rule.kind.rawValue)"))]
-        if let severity = rule.severity { metadata.append(.init("severity", .string(severity.rawValue))) }
+        if let severity = rule.severity { metadata.append(.init("severity", .name(".\(severity.rawValue)"))) }
         if let domain = rule.domain { metadata.append(.init("domain", .string(domain))) }
         if !rule.tags.isEmpty { metadata.append(.init("tags", .array(rule.tags.map { .string($0) }, elementType: "String"))) }
         var documentation = rule.doc.isEmpty ? ["\(rule.kind.rawValue.capitalized) rule `\(rule.name)`."] : rule.doc

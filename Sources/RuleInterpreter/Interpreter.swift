@@ -33,8 +33,8 @@ public enum Interpreter {
 
     /// Runtime metadata for a checked rule.
     public static func metadata(_ rule: CheckedRule) -> RuleMetadata {
-        RuleMetadata(name: rule.name, kind: rule.kind == .normal ? .normal : .abnormal,
-                     severity: rule.severity?.rawValue, domain: rule.domain, tags: rule.tags)
+        RuleMetadata(name: rule.name, kind: rule.kind,
+                     severity: rule.severity, domain: rule.domain, tags: rule.tags)
     }
 
     private static func maximumSlot(_ expression: TypedExpression) -> Int {

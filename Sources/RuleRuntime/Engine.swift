@@ -1,5 +1,6 @@
 import Dispatch
 import PCRE2
+import WardenCore
 
 /// Decides the windows that no rule decided (the FAME experts, for example).
 public protocol Fallback: Sendable {

@@ -1,19 +1,15 @@
 import PCRE2
+import WardenCore
 
 /// What the engine and the reports need to know about a rule.
 public struct RuleMetadata: Sendable, Hashable {
-    /// Whether a match makes a window normal or abnormal.
-    public enum Kind: String, Sendable, Hashable, Codable {
-        case normal, abnormal
-    }
-
     public var name: String
-    public var kind: Kind
-    public var severity: String?
+    public var kind: RuleKind
+    public var severity: Severity?
     public var domain: String?
     public var tags: [String]
 
-    public init(name: String, kind: Kind, severity: String? = nil, domain: String? = nil, tags: [String] = []) {
+    public init(name: String, kind: RuleKind, severity: Severity? = nil, domain: String? = nil, tags: [String] = []) {
         self.name = name
         self.kind = kind
         self.severity = severity

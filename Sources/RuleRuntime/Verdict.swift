@@ -1,17 +1,4 @@
-/// The outcome of running a pack over one window.
-public enum Verdict: String, Sendable, Hashable, Codable, CaseIterable {
-    case normal, abnormal, undecided
-}
-
-/// Which part of the engine decided a window.
-public enum Stage: String, Sendable, Hashable, Codable, CaseIterable {
-    /// A normal rule matched.
-    case normalRules = "normal-rules"
-    /// An abnormal rule matched.
-    case abnormalRules = "abnormal-rules"
-    /// No rule matched; the fallback decided.
-    case fallback
-}
+import WardenCore
 
 /// A message the fallback singled out: its position, score and failure domain.
 public struct MessageFinding: Sendable, Hashable, Codable {

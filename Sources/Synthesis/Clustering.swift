@@ -1,6 +1,6 @@
 import RuleRuntime
 
-/// Settings of the CodeAD sampling stage (paper defaults).
+/// Settings of the CodeAD sampling step (paper defaults).
 public struct SamplingSettings: Sendable, Codable {
     /// Tokens kept per line (k_line).
     public var tokensPerLine = 2

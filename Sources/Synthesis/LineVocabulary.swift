@@ -4,6 +4,7 @@ import LogParsing
 import PCRE2
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 /// Where a format keeps the header fields the learner can name: the message
 /// content (what Drain mines) and the level and component fields.

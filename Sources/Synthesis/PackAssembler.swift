@@ -1,6 +1,7 @@
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 /// Where the rules of a synthesized pack came from.
 public struct SynthesisProvenance: Sendable {

@@ -1,5 +1,6 @@
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 /// What a proposer is asked for: one rule of `kind` named `name`, learned from
 /// contrastive windows.

@@ -2,6 +2,7 @@ import Foundation
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 /// What a synthesized pack's rules do on the data they were learned and
 /// selected on, and which kinds of feature they use.

@@ -2,6 +2,7 @@ import Foundation
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 /// Settings of the agent loop (CodeAD defaults where the paper gives them).
 public struct SynthesisSettings: Sendable, Codable {
@@ -21,7 +22,7 @@ public struct SynthesisSettings: Sendable, Codable {
     /// Pack capacity per kind (D_nor, D_abn).
     public var normalCapacity = 200
     public var abnormalCapacity = 200
-    /// Consecutive epochs without an accepted rule before a stage stops.
+    /// Consecutive epochs without an accepted rule before a phase stops.
     public var patience = 6
     /// Selection keeps a candidate unless its precision on the validation split
     /// (target windows it holds on over all windows it holds on) is below this
@@ -60,7 +61,7 @@ public enum SynthesisEvent: Sendable {
     case candidate(kind: RuleKind, rollout: Int, step: String)
     case accepted(AcceptedRule, covered: Int, total: Int)
     case rejected(kind: RuleKind, epoch: Int, reason: String)
-    case stageFinished(kind: RuleKind, rules: Int, coverage: Double)
+    case phaseFinished(kind: RuleKind, rules: Int, coverage: Double)
 }
 
 /// The CodeAD agent loop over a proposer: sample, generate, test, repair,
@@ -74,7 +75,7 @@ public final class Synthesizer: @unchecked Sendable {
     private let isInterrupted: @Sendable () -> Bool
     private let features: WindowFeatures
     public private(set) var accepted: [AcceptedRule] = []
-    /// Epochs run so far, across both stages (a resumed run continues the count).
+    /// Epochs run so far, across both phases (a resumed run continues the count).
     public private(set) var epochsRun: Int
 
     public init(
@@ -93,19 +94,19 @@ public final class Synthesizer: @unchecked Sendable {
         features = WindowFeatures(windows: data.train.map(\.window), settings: settings.sampling)
     }
 
-    /// Runs both stages (normal rules, then abnormal rules); `checkpoint` is
+    /// Runs both phases (normal rules, then abnormal rules); `checkpoint` is
     /// called with the accepted rules after every epoch.
     public func run(checkpoint: ([AcceptedRule]) throws -> Void) async throws {
         proposer.prepare(corpus: data.train.map(\.window), abnormal: data.train.map(\.isAbnormal))
         for kind in [RuleKind.normal, .abnormal] {
-            try await stage(kind, checkpoint: checkpoint)
+            try await phase(kind, checkpoint: checkpoint)
             if isInterrupted() { return }
         }
     }
 
-    // MARK: Stages and epochs
+    // MARK: Phases and epochs
 
-    private func stage(_ kind: RuleKind, checkpoint: ([AcceptedRule]) throws -> Void) async throws {
+    private func phase(_ kind: RuleKind, checkpoint: ([AcceptedRule]) throws -> Void) async throws {
         let normalMatcher = RuleMatcher(try ruleSet(accepted.filter { $0.kind == .normal }))
         // Abnormal rules learn on the anomalies the normal rules leave, against every
         // normal training window: they must stay precise where a normal rule does not
@@ -161,7 +162,7 @@ public final class Synthesizer: @unchecked Sendable {
             try checkpoint(accepted)
         }
         let coverage = Double(targets.count - remaining.count) / Double(max(1, targets.count))
-        onEvent(.stageFinished(kind: kind, rules: accepted.filter { $0.kind == kind }.count, coverage: coverage))
+        onEvent(.phaseFinished(kind: kind, rules: accepted.filter { $0.kind == kind }.count, coverage: coverage))
     }
 
     private struct Candidate {

@@ -1,6 +1,7 @@
 import Evaluation
 import LogInput
 import RuleRuntime
+import WardenCore
 
 /// A window with its ground truth, for synthesis only. Rules never see `truth`.
 public struct LabeledWindow: Sendable {
@@ -45,7 +46,7 @@ public struct TrainingData: Sendable {
                 data.truncated += 1
                 if !keepTruncated { continue }
             }
-            let labeled = LabeledWindow(window: window, isAbnormal: truth == .anomalous)
+            let labeled = LabeledWindow(window: window, isAbnormal: truth == .abnormal)
             if Split.train.contains(index, of: windows.count) {
                 data.train.append(labeled)
             } else if Split.val.contains(index, of: windows.count) {

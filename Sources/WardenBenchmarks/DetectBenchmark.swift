@@ -5,6 +5,7 @@ import LogInput
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 /// Measures `warden detect`'s path (read, split, window, evaluate) on a large file.
 struct DetectBenchmark: ParsableCommand {

@@ -4,6 +4,7 @@ import FAME
 import Foundation
 import LogInput
 import LogParsing
+import WardenCore
 
 extension FeatureKind: ExpressibleByArgument {}
 
@@ -31,7 +32,7 @@ struct FAMEBenchmark: AsyncParsableCommand {
         var all: [LabeledMessage] = []
         try reader.forEach { record in
             all.append(LabeledMessage(content: Array(MessageHeader.bgl.content(UnsafeRawBufferPointer(record.message))),
-                                      anomalous: record.truth == .anomalous))
+                                      abnormal: record.truth == .abnormal))
         }
         let train = all.enumerated().filter { Split.train.contains($0.offset, of: all.count) }.map(\.element)
         let test = all.enumerated().filter { Split.test.contains($0.offset, of: all.count) }.map(\.element)

@@ -4,6 +4,7 @@ import LogInput
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 /// `warden detect`: run a pack over logs and stream verdicts.
 struct DetectCommand: ParsableCommand {
@@ -78,7 +79,7 @@ struct DetectCommand: ParsableCommand {
         if let name = detection.rule {
             object.add("rule", name)
             if let metadata = rules.rules.first(where: { $0.metadata.name == name })?.metadata {
-                if let severity = metadata.severity { object.add("severity", severity) }
+                if let severity = metadata.severity { object.add("severity", severity.rawValue) }
                 if let domain = metadata.domain { object.add("domain", domain) }
             }
         }

@@ -5,6 +5,7 @@ import Foundation
 import LogInput
 import RuleInterpreter
 import RuleRuntime
+import WardenCore
 
 extension Split: ExpressibleByArgument {}
 
@@ -17,7 +18,7 @@ struct EvalCommand: ParsableCommand {
             Reports precision, recall and F1 at window (or session) level and at message level \
             (evidence lines as message predictions), the confusion matrix, how many windows each \
             stage decided, and each rule's hits and precision. A window is abnormal when any of \
-            its lines is labeled anomalous. --split takes the chronological 6:1:3 \
+            its lines is labeled abnormal. --split takes the chronological 6:1:3 \
             train/validation/test split of the CodeAD protocol. Labels: BGL and Thunderbird carry \
             them in the first field; HDFS (per block) and Hadoop (per application) need --labels; \
             plain lines take a file of one 0/1 per line.
@@ -94,7 +95,7 @@ struct EvalCommand: ParsableCommand {
             report.fallback?.validationWithout = validation(rulesOnly)
             report.fallback?.validationWith = validation(records)
         }
-        report.lines = LineCounts(reader.accounting)
+        report.lines = reader.accounting
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -111,9 +112,9 @@ struct EvalCommand: ParsableCommand {
         for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
             guard let truth = record.truth, !record.truncated || keepTruncated else { continue }
             if let assessed = assessments[index] {
-                undecided.append((assessed.map(\.score), truth == .anomalous))
+                undecided.append((assessed.map(\.score), truth == .abnormal))
             } else {
-                decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .anomalous)
+                decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
             }
         }
         return FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor).decision

@@ -6,6 +6,7 @@ import Foundation
 import LogInput
 import LogParsing
 import RuleRuntime
+import WardenCore
 
 /// `warden fame`: the message-level fallback (FAME).
 struct FameCommand: AsyncParsableCommand {
@@ -50,7 +51,7 @@ func readMessages(_ input: InputOptions, file: String, labels: String?, split: S
     var set = MessageSet(accounting: reader.accounting)
     for (index, line) in all.enumerated() where split.contains(index, of: all.count) {
         guard let truth = line.truth else { set.unlabeled += 1; continue }
-        set.messages.append(LabeledMessage(content: line.content, anomalous: truth == .anomalous, line: line.line))
+        set.messages.append(LabeledMessage(content: line.content, abnormal: truth == .abnormal, line: line.line))
     }
     return set
 }
@@ -221,9 +222,9 @@ struct FameTrainCommand: AsyncParsableCommand {
         let domainOf = result.partition.domainOfTemplate
         for (index, domain) in result.partition.domains.enumerated() {
             let members = result.summaries.filter { domainOf[$0.id] == index }
-            let anomalous = members.filter { $0.indicator != .alwaysNormal }.count
+            let abnormal = members.filter { $0.indicator != .alwaysNormal }.count
             let expert = result.model.metadata.hasExpert[index] ? "own expert" : "global expert (one label in its sample)"
-            print("  \(domain.name): \(members.count) templates (\(anomalous) with anomalies), \(expert)")
+            print("  \(domain.name): \(members.count) templates (\(abnormal) with anomalies), \(expert)")
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("threshold: \(result.model.metadata.threshold) (\(result.model.metadata.thresholdSource))")
@@ -280,27 +281,27 @@ struct FameEvalCommand: ParsableCommand {
         let result = FAMEEvaluation.evaluate(model, on: set.messages, mistakeLimit: mistakes)
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let falseAlarms = result.mistakes.filter { !$0.anomalous }
-        let misses = result.mistakes.filter(\.anomalous)
+        let falseAlarms = result.mistakes.filter { !$0.abnormal }
+        let misses = result.mistakes.filter(\.abnormal)
         if json {
             struct Report: Encodable {
                 let messages: Int; let overall: Confusion; let perDomain: [String: Confusion]; let unseen: Confusion; let seen: Confusion
                 let falseAlarms: [FAMEEvaluation.Mistake]; let misses: [FAMEEvaluation.Mistake]
-                let lines: LineCounts
+                let lines: LineAccounting
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let report = Report(messages: set.messages.count, overall: result.overall, perDomain: result.perDomain, unseen: result.unseen, seen: result.seen,
-                                falseAlarms: falseAlarms, misses: misses, lines: LineCounts(set.accounting))
+                                falseAlarms: falseAlarms, misses: misses, lines: set.accounting)
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }
         func pct(_ value: Double) -> String { String(format: "%6.2f", value * 100) }
         func row(_ name: String, _ c: Confusion, width: Int) -> String {
-            // Precision needs a flagged message, recall an anomalous one; otherwise they are undefined.
-            let flagged = c.truePositives + c.falsePositives, anomalous = c.truePositives + c.falseNegatives
-            let precision = flagged == 0 ? "     -" : pct(c.precision), recall = anomalous == 0 ? "     -" : pct(c.recall)
-            let f1 = flagged == 0 || anomalous == 0 ? "     -" : pct(c.f1)
+            // Precision needs a flagged message, recall an abnormal one; otherwise they are undefined.
+            let flagged = c.truePositives + c.falsePositives, abnormal = c.truePositives + c.falseNegatives
+            let precision = flagged == 0 ? "     -" : pct(c.precision), recall = abnormal == 0 ? "     -" : pct(c.recall)
+            let f1 = flagged == 0 || abnormal == 0 ? "     -" : pct(c.f1)
             return "\(name.padding(toLength: width, withPad: " ", startingAt: 0)) \(precision)  \(recall)  \(f1)   TP \(c.truePositives)  FP \(c.falsePositives)  FN \(c.falseNegatives)  TN \(c.trueNegatives)"
         }
         let width = max(12, (result.perDomain.keys.map(\.count).max() ?? 0) + 2)

@@ -5,6 +5,7 @@ import PCRE2
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
+import WardenCore
 
 extension LogFormat: ExpressibleByArgument {}
 

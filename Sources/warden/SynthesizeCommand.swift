@@ -180,7 +180,7 @@ final class ProgressPrinter: @unchecked Sendable {
             line = "  + \(rule.name): covers \(String(format: "%.1f", rule.coverage * 100))% (\(covered)/\(total) covered so far)"
         case .rejected(_, let epoch, let reason):
             line = "  - epoch \(epoch): \(reason)"
-        case .stageFinished(let kind, let rules, let coverage):
+        case .phaseFinished(let kind, let rules, let coverage):
             line = "\(kind.rawValue) rules: \(rules), covering \(String(format: "%.1f", coverage * 100))% of the \(kind.rawValue) training windows"
         case .candidate:
             line = nil

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LogInput
 import LogParsing
+import WardenCore
 
 /// Drain settings from the command line (shared by `templates` and `fame train`).
 struct DrainOptions: ParsableArguments {

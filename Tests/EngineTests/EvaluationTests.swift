@@ -3,6 +3,7 @@ import Foundation
 import LogInput
 import RuleRuntime
 import Testing
+import WardenCore
 
 @Suite("Evaluation")
 struct EvaluationTests {
@@ -42,7 +43,7 @@ struct EvaluationTests {
         }
         let report = EvaluationReport(records: records, rules: rules.rules.map(\.metadata), split: .all,
                                       lineTruth: run.pipeline.truth(ofLine:))
-        // Published facts of the sample: 100 windows of 20 lines, 28 abnormal; 143 anomalous lines.
+        // Published facts of the sample: 100 windows of 20 lines, 28 abnormal; 143 abnormal lines.
         #expect(report.windows == 100)
         #expect(report.window.truePositives + report.window.falseNegatives == 28)
         #expect(report.message.truePositives + report.message.falseNegatives == 143)

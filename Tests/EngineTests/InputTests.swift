@@ -3,6 +3,7 @@ import LogInput
 import PCRE2
 import RuleRuntime
 import Testing
+import WardenCore
 
 @Suite("Log input")
 struct InputTests {
@@ -28,7 +29,7 @@ struct InputTests {
         ])
         #expect(run.windows[0].timestamps == [1_117_869_876_000])
         #expect(run.detections.map(\.rule) == ["fatal", nil])
-        #expect(run.pipeline.truth(ofLine: 1) == .anomalous && run.pipeline.truth(ofLine: 2) == .normal)
+        #expect(run.pipeline.truth(ofLine: 1) == .abnormal && run.pipeline.truth(ofLine: 2) == .normal)
     }
 
     @Test("Changing every label never changes a verdict or its evidence")
@@ -123,7 +124,7 @@ struct InputTests {
         let run = try detectFile(Self.hdfsSample, rules: rules, format: .hdfs,
                                  policy: .session(key: key, idleMilliseconds: nil, maximumLines: 100_000), labels: labels)
         #expect(run.windows.count == 1782)
-        #expect(run.windows.filter { run.pipeline.truth(of: $0) == .anomalous }.count == 43)
+        #expect(run.windows.filter { run.pipeline.truth(of: $0) == .abnormal }.count == 43)
         #expect(run.reader.unseenLabelIDs == 2)
         #expect(run.reader.accounting.balances && run.reader.accounting.windowed == 20000)
         // 081109 203518 is 2008-11-09 20:35:18 UTC.
@@ -155,7 +156,7 @@ struct InputTests {
         try reader.forEach { records.append((String(decoding: $0.message, as: UTF8.self), $0.timestamp, $0.truth)) }
         #expect(records.map(\.0) == ["disk failure on sda", "all good"])
         #expect(records.map(\.1) == [1_709_287_200_250, 1_709_287_200_000])
-        #expect(records.map(\.2) == [.anomalous, .normal])
+        #expect(records.map(\.2) == [.abnormal, .normal])
         #expect(reader.accounting.skipped == [.notJSON: 1, .noMessageField: 1])
     }
 
@@ -164,11 +165,11 @@ struct InputTests {
         let log = try temporaryFile(Array("a\nb\nc\n".utf8))
         let good = try temporaryFile(Array("0\n1\nnormal\n".utf8))
         let labels = try LineLabels.load(path: good)
-        #expect(labels.labels == [.normal, .anomalous, .normal])
+        #expect(labels.labels == [.normal, .abnormal, .normal])
         let reader = try LogReader(path: log, decoder: LineDecoder(format: .lines), labeling: .perLine(labels))
         var truths: [Truth?] = []
         try reader.forEach { truths.append($0.truth) }
-        #expect(truths == [.normal, .anomalous, .normal])
+        #expect(truths == [.normal, .abnormal, .normal])
         let bogus = try temporaryFile(Array("0\nBogus\n1\n".utf8))
         #expect(throws: InputError.invalidLabels(path: bogus, reason: "line 2: `Bogus` is not a label (expected 0 or 1, normal or anomaly)")) {
             try LineLabels.load(path: bogus)

@@ -1,6 +1,7 @@
 import PCRE2
 import RuleRuntime
 import Testing
+import LogInput
 
 @Suite("Windowing")
 struct WindowingTests {

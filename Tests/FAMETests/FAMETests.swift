@@ -7,6 +7,7 @@ import LogInput
 import LogParsing
 import RuleRuntime
 import Testing
+import WardenCore
 
 /// Labeled messages of the BGL sample, split chronologically like `fame train`/`fame eval`.
 enum BGL {
@@ -18,7 +19,7 @@ enum BGL {
         var all: [LabeledMessage] = []
         try reader.forEach { record in
             all.append(LabeledMessage(content: Array(MessageHeader.bgl.content(UnsafeRawBufferPointer(record.message))),
-                                      anomalous: record.truth == .anomalous, line: record.number))
+                                      abnormal: record.truth == .abnormal, line: record.number))
         }
         return all.enumerated().filter { split.contains($0.offset, of: all.count) }.map(\.element)
     }
@@ -36,10 +37,10 @@ enum Toy {
     static func messages() -> [LabeledMessage] {
         var messages: [LabeledMessage] = []
         for i in 0..<30 {
-            messages.append(LabeledMessage(content: Array("disk sda\(i % 3) read ok in \(i) ms".utf8), anomalous: false))
-            messages.append(LabeledMessage(content: Array("disk sdb\(i % 4) read error sector \(i * 7)".utf8), anomalous: true))
-            messages.append(LabeledMessage(content: Array("network link eth\(i % 2) up speed 1000".utf8), anomalous: false))
-            messages.append(LabeledMessage(content: Array("network link eth\(i % 2) down carrier lost after \(i) s".utf8), anomalous: true))
+            messages.append(LabeledMessage(content: Array("disk sda\(i % 3) read ok in \(i) ms".utf8), abnormal: false))
+            messages.append(LabeledMessage(content: Array("disk sdb\(i % 4) read error sector \(i * 7)".utf8), abnormal: true))
+            messages.append(LabeledMessage(content: Array("network link eth\(i % 2) up speed 1000".utf8), abnormal: false))
+            messages.append(LabeledMessage(content: Array("network link eth\(i % 2) down carrier lost after \(i) s".utf8), abnormal: true))
         }
         return messages
     }
@@ -73,7 +74,7 @@ struct FAMETests {
         #expect(perTemplate.values.allSatisfy { $0.count <= 7 })
         #expect(sample.summaries.count == drain.clusters.count)
         #expect(sample.summaries.allSatisfy { !$0.examples.isEmpty && $0.labeled <= 7 })
-        #expect(sample.summaries.contains { $0.indicator == .alwaysAnomalous })
+        #expect(sample.summaries.contains { $0.indicator == .alwaysAbnormal })
         #expect(sample.summaries.contains { $0.indicator == .alwaysNormal })
         // Same seed, same sample.
         #expect(KShotSample(messages: messages, templates: templates, drain: drain, k: 7, seed: 1).indices == sample.indices)
@@ -185,10 +186,10 @@ struct FAMETests {
             Issue.record("a domain with too few labels certified")
         } catch let FAMEError.certificationFailed(reasons) {
             #expect(reasons.first == "at least 20 labeled messages per domain: all has 8")
-            // Disk errors and a link going up do not teach an expert that a link going down is anomalous.
+            // Disk errors and a link going up do not teach an expert that a link going down is abnormal.
             #expect(reasons.contains { $0.hasPrefix("experts transfer to held-out templates (≥ 60.0%): all 0.0% on 1 held-out templates") })
         }
-        let noisy = messages.enumerated().map { LabeledMessage(content: $0.element.content, anomalous: $0.offset % 8 < 4) }
+        let noisy = messages.enumerated().map { LabeledMessage(content: $0.element.content, abnormal: $0.offset % 8 < 4) }
         settings.k = 100
         settings.certification.minimumExamples = 5
         do {

@@ -2,6 +2,7 @@ import Foundation
 import LogInput
 import LogParsing
 import Testing
+import WardenCore
 
 @Suite("Drain template miner")
 struct DrainTests {

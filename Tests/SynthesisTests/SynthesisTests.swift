@@ -5,7 +5,7 @@ import RuleRuntime
 @testable import Synthesis
 import Testing
 
-/// Small labeled data: routine windows of service chatter; anomalous windows
+/// Small labeled data: routine windows of service chatter; abnormal windows
 /// with a disk failure on varying devices.
 func syntheticData(seed: UInt64 = 1) -> TrainingData {
     var random = SplitMix(seed: seed)
@@ -13,15 +13,15 @@ func syntheticData(seed: UInt64 = 1) -> TrainingData {
         (0..<6).map { _ in ["service heartbeat ok", "request served in \(random.next() % 90)ms", "cache hit ratio 0.\(random.next() % 9)",
                             "disk sda health ok"][Int(random.next() % 4)] }
     }
-    func anomalous() -> [String] {
+    func abnormal() -> [String] {
         var lines = routine()
         lines[Int(random.next() % 6)] = "kernel: disk failure on sd\(["a", "b", "c"][Int(random.next() % 3)]) sector \(random.next() % 9000)"
         return lines
     }
     func windows(_ count: Int) -> [LabeledWindow] {
         (0..<count).map { index in
-            let abnormal = index % 4 == 0
-            return LabeledWindow(window: Window(id: index, texts: abnormal ? anomalous() : routine()), isAbnormal: abnormal)
+            let isAbnormal = index % 4 == 0
+            return LabeledWindow(window: Window(id: index, texts: isAbnormal ? abnormal() : routine()), isAbnormal: isAbnormal)
         }
     }
     return TrainingData(train: windows(40), validation: windows(12), test: windows(20))

@@ -1,4 +1,5 @@
 import PCRE2
+import WardenCore
 
 /// A pack that parsed, resolved and type-checked with no errors: what the
 /// interpreter, the code generator and the tools consume.
@@ -56,7 +57,7 @@ public struct TypedBinding: Sendable {
 /// A test inside a pack.
 public struct CheckedTest: Sendable {
     public let name: String
-    public let expected: ExpectedVerdict
+    public let expected: Verdict
     /// 1-based positions of the lines expected as evidence, when given.
     public let evidence: [Int]?
     public let lines: [String]

@@ -1,4 +1,5 @@
 import PCRE2
+import WardenCore
 
 /// The result of checking one source file.
 public struct CheckResult: Sendable {

@@ -70,12 +70,3 @@ public enum LineMember: String, Sendable, Hashable, CaseIterable {
         }
     }
 }
-
-/// Rule severities, from `@severity(...)`.
-public enum Severity: String, Sendable, Hashable, CaseIterable, Codable, Comparable {
-    case info, low, medium, high, critical
-
-    public static func < (lhs: Severity, rhs: Severity) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
-    }
-}

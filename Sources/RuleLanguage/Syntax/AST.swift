@@ -1,3 +1,5 @@
+import WardenCore
+
 /// The syntax tree of a rule pack, as written. Every node carries its source
 /// range; comments are kept on the declarations they precede so the formatter
 /// can print them back.
@@ -48,11 +50,6 @@ public enum ItemSyntax: Sendable, Hashable {
     }
 }
 
-/// Whether a rule recognises routine windows or anomalies.
-public enum RuleKind: String, Sendable, Hashable, CaseIterable, Codable {
-    case normal, abnormal
-}
-
 /// A rule: doc comment, attributes, kind, name, `let` bindings and one condition.
 public struct RuleSyntax: Sendable, Hashable {
     public var comments: [String]
@@ -90,16 +87,11 @@ public struct BindingSyntax: Sendable, Hashable {
     public var range: SourceRange
 }
 
-/// The verdict a test expects.
-public enum ExpectedVerdict: String, Sendable, Hashable, CaseIterable, Codable {
-    case normal, abnormal, undecided
-}
-
 /// `test "name" expect VERDICT [evidence [1, 2]] { "line" ... }`.
 public struct TestSyntax: Sendable, Hashable {
     public var comments: [String]
     public var name: StringLiteral
-    public var expected: ExpectedVerdict
+    public var expected: Verdict
     public var evidence: [Int]?
     public var evidenceRange: SourceRange?
     public var lines: [StringLiteral]

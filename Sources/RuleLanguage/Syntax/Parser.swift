@@ -1,3 +1,5 @@
+import WardenCore
+
 /// A recursive-descent parser with error recovery: one run reports every
 /// independent syntax error, and no input makes it crash, hang or recurse
 /// without bound.
@@ -349,7 +351,7 @@ public struct Parser {
             recoverToItem()
             return nil
         }
-        let verdict: ExpectedVerdict
+        let verdict: Verdict
         switch current.kind {
         case .keyword(.normal): verdict = .normal
         case .keyword(.abnormal): verdict = .abnormal

@@ -58,7 +58,7 @@ public enum BglPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "kernel_fault_interrupt",
             kind: .abnormal,
-            severity: "critical",
+            severity: .critical,
             domain: "memory",
             tags: ["kernel"],
         )
@@ -79,7 +79,7 @@ public enum BglPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "ciod_link_lost",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "network",
             tags: ["ciod"],
         )
@@ -99,7 +99,7 @@ public enum BglPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "lustre_mount_failed",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "storage",
         )
 
@@ -118,7 +118,7 @@ public enum BglPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "kernel_terminated",
             kind: .abnormal,
-            severity: "critical",
+            severity: .critical,
             domain: "kernel",
         )
 
@@ -146,7 +146,7 @@ public enum BglPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "tree_network_errors",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "network",
         )
 

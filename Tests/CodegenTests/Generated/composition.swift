@@ -37,7 +37,7 @@ public enum CompositionPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "gc_pressure",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "memory",
             tags: ["jvm", "gc"],
         )
@@ -78,7 +78,7 @@ public enum CompositionPack {
     ///
     /// - Severity: critical
     public struct WidespreadErrorsRule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "widespread_errors", kind: .abnormal, severity: "critical")
+        public let metadata: RuleMetadata = RuleMetadata(name: "widespread_errors", kind: .abnormal, severity: .critical)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var failingValue: [Int]?

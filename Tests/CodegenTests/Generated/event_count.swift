@@ -29,7 +29,7 @@ public enum EventCountPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "refused_connection_burst",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "network",
         )
 

@@ -37,7 +37,7 @@ public enum EventSequencePack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "job_never_finished",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "scheduler",
         )
 
@@ -70,7 +70,7 @@ public enum EventSequencePack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "disk_failure_sequence",
             kind: .abnormal,
-            severity: "critical",
+            severity: .critical,
             domain: "storage",
         )
 

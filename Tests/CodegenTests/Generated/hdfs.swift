@@ -94,7 +94,7 @@ public enum HdfsPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "data_path_exception",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "datanode",
         )
 

@@ -36,7 +36,7 @@ public enum KeywordListsPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "fatal_outside_tests",
             kind: .abnormal,
-            severity: "critical",
+            severity: .critical,
             domain: "kernel",
             tags: ["keyword", "blacklist"],
         )

@@ -29,7 +29,7 @@ public enum NewPatternPack {
     ///
     /// - Severity: medium
     public struct UnknownMessageRule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "unknown_message", kind: .abnormal, severity: "medium")
+        public let metadata: RuleMetadata = RuleMetadata(name: "unknown_message", kind: .abnormal, severity: .medium)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var knownValue: [Int]?

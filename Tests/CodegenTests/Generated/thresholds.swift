@@ -27,7 +27,7 @@ public enum ThresholdsPack {
     ///
     /// - Severity: high
     public struct ErrorFloodRule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "error_flood", kind: .abnormal, severity: "high")
+        public let metadata: RuleMetadata = RuleMetadata(name: "error_flood", kind: .abnormal, severity: .high)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -44,7 +44,7 @@ public enum ThresholdsPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "missing_heartbeat",
             kind: .abnormal,
-            severity: "medium",
+            severity: .medium,
             domain: "liveness",
         )
 

@@ -33,7 +33,7 @@ public enum VariablesPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "slow_requests",
             kind: .abnormal,
-            severity: "medium",
+            severity: .medium,
             domain: "latency",
         )
 
@@ -64,7 +64,7 @@ public enum VariablesPack {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "server_error_share",
             kind: .abnormal,
-            severity: "high",
+            severity: .high,
             domain: "http",
         )
 

@@ -1,4 +1,4 @@
-/// A binary confusion matrix with the usual scores (anomalous is positive).
+/// A binary confusion matrix with the usual scores (abnormal is positive).
 public struct Confusion: Sendable, Hashable, Codable {
     public var truePositives = 0
     public var falsePositives = 0
@@ -51,22 +51,5 @@ public struct Confusion: Sendable, Hashable, Codable {
         falsePositives = try container.decode(Int.self, forKey: .falsePositives)
         trueNegatives = try container.decode(Int.self, forKey: .trueNegatives)
         falseNegatives = try container.decode(Int.self, forKey: .falseNegatives)
-    }
-}
-
-/// Chronological splits of the CodeAD protocol: the first 60 % of windows
-/// train, the next 10 % validate, the last 30 % test.
-public enum Split: String, Sendable, CaseIterable, Codable {
-    case all, train, val, test
-
-    /// Whether window `index` of `count` (in input order) belongs to this split.
-    public func contains(_ index: Int, of count: Int) -> Bool {
-        let trainEnd = count * 6 / 10, valEnd = count * 7 / 10
-        switch self {
-        case .all: return true
-        case .train: return index < trainEnd
-        case .val: return index >= trainEnd && index < valEnd
-        case .test: return index >= valEnd
-        }
     }
 }

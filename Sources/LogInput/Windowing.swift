@@ -1,4 +1,6 @@
 import PCRE2
+import RuleRuntime
+import WardenCore
 
 /// How lines are grouped into windows.
 public enum WindowPolicy: Sendable {
@@ -19,22 +21,6 @@ public enum WindowPolicy: Sendable {
 
     /// The CodeAD default: 20 lines, step 20.
     public static let codeAD = WindowPolicy.count(size: 20, step: 20)
-}
-
-/// Why a line is in no window.
-public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Session windowing: the key pattern did not match the line.
-    case noSessionKey = "no-session-key"
-    /// Count windowing with a step larger than the size: the line falls between windows.
-    case betweenWindows = "between-windows"
-    /// The line is longer than the reader's limit.
-    case tooLong = "too-long"
-    /// JSON Lines: the line is not a JSON object (invalid JSON or invalid UTF-8 in it).
-    case notJSON = "not-json"
-    /// JSON Lines: the object has no string under the message field (`--message-field`).
-    case noMessageField = "no-message-field"
-    /// Session windowing: the key pattern reached a PCRE2 resource limit on the line.
-    case keyLimit = "key-limit"
 }
 
 /// Groups a stream of lines into windows. Memory stays bounded: count and time

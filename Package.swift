@@ -199,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "CodegenTests",
             dependencies: ["PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
-            exclude: ["RandomPacks"],
+            exclude: ["RandomPacks", "BuiltinExamples"],
             swiftSettings: strictSettings
         ),
         // A scripted chat-completions server on loopback, for tests of LLM clients.

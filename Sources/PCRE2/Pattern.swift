@@ -33,6 +33,16 @@ public final class Pattern: @unchecked Sendable {
         public static let anchored = Options(rawValue: PCRE2_ANCHORED)
         /// The pattern is a literal string; no character is special.
         public static let literal = Options(rawValue: PCRE2_LITERAL)
+
+        /// The options of a `/pattern/flags` literal's flag letters: `i`, `m`, `s`, `x`
+        /// (other letters are ignored; the rule language's lexer accepts only these).
+        public init(flags: String) {
+            self = []
+            if flags.contains("i") { insert(.caseInsensitive) }
+            if flags.contains("m") { insert(.multiline) }
+            if flags.contains("s") { insert(.dotMatchesNewlines) }
+            if flags.contains("x") { insert(.extended) }
+        }
     }
 
     /// How the pattern is executed.

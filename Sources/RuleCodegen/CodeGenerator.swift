@@ -9,7 +9,7 @@ import RuleLanguage
 public enum CodeGenerator {
     /// The Swift source for `pack`; `sourcePath` is named in the header comment.
     public static func swiftSource(for pack: CheckedPack, sourcePath: String) -> String {
-        var translator = Translator(pack: pack)
+        let translator = Translator(pack: pack)
         return SwiftRenderer().render(translator.file(sourcePath: sourcePath))
     }
 

@@ -6,8 +6,6 @@ import RuleLanguage
 /// `EvaluationContext`), which the interpreter calls too.
 struct Translator {
     let pack: CheckedPack
-    /// Literal line tests after the regexes: `(operator, literal)` in order of first use.
-    private(set) var literalTests: [(op: BinaryOperator, literal: String)] = []
 
     init(pack: CheckedPack) {
         self.pack = pack
@@ -15,7 +13,7 @@ struct Translator {
 
     var packTypeName: String { Naming.typeName(pack.name, suffix: "Pack") }
 
-    mutating func file(sourcePath: String) -> SwiftFile {
+    func file(sourcePath: String) -> SwiftFile {
         var ruleTypes: [SwiftType] = []
         for rule in pack.rules { ruleTypes.append(ruleType(rule)) }
         return SwiftFile(
@@ -32,19 +30,25 @@ struct Translator {
     private func packType(ruleTypes: [SwiftType]) -> SwiftType {
         var tests: [SwiftExpression] = []
         var comments: [String] = []
-        for (index, regex) in pack.regexes.enumerated() {
-            let literal = regex.literal
-            // Valid UTF-8 patterns are emitted as (escaped) strings, anything else as bytes.
-            let pattern: SwiftExpression = String(validating: literal.pattern, as: UTF8.self).map { .string($0) }
-                ?? .array(literal.pattern.map { .int(Int($0)) }, elementType: "UInt8")
-            tests.append(.call(.name("LineTest.regex"), [.init(nil, pattern), .init("flags", .string(literal.flags))]))
-            comments.append("\(index): /\(String(decoding: literal.pattern, as: UTF8.self))/\(literal.flags)")
-        }
-        for (offset, test) in literalTests.enumerated() {
-            let kind = test.op == .startswith ? "startsWith" : test.op == .endswith ? "endsWith" : "contains"
-            let bytes = SwiftExpression.call(.name("Array"), [.init(nil, .member(.string(test.literal), "utf8"))])
-            tests.append(.call(.name("LineTest.\(kind)"), [.init(nil, bytes)]))
-            comments.append("\(pack.regexes.count + offset): \(test.op.rawValue) \(SwiftRenderer.stringLiteral(test.literal))")
+        for (index, plan) in pack.lineTests.enumerated() {
+            func literal(_ kind: String, _ op: BinaryOperator, _ bytes: [UInt8]) {
+                // Literals come from the pack's (valid UTF-8) source text.
+                let text = String(decoding: bytes, as: UTF8.self)
+                tests.append(.call(.name("LineTest.\(kind)"), [.init(nil, .call(.name("Array"), [.init(nil, .member(.string(text), "utf8"))]))]))
+                comments.append("\(index): \(op.rawValue) \(SwiftRenderer.stringLiteral(text))")
+            }
+            switch plan {
+            case .regex(let regex):
+                let literal = pack.regexes[regex].literal
+                // Valid UTF-8 patterns are emitted as (escaped) strings, anything else as bytes.
+                let pattern: SwiftExpression = String(validating: literal.pattern, as: UTF8.self).map { .string($0) }
+                    ?? .array(literal.pattern.map { .int(Int($0)) }, elementType: "UInt8")
+                tests.append(.call(.name("LineTest.regex"), [.init(nil, pattern), .init("flags", .string(literal.flags))]))
+                comments.append("\(index): /\(String(decoding: literal.pattern, as: UTF8.self))/\(literal.flags)")
+            case .contains(let bytes): literal("contains", .contains, bytes)
+            case .startsWith(let bytes): literal("startsWith", .startswith, bytes)
+            case .endsWith(let bytes): literal("endsWith", .endswith, bytes)
+            }
         }
         let documentation = ["Rule pack `\(pack.name)` version \(pack.version)."] + (pack.description.map { ["", $0] } ?? [])
         return SwiftType(
@@ -66,7 +70,7 @@ struct Translator {
 
     // MARK: Rules
 
-    private mutating func ruleType(_ rule: CheckedRule) -> SwiftType {
+    private func ruleType(_ rule: CheckedRule) -> SwiftType {
         var scope = RuleScope(bindings: rule.bindings.map(\.name))
         var body: [SwiftStatement] = []
         for (index, binding) in rule.bindings.enumerated() {
@@ -120,16 +124,7 @@ struct Translator {
 
     private var context: SwiftExpression { .name("context") }
 
-    /// The line-test index for a literal text operator, added on first use.
-    private mutating func literalTest(_ op: BinaryOperator, _ literal: String) -> Int {
-        if let index = literalTests.firstIndex(where: { $0.op == op && $0.literal.utf8.elementsEqual(literal.utf8) }) {
-            return pack.regexes.count + index
-        }
-        literalTests.append((op, literal))
-        return pack.regexes.count + literalTests.count - 1
-    }
-
-    mutating func expression(_ e: TypedExpression, _ scope: inout RuleScope) -> SwiftExpression {
+    func expression(_ e: TypedExpression, _ scope: inout RuleScope) -> SwiftExpression {
         switch e.kind {
         case .boolean(let value): return .bool(value)
         case .integer(let value): return .int(value)
@@ -161,8 +156,10 @@ struct Translator {
             return .call(.member(context, accessor), [.init(nil, expression(base, &scope))])
         case .quantifier(let quantifier, let slot, let source, let predicate):
             return self.quantifier(quantifier, slot: slot, source: source, predicate: predicate, type: e.type, &scope)
-        case .call(let name, let arguments):
-            return builtin(name, arguments, type: e.type, &scope)
+        case .call(let builtin, let arguments):
+            return self.builtin(builtin, arguments, type: e.type, &scope)
+        case .lineTest(let test, let line):
+            return .tryExpression(.call(.member(context, "test"), [.init(nil, expression(line, &scope)), .init(nil, .int(test))]))
         }
     }
 
@@ -170,7 +167,7 @@ struct Translator {
         SwiftClosure(parameters: parameters, returnType: returnType, body: [.expression(body)])
     }
 
-    private mutating func binary(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression, _ scope: inout RuleScope) -> SwiftExpression {
+    private func binary(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression, _ scope: inout RuleScope) -> SwiftExpression {
         switch op {
         case .and, .or:
             let lhs = expression(left, &scope), rhs = expression(right, &scope)
@@ -185,10 +182,6 @@ struct Translator {
             }
             return .tryExpression(.call(.member(context, "matches"), [.init(nil, expression(left, &scope)), .init(nil, regexList(right, &scope))]))
         case .contains, .startswith, .endswith:
-            if case .member(.text, let line) = left.kind, case .string(let literal) = right.kind {
-                let test = literalTest(op, literal)
-                return .tryExpression(.call(.member(context, "test"), [.init(nil, expression(line, &scope)), .init(nil, .int(test))]))
-            }
             let function = op == .contains ? "Text.contains" : op == .startswith ? "Text.hasPrefix" : "Text.hasSuffix"
             return call(function, [.init(nil, expression(left, &scope)), .init(nil, expression(right, &scope))])
         case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual:
@@ -221,12 +214,12 @@ struct Translator {
     }
 
     /// A regex-typed expression (one test index) or a `List<Regex>`, as `[Int]`.
-    private mutating func regexList(_ e: TypedExpression, _ scope: inout RuleScope) -> SwiftExpression {
+    private func regexList(_ e: TypedExpression, _ scope: inout RuleScope) -> SwiftExpression {
         let value = expression(e, &scope)
         return e.type == .regex ? .array([value], elementType: "Int") : value
     }
 
-    private mutating func quantifier(
+    private func quantifier(
         _ quantifier: Quantifier, slot: Int, source: TypedExpression, predicate: TypedExpression, type: ValueType,
         _ scope: inout RuleScope
     ) -> SwiftExpression {
@@ -243,55 +236,53 @@ struct Translator {
         return throwing("Quantify.\(quantifier.rawValue)", arguments, trailing: closure([parameter], "Bool", body))
     }
 
-    private mutating func builtin(_ name: String, _ arguments: [TypedExpression], type: ValueType, _ scope: inout RuleScope) -> SwiftExpression {
+    private func builtin(_ builtin: Builtin, _ arguments: [TypedExpression], type: ValueType, _ scope: inout RuleScope) -> SwiftExpression {
         let first = arguments[0]
         func argument(_ index: Int, _ label: String? = nil) -> SwiftArgument { .init(label, expression(arguments[index], &scope)) }
         func pattern(_ index: Int) -> SwiftExpression { .call(.member(context, "pattern"), [.init(nil, expression(arguments[index], &scope))]) }
         let scratch = SwiftArgument("scratch", .member(context, "scratch"))
         let overLines = first.type == .window || first.type == .list(.line)
-        switch name {
-        case "count":
+        switch builtin {
+        case .count:
             if case .window = first.kind { return .member(.member(context, "window"), "count") }
             return .member(expression(first, &scope), "count")
-        case "sum", "min", "max", "mean":
-            return call("Functions.\(name)", [argument(0)])
-        case "percentile":
+        case .sum, .min, .max, .mean:
+            return call("Functions.\(builtin.name)", [argument(0)])
+        case .percentile:
             let p = arguments[1].type == .int ? call("Double", [argument(1)]) : expression(arguments[1], &scope)
             return call("Functions.percentile", [argument(0), .init(nil, p)])
-        case "numbers", "captures":
+        case .numbers, .captures:
             if overLines {
-                return throwing("Functions.\(name)", [argument(0), .init(nil, pattern(1)), argument(2, "group"), .init("context", context)])
+                return throwing("Functions.\(builtin.name)", [argument(0), .init(nil, pattern(1)), argument(2, "group"), .init("context", context)])
             }
-            return throwing("Functions.\(name)", [argument(0), .init(nil, pattern(1)), argument(2, "group"), scratch])
-        case "capture":
+            return throwing("Functions.\(builtin.name)", [argument(0), .init(nil, pattern(1)), argument(2, "group"), scratch])
+        case .capture:
             if case .member(.text, let line) = first.kind {
                 return .tryExpression(.call(.member(context, "capture"), [
                     .init(nil, expression(line, &scope)), argument(1), argument(2, "group"),
                 ]))
             }
             return throwing("Functions.capture", [argument(0), .init(nil, pattern(1)), argument(2, "group"), scratch])
-        case "sequence":
+        case .sequence:
             let tests = arguments.dropFirst().map { expression($0, &scope) }
             return throwing("Functions.sequence", [argument(0), .init("tests", .array(tests, elementType: "Int")), .init("context", context)])
-        case "unpaired":
+        case .unpaired:
             return throwing("Functions.unpaired", [
                 argument(0), .init("start", pattern(1)), .init("end", pattern(2)),
                 argument(3, "startGroup"), argument(4, "endGroup"), .init("context", context),
             ])
-        case "distinct", "lower", "upper", "length", "abs", "div":
-            return call("Functions.\(name)", arguments.indices.map { argument($0) })
-        case "int":
+        case .distinct, .lower, .upper, .length, .abs, .div:
+            return call("Functions.\(builtin.name)", arguments.indices.map { argument($0) })
+        case .int:
             return first.type == .int ? expression(first, &scope) : call("Functions.int", [argument(0)])
-        case "float":
+        case .float:
             switch first.type {
             case .float: return expression(first, &scope)
             case .int: return call("Double", [argument(0)])
             default: return call("Functions.float", [argument(0)])
             }
-        case "span":
+        case .span:
             return call("Functions.span", [argument(0), .init("of", .member(context, "window"))])
-        default:
-            preconditionFailure("the checker accepted an unknown builtin `\(name)`")
         }
     }
 }

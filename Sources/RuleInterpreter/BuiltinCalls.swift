@@ -4,46 +4,46 @@ import RuleRuntime
 
 /// Builtin calls: arguments compiled once, semantics from ``Functions``.
 extension ExpressionCompiler {
-    mutating func call(_ name: String, _ arguments: [TypedExpression], type: ValueType) -> ValueCode {
+    func call(_ builtin: Builtin, _ arguments: [TypedExpression], type: ValueType) -> ValueCode {
         let patterns = self.patterns
         let first = arguments[0]
         let elementType = first.type.elementType
-        switch name {
-        case "count":
+        switch builtin {
+        case .count:
             if case .window = first.kind { return { frame in .int(frame.window.count) } }
             let code = value(first)
             return { frame throws(RuleFailure) in .int(try code(frame).list.count) }
-        case "sum", "min", "max", "mean":
+        case .sum, .min, .max, .mean:
             let code = value(first)
             let isInt = elementType == .int
             return { frame throws(RuleFailure) in
                 let list = try code(frame).list
                 if isInt {
                     let xs = list.map(\.int)
-                    switch name {
-                    case "sum": return .int(Functions.sum(xs))
-                    case "min": return .int(Functions.min(xs))
-                    case "max": return .int(Functions.max(xs))
+                    switch builtin {
+                    case .sum: return .int(Functions.sum(xs))
+                    case .min: return .int(Functions.min(xs))
+                    case .max: return .int(Functions.max(xs))
                     default: return .float(Functions.mean(xs))
                     }
                 }
                 let xs = list.map(\.float)
-                switch name {
-                case "sum": return .float(Functions.sum(xs))
-                case "min": return .float(Functions.min(xs))
-                case "max": return .float(Functions.max(xs))
+                switch builtin {
+                case .sum: return .float(Functions.sum(xs))
+                case .min: return .float(Functions.min(xs))
+                case .max: return .float(Functions.max(xs))
                 default: return .float(Functions.mean(xs))
                 }
             }
-        case "percentile":
+        case .percentile:
             let xs = value(first), p = value(arguments[1])
             return { frame throws(RuleFailure) in
                 .float(Functions.percentile(try xs(frame).list.map(\.float), try p(frame).float))
             }
-        case "numbers", "captures", "capture":
+        case .numbers, .captures, .capture:
             let regex = value(arguments[1]), group = value(arguments[2])
             let overLines = first.type == .window || first.type == .list(.line)
-            if name == "capture" {
+            if builtin == .capture {
                 if case .member(.text, let line) = first.kind {
                     let lineCode = value(line)
                     return { frame throws(RuleFailure) in
@@ -62,7 +62,7 @@ extension ExpressionCompiler {
                 return { frame throws(RuleFailure) in
                     let pattern = patterns[try regex(frame).regexIndex], number = try group(frame).int
                     let positions = try lines(frame)
-                    if name == "numbers" {
+                    if builtin == .numbers {
                         return .list(try Functions.numbers(positions, pattern, group: number, context: frame.context).map { .float($0) })
                     }
                     return .list(try Functions.captures(positions, pattern, group: number, context: frame.context).map { .string($0) })
@@ -72,12 +72,12 @@ extension ExpressionCompiler {
             return { frame throws(RuleFailure) in
                 let pattern = patterns[try regex(frame).regexIndex], number = try group(frame).int
                 let strings = try texts(frame).list.map(\.string), scratch = frame.context.scratch
-                if name == "numbers" {
+                if builtin == .numbers {
                     return .list(try Functions.numbers(strings, pattern, group: number, scratch: scratch).map { .float($0) })
                 }
                 return .list(try Functions.captures(strings, pattern, group: number, scratch: scratch).map { .string($0) })
             }
-        case "sequence":
+        case .sequence:
             let lines = positions(first)
             let regexes = arguments.dropFirst().map { value($0) }
             return { frame throws(RuleFailure) in
@@ -85,7 +85,7 @@ extension ExpressionCompiler {
                 for regex in regexes { tests.append(try regex(frame).regexIndex) }
                 return .bool(try Functions.sequence(try lines(frame), tests: tests, context: frame.context))
             }
-        case "unpaired":
+        case .unpaired:
             let lines = positions(first)
             let start = value(arguments[1]), end = value(arguments[2])
             let startGroup = value(arguments[3]), endGroup = value(arguments[4])
@@ -96,7 +96,7 @@ extension ExpressionCompiler {
                     endGroup: try endGroup(frame).int, context: frame.context)
                 return .list(result.map { .line($0) })
             }
-        case "distinct":
+        case .distinct:
             let code = value(first)
             let isInt = elementType == .int
             return { frame throws(RuleFailure) in
@@ -104,17 +104,17 @@ extension ExpressionCompiler {
                 if isInt { return .list(Functions.distinct(list.map(\.int)).map { .int($0) }) }
                 return .list(Functions.distinct(list.map(\.string)).map { .string($0) })
             }
-        case "lower", "upper", "length":
+        case .lower, .upper, .length:
             let code = value(first)
             return { frame throws(RuleFailure) in
                 let text = try code(frame).string
-                switch name {
-                case "lower": return .string(Functions.lower(text))
-                case "upper": return .string(Functions.upper(text))
+                switch builtin {
+                case .lower: return .string(Functions.lower(text))
+                case .upper: return .string(Functions.upper(text))
                 default: return .int(Functions.length(text))
                 }
             }
-        case "int":
+        case .int:
             let code = value(first)
             return { frame throws(RuleFailure) in
                 switch try code(frame) {
@@ -123,7 +123,7 @@ extension ExpressionCompiler {
                 case let other: .int(other.int)
                 }
             }
-        case "float":
+        case .float:
             let code = value(first)
             return { frame throws(RuleFailure) in
                 switch try code(frame) {
@@ -131,7 +131,7 @@ extension ExpressionCompiler {
                 case let other: .float(other.float)
                 }
             }
-        case "abs":
+        case .abs:
             let code = value(first)
             return { frame throws(RuleFailure) in
                 switch try code(frame) {
@@ -139,16 +139,14 @@ extension ExpressionCompiler {
                 case let other: .float(Functions.abs(other.float))
                 }
             }
-        case "div":
+        case .div:
             let a = value(first), b = value(arguments[1])
             return { frame throws(RuleFailure) in .int(Functions.div(try a(frame).int, try b(frame).int)) }
-        case "span":
+        case .span:
             let lines = positions(first)
             return { frame throws(RuleFailure) in
                 .duration(Functions.span(try lines(frame), of: frame.window))
             }
-        default:
-            preconditionFailure("the checker accepted an unknown builtin `\(name)`")
         }
     }
 }

@@ -2,50 +2,30 @@ import PCRE2
 import RuleLanguage
 import RuleRuntime
 
-/// The pack-wide table of line tests: every regex first (test `i` is regex `i`),
-/// then each distinct literal of `contains`, `startswith` and `endswith`, so an
-/// identical test in several rules runs once per line.
-struct LineTestTable {
-    private(set) var tests: [LineTest]
-    private var literalTests: [LiteralKey: Int] = [:]
-
-    private struct LiteralKey: Hashable {
-        let op: BinaryOperator
-        let bytes: [UInt8]
-    }
-
-    init(regexes: [CheckedRegex]) {
-        tests = regexes.map { .matches($0.pattern) }
-    }
-
-    mutating func index(of op: BinaryOperator, literal: String) -> Int {
-        let key = LiteralKey(op: op, bytes: Array(literal.utf8))
-        if let index = literalTests[key] { return index }
-        switch op {
-        case .startswith: tests.append(.startsWith(key.bytes))
-        case .endswith: tests.append(.endsWith(key.bytes))
-        default: tests.append(.contains(key.bytes))
-        }
-        literalTests[key] = tests.count - 1
-        return tests.count - 1
-    }
-}
-
 /// Compiles typed expressions to closures once per pack. Bool-typed
 /// expressions get specialised closures (line tests go through the context's
 /// memo); everything else computes a ``Value``.
 struct ExpressionCompiler {
     let patterns: [Pattern]
-    var table: LineTestTable
+    /// The pack's line-test plan as runtime tests: `.lineTest(i, _)` nodes run test `i` through the context's memo.
+    let lineTests: [LineTest]
 
     init(pack: CheckedPack) {
-        patterns = pack.regexes.map(\.pattern)
-        table = LineTestTable(regexes: pack.regexes)
+        let patterns = pack.regexes.map(\.pattern)
+        self.patterns = patterns
+        lineTests = pack.lineTests.map { plan in
+            switch plan {
+            case .regex(let index): .matches(patterns[index])
+            case .contains(let bytes): .contains(bytes)
+            case .startsWith(let bytes): .startsWith(bytes)
+            case .endsWith(let bytes): .endsWith(bytes)
+            }
+        }
     }
 
     // MARK: Bool
 
-    mutating func bool(_ expression: TypedExpression) -> BoolCode {
+    func bool(_ expression: TypedExpression) -> BoolCode {
         switch expression.kind {
         case .boolean(let value):
             return { _ in value }
@@ -66,6 +46,9 @@ struct ExpressionCompiler {
                 if try l(frame) { return true }
                 return try r(frame)
             }
+        case .lineTest(let test, let lineExpression):
+            let line = value(lineExpression)
+            return { frame throws(RuleFailure) in try frame.context.test(try line(frame).linePosition, test) }
         case .binary(let op, let left, let right) where [.matches, .contains, .startswith, .endswith].contains(op):
             return textTest(op, left, right)
         case .quantifier(let quantifier, let slot, let source, let predicate) where quantifier == .any || quantifier == .all:
@@ -85,16 +68,14 @@ struct ExpressionCompiler {
         }
     }
 
-    /// `matches`, `contains`, `startswith`, `endswith`: on a window line the
-    /// test runs through the memo; on other text it runs directly.
-    private mutating func textTest(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression) -> BoolCode {
+    /// `matches`, `contains`, `startswith`, `endswith` that lowering left as
+    /// operators: a window line against regexes chosen at run time goes through
+    /// the memo; other text is tested directly.
+    private func textTest(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression) -> BoolCode {
         let patterns = self.patterns
         if case .member(.text, let lineExpression) = left.kind {
             let line = value(lineExpression)
             if op == .matches {
-                if case .regex(let regex) = right.kind {
-                    return { frame throws(RuleFailure) in try frame.context.test(try line(frame).linePosition, regex) }
-                }
                 let regexes = value(right)
                 return { frame throws(RuleFailure) in
                     let position = try line(frame).linePosition
@@ -108,10 +89,6 @@ struct ExpressionCompiler {
                         return false
                     }
                 }
-            }
-            if case .string(let literal) = right.kind {
-                let test = table.index(of: op, literal: literal)
-                return { frame throws(RuleFailure) in try frame.context.test(try line(frame).linePosition, test) }
             }
         }
         let text = value(left), operand = value(right)
@@ -149,7 +126,7 @@ struct ExpressionCompiler {
     // MARK: Sources of quantifiers and line functions
 
     /// The elements a quantifier ranges over; the window gives its line positions.
-    private mutating func elements(_ source: TypedExpression) -> ValueListCode {
+    private func elements(_ source: TypedExpression) -> ValueListCode {
         if case .window = source.kind {
             return { frame in (0..<frame.window.count).map { .line($0) } }
         }
@@ -158,7 +135,7 @@ struct ExpressionCompiler {
     }
 
     /// Window positions of a `List<Line>` or the window.
-    mutating func positions(_ source: TypedExpression) -> PositionsCode {
+    func positions(_ source: TypedExpression) -> PositionsCode {
         if case .window = source.kind {
             return { frame in Array(0..<frame.window.count) }
         }
@@ -168,7 +145,7 @@ struct ExpressionCompiler {
 
     // MARK: Values
 
-    mutating func value(_ expression: TypedExpression) -> ValueCode {
+    func value(_ expression: TypedExpression) -> ValueCode {
         switch expression.kind {
         case .boolean(let value): return { _ in .bool(value) }
         case .integer(let value): return { _ in .int(value) }
@@ -191,7 +168,7 @@ struct ExpressionCompiler {
             return { frame in frame.slots[slot] }
         case .window:
             return { frame in .list((0..<frame.window.count).map { .line($0) }) }
-        case .not, .binary(.and, _, _), .binary(.or, _, _),
+        case .not, .lineTest, .binary(.and, _, _), .binary(.or, _, _),
              .binary(.matches, _, _), .binary(.contains, _, _), .binary(.startswith, _, _), .binary(.endswith, _, _):
             let code = bool(expression)
             return { frame throws(RuleFailure) in .bool(try code(frame)) }
@@ -228,7 +205,7 @@ struct ExpressionCompiler {
         }
     }
 
-    private mutating func quantifier(
+    private func quantifier(
         _ quantifier: Quantifier, slot: Int, source: TypedExpression, predicate: TypedExpression, type: ValueType
     ) -> ValueCode {
         switch quantifier {
@@ -269,7 +246,7 @@ struct ExpressionCompiler {
         }
     }
 
-    private mutating func binary(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression) -> ValueCode {
+    private func binary(_ op: BinaryOperator, _ left: TypedExpression, _ right: TypedExpression) -> ValueCode {
         let l = value(left), r = value(right)
         switch op {
         case .equal, .notEqual:

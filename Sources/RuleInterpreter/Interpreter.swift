@@ -19,7 +19,7 @@ public enum Interpreter {
     /// Compiles every rule of `pack` once: regexes are already compiled (and
     /// JIT-ed) by the checker; identical line tests across rules share one memo slot.
     public static func ruleSet(for pack: CheckedPack) -> RuleSet {
-        var compiler = ExpressionCompiler(pack: pack)
+        let compiler = ExpressionCompiler(pack: pack)
         var rules: [any WindowRule] = []
         for rule in pack.rules {
             let bindings = rule.bindings.map { compiler.value($0.value) }
@@ -28,7 +28,7 @@ public enum Interpreter {
             rules.append(InterpretedRule(metadata: metadata(rule), bindings: bindings, condition: condition,
                                          slotCount: slots + 1))
         }
-        return RuleSet(name: pack.name, version: pack.version, lineTests: compiler.table.tests, rules: rules)
+        return RuleSet(name: pack.name, version: pack.version, lineTests: compiler.lineTests, rules: rules)
     }
 
     /// Runtime metadata for a checked rule.
@@ -42,7 +42,7 @@ public enum Interpreter {
         case .quantifier(_, let slot, let source, let predicate):
             return max(slot, maximumSlot(source), maximumSlot(predicate))
         case .list(let elements): return elements.map(maximumSlot).max() ?? -1
-        case .not(let e), .negate(let e), .intToFloat(let e), .member(_, let e): return maximumSlot(e)
+        case .not(let e), .negate(let e), .intToFloat(let e), .member(_, let e), .lineTest(_, let e): return maximumSlot(e)
         case .binary(_, let l, let r): return max(maximumSlot(l), maximumSlot(r))
         case .call(_, let arguments): return arguments.map(maximumSlot).max() ?? -1
         case .variable(let slot): return slot

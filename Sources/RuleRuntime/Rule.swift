@@ -97,13 +97,8 @@ extension LineTest {
     /// `s`, `x`), compiled and JIT-ed once. Compiled packs call this with patterns
     /// the checker already accepted, so failing here means a different PCRE2 build.
     public static func regex(_ pattern: [UInt8], flags: String) -> LineTest {
-        var options: Pattern.Options = []
-        if flags.contains("i") { options.insert(.caseInsensitive) }
-        if flags.contains("m") { options.insert(.multiline) }
-        if flags.contains("s") { options.insert(.dotMatchesNewlines) }
-        if flags.contains("x") { options.insert(.extended) }
         do {
-            return .matches(try Pattern(bytes: pattern, options: options))
+            return .matches(try Pattern(bytes: pattern, options: Pattern.Options(flags: flags)))
         } catch {
             preconditionFailure("a checked regex no longer compiles with this PCRE2 (\(PCRE2Library.version)): \(error)")
         }

@@ -19,12 +19,19 @@ public enum LiteralAudit {
 
     /// Each literal of `rule` (regex sources unescaped, strings as written)
     /// that holds an id-like token, with what it looks like.
-    public static func findings(in rule: CheckedRule, regexes: [CheckedRegex]) -> [String] {
+    public static func findings(in rule: CheckedRule, of pack: CheckedPack) -> [String] {
         var literals: [String] = []
+        func regex(_ index: Int) -> String { unescaped(String(decoding: pack.regexes[index].literal.pattern, as: UTF8.self)) }
         func visit(_ e: TypedExpression) {
             switch e.kind {
             case .string(let text): literals.append(text)
-            case .regex(let index): literals.append(unescaped(String(decoding: regexes[index].literal.pattern, as: UTF8.self)))
+            case .regex(let index): literals.append(regex(index))
+            case .lineTest(let test, let line):
+                switch pack.lineTests[test] {
+                case .regex(let index): literals.append(regex(index))
+                case .contains(let bytes), .startsWith(let bytes), .endsWith(let bytes): literals.append(String(decoding: bytes, as: UTF8.self))
+                }
+                visit(line)
             case .list(let items): items.forEach(visit)
             case .not(let inner), .negate(let inner), .intToFloat(let inner), .member(_, let inner): visit(inner)
             case .binary(_, let a, let b): visit(a); visit(b)

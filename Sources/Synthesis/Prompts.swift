@@ -6,7 +6,7 @@ import RuleRuntime
 public enum Prompts {
     /// The system prompt: what the language is and how to answer.
     public static var system: String {
-        let builtins = BuiltinFunction.all.map { builtin in
+        let builtins = BuiltinDefinition.all.map { builtin in
             "- " + builtin.signatures.joined(separator: "; ") + ": " + builtin.summary + " " + builtin.edgeCases
         }.joined(separator: "\n")
         let members = LineMember.allCases.map { "`\($0.rawValue)` (\($0.type))" }.joined(separator: ", ")

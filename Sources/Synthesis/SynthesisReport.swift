@@ -58,7 +58,7 @@ public struct SynthesisReport: Sendable {
             let (validationHits, validationPrecision) = score(rule, kind: checked.kind, data.validation)
             return RuleLine(name: checked.name, kind: checked.kind, trainHits: trainHits, trainPrecision: trainPrecision,
                             validationHits: validationHits, validationPrecision: validationPrecision,
-                            features: Self.features(of: checked, regexes: pack.regexes).sorted())
+                            features: Self.features(of: checked, in: pack).sorted())
         }
     }
 
@@ -83,12 +83,12 @@ public struct SynthesisReport: Sendable {
 
     // MARK: Reading feature kinds off the typed rule
 
-    static func features(of rule: CheckedRule, regexes: [CheckedRegex]) -> Set<FeatureKind> {
+    static func features(of rule: CheckedRule, in pack: CheckedPack) -> Set<FeatureKind> {
         var found = Set<FeatureKind>()
         func isCount(_ e: TypedExpression) -> Bool {
             switch e.kind {
             case .quantifier(.count, _, _, _): true
-            case .call("count", _): true
+            case .call(.count, _): true
             case .binding(let index): isCount(rule.bindings[index].value)
             default: false
             }
@@ -119,16 +119,20 @@ public struct SynthesisReport: Sendable {
             case .quantifier(_, _, let source, let predicate):
                 visit(source)
                 visit(predicate)
-            case .call(let name, let arguments):
-                switch name {
-                case "numbers", "captures", "capture": found.insert(.numbers)
-                case "sequence", "unpaired": found.insert(.order)
-                case "span": found.insert(.timing)
+            case .call(let builtin, let arguments):
+                switch builtin {
+                case .numbers, .captures, .capture: found.insert(.numbers)
+                case .sequence, .unpaired: found.insert(.order)
+                case .span: found.insert(.timing)
                 default: break
                 }
                 arguments.forEach(visit)
+            case .lineTest(let test, let line):
+                found.insert(.keyword)
+                if case .regex(let index) = pack.lineTests[test] { visit(TypedExpression(kind: .regex(index), type: .regex, range: e.range)) }
+                visit(line)
             case .regex(let index):
-                if regexes[index].literal.pattern.starts(with: Array(#"^(?:\S+\s+){"#.utf8)) { found.insert(.field) }
+                if pack.regexes[index].literal.pattern.starts(with: Array(#"^(?:\S+\s+){"#.utf8)) { found.insert(.field) }
             case .list(let items): items.forEach(visit)
             case .binding(let index): visit(rule.bindings[index].value)
             case .negate(let inner), .intToFloat(let inner), .member(_, let inner): visit(inner)

@@ -317,7 +317,7 @@ public final class Synthesizer: @unchecked Sendable {
             return TestOutcome(diagnostics: Self.message("the rule does not check after renaming it to \(request.name)"))
         }
         var outcome = TestOutcome(rule: rule)
-        outcome.specific = LiteralAudit.findings(in: pack.rules[0], regexes: pack.regexes)
+        outcome.specific = LiteralAudit.findings(in: pack.rules[0], of: pack)
         let matcher = RuleMatcher(rules)
         outcome.missed = request.targets.filter { !matcher.holds($0) }
         outcome.wrong = request.opposites.filter { matcher.holds($0, countInconclusive: true) }

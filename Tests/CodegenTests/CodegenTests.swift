@@ -12,6 +12,7 @@ enum Repository {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let generated = root.appendingPathComponent("Tests/CodegenTests/Generated")
     static let randomPacks = root.appendingPathComponent("Tests/CodegenTests/RandomPacks")
+    static let builtinExamples = root.appendingPathComponent("Tests/CodegenTests/BuiltinExamples/builtin_examples.warden")
     static var recording: Bool { ProcessInfo.processInfo.environment["WARDEN_RECORD"] == "1" }
 
     static func packs(in folder: String) -> [URL] {
@@ -23,6 +24,7 @@ enum Repository {
     /// Every pack whose generated Swift is committed and compiled into this test target.
     static var compiledPackFiles: [URL] {
         packs(in: "Grammar/Examples") + packs(in: "GeneratedRules/Packs") + packs(in: "Tests/CodegenTests/RandomPacks")
+            + [builtinExamples]
     }
 
     static func check(_ url: URL) throws -> CheckedPack {
@@ -63,6 +65,17 @@ struct GoldenTests {
             produced += 1
         }
         #expect(attempt < Self.randomPackCount * 20)
+    }
+
+    /// Writes the builtin examples' pack (record mode) from the builtin definitions.
+    @Test("The builtin examples' pack matches the builtin definitions")
+    func builtinExamplesPack() throws {
+        let text = BuiltinReference.examplesPack()
+        if Repository.recording {
+            try Data(text.utf8).write(to: Repository.builtinExamples)
+        } else {
+            #expect(try String(contentsOf: Repository.builtinExamples, encoding: .utf8) == text, "re-record with WARDEN_RECORD=1")
+        }
     }
 
     @Test("Generated Swift matches the committed golden files")
@@ -146,6 +159,30 @@ struct DifferentialTests {
             }
             for window in bgl + hdfs + sessions { Self.compare(compiled, interpreted, on: window, label: "\(pack.name) window \(window.id)") }
         }
+    }
+
+    @Test("Every builtin example holds, interpreted and compiled")
+    func builtinExamples() throws {
+        let pack = try Repository.check(Repository.builtinExamples)
+        let compiled = try #require(compiledPacks[pack.name])
+        let interpreted = Interpreter.ruleSet(for: pack)
+        let contexts = [("compiled", compiled, EvaluationContext(lineTests: compiled.lineTests)),
+                        ("interpreted", interpreted, EvaluationContext(lineTests: interpreted.lineTests))]
+        var checked = 0
+        for definition in BuiltinDefinition.all {
+            #expect(!definition.examples.isEmpty, "\(definition.name) has no example")
+            for (offset, example) in definition.examples.enumerated() {
+                let name = BuiltinReference.exampleRuleName(definition.builtin, offset)
+                let window = Window(texts: example.lines)
+                for (backend, rules, context) in contexts {
+                    let rule = try #require(rules.rules.first { $0.metadata.name == name }, "\(name) is not in the pack")
+                    context.reset(to: window)
+                    #expect(try rule.holds(in: context), "\(backend): \(example.condition) does not hold")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == pack.rules.count)
     }
 
     @Test("Seeded random packs on seeded random windows: identical verdicts and evidence")

@@ -72,6 +72,5 @@ struct DocumentationTests {
         } else {
             #expect(try String(contentsOf: page, encoding: .utf8) == rendered, "re-record with WARDEN_RECORD=1")
         }
-        #expect(BuiltinFunction.all.count == Set(BuiltinFunction.all.map(\.name)).count)
     }
 }

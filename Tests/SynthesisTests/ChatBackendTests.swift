@@ -116,7 +116,7 @@ struct ChatBackendTests {
 
     @Test("Prompts come from the checker's builtin table; rules are pulled out of fenced answers")
     func prompts() {
-        for builtin in BuiltinFunction.all { #expect(Prompts.system.contains(builtin.signatures[0])) }
+        for builtin in BuiltinDefinition.all { #expect(Prompts.system.contains(builtin.signatures[0])) }
         #expect(Prompts.extractRule("text\n```warden\nabnormal rule a { true }\n```\nmore") == "abnormal rule a { true }")
         #expect(Prompts.extractRule("  normal rule b { true }  ") == "normal rule b { true }")
     }

@@ -11,6 +11,8 @@ public struct CheckedPack: Sendable {
     public let tests: [CheckedTest]
     /// Every distinct regex of the pack, compiled; typed expressions refer to them by index.
     public let regexes: [CheckedRegex]
+    /// The line tests the rules share (regexes first, then literals); `.lineTest` nodes refer to them by index.
+    public let lineTests: [LineTestPlan]
 }
 
 /// A compiled regex literal.
@@ -31,6 +33,12 @@ public struct CheckedRule: Sendable {
     public let bindings: [TypedBinding]
     public let condition: TypedExpression
     public let range: SourceRange
+
+    /// The rule with other bindings and condition (what lowering rewrites).
+    func with(bindings: [TypedBinding], condition: TypedExpression) -> CheckedRule {
+        CheckedRule(name: name, kind: kind, doc: doc, severity: severity, domain: domain, tags: tags, provenance: provenance,
+                    bindings: bindings, condition: condition, range: range)
+    }
 }
 
 /// Where a synthesized rule came from (`@provenance(...)`).
@@ -86,11 +94,13 @@ public struct TypedExpression: Sendable {
         case negate(TypedExpression)
         case intToFloat(TypedExpression)
         case binary(BinaryOperator, TypedExpression, TypedExpression)
-        case call(String, [TypedExpression])
+        case call(Builtin, [TypedExpression])
         case member(LineMember, TypedExpression)
         case quantifier(Quantifier, slot: Int, source: TypedExpression, predicate: TypedExpression)
         /// A capture group selected statically: the group's number in the regex.
         case group(Int)
+        /// Whether line test `index` of ``CheckedPack/lineTests`` passes on `line` (a `Line`); made by lowering.
+        case lineTest(Int, line: TypedExpression)
     }
 
     public let kind: Kind

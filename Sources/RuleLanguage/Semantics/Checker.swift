@@ -33,7 +33,7 @@ public enum Frontend {
             diagnostics.removeLast(more)
             diagnostics[diagnosticLimit - 1].notes.append("\(more) more diagnostic\(more == 1 ? "" : "s") in this file not shown (at most \(diagnosticLimit) are)")
         }
-        return CheckResult(file: file, syntax: syntax, pack: hasErrors ? nil : pack, diagnostics: diagnostics)
+        return CheckResult(file: file, syntax: syntax, pack: hasErrors ? nil : Lowering.lower(pack), diagnostics: diagnostics)
     }
 
     /// Most diagnostics reported for one file.
@@ -100,7 +100,7 @@ struct Checker {
             report(.noRules, "pack has no rules", at: syntax.header!.name.range)
         }
         return CheckedPack(name: syntax.header?.name.name ?? "", version: syntax.header?.version.value ?? "",
-                           description: syntax.header?.description?.value, rules: rules, tests: tests, regexes: regexes)
+                           description: syntax.header?.description?.value, rules: rules, tests: tests, regexes: regexes, lineTests: [])
     }
 
     private mutating func checkVersion(_ version: StringLiteral) {
@@ -314,13 +314,8 @@ struct Checker {
 
     private mutating func compileRegex(_ literal: RegexLiteral, range: SourceRange) -> Int? {
         if let index = regexIndices[literal] { return index }
-        var options: Pattern.Options = []
-        if literal.flags.contains("i") { options.insert(.caseInsensitive) }
-        if literal.flags.contains("m") { options.insert(.multiline) }
-        if literal.flags.contains("s") { options.insert(.dotMatchesNewlines) }
-        if literal.flags.contains("x") { options.insert(.extended) }
         do {
-            let pattern = try Pattern(bytes: literal.pattern, options: options)
+            let pattern = try Pattern(bytes: literal.pattern, options: Pattern.Options(flags: literal.flags))
             regexes.append(CheckedRegex(literal: literal, pattern: pattern))
             regexIndices[literal] = regexes.count - 1
             return regexes.count - 1
@@ -368,7 +363,7 @@ struct Checker {
         if let suggestion = didYouMean(name, among: candidates, at: range) {
             help = suggestion.help
             fixIts = suggestion.fixIts
-        } else if BuiltinFunction.named(name) != nil {
+        } else if BuiltinDefinition.named(name) != nil {
             help.append("`\(name)` is a function: call it, e.g. `\(name)(...)`")
         } else if name == "line" || name == "l" {
             help.append("`\(name)` is only bound inside a quantifier, e.g. `any \(name) in window: ...`")
@@ -575,8 +570,8 @@ struct Checker {
     // MARK: - Calls
 
     private mutating func checkCall(_ name: Identifier, _ arguments: [ArgumentSyntax], range: SourceRange) -> TypedExpression {
-        guard let builtin = BuiltinFunction.named(name.name) else {
-            let suggestion = didYouMean(name.name, among: BuiltinFunction.all.map(\.name), at: name.range)
+        guard let builtin = BuiltinDefinition.named(name.name) else {
+            let suggestion = didYouMean(name.name, among: BuiltinDefinition.all.map(\.name), at: name.range)
             var help = suggestion?.help ?? []
             if Quantifier(rawValue: name.name) != nil {
                 help.append("`\(name.name)` is a quantifier: `\(name.name) line in window\(Quantifier(rawValue: name.name)!.usesWhere ? " where" : ":") ...`")
@@ -615,12 +610,7 @@ struct Checker {
         for label in builtin.labels {
             if let (value, _) = labeled[label] { checked.append(value) }
         }
-        return typeBuiltin(builtin, checked, range: range)
-    }
-
-    mutating func argumentMismatch(_ builtin: BuiltinFunction, _ argument: TypedExpression, expected: String) {
-        report(.typeMismatch, "`\(builtin.name)` expects \(expected), found `\(argument.type)`", at: argument.range,
-               label: "expected \(expected)", notes: builtin.signatures.map { "signature: \($0)" })
+        return typeBuiltin(BuiltinCall(definition: builtin, arguments: checked, range: range))
     }
 
     /// The compiled regex behind an expression, when it is known at check time.

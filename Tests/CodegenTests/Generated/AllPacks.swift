@@ -37,4 +37,5 @@ let compiledPacks: [String: RuleSet] = [
     "random_21": Random21Pack.ruleSet,
     "random_22": Random22Pack.ruleSet,
     "random_23": Random23Pack.ruleSet,
+    "builtin_examples": BuiltinExamplesPack.ruleSet,
 ]

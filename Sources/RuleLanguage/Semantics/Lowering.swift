@@ -1,0 +1,77 @@
+/// One test on a line's bytes that a pack's rules share. The pack's plan
+/// lists every regex first (test `i` is regex `i`), then each distinct literal
+/// of `contains`, `startswith` and `endswith` in order of first use, so an
+/// identical test in several rules runs once per line. The interpreter and the
+/// code generator both build their line tests from this one plan (and a
+/// multi-pattern prefilter can compile it).
+public enum LineTestPlan: Sendable, Hashable {
+    /// Regex `index` of ``CheckedPack/regexes``, compiled with its flags' options.
+    case regex(Int)
+    case contains([UInt8])
+    case startsWith([UInt8])
+    case endsWith([UInt8])
+}
+
+/// The pass after type checking that gives a pack its line-test plan: every
+/// `line matches /literal/` and `line contains "literal"` (and `startswith`,
+/// `endswith`) on a window line becomes a `.lineTest(i, line:)` node naming
+/// its entry in ``CheckedPack/lineTests``. Tests on other text (a binding's
+/// string, a capture) and regexes chosen at run time stay operators.
+struct Lowering {
+    private var plan: [LineTestPlan]
+    private var literalIndices: [LineTestPlan: Int] = [:]
+
+    private init(regexCount: Int) {
+        plan = (0..<regexCount).map { .regex($0) }
+    }
+
+    /// `pack` with its rules lowered and its plan filled in. Rules are visited
+    /// in pack order, bindings before the condition, each node before its operands.
+    static func lower(_ pack: CheckedPack) -> CheckedPack {
+        var lowering = Lowering(regexCount: pack.regexes.count)
+        let rules = pack.rules.map { rule in
+            let bindings = rule.bindings.map { TypedBinding(name: $0.name, value: lowering.lower($0.value)) }
+            return rule.with(bindings: bindings, condition: lowering.lower(rule.condition))
+        }
+        return CheckedPack(name: pack.name, version: pack.version, description: pack.description, rules: rules,
+                           tests: pack.tests, regexes: pack.regexes, lineTests: lowering.plan)
+    }
+
+    private mutating func index(of test: LineTestPlan) -> Int {
+        if let index = literalIndices[test] { return index }
+        plan.append(test)
+        literalIndices[test] = plan.count - 1
+        return plan.count - 1
+    }
+
+    private mutating func lower(_ e: TypedExpression) -> TypedExpression {
+        func node(_ kind: TypedExpression.Kind) -> TypedExpression { TypedExpression(kind: kind, type: e.type, range: e.range) }
+        switch e.kind {
+        case .binary(let op, let left, let right):
+            if case .member(.text, let line) = left.kind {
+                switch (op, right.kind) {
+                case (.matches, .regex(let regex)):
+                    return node(.lineTest(regex, line: lower(line)))
+                case (.contains, .string(let literal)), (.startswith, .string(let literal)), (.endswith, .string(let literal)):
+                    let bytes = Array(literal.utf8)
+                    let test = index(of: op == .contains ? .contains(bytes) : op == .startswith ? .startsWith(bytes) : .endsWith(bytes))
+                    return node(.lineTest(test, line: lower(line)))
+                default: break
+                }
+            }
+            return node(.binary(op, lower(left), lower(right)))
+        case .list(let elements): return node(.list(elements.map { lower($0) }))
+        case .not(let operand): return node(.not(lower(operand)))
+        case .negate(let operand): return node(.negate(lower(operand)))
+        case .intToFloat(let operand): return node(.intToFloat(lower(operand)))
+        case .call(let builtin, let arguments): return node(.call(builtin, arguments.map { lower($0) }))
+        case .member(let member, let base): return node(.member(member, lower(base)))
+        case .quantifier(let quantifier, let slot, let source, let predicate):
+            let loweredSource = lower(source)
+            return node(.quantifier(quantifier, slot: slot, source: loweredSource, predicate: lower(predicate)))
+        case .lineTest(let test, let line): return node(.lineTest(test, line: lower(line)))
+        case .boolean, .integer, .float, .duration, .string, .regex, .binding, .variable, .window, .group:
+            return e
+        }
+    }
+}

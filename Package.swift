@@ -148,6 +148,12 @@ let package = Package(
             dependencies: ["PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "LogParsing", "Evaluation", "ChatCompletions"],
             swiftSettings: strictSettings
         ),
+        // The library behind the commands: evaluation runs, detection records, labeled message sets.
+        .target(
+            name: "Runs",
+            dependencies: ["WardenCore", "RuleRuntime", "LogInput", "LogParsing", "Evaluation", "FAME"],
+            swiftSettings: strictSettings
+        ),
         // The `warden` command-line tool.
         .executableTarget(
             name: "warden",
@@ -163,6 +169,8 @@ let package = Package(
                 "LogParsing",
                 "ChatCompletions",
                 "FAME",
+                "Runs",
+                "WardenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

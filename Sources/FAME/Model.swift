@@ -70,6 +70,13 @@ public struct FAMEModel: Sendable {
     /// bias alone. Thresholds are kept above it, so novelty alone is never an alarm.
     public var noEvidenceScore: Double { global.score(SparseVector()) }
 
+    /// Whether the model reads messages whose header is `header` (the input
+    /// format's): a model trained on another format's messages would score
+    /// their header fields as content.
+    public func reads(_ header: MessageHeader) -> Bool {
+        metadata.header == .none || metadata.header == header
+    }
+
     /// Scores one message (the whole message; the header is skipped here).
     public func assess(message: UnsafeRawBufferPointer, scratch: inout SparseVector) -> Assessment {
         assess(content: metadata.header.content(message), scratch: &scratch)

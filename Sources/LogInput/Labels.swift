@@ -102,3 +102,21 @@ public enum Labeling: Sendable {
         }
     }
 }
+
+extension Labeling {
+    /// Whether the input carries no labels at all.
+    public var isNone: Bool { if case .none = self { true } else { false } }
+}
+
+/// A log read for scoring or training that carries no labels.
+public struct MissingLabels: Error, Sendable, CustomStringConvertible {
+    public let format: LogFormat
+    public var description: String { "format \(format.rawValue) has no labels in the log; pass --labels FILE" }
+}
+
+extension LogReader {
+    /// Throws when the log has no labels (in its lines or from a label file).
+    public func requireLabels() throws(MissingLabels) {
+        if labeling.isNone { throw MissingLabels(format: decoder.format) }
+    }
+}

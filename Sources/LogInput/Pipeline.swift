@@ -1,9 +1,12 @@
+import Dispatch
 import RuleRuntime
 import WardenCore
 
 /// Reads a log, windows it and runs `process` on every window in parallel
-/// batches, delivering results in window order. Memory is bounded by the batch
-/// size and the windower's open windows, whatever the input length.
+/// batches on its own worker threads, delivering results in window order.
+/// Memory is bounded by the batch size and the windower's open windows,
+/// whatever the input length. Every line read is counted in the reader's
+/// accounting: windowed, or skipped with the windower's reason.
 public final class WindowPipeline {
     public let reader: LogReader
     public let policy: WindowPolicy
@@ -22,30 +25,45 @@ public final class WindowPipeline {
         self.recordTruth = recordTruth
     }
 
-    /// Runs to the end of input. `sink` receives each window with its result, in
-    /// order; `progress` is called after each batch with the bytes read so far.
-    /// If the input turns out corrupt (a truncated gzip), every window read
-    /// before the fault is still processed and delivered, then the error is thrown.
-    public func run<T: Sendable>(
-        engine: DetectionEngine,
-        process: @escaping @Sendable (Window, EvaluationContext) -> T,
+    /// Runs to the end of input. Each worker thread makes its own state with
+    /// `worker` (an engine's evaluation context, say) and `process`es windows
+    /// with it; `sink` receives each window with its result, in order;
+    /// `progress` is called after each batch with the bytes read so far. If the
+    /// input turns out corrupt (a truncated gzip), every window read before the
+    /// fault is still processed and delivered, then the error is thrown.
+    public func run<Worker, T: Sendable>(
+        worker: @escaping @Sendable () -> Worker,
+        process: @escaping @Sendable (Window, Worker) -> T,
         sink: (Window, T) throws -> Void,
         progress: ((Int) -> Void)? = nil
     ) throws {
-        var windower = Windower(policy: policy)
         var batch: [Window] = []
         var batchBytes = 0
         func flush() throws {
             guard !batch.isEmpty else { return }
-            let results = engine.parallelMap(batch, threads: threads, process)
+            let results = Self.parallelMap(batch, threads: threads, worker: worker, process)
             for (window, result) in zip(batch, results) { try sink(window, result) }
             batch.removeAll(keepingCapacity: true)
             batchBytes = 0
             progress?(reader.source.bytesRead)
         }
-        let collect: (Window) -> Void = { window in
+        try windows { window in
             batch.append(window)
             batchBytes += window.bytes.count
+            if batch.count >= batchSize || batchBytes >= 32 << 20 { try flush() }
+        }
+        try flush()
+    }
+
+    /// Every window in order, on the calling thread. If the input turns out
+    /// corrupt, every window read before the fault is delivered, then the error is thrown.
+    public func windows(_ body: (Window) throws -> Void) throws {
+        var windower = Windower(policy: policy)
+        var pending: [Window] = []
+        let collect: (Window) -> Void = { pending.append($0) }
+        func deliver() throws {
+            for window in pending { try body(window) }
+            pending.removeAll(keepingCapacity: true)
         }
         var readError: Error?
         do {
@@ -59,14 +77,34 @@ public final class WindowPipeline {
                 } else {
                     reader.windowed()
                 }
-                if batch.count >= batchSize || batchBytes >= 32 << 20 { try flush() }
+                try deliver()
             }
         } catch {
             readError = error
         }
         windower.finish(emit: collect)
-        try flush()
+        try deliver()
         if let readError { throw readError }
+    }
+
+    /// `body` applied to every window by up to `threads` workers, each with its own state, in order.
+    static func parallelMap<Worker, T: Sendable>(
+        _ windows: [Window], threads: Int, worker: @Sendable () -> Worker, _ body: @Sendable (Window, Worker) -> T
+    ) -> [T] {
+        let workers = max(1, min(threads, windows.count))
+        if workers == 1 {
+            let state = worker()
+            return windows.map { body($0, state) }
+        }
+        let results = ResultSlots<T>(count: windows.count)
+        let chunk = (windows.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { index in
+            let state = worker()
+            let lower = index * chunk, upper = min(windows.count, lower + chunk)
+            guard lower < upper else { return }
+            for position in lower..<upper { results.store(body(windows[position], state), at: position) }
+        }
+        return results.values
     }
 
     /// The truth of a window: abnormal when any line is abnormal, normal when
@@ -86,4 +124,26 @@ public final class WindowPipeline {
         guard number >= 1, number <= truthByLine.count else { return nil }
         return Truth(rawValue: truthByLine[number - 1])
     }
+}
+
+/// Write-once slots filled from several threads at distinct indices.
+///
+/// `@unchecked Sendable`: each index is written by exactly one worker of a
+/// `concurrentPerform`, and read only after it returns (which orders the writes before the reads).
+private final class ResultSlots<T>: @unchecked Sendable {
+    private let buffer: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    deinit {
+        _ = buffer.deinitialize()
+        buffer.deallocate()
+    }
+
+    func store(_ value: T, at index: Int) { buffer[index] = value }
+
+    var values: [T] { buffer.map { $0! } }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import PCRE2
 import WardenCore
 
@@ -90,49 +89,4 @@ public struct DetectionEngine: Sendable {
             do { return try rule.holds(in: context) ? .held : .failed } catch { return .inconclusive }
         }
     }
-
-    /// Verdicts for a batch of windows, in order, using up to `threads` threads.
-    /// The result does not depend on the thread count.
-    public func detect(_ windows: [Window], threads: Int) -> [Detection] {
-        parallelMap(windows, threads: threads) { window, context in detect(window, in: context) }
-    }
-
-    /// Applies `body` to every window with per-thread contexts, preserving order.
-    public func parallelMap<T: Sendable>(
-        _ windows: [Window], threads: Int, _ body: @Sendable (Window, EvaluationContext) -> T
-    ) -> [T] {
-        let workers = max(1, min(threads, windows.count))
-        if workers == 1 {
-            let context = makeContext()
-            return windows.map { body($0, context) }
-        }
-        let results = ResultSlots<T>(count: windows.count)
-        let chunk = (windows.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let context = makeContext()
-            let lower = worker * chunk, upper = min(windows.count, lower + chunk)
-            guard lower < upper else { return }
-            for index in lower..<upper { results.store(body(windows[index], context), at: index) }
-        }
-        return results.values
-    }
-}
-
-/// Write-once slots filled from several threads at distinct indices.
-private final class ResultSlots<T>: @unchecked Sendable {
-    private let buffer: UnsafeMutableBufferPointer<T?>
-
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-    }
-
-    deinit {
-        _ = buffer.deinitialize()
-        buffer.deallocate()
-    }
-
-    func store(_ value: T, at index: Int) { buffer[index] = value }
-
-    var values: [T] { buffer.map { $0! } }
 }

@@ -77,8 +77,9 @@ public struct RuleSet: Sendable {
     public var version: String
     /// Line tests shared by the rules; rules refer to them by index.
     public var lineTests: [LineTest]
-    public var normalRules: [any WindowRule]
-    public var abnormalRules: [any WindowRule]
+    public let normalRules: [any WindowRule]
+    public let abnormalRules: [any WindowRule]
+    private let metadataByName: [String: RuleMetadata]
 
     public init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule]) {
         self.name = name
@@ -86,7 +87,11 @@ public struct RuleSet: Sendable {
         self.lineTests = lineTests
         self.normalRules = rules.filter { $0.metadata.kind == .normal }
         self.abnormalRules = rules.filter { $0.metadata.kind == .abnormal }
+        metadataByName = Dictionary(rules.map { ($0.metadata.name, $0.metadata) }, uniquingKeysWith: { first, _ in first })
     }
+
+    /// The metadata of the rule named `name` (what decided a window), in constant time.
+    public func metadata(of name: String) -> RuleMetadata? { metadataByName[name] }
 
     /// Every rule, normal rules first.
     public var rules: [any WindowRule] { normalRules + abnormalRules }

@@ -57,8 +57,7 @@ public enum PackAssembler {
     ) throws -> String {
         let ordered = rules.filter { $0.kind == .normal } + rules.filter { $0.kind == .abnormal }
         let bare = packText(name: name, description: description, rules: ordered, provenance: provenance, tests: [])
-        let result = Frontend.check(SourceFile(path: "\(name).warden", text: bare))
-        guard let pack = result.pack else { throw SynthesisError.invalidRules(HumanRenderer(colored: false).render(result.diagnosed)) }
+        let pack = try check(SourceFile(path: "\(name).warden", text: bare))
         let engine = DetectionEngine(rules: Interpreter.ruleSet(for: pack), fallback: nil)
         let context = engine.makeContext()
         var tests: [PackTest] = []
@@ -84,7 +83,7 @@ public enum PackAssembler {
     /// windows they were learned from read back from the pack's tests.
     public static func acceptedRules(fromPack text: String, path: String) throws -> [AcceptedRule] {
         let result = Frontend.check(SourceFile(path: path, text: text))
-        guard let pack = result.pack else { throw SynthesisError.invalidRules(HumanRenderer(colored: false).render(result.diagnosed)) }
+        let pack = try invalidRules { () throws(PackErrors) in try result.checkedPack() }
         let syntaxRules = result.syntax.items.compactMap { item -> RuleSyntax? in if case .rule(let rule) = item { rule } else { nil } }
         let tests = Dictionary(pack.tests.map { ($0.name, Window(texts: $0.lines)) }, uniquingKeysWith: { first, _ in first })
         return zip(pack.rules, syntaxRules).map { checked, syntax in
@@ -92,5 +91,14 @@ public enum PackAssembler {
                          epoch: checked.provenance?.epoch ?? 0, coverage: checked.provenance?.coverage ?? 0,
                          anchor: tests["\(checked.name): learned from"], opposite: tests["\(checked.name): contrast"])
         }
+    }
+
+    /// Checks pack text the synthesizer wrote; errors become ``SynthesisError/invalidRules(_:)``.
+    static func check(_ file: SourceFile) throws -> CheckedPack {
+        try invalidRules { () throws(PackErrors) in try Frontend.pack(file) }
+    }
+
+    private static func invalidRules(_ body: () throws(PackErrors) -> CheckedPack) throws -> CheckedPack {
+        do { return try body() } catch { throw SynthesisError.invalidRules(error.description) }
     }
 }

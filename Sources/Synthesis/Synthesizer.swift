@@ -325,8 +325,15 @@ public final class Synthesizer: @unchecked Sendable {
         return outcome
     }
 
+    /// A problem with a candidate that is not a checker diagnostic, as JSON of the checker's shape (an array of records).
     static func message(_ text: String) -> String {
-        #"{"diagnostics":[{"severity":"error","message":"# + text.replacingOccurrences(of: "\"", with: "'") + #""}]}"#
+        struct Problem: Encodable {
+            let severity = "error"
+            let message: String
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode([Problem(message: text)])) ?? Data("[]".utf8), as: UTF8.self)
     }
 
     /// The source between a rule's braces.
@@ -341,9 +348,7 @@ public final class Synthesizer: @unchecked Sendable {
     /// A rule set of accepted rules, checked as a pack.
     func ruleSet(_ rules: [AcceptedRule]) throws -> RuleSet {
         let text = PackAssembler.packText(name: "candidate", rules: rules, provenance: nil, tests: [])
-        let result = Frontend.check(SourceFile(path: "candidate.warden", text: text))
-        guard let pack = result.pack else { throw SynthesisError.invalidRules(HumanRenderer(colored: false).render(result.diagnosed)) }
-        return Interpreter.ruleSet(for: pack)
+        return Interpreter.ruleSet(for: try PackAssembler.check(SourceFile(path: "candidate.warden", text: text)))
     }
 }
 

@@ -37,8 +37,7 @@ public struct TrainingData: Sendable {
     public static func load(reader: LogReader, policy: WindowPolicy, keepTruncated: Bool = false) throws -> TrainingData {
         let pipeline = WindowPipeline(reader: reader, policy: policy, threads: 1, recordTruth: true)
         var windows: [(Window, Truth?)] = []
-        let engine = DetectionEngine(rules: RuleSet(name: "none", version: "0", lineTests: [], rules: []))
-        try pipeline.run(engine: engine, process: { _, _ in 0 }, sink: { window, _ in windows.append((window, pipeline.truth(of: window))) })
+        try pipeline.windows { window in windows.append((window, pipeline.truth(of: window))) }
         var data = TrainingData(train: [], validation: [], test: [])
         for (index, (window, truth)) in windows.enumerated() {
             guard let truth else { data.unlabeled += 1; continue }

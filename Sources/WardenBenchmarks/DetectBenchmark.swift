@@ -29,8 +29,7 @@ struct DetectBenchmark: ParsableCommand {
     func run() throws {
         let file = try replicatedFile()
         defer { try? FileManager.default.removeItem(atPath: file.path) }
-        let result = Frontend.check(SourceFile(path: pack, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: pack)))))
-        guard let checked = result.pack else { throw ValidationError("\(pack) does not check") }
+        let checked = try Frontend.pack(SourceFile(path: pack, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: pack)))))
         let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked))
         let megabytes = Double(file.bytes) / 1e6
         print("\(pack) (\(checked.rules.count) rules) on \(file.lines) lines, \(String(format: "%.1f", megabytes)) MB (labels stripped), windows of 20")
@@ -47,7 +46,7 @@ struct DetectBenchmark: ParsableCommand {
                 let reader = try LogReader(path: file.path, decoder: LineDecoder(format: .lines))
                 let pipeline = WindowPipeline(reader: reader, policy: .codeAD, threads: threads)
                 abnormal = 0
-                try pipeline.run(engine: engine, process: { engine.detect($0, in: $1) }, sink: { _, detection in
+                try pipeline.run(worker: engine.makeContext, process: { engine.detect($0, in: $1) }, sink: { _, detection in
                     if detection.verdict == .abnormal { abnormal += 1 }
                 })
             }
@@ -121,8 +120,8 @@ struct CompiledBenchmark: ParsableCommand {
         var windows: [Window] = []
         while windows.count * 20 < lines { windows += base }
         let lineCount = windows.count / base.count * perCopy
-        let result = Frontend.check(SourceFile(path: "bgl.warden", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "GeneratedRules/Packs/bgl.warden")))))
-        guard let pack = result.pack, let compiled = GeneratedPacks.named("bgl") else { throw ValidationError("the bgl pack is missing") }
+        let pack = try Frontend.pack(SourceFile(path: "bgl.warden", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "GeneratedRules/Packs/bgl.warden")))))
+        guard let compiled = GeneratedPacks.named("bgl") else { throw ValidationError("the bgl pack is not compiled in") }
         let engines = [("interpreted", DetectionEngine(rules: Interpreter.ruleSet(for: pack))), ("compiled", DetectionEngine(rules: compiled))]
         print("bgl pack on \(windows.count) windows (\(lineCount) lines), one thread")
         var verdicts: [[Verdict]] = []

@@ -104,7 +104,7 @@ struct InputTests {
         let pipeline = WindowPipeline(reader: reader, policy: .count(size: 1, step: 1), threads: 2)
         let engine = DetectionEngine(rules: rules)
         var detections: [Detection] = []
-        try pipeline.run(engine: engine, process: { engine.detect($0, in: $1) }, sink: { detections.append($1) })
+        try pipeline.run(worker: engine.makeContext, process: { engine.detect($0, in: $1) }, sink: { detections.append($1) })
         #expect(reader.accounting.read == 5)
         #expect(reader.accounting.windowed == 4)
         #expect(reader.accounting.skipped == [.tooLong: 1])

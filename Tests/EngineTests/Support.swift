@@ -74,7 +74,7 @@ func detectFile(
     let pipeline = WindowPipeline(reader: reader, policy: policy, threads: threads, batchSize: 7, recordTruth: true)
     let engine = DetectionEngine(rules: rules)
     var windows: [Window] = [], detections: [Detection] = []
-    try pipeline.run(engine: engine, process: { window, context in engine.detect(window, in: context) }, sink: {
+    try pipeline.run(worker: engine.makeContext, process: { window, context in engine.detect(window, in: context) }, sink: {
         windows.append($0)
         detections.append($1)
     })

@@ -11,6 +11,12 @@ public struct CheckResult: Sendable {
 
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     public var diagnosed: DiagnosedFile { DiagnosedFile(file: file, diagnostics: diagnostics) }
+
+    /// The checked pack, or the diagnostics as the error.
+    public func checkedPack() throws(PackErrors) -> CheckedPack {
+        guard let pack else { throw PackErrors(diagnosed: diagnosed) }
+        return pack
+    }
 }
 
 /// The front end's entry point: parse, resolve, type-check and validate.
@@ -36,6 +42,12 @@ public enum Frontend {
         return CheckResult(file: file, syntax: syntax, pack: hasErrors ? nil : Lowering.lower(pack), diagnostics: diagnostics)
     }
 
+    /// The checked pack, or its diagnostics as the error: the one way a tool
+    /// loads a pack it cannot use with errors.
+    public static func pack(_ file: SourceFile) throws(PackErrors) -> CheckedPack {
+        try check(file).checkedPack()
+    }
+
     /// Most diagnostics reported for one file.
     public static let diagnosticLimit = 100
 
@@ -48,6 +60,14 @@ public enum Frontend {
         if bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]) { return "it looks like an executable (ELF)" }
         return "it holds NUL bytes, so it is a binary file"
     }
+}
+
+/// A pack that has errors: its diagnostics. The description renders them
+/// as `warden check` does, without colour.
+public struct PackErrors: Error, Sendable, CustomStringConvertible {
+    public let diagnosed: DiagnosedFile
+
+    public var description: String { HumanRenderer(colored: false).render(diagnosed) }
 }
 
 /// Name resolution, type checking and validation of a parsed pack.

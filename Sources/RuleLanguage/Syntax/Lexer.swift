@@ -1,3 +1,5 @@
+import WardenCore
+
 /// Turns a source file's bytes into tokens. Never fails: problems become
 /// diagnostics and `invalid` tokens, and lexing always reaches the end.
 struct Lexer {
@@ -163,8 +165,7 @@ struct Lexer {
             report(.invalidNumber, "number `\(digits)` is out of range", start..<position)
             return .invalid
         }
-        let unitMilliseconds: [String: Int64] = ["ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000]
-        guard let unit = unitMilliseconds[suffix], !isFloat else {
+        guard let unit = Durations.unitMilliseconds[suffix], !isFloat else {
             report(.invalidNumber, "invalid number literal `\(spelling)`", start..<position,
                    notes: ["durations are an integer followed by `ms`, `s`, `m`, `h` or `d`"])
             return .invalid

@@ -4,6 +4,7 @@ import LogInput
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
+import Runs
 import WardenCore
 
 /// `warden detect`: run a pack over logs and stream verdicts.
@@ -41,6 +42,7 @@ struct DetectCommand: ParsableCommand {
         let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make(for: input.format))
         let policy = try input.windowPolicy()
         let out = BufferedOutput()
+        let records = DetectionRecordEncoder()
         var summary = DetectionSummary()
         var failures: [String] = []
         for path in inputs {
@@ -48,10 +50,11 @@ struct DetectCommand: ParsableCommand {
             let pipeline = WindowPipeline(reader: reader, policy: policy, threads: input.workerThreads)
             var progress = ProgressBar(total: path == "-" ? nil : reader.source.totalBytes)
             do {
-                try pipeline.run(engine: engine, process: { window, context in engine.detect(window, in: context) }, sink: { window, detection in
+                try pipeline.run(worker: engine.makeContext, process: { window, context in engine.detect(window, in: context) }, sink: { window, detection in
                     summary.add(detection, truncated: window.isTruncated)
                     guard output == .jsonl, !abnormalOnly || detection.verdict == .abnormal else { return }
-                    try out.write(jsonLine(path: path, window: window, detection: detection, rules: engine.rules))
+                    let metadata = detection.rule.flatMap(engine.rules.metadata(of:))
+                    try out.write(try records.line(DetectionRecord(input: path, window: window, detection: detection, metadata: metadata)))
                 }, progress: { progress.update($0) })
             } catch let error as StandardOutputError {
                 throw error
@@ -65,41 +68,6 @@ struct DetectCommand: ParsableCommand {
         FileHandle.standardError.write(Data(summary.render().utf8))
         for failure in failures { FileHandle.standardError.write(Data("error: \(failure)\n".utf8)) }
         if !failures.isEmpty { throw ExitCode(1) }
-    }
-
-    private func jsonLine(path: String, window: Window, detection: Detection, rules: RuleSet) -> String {
-        var object = JSONObject()
-        object.add("input", path)
-        object.add("window", detection.windowID)
-        if let range = window.lineNumbers { object.addRaw("lines", "[\(range.lowerBound),\(range.upperBound)]") }
-        if let key = window.key { object.add("key", key) }
-        if window.isTruncated { object.addRaw("truncated", "true") }
-        object.add("verdict", detection.verdict.rawValue)
-        object.add("stage", detection.stage.rawValue)
-        if let name = detection.rule {
-            object.add("rule", name)
-            if let metadata = rules.rules.first(where: { $0.metadata.name == name })?.metadata {
-                if let severity = metadata.severity { object.add("severity", severity.rawValue) }
-                if let domain = metadata.domain { object.add("domain", domain) }
-            }
-        }
-        if !detection.evidence.isEmpty {
-            object.addRaw("evidence", "[" + detection.evidence.map { String(window.numbers[$0]) }.joined(separator: ",") + "]")
-        }
-        if !detection.findings.isEmpty {
-            let findings = detection.findings.map { finding in
-                var item = JSONObject()
-                item.addRaw("line", String(window.numbers[finding.position]))
-                item.addRaw("score", String(format: "%.4f", finding.score))
-                if let domain = finding.domain { item.add("domain", domain) }
-                return item.rendered
-            }
-            object.addRaw("findings", "[" + findings.joined(separator: ",") + "]")
-        }
-        if !detection.inconclusive.isEmpty {
-            object.addRaw("inconclusive", "[" + detection.inconclusive.map(JSONObject.quote).joined(separator: ",") + "]")
-        }
-        return object.rendered
     }
 }
 
@@ -137,52 +105,5 @@ struct DetectionSummary {
             for hint in skipHints(lines.skipped) { text += "\n  " + hint }
         }
         return text + "\n"
-    }
-}
-
-/// A JSON object written field by field in a fixed order.
-struct JSONObject {
-    private var fields: [String] = []
-
-    mutating func add(_ key: String, _ value: String) { fields.append("\(Self.quote(key)):\(Self.quote(value))") }
-    mutating func add(_ key: String, _ value: Int) { fields.append("\(Self.quote(key)):\(value)") }
-    mutating func add(_ key: String, _ value: Double) {
-        fields.append("\(Self.quote(key)):\(value.isFinite ? String(value) : "null")")
-    }
-    mutating func addRaw(_ key: String, _ json: String) { fields.append("\(Self.quote(key)):\(json)") }
-
-    var rendered: String { "{" + fields.joined(separator: ",") + "}" }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
-/// Standard output with a large buffer, written in big chunks.
-final class BufferedOutput {
-    private var buffer: [UInt8] = []
-
-    func write(_ line: String) throws {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 20 { try flush() }
-    }
-
-    func flush() throws {
-        try StandardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
     }
 }

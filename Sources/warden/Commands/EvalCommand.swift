@@ -5,6 +5,7 @@ import Foundation
 import LogInput
 import RuleInterpreter
 import RuleRuntime
+import Runs
 import WardenCore
 
 extension Split: ExpressibleByArgument {}
@@ -49,53 +50,17 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let checked = try loadPack(pack)
-        let fame = try fallback.fame(for: input.format)
-        // With FAME, the rules run alone first; FAME's window decision is chosen afterwards.
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: fame == nil ? UndecidedIsNormal() : nil)
+        let run = EvaluationRun(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.fame(for: input.format),
+                                decisionIsGiven: fallback.explicitDecision != nil, split: split, keepTruncated: keepTruncated)
         let reader = try input.reader(path: file, labels: labels)
-        if reader.labeling.isNone {
-            throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
-        }
-        let pipeline = WindowPipeline(reader: reader, policy: try input.windowPolicy(), threads: input.workerThreads, recordTruth: true)
-        var records: [WindowRecord] = []
-        var assessments: [Int: [Assessment]] = [:]
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
-        try pipeline.run(engine: engine, process: { window, context in
-            let detection = engine.detect(window, in: context)
-            let assessed = detection.stage == .fallback ? fame?.assess(window) : nil
-            return (detection, engine.outcomes(window, in: context), assessed)
-        }, sink: { window, result in
-            if let assessed = result.2 { assessments[records.count] = assessed }
-            records.append(WindowRecord(truth: pipeline.truth(of: window), detection: result.0,
-                                        lineNumbers: window.numbers, outcomes: result.1, truncated: window.isTruncated))
-        }, progress: { progress.update($0) })
+        let report: EvaluationReport
+        do {
+            report = try run.run(reader: reader, policy: try input.windowPolicy(), threads: input.workerThreads, progress: { progress.update($0) })
+        } catch let error as MissingLabels {
+            throw ValidationError(error.description)
+        }
         progress.finish()
-        let metadata = engine.rules.rules.map(\.metadata)
-        var calibrated: WindowDecision?
-        var rulesOnly = records
-        if let fame {
-            for index in rulesOnly.indices where rulesOnly[index].detection.stage == .fallback { rulesOnly[index].detection.verdict = .normal }
-            if fallback.explicitDecision == nil { calibrated = calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore) }
-            let chosen = FAMEFallback(model: fame.model, decision: calibrated ?? fame.decision)
-            for (index, assessed) in assessments {
-                let verdict = chosen.decide(assessed)
-                records[index].detection.verdict = verdict.verdict
-                records[index].detection.evidence = verdict.evidence
-                records[index].detection.findings = verdict.findings
-            }
-        }
-        var report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
-        if let fame {
-            report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
-            let decision = calibrated ?? fame.decision
-            report.fallback?.decision = decision.description + (calibrated == nil ? " (as given)" : " (chosen on the validation split)")
-            let validation = { (records: [WindowRecord]) in
-                EvaluationReport(records: records, rules: metadata, split: .val, keepTruncated: keepTruncated, lineTruth: { _ in nil }).window.f1
-            }
-            report.fallback?.validationWithout = validation(rulesOnly)
-            report.fallback?.validationWith = validation(records)
-        }
-        report.lines = reader.accounting
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -103,21 +68,6 @@ struct EvalCommand: ParsableCommand {
         } else {
             print(render(report, pack: checked.name, accounting: reader.accounting, unseenIDs: reader.unseenLabelIDs))
         }
-    }
-
-    /// FAME's window decision chosen on the validation windows the rules left undecided.
-    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double) -> WindowDecision {
-        var decided = Confusion()
-        var undecided: [(scores: [Double], abnormal: Bool)] = []
-        for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
-            guard let truth = record.truth, !record.truncated || keepTruncated else { continue }
-            if let assessed = assessments[index] {
-                undecided.append((assessed.map(\.score), truth == .abnormal))
-            } else {
-                decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
-            }
-        }
-        return FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor).decision
     }
 
     private func render(_ report: EvaluationReport, pack: String, accounting: LineAccounting, unseenIDs: Int) -> String {
@@ -169,8 +119,4 @@ struct EvalCommand: ParsableCommand {
         if unseenIDs > 0 { lines.append("label file: \(unseenIDs) ids never occur in the input (ignored)") }
         return lines.joined(separator: "\n")
     }
-}
-
-extension Labeling {
-    var isNone: Bool { if case .none = self { true } else { false } }
 }

@@ -62,3 +62,19 @@ struct StandardOutputError: Error, CustomStringConvertible {
     var reason: String
     var description: String { "cannot write to standard output (\(reason))" }
 }
+
+/// Standard output with a large buffer, written in big chunks.
+final class BufferedOutput {
+    private var buffer: [UInt8] = []
+
+    func write(_ line: [UInt8]) throws {
+        buffer.append(contentsOf: line)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    func flush() throws {
+        try StandardOutput.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -67,23 +67,3 @@ struct CheckCommand: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 }
-
-/// Reads a pack from disk (or standard input for `-`) as raw bytes.
-func readSource(_ path: String) throws -> SourceFile {
-    if path == "-" {
-        return SourceFile(path: "<stdin>", bytes: Array(FileHandle.standardInput.readDataToEndOfFile()))
-    }
-    guard let data = FileContents.read(path) else {
-        throw CommandFailure("cannot read \(path): \(FileContents.reason(path))")
-    }
-    return SourceFile(path: path, bytes: Array(data))
-}
-
-/// A command that cannot go on: printed as `Error: message`, exit status 1.
-struct CommandFailure: Error, CustomStringConvertible {
-    let description: String
-
-    init(_ description: String) {
-        self.description = description
-    }
-}

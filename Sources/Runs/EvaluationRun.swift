@@ -1,0 +1,90 @@
+import Evaluation
+import FAME
+import LogInput
+import RuleRuntime
+import WardenCore
+
+/// What the commands run, as libraries: an evaluation of a pack (and its
+/// fallback) on labeled logs, a detection record per window, and labeled
+/// message sets for FAME. Commands parse options, call these and render.
+///
+/// Scores a rule set on a labeled log. With a FAME fallback, the rules run
+/// alone first; the fallback's window decision is then the given one or the
+/// one chosen on the validation windows the rules left undecided.
+public struct EvaluationRun {
+    public var rules: RuleSet
+    public var fallback: FAMEFallback?
+    /// Keep the fallback's decision as given instead of calibrating it.
+    public var decisionIsGiven: Bool
+    public var split: Split
+    public var keepTruncated: Bool
+
+    public init(rules: RuleSet, fallback: FAMEFallback? = nil, decisionIsGiven: Bool = false, split: Split = .all, keepTruncated: Bool = false) {
+        self.rules = rules
+        self.fallback = fallback
+        self.decisionIsGiven = decisionIsGiven
+        self.split = split
+        self.keepTruncated = keepTruncated
+    }
+
+    /// The report for the windows `policy` makes of `reader`'s log, read with `threads` workers.
+    public func run(reader: LogReader, policy: WindowPolicy, threads: Int, progress: ((Int) -> Void)? = nil) throws -> EvaluationReport {
+        try reader.requireLabels()
+        let fame = fallback
+        let engine = DetectionEngine(rules: rules, fallback: fame == nil ? UndecidedIsNormal() : nil)
+        let pipeline = WindowPipeline(reader: reader, policy: policy, threads: threads, recordTruth: true)
+        var records: [WindowRecord] = []
+        var assessments: [Int: [Assessment]] = [:]
+        try pipeline.run(worker: engine.makeContext, process: { window, context in
+            let detection = engine.detect(window, in: context)
+            let assessed = detection.stage == .fallback ? fame?.assess(window) : nil
+            return (detection, engine.outcomes(window, in: context), assessed)
+        }, sink: { window, result in
+            if let assessed = result.2 { assessments[records.count] = assessed }
+            records.append(WindowRecord(truth: pipeline.truth(of: window), detection: result.0,
+                                        lineNumbers: window.numbers, outcomes: result.1, truncated: window.isTruncated))
+        }, progress: progress)
+        let metadata = rules.rules.map(\.metadata)
+        var report: EvaluationReport
+        if let fame {
+            var rulesOnly = records
+            for index in rulesOnly.indices where rulesOnly[index].detection.stage == .fallback { rulesOnly[index].detection.verdict = .normal }
+            let calibrated = decisionIsGiven ? nil : calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore)
+            let decision = calibrated ?? fame.decision
+            let chosen = FAMEFallback(model: fame.model, decision: decision)
+            for (index, assessed) in assessments {
+                let verdict = chosen.decide(assessed)
+                records[index].detection.verdict = verdict.verdict
+                records[index].detection.evidence = verdict.evidence
+                records[index].detection.findings = verdict.findings
+            }
+            report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
+            report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
+            report.fallback?.decision = decision.description + (calibrated == nil ? " (as given)" : " (chosen on the validation split)")
+            let validation = { (records: [WindowRecord]) in
+                EvaluationReport(records: records, rules: metadata, split: .val, keepTruncated: keepTruncated, lineTruth: { _ in nil }).window.f1
+            }
+            report.fallback?.validationWithout = validation(rulesOnly)
+            report.fallback?.validationWith = validation(records)
+        } else {
+            report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
+        }
+        report.lines = reader.accounting
+        return report
+    }
+
+    /// FAME's window decision chosen on the validation windows the rules left undecided.
+    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double) -> WindowDecision {
+        var decided = Confusion()
+        var undecided: [(scores: [Double], abnormal: Bool)] = []
+        for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
+            guard let truth = record.truth, !record.truncated || keepTruncated else { continue }
+            if let assessed = assessments[index] {
+                undecided.append((assessed.map(\.score), truth == .abnormal))
+            } else {
+                decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
+            }
+        }
+        return FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor).decision
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import FAME
+import LogInput
+import RuleRuntime
+import Runs
+import WardenCore
+
+extension MessageSet {
+    /// `lines: N read, M skipped (reason)`.
+    var linesSummary: String {
+        var text = "lines: \(accounting.read) read"
+        let skipped = accounting.skipped.sorted { $0.key.rawValue < $1.key.rawValue }
+        text += skipped.isEmpty ? ", 0 skipped" : skipped.map { ", \($0.value) skipped (\($0.key.rawValue))" }.joined()
+        return text
+    }
+}
+
+/// Reads the file once and returns the labeled messages of each split (chronological 6:1:3 over lines).
+func readMessages(_ input: InputOptions, file: String, labels: String?, splits: [Split], header: MessageHeader) throws -> [MessageSet] {
+    let reader = try input.reader(path: file, labels: labels)
+    do { return try MessageSet.read(reader, splits: splits, header: header) } catch let error as MissingLabels {
+        throw ValidationError(error.description)
+    }
+}
+
+/// `--fallback MODEL`: what decides the windows no rule decides.
+struct FallbackOptions: ParsableArguments {
+    @Option(help: "A FAME model (from `warden fame train`) to decide the windows no rule decides; without it they are normal.")
+    var fallback: String?
+
+    @Option(help: "With --fallback: a window is abnormal when at least --fallback-min-messages messages score this or more (default: the model's threshold; eval calibrates both on the validation split unless given).")
+    var fallbackThreshold: Double?
+
+    @Option(help: "With --fallback: how many messages must reach the threshold (default 1).")
+    var fallbackMinMessages: Int?
+
+    /// The window decision the options give, if any.
+    var explicitDecision: WindowDecision? {
+        guard fallbackThreshold != nil || fallbackMinMessages != nil else { return nil }
+        return WindowDecision(threshold: fallbackThreshold ?? 0.5, minimumMessages: fallbackMinMessages ?? 1)
+    }
+
+    func validate() throws {
+        if let threshold = fallbackThreshold, !(0...1).contains(threshold) { throw ValidationError("--fallback-threshold takes a score between 0 and 1") }
+        if let minimum = fallbackMinMessages, minimum < 1 { throw ValidationError("--fallback-min-messages must be at least 1") }
+    }
+
+    /// The FAME fallback for input of `format`, or `nil` without `--fallback`; a
+    /// model trained on another format's messages is refused.
+    func fame(for format: LogFormat) throws -> FAMEFallback? {
+        guard let fallback else { return nil }
+        let model = try loadFAMEModel(fallback)
+        guard model.reads(format.messageHeader) else {
+            throw CommandFailure("\(fallback) was trained on \(model.metadata.header.rawValue) messages; the input format is \(format.rawValue) (train a model on this format)")
+        }
+        let decision = explicitDecision.map { explicit in
+            WindowDecision(threshold: fallbackThreshold ?? model.threshold, minimumMessages: explicit.minimumMessages)
+        }
+        return FAMEFallback(model: model, decision: decision)
+    }
+
+    /// The fallback for input of `format`: FAME, or undecided windows are normal.
+    func make(for format: LogFormat) throws -> any Fallback {
+        try fame(for: format) ?? UndecidedIsNormal()
+    }
+}
+
+/// Loads a model file with a clear error.
+func loadFAMEModel(_ path: String) throws -> FAMEModel {
+    let data = try readFile(path)
+    do { return try FAMEModel(fileData: data) } catch let error as FAMEError {
+        throw CommandFailure("\(path): \(error.description)")
+    }
+}

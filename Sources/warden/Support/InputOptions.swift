@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import LogInput
+import PCRE2
+import RuleInterpreter
+import RuleLanguage
+import RuleRuntime
+import WardenCore
+
+extension LogFormat: ExpressibleByArgument {}
+
+/// Options shared by the commands that read logs.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Input format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: LogFormat = .lines
+
+    @Option(help: ArgumentHelp("""
+        Windowing: N (N lines, step N), N/STEP (sliding), a duration like 5m (time windows), \
+        or session (one window per --session-key).
+        """, valueName: "spec"))
+    var window: String = "20"
+
+    @Option(help: "Session key regex (default for hdfs: blk_-?\\d+); capture group 1 when present.")
+    var sessionKey: String?
+
+    @Option(help: "Close a session after this much log time without a line (e.g. 30s, 5m).")
+    var idle: String?
+
+    @Option(name: [.customLong("max-window-lines"), .customLong("max-session-lines")],
+            help: "Close a session or time window when it reaches this many lines (the next line starts another).")
+    var maxWindowLines: Int = 100_000
+
+    @Option(help: "JSON Lines: the field holding the message.")
+    var messageField: String = "message"
+
+    @Option(help: "JSON Lines: the field holding the label (normal: -, 0, false, normal).")
+    var labelField: String?
+
+    @Option(help: "JSON Lines: the field holding the timestamp (epoch seconds/ms or ISO-8601).")
+    var timestampField: String?
+
+    @Option(help: "Skip (and count) lines longer than this many bytes.")
+    var maxLineLength: Int = 4 << 20
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    /// `--threads`, or every core.
+    var workerThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func validate() throws {
+        _ = try windowPolicy()
+        guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard maxLineLength >= 1 else { throw ValidationError("--max-line-length must be positive") }
+    }
+
+    var decoder: LineDecoder {
+        LineDecoder(format: format, fields: JSONFields(message: messageField, label: labelField, timestamp: timestampField))
+    }
+
+    /// The windowing the options spell.
+    var windowSpec: WindowSpec { WindowSpec(window, sessionKey: sessionKey, idle: idle, maximumLines: maxWindowLines) }
+
+    func windowPolicy() throws -> WindowPolicy {
+        do { return try windowSpec.policy(for: format) } catch { throw ValidationError(error.description) }
+    }
+
+    /// A reader for one input.
+    func reader(path: String, labels: String?) throws -> LogReader {
+        let key: Pattern?
+        do { key = sessionKey == nil ? nil : try windowSpec.sessionKeyPattern(for: format) } catch { throw ValidationError(error.description) }
+        let labeling = try Labeling.forFormat(format, labelFile: labels, sessionKey: key)
+        return try LogReader(path: path, decoder: decoder, labeling: labeling, maximumLineLength: maxLineLength)
+    }
+}

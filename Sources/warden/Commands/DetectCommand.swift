@@ -42,19 +42,16 @@ struct DetectCommand: ParsableCommand {
         let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make(for: input.format))
         let policy = try input.windowPolicy()
         let out = BufferedOutput()
-        let records = DetectionRecordEncoder()
+        let run = DetectionRun(engine: engine, records: output != .jsonl ? .none : abnormalOnly ? .abnormal : .all)
         var summary = DetectionSummary()
         var failures: [String] = []
         for path in inputs {
             let reader = try input.reader(path: path, labels: nil)
-            let pipeline = WindowPipeline(reader: reader, policy: policy, threads: input.workerThreads)
             var progress = ProgressBar(total: path == "-" ? nil : reader.source.totalBytes)
             do {
-                try pipeline.run(worker: engine.makeContext, process: { window, context in engine.detect(window, in: context) }, sink: { window, detection in
+                try run.run(reader, path: path, policy: policy, threads: input.workerThreads, sink: { window, detection, record in
                     summary.add(detection, truncated: window.isTruncated)
-                    guard output == .jsonl, !abnormalOnly || detection.verdict == .abnormal else { return }
-                    let metadata = detection.rule.flatMap(engine.rules.metadata(of:))
-                    try out.write(try records.line(DetectionRecord(input: path, window: window, detection: detection, metadata: metadata)))
+                    if let record { try out.write(record) }
                 }, progress: { progress.update($0) })
             } catch let error as StandardOutputError {
                 throw error

@@ -195,20 +195,25 @@ let package = Package(
         ),
         .testTarget(
             name: "RuleLanguageTests",
-            dependencies: ["RuleLanguage"],
+            dependencies: ["TestSupport", "RuleLanguage"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "PCRE2"],
+            dependencies: ["TestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "PCRE2"],
             swiftSettings: strictSettings
         ),
         // Golden generated Swift (compiled into this target) and differential tests against the interpreter.
         .testTarget(
             name: "CodegenTests",
-            dependencies: ["PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
+            dependencies: ["TestSupport", "PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
             exclude: ["RandomPacks", "BuiltinExamples"],
             swiftSettings: strictSettings
+        ),
+        // What every test target shares: repository paths and the golden-file recording switch.
+        .target(
+            name: "TestSupport",
+            path: "Tests/TestSupport"
         ),
         // A scripted chat-completions server on loopback, for tests of LLM clients.
         .target(
@@ -217,30 +222,30 @@ let package = Package(
         ),
         .testTarget(
             name: "SynthesisTests",
-            dependencies: ["Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
+            dependencies: ["TestSupport", "Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the `warden` executable.
         .testTarget(
             name: "CLITests",
-            dependencies: [.target(name: "warden"), .target(name: "warden-compile")],
+            dependencies: ["TestSupport", .target(name: "warden"), .target(name: "warden-compile")],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "LogParsingTests",
-            dependencies: ["LogParsing", "LogInput"],
+            dependencies: ["TestSupport", "LogParsing", "LogInput"],
             exclude: ["Drain3", "Samples"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "FAMETests",
-            dependencies: ["FAME", "SentenceEncoder", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport", "Evaluation"],
+            dependencies: ["TestSupport", "FAME", "SentenceEncoder", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport", "Evaluation"],
             exclude: ["Encoder"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "PCRE2Tests",
-            dependencies: ["PCRE2"],
+            dependencies: ["TestSupport", "PCRE2"],
             swiftSettings: strictSettings
         ),
     ],

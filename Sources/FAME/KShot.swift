@@ -1,4 +1,5 @@
 import LogParsing
+import WardenCore
 
 /// One message with its label, for training or evaluating FAME. Only the
 /// content reaches features and templates; the label is used for training

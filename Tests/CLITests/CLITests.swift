@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// Runs the built `warden` executable (it sits next to the test bundle).
 struct Warden {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     static var executable: URL { tool("warden") }
 
@@ -352,6 +353,35 @@ struct CLITests {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         compiler.waitUntilExit()
         #expect(compiler.terminationStatus == 0 && text.hasPrefix("usage: warden-compile INPUT.warden OUTPUT.swift"))
+    }
+
+    /// Swift seeds hashing per process, so dictionary and set order differ
+    /// between these two runs (one with deterministic hashing, one without);
+    /// generated code that depended on it would differ.
+    @Test("warden-compile writes the same Swift in two processes with different hash seeds, and it equals the golden files")
+    func generationIsDeterministicAcrossProcesses() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("determinism-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let packs = Repository.files(in: "Grammar/Examples", withExtension: "warden") + [Repository.url("GeneratedRules/Packs/bgl.warden")]
+        for pack in packs {
+            var outputs: [Data] = []
+            for (index, environment) in [["SWIFT_DETERMINISTIC_HASHING": "1"], [:]].enumerated() {
+                let output = directory.appendingPathComponent("\(index)-\(pack.deletingPathExtension().lastPathComponent).swift")
+                let compiler = Process()
+                compiler.executableURL = Warden.tool("warden-compile")
+                compiler.arguments = [pack.path, output.path]
+                compiler.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+                compiler.standardError = Pipe()
+                try compiler.run()
+                compiler.waitUntilExit()
+                #expect(compiler.terminationStatus == 0, "\(pack.lastPathComponent)")
+                outputs.append(try Data(contentsOf: output))
+            }
+            let golden = Repository.url("Tests/CodegenTests/Generated/\(pack.deletingPathExtension().lastPathComponent).swift")
+            #expect(outputs[0] == outputs[1], "\(pack.lastPathComponent) differs between processes")
+            #expect(outputs[0] == (try Data(contentsOf: golden)), "\(pack.lastPathComponent) differs from its golden file")
+        }
     }
 
     @Test("fame train --features dense: MiniLM template embeddings train, save, load and score; missing weights are refused with the way to install them")

@@ -6,20 +6,15 @@ import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
 import Testing
+import TestSupport
 
-/// Paths into the repository.
-enum Repository {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+/// The packs and golden files of this target.
+extension Repository {
     static let generated = root.appendingPathComponent("Tests/CodegenTests/Generated")
     static let randomPacks = root.appendingPathComponent("Tests/CodegenTests/RandomPacks")
     static let builtinExamples = root.appendingPathComponent("Tests/CodegenTests/BuiltinExamples/builtin_examples.warden")
-    static var recording: Bool { ProcessInfo.processInfo.environment["WARDEN_RECORD"] == "1" }
 
-    static func packs(in folder: String) -> [URL] {
-        let directory = root.appendingPathComponent(folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix(".warden") }.sorted().map { directory.appendingPathComponent($0) }
-    }
+    static func packs(in folder: String) -> [URL] { files(in: folder, withExtension: "warden") }
 
     /// Every pack whose generated Swift is committed and compiled into this test target.
     static var compiledPackFiles: [URL] {
@@ -107,14 +102,6 @@ struct GoldenTests {
             try Data(registrySource.utf8).write(to: registryURL)
         } else {
             #expect(try String(contentsOf: registryURL, encoding: .utf8) == registrySource)
-        }
-    }
-
-    @Test("Generation is deterministic")
-    func deterministic() throws {
-        for url in Repository.compiledPackFiles.prefix(5) {
-            let pack = try Repository.check(url)
-            #expect(CodeGenerator.swiftSource(for: pack, sourcePath: "x") == CodeGenerator.swiftSource(for: try Repository.check(url), sourcePath: "x"))
         }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import RuleCodegen
 import RuleLanguage
 import Testing
+import WardenCore
 
 /// Strings from rule files must reach compiled Swift byte for byte, and never
 /// break out of a literal or a comment.
@@ -15,7 +16,7 @@ struct EscapingTests {
 
     /// Random strings built from the nasty pieces and random scalars.
     static func randomStrings(count: Int) -> [String] {
-        var random = SeededRandom(seed: 31)
+        var random = SeededGenerator(seed: 31)
         return (0..<count).map { _ in
             (0..<(1 + random.below(6))).map { _ -> String in
                 if random.below(3) == 0 {

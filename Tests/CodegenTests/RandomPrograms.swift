@@ -1,10 +1,12 @@
+import WardenCore
+
 /// Seeded generator of well-typed rule packs and of windows for them, for the
 /// randomized differential test between compiled and interpreted rules.
 struct RandomPrograms {
-    private var random: SeededRandom
+    private var random: SeededGenerator
 
     init(seed: UInt64) {
-        random = SeededRandom(seed: seed)
+        random = SeededGenerator(seed: seed)
     }
 
     static let words = ["error", "warn", "ok", "disk", "net", "job", "start", "end", "retry", "FATAL", "node=a", "node=b",
@@ -156,21 +158,3 @@ struct RandomPrograms {
     }
 }
 
-/// SplitMix64 with a bounded draw.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ bound: Int) -> Int { bound <= 1 ? 0 : Int(next() % UInt64(bound)) }
-}

@@ -4,6 +4,7 @@ import LogInput
 import RuleRuntime
 import Testing
 import WardenCore
+import TestSupport
 
 @Suite("Evaluation")
 struct EvaluationTests {

@@ -4,6 +4,7 @@ import PCRE2
 import RuleRuntime
 import Testing
 import WardenCore
+import TestSupport
 
 @Suite("Log input")
 struct InputTests {
@@ -35,7 +36,7 @@ struct InputTests {
     @Test("Changing every label never changes a verdict or its evidence")
     func labelInvariance() throws {
         let original = try String(contentsOfFile: Self.bglSample, encoding: .utf8)
-        var generator = SplitMix(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let categories = ["-", "KERNDTLB", "APPSEV", "-", "X"]
         let relabeled = original.split(separator: "\n").map { line -> String in
             let rest = line.drop { $0 != " " }
@@ -195,15 +196,3 @@ struct InputTests {
     }
 }
 
-/// SplitMix64, for seeded tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

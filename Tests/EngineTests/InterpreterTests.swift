@@ -2,6 +2,7 @@ import Foundation
 import RuleInterpreter
 import RuleRuntime
 import Testing
+import TestSupport
 
 /// One condition evaluated on a window, with the expected result and evidence.
 struct SemanticsCase: CustomTestStringConvertible, Sendable {

@@ -4,14 +4,7 @@ import RuleInterpreter
 import RuleLanguage
 import PCRE2
 import RuleRuntime
-
-/// Paths into the repository, found from this file's location.
-enum Repository {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-}
+import TestSupport
 
 /// Checks pack source text and compiles it for the engine; fails the test on diagnostics.
 func ruleSet(_ source: String, file: String = "test.warden") throws -> RuleSet {

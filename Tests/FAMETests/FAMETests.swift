@@ -8,10 +8,11 @@ import LogParsing
 import RuleRuntime
 import Testing
 import WardenCore
+import TestSupport
 
 /// Labeled messages of the BGL sample, split chronologically like `fame train`/`fame eval`.
 enum BGL {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     static func messages(_ split: Split) throws -> [LabeledMessage] {
         let reader = try LogReader(path: root.appendingPathComponent("Samples/BGL_2k/BGL_2k.log").path, decoder: LineDecoder(format: .bgl),

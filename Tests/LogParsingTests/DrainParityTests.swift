@@ -2,10 +2,11 @@ import Foundation
 import LogInput
 import LogParsing
 import Testing
+import TestSupport
 
 /// The bundled samples and the reference miner's recorded output.
 enum Samples {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
     static let here = root.appendingPathComponent("Tests/LogParsingTests")
 
     /// The content lines of a sample, exactly as `warden templates --content-only` prints them.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RuleLanguage
+import TestSupport
 
 @Suite("Example and invalid packs")
 struct ExampleTests {
@@ -55,10 +56,20 @@ struct ExampleTests {
         }
     }
 
-    @Test func diagnosticCodesAreUnique() {
-        let codes = DiagnosticCode.allCases.map(\.rawValue)
-        #expect(Set(codes).count == codes.count)
-        #expect(DiagnosticCode.allCases.allSatisfy { !$0.title.isEmpty && !$0.explanation.isEmpty })
+    /// The codes whose problem is in the bytes of a file, which a text example cannot hold; each has a test of its own.
+    static let byteLevelCodes: Set<DiagnosticCode> = [.invalidUTF8, .loneCarriageReturn, .notText]
+
+    @Test("every code's documented example reports that code", arguments: DiagnosticCode.allCases)
+    func documentedExampleReportsItsCode(_ code: DiagnosticCode) {
+        let documentation = code.documentation
+        #expect(!documentation.title.isEmpty && !documentation.explanation.isEmpty)
+        guard let example = documentation.example else {
+            #expect(Self.byteLevelCodes.contains(code), "\(code.rawValue) has no example")
+            return
+        }
+        let result = Frontend.check(SourceFile(path: "example.warden", text: example + "\n"))
+        let codes = result.diagnostics.map(\.code)
+        #expect(codes.contains(code), "\(code.rawValue)'s example reports \(codes.map(\.rawValue)), not \(code.rawValue)")
     }
 }
 

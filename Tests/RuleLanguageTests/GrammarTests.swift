@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import RuleLanguage
+import WardenCore
+import TestSupport
 
 /// A small reader for the syntactic part of `Grammar/warden.ebnf` and a seeded,
 /// bounded generator of sentences from it, so the grammar and the parser cannot drift.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RuleLanguage
+import TestSupport
 
 @Suite("Structured renderers")
 struct RendererTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RuleLanguage
+import WardenCore
 
 /// No input crashes or hangs the front end: seeded fuzzing over random bytes,
 /// mutated and truncated examples, random token soup and pathological nesting.
@@ -8,12 +9,13 @@ import Testing
 struct RobustnessTests {
     static let examples: [[UInt8]] = ExampleTests.examples.compactMap { try? Array(Data(contentsOf: $0)) }
 
-    /// Checks and formats an input; both must finish and report any error as a diagnostic.
+    /// Checks and formats an input; both must finish and report any error as
+    /// a diagnostic. A failure is recorded with the input (base64), so it can be replayed.
     static func exercise(_ bytes: [UInt8]) {
         let file = SourceFile(path: "fuzz.warden", bytes: bytes)
         let result = Frontend.check(file)
-        for diagnostic in result.diagnostics {
-            precondition(diagnostic.range.start <= bytes.count && diagnostic.range.end <= bytes.count + 1)
+        if let outside = result.diagnostics.first(where: { $0.range.start > bytes.count || $0.range.end > bytes.count + 1 }) {
+            Issue.record("\(outside.code.rawValue) at \(outside.range.start)..<\(outside.range.end) lies outside the \(bytes.count)-byte input; input (base64): \(Data(bytes).base64EncodedString())")
         }
         // Rendering is exercised on the first few diagnostics (it is the slow part of a debug build).
         for diagnostic in result.diagnostics.prefix(3) { _ = HumanRenderer().render(diagnostic, in: file) }
@@ -21,8 +23,9 @@ struct RobustnessTests {
         if let formatted = Formatter().format(file) {
             // What the formatter prints must parse again without syntax errors.
             let again = Parser.parse(SourceFile(path: "formatted.warden", text: formatted))
-            precondition(!again.diagnostics.contains { $0.severity == .error && $0.code.rawValue < "E0200" },
-                         "formatted output does not parse: \(formatted)")
+            if again.diagnostics.contains(where: { $0.severity == .error && $0.code.rawValue < "E0200" }) {
+                Issue.record("formatted output does not parse: \(formatted)\ninput (base64): \(Data(bytes).base64EncodedString())")
+            }
         }
     }
 
@@ -145,6 +148,14 @@ struct LexerScalingTests {
 /// Classic Mac line endings: a lone CR is an error that names the first one, not a comment that swallows the rest of the pack.
 @Suite("Line endings")
 struct LineEndingTests {
+    @Test("A condition that does not parse is one error, not also \"rule has no condition\"")
+    func unparsedConditionHasNoFollowOnError() {
+        let text = "pack p version \"1.0.0\"\nabnormal rule r {\n    any line in window line contains \"x\"\n}\nnormal rule quiet {\n}\n"
+        let codes = Frontend.check(SourceFile(path: "p.warden", text: text)).diagnostics.map(\.code)
+        // `quiet` really has no condition; `r` has one that failed to parse.
+        #expect(codes == [.expectedToken, .missingCondition], "\(codes)")
+    }
+
     @Test func loneCarriageReturnIsADiagnostic() throws {
         let text = "pack p version \"1\"\r// a comment\rabnormal rule r \"x\" {\r  line contains \"FATAL\"\r}\r"
         let result = Frontend.check(SourceFile(path: "mac.warden", text: text))

@@ -1,42 +1,15 @@
 import Foundation
 @testable import RuleLanguage
+import TestSupport
 
-/// Paths into the repository, found from this file's location.
-enum Repository {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func files(in folder: String, withExtension ext: String) -> [URL] {
-        let directory = root.appendingPathComponent(folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter { $0.hasSuffix("." + ext) }.sorted().map { directory.appendingPathComponent($0) }
-    }
-
+extension Repository {
+    /// A repository file as a source file named by its repository-relative path.
     static func source(_ url: URL) throws -> SourceFile {
         let relative = url.path.replacingOccurrences(of: root.path + "/", with: "")
         return SourceFile(path: relative, bytes: Array(try Data(contentsOf: url)))
     }
-
-    /// Whether golden files should be rewritten instead of compared.
-    static var recording: Bool { ProcessInfo.processInfo.environment["WARDEN_RECORD"] == "1" }
 }
 
-/// A deterministic pseudo-random generator (SplitMix64) so seeded tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A structural dump of a syntax tree without source ranges or comments, for
 /// comparing trees that were printed and parsed again.

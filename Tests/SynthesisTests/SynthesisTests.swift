@@ -4,11 +4,12 @@ import RuleLanguage
 import RuleRuntime
 @testable import Synthesis
 import Testing
+import WardenCore
 
 /// Small labeled data: routine windows of service chatter; abnormal windows
 /// with a disk failure on varying devices.
 func syntheticData(seed: UInt64 = 1) -> TrainingData {
-    var random = SplitMix(seed: seed)
+    var random = SeededGenerator(seed: seed)
     func routine() -> [String] {
         (0..<6).map { _ in ["service heartbeat ok", "request served in \(random.next() % 90)ms", "cache hit ratio 0.\(random.next() % 9)",
                             "disk sda health ok"][Int(random.next() % 4)] }
@@ -27,17 +28,6 @@ func syntheticData(seed: UInt64 = 1) -> TrainingData {
     return TrainingData(train: windows(40), validation: windows(12), test: windows(20))
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 @Suite("Sampling")
 struct SamplingTests {
@@ -97,7 +87,7 @@ struct LineVocabularyTests {
 struct NumberFeatureTests {
     /// Routine requests take 50–350 ms; slow windows hold one that takes seconds.
     func latencyData(seed: UInt64) -> TrainingData {
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         func windows(_ count: Int) -> [LabeledWindow] {
             (0..<count).map { index in
                 let slow = index % 5 == 0

@@ -56,8 +56,8 @@ public enum DiagnosticCode: String, Sendable, Hashable, CaseIterable, Codable {
     }
 
     /// A one-line summary.
-    public var title: String { Self.documentation[self]!.title }
+    public var title: String { documentation.title }
 
-    /// A longer explanation in Markdown, with an example and how to fix it.
-    public var explanation: String { Self.documentation[self]!.explanation }
+    /// A longer explanation in Markdown: when the code is reported and how to fix it.
+    public var explanation: String { documentation.explanation }
 }

@@ -17,6 +17,8 @@ extension Parser {
         var bindings: [BindingSyntax] = []
         var condition: ExpressionSyntax?
         var conditionComments: [String] = []
+        // A statement that did not parse may have been the condition: saying "no condition" then is a follow-on error.
+        var statementFailed = false
         var comments = comments + takeCommentsBeforeItem()
         // A token that starts an item means the body's `}` is missing.
         while !isPunctuation(.rightBrace), !atEnd, !startsItem(current.kind) {
@@ -27,6 +29,7 @@ extension Parser {
                     binding.comments += takeCommentsBeforeItem()
                     bindings.append(binding)
                 } else {
+                    statementFailed = true
                     comments += bindingComments + takeCommentsBeforeItem()
                 }
             } else {
@@ -34,6 +37,7 @@ extension Parser {
                 let expression = parseExpression()
                 conditionComments += leading + takeCommentsBeforeItem()
                 if case .invalid = expression.kind {
+                    statementFailed = true
                     recoverToStatement()
                 } else if let existing = condition {
                     diagnostics.append(Diagnostic(
@@ -48,7 +52,7 @@ extension Parser {
         }
         let trailing = isPunctuation(.rightBrace) ? takeComments() : takeCommentsBeforeItem()
         let closed = expect(.rightBrace, "to close rule `\(name.name)`")
-        if condition == nil, closed || atEnd {
+        if condition == nil, !statementFailed, closed || atEnd {
             diagnostics.append(Diagnostic(
                 .missingCondition, "rule `\(name.name)` has no condition", at: name.range,
                 help: ["end the body with a Boolean expression, e.g. `any line in window: line contains \"ERROR\"`"]))

@@ -1,5 +1,6 @@
 import ChatCompletions
 import Foundation
+import Synchronization
 import RuleRuntime
 
 /// Proposers that can report token usage and cost.
@@ -32,8 +33,8 @@ public struct TranscriptEntry: Sendable, Codable, Hashable {
     public var attempts: Int
 }
 
-/// Appends exchanges to a JSON Lines transcript.
-final class TranscriptWriter: @unchecked Sendable {
+/// Appends exchanges to a JSON Lines transcript; whole lines, from any thread.
+final class TranscriptWriter: Sendable {
     private let handle: FileHandle?
     private let lock = NSLock()
 
@@ -60,9 +61,12 @@ extension JSONEncoder {
 }
 
 /// Token and cost accounting shared across concurrent calls.
-final class UsageMeter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var calls = 0, promptTokens = 0, completionTokens = 0
+final class UsageMeter: Sendable {
+    private struct Usage {
+        var calls = 0, promptTokens = 0, completionTokens = 0
+    }
+
+    private let usage = Mutex(Usage())
     let price: (input: Double, output: Double)?
 
     init(price: (input: Double, output: Double)?) {
@@ -70,16 +74,15 @@ final class UsageMeter: @unchecked Sendable {
     }
 
     func add(prompt: Int, completion: Int) {
-        lock.lock()
-        calls += 1
-        promptTokens += prompt
-        completionTokens += completion
-        lock.unlock()
+        usage.withLock { usage in
+            usage.calls += 1
+            usage.promptTokens += prompt
+            usage.completionTokens += completion
+        }
     }
 
     var summary: String {
-        lock.lock()
-        defer { lock.unlock() }
+        let (calls, promptTokens, completionTokens) = usage.withLock { ($0.calls, $0.promptTokens, $0.completionTokens) }
         var text = "\(calls) LLM call\(calls == 1 ? "" : "s"), \(promptTokens + completionTokens) tokens (\(promptTokens) in, \(completionTokens) out)"
         if let price {
             let cost = (Double(promptTokens) * price.input + Double(completionTokens) * price.output) / 1_000_000
@@ -92,14 +95,13 @@ final class UsageMeter: @unchecked Sendable {
 }
 
 /// Asks an OpenAI-compatible chat model for rules and records every exchange.
-public final class ChatProposer: RuleProposer, UsageReporting, @unchecked Sendable {
+public final class ChatProposer: RuleProposer, UsageReporting, Sendable {
     public let client: ChatClient
     public var backend: String { "openai" }
     public var model: String { client.endpoint.model }
     private let transcript: TranscriptWriter
     private let meter: UsageMeter
-    private let lock = NSLock()
-    private var sequence = 0
+    private let sequence = Mutex(0)
     /// The builtin learner, run on the same requests: its findings (the templates and
     /// count relations that separate the windows, and the rule it would write) go
     /// into the first prompt of each rollout, so the model starts from evidence.
@@ -145,27 +147,29 @@ public final class ChatProposer: RuleProposer, UsageReporting, @unchecked Sendab
     }
 
     private func nextSequence() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        sequence += 1
-        return sequence
+        sequence.withLock { sequence in
+            sequence += 1
+            return sequence
+        }
     }
 }
 
 /// Replays a transcript: answers each request with the next recorded response,
 /// so a synthesis re-runs exactly, without a model.
-public final class ReplayProposer: RuleProposer, @unchecked Sendable {
+public final class ReplayProposer: RuleProposer, Sendable {
     public let backend: String
     public let model: String
-    private var entries: [TranscriptEntry]
-    private let lock = NSLock()
+    private let entries: [TranscriptEntry]
+    /// The index of the next entry to answer with.
+    private let next = Mutex(0)
 
     public init(path: String, backend: String = "openai", model: String = "replay") throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        entries = try text.split(separator: "\n").map { try JSONDecoder().decode(TranscriptEntry.self, from: Data($0.utf8)) }
+        let recorded = try text.split(separator: "\n").map { try JSONDecoder().decode(TranscriptEntry.self, from: Data($0.utf8)) }
             .sorted { $0.sequence < $1.sequence }
+        entries = recorded
         self.backend = backend
-        self.model = entries.first.map { _ in model } ?? model
+        self.model = model
     }
 
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
@@ -179,7 +183,11 @@ public final class ReplayProposer: RuleProposer, @unchecked Sendable {
     }
 
     private func nextEntry() -> TranscriptEntry? {
-        lock.withLock { entries.isEmpty ? nil : entries.removeFirst() }
+        next.withLock { next in
+            guard next < entries.count else { return nil }
+            next += 1
+            return entries[next - 1]
+        }
     }
 }
 

@@ -60,6 +60,12 @@ struct LineFeature: Sendable {
 /// dictionary lookup per line. A window's counts are exactly what
 /// `count line in window where line matches /regex/` gives for lines of known
 /// patterns; the loop re-runs every candidate through the interpreter anyway.
+///
+/// `@unchecked Sendable`: ``prepare(_:abnormal:)`` runs once, before the
+/// vocabulary is shared (the synthesizer prepares its proposer before the
+/// loop); after it, everything but the pattern tables is read-only, and the
+/// pattern tables (`patternIDs`, `matchesOfPattern`), which ``counts(of:)``
+/// extends with the patterns of unseen lines, are read and written only under `lock`.
 final class LineVocabulary: @unchecked Sendable {
     let layout: LineLayout
     private(set) var features: [LineFeature] = []

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
@@ -66,7 +67,9 @@ public enum SynthesisEvent: Sendable {
 
 /// The CodeAD agent loop over a proposer: sample, generate, test, repair,
 /// check generalisation, refine, select, remove covered windows, repeat.
-public final class Synthesizer: @unchecked Sendable {
+/// Run it once; the rules it has accepted and the epochs it has run can be
+/// read from any thread while it runs.
+public final class Synthesizer: Sendable {
     public let data: TrainingData
     public let proposer: any RuleProposer
     public let settings: SynthesisSettings
@@ -74,9 +77,17 @@ public final class Synthesizer: @unchecked Sendable {
     private let onEvent: @Sendable (SynthesisEvent) -> Void
     private let isInterrupted: @Sendable () -> Bool
     private let features: WindowFeatures
-    public private(set) var accepted: [AcceptedRule] = []
+    private let progress: Mutex<Progress>
+
+    private struct Progress {
+        var accepted: [AcceptedRule]
+        var epochsRun: Int
+    }
+
+    /// The rules accepted so far (with those resumed from), in order.
+    public var accepted: [AcceptedRule] { progress.withLock { $0.accepted } }
     /// Epochs run so far, across both phases (a resumed run continues the count).
-    public private(set) var epochsRun: Int
+    public var epochsRun: Int { progress.withLock { $0.epochsRun } }
 
     public init(
         data: TrainingData, proposer: any RuleProposer, settings: SynthesisSettings = SynthesisSettings(), packName: String,
@@ -87,8 +98,7 @@ public final class Synthesizer: @unchecked Sendable {
         self.proposer = proposer
         self.settings = settings
         self.packName = packName
-        self.accepted = resume
-        epochsRun = resume.map(\.epoch).max() ?? 0
+        progress = Mutex(Progress(accepted: resume, epochsRun: resume.map(\.epoch).max() ?? 0))
         self.isInterrupted = isInterrupted
         self.onEvent = onEvent
         features = WindowFeatures(windows: data.train.map(\.window), settings: settings.sampling)
@@ -124,8 +134,10 @@ public final class Synthesizer: @unchecked Sendable {
         var failures = 0
         while !remaining.isEmpty, !isInterrupted(), accepted.filter({ $0.kind == kind }).count < capacity,
               Double(targets.count - remaining.count) / Double(max(1, targets.count)) < goal, failures < settings.patience {
-            epochsRun += 1
-            let epoch = epochsRun
+            let epoch = progress.withLock { progress in
+                progress.epochsRun += 1
+                return progress.epochsRun
+            }
             onEvent(.epochStarted(kind: kind, epoch: epoch, remaining: remaining.count, total: targets.count))
             guard let sample = AnchorSampling.sample(targets: remaining, opposites: opposites, features: features,
                                                      settings: settings.sampling, excludingAnchors: failedAnchors) else { break }
@@ -150,16 +162,19 @@ public final class Synthesizer: @unchecked Sendable {
             failures = 0
             let rules = try ruleSet([best.rule])
             let matcher = RuleMatcher(rules)
-            let covered = remaining.filter { matcher.holds(data.train[$0].window) }
+            let covered = Set(remaining.filter { matcher.holds(data.train[$0].window) })
             remaining.removeAll { covered.contains($0) }
             var rule = best.rule
             rule.epoch = epoch
             rule.coverage = Double(covered.count) / Double(max(1, targets.count))
             rule.anchor = data.train[sample.anchor].window
             rule.opposite = sample.opposites.first.map { data.train[$0].window }
-            accepted.append(rule)
+            let acceptedNow = progress.withLock { progress in
+                progress.accepted.append(rule)
+                return progress.accepted
+            }
             onEvent(.accepted(rule, covered: targets.count - remaining.count, total: targets.count))
-            try checkpoint(accepted)
+            try checkpoint(acceptedNow)
         }
         let coverage = Double(targets.count - remaining.count) / Double(max(1, targets.count))
         onEvent(.phaseFinished(kind: kind, rules: accepted.filter { $0.kind == kind }.count, coverage: coverage))

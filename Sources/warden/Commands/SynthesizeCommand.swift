@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Synchronization
 import LogInput
 import RuleInterpreter
 import RuleLanguage
@@ -134,9 +135,11 @@ struct SynthesizeCommand: AsyncParsableCommand {
 }
 
 /// Set when the user presses Ctrl-C; the loop stops after the current candidate.
+///
+/// `@unchecked Sendable` only for `source` (Dispatch's signal source is not
+/// marked Sendable): it is set up in `init` and never touched again; the flag itself is atomic.
 final class InterruptFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var flag = false
+    private let flag = Atomic(false)
     private let source: DispatchSourceSignal
 
     init() {
@@ -149,21 +152,13 @@ final class InterruptFlag: @unchecked Sendable {
         source.resume()
     }
 
-    private func set() {
-        lock.lock()
-        flag = true
-        lock.unlock()
-    }
+    private func set() { flag.store(true, ordering: .relaxed) }
 
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return flag
-    }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
 }
 
 /// Progress lines on standard error.
-final class ProgressPrinter: @unchecked Sendable {
+final class ProgressPrinter: Sendable {
     private let usage: UsageReporting?
     private let lock = NSLock()
 

@@ -145,7 +145,7 @@ let package = Package(
         // Rule synthesis (CodeAD): features, clustering, anchor sampling, the agent loop, proposers.
         .target(
             name: "Synthesis",
-            dependencies: ["PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "LogParsing", "Evaluation", "ChatCompletions"],
+            dependencies: ["WardenCore", "PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "LogParsing", "ChatCompletions"],
             swiftSettings: strictSettings
         ),
         // The library behind the commands: evaluation runs, detection records, labeled message sets.
@@ -179,6 +179,7 @@ let package = Package(
         .executableTarget(
             name: "WardenBenchmarks",
             dependencies: [
+                "WardenCore",
                 "PCRE2",
                 "RuleLanguage",
                 "RuleRuntime",
@@ -195,18 +196,18 @@ let package = Package(
         ),
         .testTarget(
             name: "RuleLanguageTests",
-            dependencies: ["TestSupport", "RuleLanguage"],
+            dependencies: ["TestSupport", "WardenCore", "RuleLanguage"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "EngineTests",
-            dependencies: ["TestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "PCRE2"],
+            dependencies: ["TestSupport", "WardenCore", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "Evaluation", "PCRE2"],
             swiftSettings: strictSettings
         ),
         // Golden generated Swift (compiled into this target) and differential tests against the interpreter.
         .testTarget(
             name: "CodegenTests",
-            dependencies: ["TestSupport", "PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
+            dependencies: ["TestSupport", "WardenCore", "PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleCodegen", "LogInput"],
             exclude: ["RandomPacks", "BuiltinExamples"],
             swiftSettings: strictSettings
         ),
@@ -222,7 +223,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SynthesisTests",
-            dependencies: ["TestSupport", "Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
+            dependencies: ["TestSupport", "WardenCore", "Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the `warden` executable.
@@ -233,13 +234,13 @@ let package = Package(
         ),
         .testTarget(
             name: "LogParsingTests",
-            dependencies: ["TestSupport", "LogParsing", "LogInput"],
+            dependencies: ["TestSupport", "WardenCore", "LogParsing", "LogInput"],
             exclude: ["Drain3", "Samples"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "FAMETests",
-            dependencies: ["TestSupport", "FAME", "SentenceEncoder", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport", "Evaluation"],
+            dependencies: ["TestSupport", "WardenCore", "FAME", "SentenceEncoder", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport"],
             exclude: ["Encoder"],
             swiftSettings: strictSettings
         ),

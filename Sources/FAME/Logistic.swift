@@ -12,6 +12,16 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
     public var seed: UInt64 = 42
 
     public init() {}
+
+    /// Calls `body` with every example index once per epoch, in an order shuffled from `seed`.
+    func visit(_ count: Int, _ body: (Int) -> Void) {
+        var order = Array(0..<count)
+        var generator = SeededGenerator(seed: seed)
+        for _ in 0..<epochs {
+            order.shuffle(using: &generator)
+            for index in order { body(index) }
+        }
+    }
 }
 
 /// A binary logistic-regression scorer over sparse features.
@@ -54,26 +64,21 @@ public struct LogisticModel: Sendable {
         // features was an alarm: on the BGL sample's test split, 7 false alarms against none.)
         var squares = [Float](repeating: 1e-6, count: dimension)
         var biasSquares: Float = 1e-6
-        var order = Array(examples.indices)
-        var generator = SeededGenerator(seed: settings.seed)
-        for _ in 0..<settings.epochs {
-            order.shuffle(using: &generator)
-            for index in order {
-                let (x, label) = examples[index]
-                // Every feature of a training example is known to the model once trained, so training
-                // uses the plain dot product (which the renormalised score equals on them).
-                var z = model.bias
-                for k in x.indices.indices { z += model.weights[Int(x.indices[k])] * x.values[k] }
-                let gradient = 1 / (1 + exp(-z)) - (label ? 1 : 0)
-                for k in x.indices.indices {
-                    let i = Int(x.indices[k])
-                    let g = gradient * x.values[k] + settings.l2 * model.weights[i]
-                    squares[i] += g * g
-                    model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()
-                }
-                biasSquares += gradient * gradient
-                model.bias -= settings.learningRate * gradient / biasSquares.squareRoot()
+        settings.visit(examples.count) { index in
+            let (x, label) = examples[index]
+            // Every feature of a training example is known to the model once trained, so training
+            // uses the plain dot product (which the renormalised score equals on them).
+            var z = model.bias
+            for k in x.indices.indices { z += model.weights[Int(x.indices[k])] * x.values[k] }
+            let gradient = 1 / (1 + exp(-z)) - (label ? 1 : 0)
+            for k in x.indices.indices {
+                let i = Int(x.indices[k])
+                let g = gradient * x.values[k] + settings.l2 * model.weights[i]
+                squares[i] += g * g
+                model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()
             }
+            biasSquares += gradient * gradient
+            model.bias -= settings.learningRate * gradient / biasSquares.squareRoot()
         }
         return model
     }
@@ -122,24 +127,19 @@ public struct SoftmaxModel: Sendable {
         let classWeights = counts.map { $0 == 0 ? Float(0) : Float(examples.count) / Float(classes * $0) }
         var squares = [Float](repeating: 1e-6, count: classes * dimension)
         var biasSquares = [Float](repeating: 1e-6, count: classes)
-        var order = Array(examples.indices)
-        var generator = SeededGenerator(seed: settings.seed)
-        for _ in 0..<settings.epochs {
-            order.shuffle(using: &generator)
-            for index in order {
-                let (x, label) = examples[index]
-                let p = model.probabilities(x)
-                for c in 0..<classes {
-                    let gradient = Float(p[c] - (c == label ? 1 : 0)) * classWeights[label]
-                    for k in x.indices.indices {
-                        let i = Int(x.indices[k]) * classes + c
-                        let g = gradient * x.values[k] + settings.l2 * model.weights[i]
-                        squares[i] += g * g
-                        model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()
-                    }
-                    biasSquares[c] += gradient * gradient
-                    model.biases[c] -= settings.learningRate * gradient / biasSquares[c].squareRoot()
+        settings.visit(examples.count) { index in
+            let (x, label) = examples[index]
+            let p = model.probabilities(x)
+            for c in 0..<classes {
+                let gradient = Float(p[c] - (c == label ? 1 : 0)) * classWeights[label]
+                for k in x.indices.indices {
+                    let i = Int(x.indices[k]) * classes + c
+                    let g = gradient * x.values[k] + settings.l2 * model.weights[i]
+                    squares[i] += g * g
+                    model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()
                 }
+                biasSquares[c] += gradient * gradient
+                model.biases[c] -= settings.learningRate * gradient / biasSquares[c].squareRoot()
             }
         }
         return model

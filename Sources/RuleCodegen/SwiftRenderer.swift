@@ -163,7 +163,9 @@ struct SwiftRenderer {
 
     /// A Swift string literal for `text`: printable ASCII except `"` and `\`
     /// verbatim, everything else as `\u{…}` escapes. Nothing inside can end
-    /// the literal or start an interpolation.
+    /// the literal or start an interpolation. (Not the rule language's `quote`,
+    /// deliberately: that one keeps non-ASCII text readable, this one keeps
+    /// generated Swift pure ASCII.)
     static func stringLiteral(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {

@@ -1,4 +1,3 @@
-import Evaluation
 import LogInput
 import RuleRuntime
 import WardenCore

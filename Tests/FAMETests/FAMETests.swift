@@ -1,6 +1,5 @@
 import ChatCompletions
 import ChatTestSupport
-import Evaluation
 @testable import FAME
 import Foundation
 import LogInput

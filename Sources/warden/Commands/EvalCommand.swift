@@ -33,8 +33,7 @@ struct EvalCommand: ParsableCommand {
 
     @OptionGroup var fallback: FallbackOptions
 
-    @Option(help: "Label file: HDFS block labels, Hadoop application labels, or one 0/1 per line.")
-    var labels: String?
+    @OptionGroup var labels: LabelOptions
 
     @Option(help: "Which windows to score: all, train, val, test (chronological 6:1:3).")
     var split: Split = .all
@@ -52,14 +51,9 @@ struct EvalCommand: ParsableCommand {
         let checked = try loadPack(pack)
         let run = EvaluationRun(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.fame(for: input.format),
                                 decisionIsGiven: fallback.explicitDecision != nil, split: split, keepTruncated: keepTruncated)
-        let reader = try input.reader(path: file, labels: labels)
+        let reader = try input.labeledReader(path: file, labels: labels)
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
-        let report: EvaluationReport
-        do {
-            report = try run.run(reader: reader, policy: try input.windowPolicy(), threads: input.workerThreads, progress: { progress.update($0) })
-        } catch let error as MissingLabels {
-            throw ValidationError(error.description)
-        }
+        let report = try run.run(reader: reader, policy: try input.windowPolicy(), threads: input.workerThreads, progress: { progress.update($0) })
         progress.finish()
         if json {
             let encoder = JSONEncoder()

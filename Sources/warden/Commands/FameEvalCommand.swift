@@ -23,8 +23,7 @@ struct FameEvalCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Label file: HDFS block labels, Hadoop application labels, or one 0/1 per line.")
-    var labels: String?
+    @OptionGroup var labels: LabelOptions
 
     @Option(help: "Lines to score: all, train, val, test (chronological 6:1:3).")
     var split: Split = .test

@@ -29,8 +29,7 @@ struct FameTrainCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Label file: HDFS block labels, Hadoop application labels, or one 0/1 per line.")
-    var labels: String?
+    @OptionGroup var labels: LabelOptions
 
     @Option(help: "Lines to learn from: all, train, val, test (chronological 6:1:3).")
     var split: Split = .train

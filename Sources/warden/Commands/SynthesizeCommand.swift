@@ -24,8 +24,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Label file (HDFS blocks, Hadoop applications, or one 0/1 per line).")
-    var labels: String?
+    @OptionGroup var labels: LabelOptions
 
     @Option(help: "Windows to learn from: train (the chronological training split; validation selects).")
     var split: String = "train"
@@ -71,10 +70,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let reader = try input.reader(path: file, labels: labels)
-        if case .none = reader.labeling {
-            throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
-        }
+        let reader = try input.labeledReader(path: file, labels: labels)
         let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy(), keepTruncated: keepTruncated)
         guard data.train.contains(where: \.isAbnormal), data.train.contains(where: { !$0.isAbnormal }) else {
             throw CommandFailure("the training split needs both normal and abnormal windows (\(data.train.count) training windows)")

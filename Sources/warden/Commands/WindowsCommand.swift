@@ -17,8 +17,7 @@ struct WindowsCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Label file (HDFS blocks, Hadoop applications, or one 0/1 per line).")
-    var labels: String?
+    @OptionGroup var labels: LabelOptions
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the windows (default: standard output).")
     var output: String?
@@ -30,10 +29,7 @@ struct WindowsCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let reader = try input.reader(path: file, labels: labels)
-        if case .none = reader.labeling {
-            throw ValidationError("format \(input.format.rawValue) has no labels in the log; pass --labels FILE")
-        }
+        let reader = try input.labeledReader(path: file, labels: labels)
         let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy(), keepTruncated: keepTruncated)
         var out = Data()
         let encoder = JSONEncoder()

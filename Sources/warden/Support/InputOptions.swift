@@ -73,3 +73,18 @@ struct InputOptions: ParsableArguments {
         return try LogReader(path: path, decoder: decoder, labeling: labeling, maximumLineLength: maxLineLength)
     }
 }
+
+/// `--labels FILE`: labels for formats whose lines carry none (HDFS blocks, Hadoop applications, one 0/1 per line).
+struct LabelOptions: ParsableArguments {
+    @Option(help: "Label file: HDFS block labels, Hadoop application labels, or one 0/1 per line.")
+    var labels: String?
+}
+
+extension InputOptions {
+    /// A reader for a log that must carry labels, in its lines or from `--labels`.
+    func labeledReader(path: String, labels: LabelOptions) throws -> LogReader {
+        let reader = try reader(path: path, labels: labels.labels)
+        do throws(MissingLabels) { try reader.requireLabels() } catch { throw ValidationError(error.description) }
+        return reader
+    }
+}

@@ -5,7 +5,7 @@
 
 Rows: a logistic regression on TF-IDF word 1-2-grams of the message content
 (scikit-learn, balanced class weights), template lookup (drain3 templates of
-the training lines; a message is anomalous when most training messages of its
+the training lines; a message is abnormal when most training messages of its
 template were; templates not seen in training are normal) and FAME (from
 `warden fame eval --json`).
 """
@@ -54,18 +54,18 @@ def main():
     for content, label in zip(x_train, y_train):
         cluster = miner.add_log_message(content)["cluster_id"]
         votes.setdefault(cluster, []).append(label)
-    anomalous = {cluster for cluster, vs in votes.items() if sum(vs) * 2 > len(vs)}
+    abnormal = {cluster for cluster, vs in votes.items() if sum(vs) * 2 > len(vs)}
     lookup = []
     for content in x_test:
         cluster = miner.match(content)
-        lookup.append(cluster is not None and cluster.cluster_id in anomalous)
+        lookup.append(cluster is not None and cluster.cluster_id in abnormal)
     rows.append(("template lookup (unseen templates normal)", score(lookup, y_test)))
 
     for entry in args.fame:
         label, _, path = entry.rpartition("=")
         rows.append((f"FAME (builtin domains, K = 100, {label})", confusion(json.load(open(path, encoding="utf-8"))["overall"])))
 
-    table(f"{args.name} messages: {train_end} training, {count - val_end} test ({sum(y_test)} anomalous)", rows)
+    table(f"{args.name} messages: {train_end} training, {count - val_end} test ({sum(y_test)} abnormal)", rows)
 
 
 if __name__ == "__main__":

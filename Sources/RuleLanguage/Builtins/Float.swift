@@ -11,11 +11,5 @@ extension BuiltinDefinition {
             BuiltinExample("float(3) / 2 == 1.5"),
         ],
         arity: 1...1, labels: [], typeWithErroneousArguments: .float,
-        typeRule: { checker, call in
-            guard call.first.type.isText || call.first.type == .int || call.first.type == .float else {
-                checker.argumentMismatch(call, call.first, expected: "a `String`, `Line` or `Int`")
-                return call.typed(.float)
-            }
-            return call.typed(.float, [checker.asText(call.first)])
-        })
+        typeRule: { checker, call in checker.typeConversion(call, to: .float, from: .int, expected: "a `String`, `Line` or `Int`") })
 }

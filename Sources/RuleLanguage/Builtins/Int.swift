@@ -13,11 +13,5 @@ extension BuiltinDefinition {
             BuiltinExample(#"any l in window: int(capture(l, /code=(\d+)/)) >= 500"#, lines: ["code=503"]),
         ],
         arity: 1...1, labels: [], typeWithErroneousArguments: .int,
-        typeRule: { checker, call in
-            guard call.first.type.isText || call.first.type == .float || call.first.type == .int else {
-                checker.argumentMismatch(call, call.first, expected: "a `String`, `Line` or `Float`")
-                return call.typed(.int)
-            }
-            return call.typed(.int, [checker.asText(call.first)])
-        })
+        typeRule: { checker, call in checker.typeConversion(call, to: .int, from: .float, expected: "a `String`, `Line` or `Float`") })
 }

@@ -42,6 +42,16 @@ extension Checker {
         return true
     }
 
+    /// `int` and `float`: text (a `Line` read as its text), a number of the result type, or one of `other`.
+    mutating func typeConversion(_ call: BuiltinCall, to result: ValueType, from other: ValueType, expected: String) -> TypedExpression {
+        let type = call.first.type
+        guard type.isText || type == result || type == other else {
+            argumentMismatch(call, call.first, expected: expected)
+            return call.typed(result)
+        }
+        return call.typed(result, [asText(call.first)])
+    }
+
     /// `(text, regex, group)` arguments with the group resolved to its number.
     mutating func typedRegexAndGroup(_ call: BuiltinCall) -> [TypedExpression] {
         let arguments = call.arguments, pattern = arguments[1]

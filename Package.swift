@@ -184,6 +184,7 @@ let package = Package(
                 "RuleLanguage",
                 "RuleRuntime",
                 "RuleInterpreter",
+                "RuleCodegen",
                 "LogInput",
                 "GeneratedRules",
                 "LogParsing",

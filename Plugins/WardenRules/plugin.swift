@@ -25,7 +25,8 @@ struct WardenRules: BuildToolPlugin {
         }
     }
 
-    /// `Packs/bgl.warden` → `Packs_bgl.swift`: unique per pack, stable across builds.
+    /// `Packs/bgl.warden` → `Packs_bgl.swift`: unique per pack, stable across builds
+    /// (GenerateRules names its files by the same rule).
     static func outputName(for pack: URL, in directory: URL) -> String {
         let packPath = pack.deletingPathExtension().standardizedFileURL.path
         let root = directory.standardizedFileURL.path

@@ -92,8 +92,19 @@ public struct LineDecoder: Sendable {
 
     private var noTimestamp: Int64 { Int64.min }
 
+    /// Why a line did not parse as JSON: bytes that are not UTF-8, a number no
+    /// float holds, or anything else (named by the parser's own complaint, which
+    /// is the only place Foundation says so).
+    private static func reason(_ raw: UnsafeBufferPointer<UInt8>, _ error: any Error) -> SkipReason {
+        if String(validating: raw, as: UTF8.self) == nil { return .invalidUTF8 }
+        let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? ""
+        return detail.contains("not representable") ? .numberOutOfRange : .notJSON
+    }
+
     private func decodeJSON(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> SkipReason? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: raw)) as? [String: Any] else { return .notJSON }
+        let parsed: Any
+        do { parsed = try JSONSerialization.jsonObject(with: Data(buffer: raw)) } catch { return Self.reason(raw, error) }
+        guard let object = parsed as? [String: Any] else { return .notJSON }
         guard let message = object[fields.message] as? String else { return .noMessageField }
         var truth: Truth?
         if let labelField = fields.label {

@@ -6,8 +6,12 @@ public enum SkipReason: String, Sendable, Hashable, Codable, CaseIterable {
     case betweenWindows = "between-windows"
     /// The line is longer than the reader's limit.
     case tooLong = "too-long"
-    /// JSON Lines: the line is not a JSON object (invalid JSON or invalid UTF-8 in it).
+    /// JSON Lines: the line is not a JSON object.
     case notJSON = "not-json"
+    /// JSON Lines: the line holds bytes that are not UTF-8 (JSON text is UTF-8).
+    case invalidUTF8 = "invalid-utf8"
+    /// JSON Lines: a number in the record does not fit a 64-bit float (such as `1e400`).
+    case numberOutOfRange = "number-out-of-range"
     /// JSON Lines: the object has no string under the message field (`--message-field`).
     case noMessageField = "no-message-field"
     /// Session windowing: the key pattern reached a PCRE2 resource limit on the line.

@@ -140,6 +140,28 @@ struct CLITests {
         #expect(broken.stderr.contains("compare_types.warden:6:12: error:"))
     }
 
+    @Test("compile refuses two packs that would write the same file, before writing anything")
+    func compileRefusesOutputClashes() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("clash-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (folder, name) in [("a", "first"), ("b", "second")] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+            let text = "pack \(name) version \"1.0.0\"\nabnormal rule r {\n    any line in window: line contains \"x\"\n}\n"
+            try Data(text.utf8).write(to: root.appendingPathComponent("\(folder)/x.warden"))
+        }
+        let output = root.appendingPathComponent("out")
+        let result = try Warden.run(["compile", root.appendingPathComponent("a/x.warden").path, root.appendingPathComponent("b/x.warden").path,
+                                     "--output-directory", output.path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("a/x.warden") && result.stderr.contains("b/x.warden") && result.stderr.contains("x.swift"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path), "nothing is written when outputs clash")
+        // A pack whose file the --module catalog would overwrite is refused too.
+        try Data("pack third version \"1.0.0\"\nabnormal rule r {\n    count(window) > 1\n}\n".utf8)
+            .write(to: root.appendingPathComponent("a/XPacks.warden"))
+        let catalog = try Warden.run(["compile", root.appendingPathComponent("a/XPacks.warden").path, "--output-directory", output.path, "--module", "X"])
+        #expect(catalog.status != 0 && catalog.stderr.contains("--module catalog"), "\(catalog.stderr)")
+    }
+
     @Test("synthesize (builtin) writes a pack that checks clean, passes its own tests and scores on the test split")
     func synthesize() throws {
         let pack = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString).warden")

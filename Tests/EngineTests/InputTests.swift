@@ -161,6 +161,19 @@ struct InputTests {
         #expect(reader.accounting.skipped == [.notJSON: 1, .noMessageField: 1])
     }
 
+    @Test("JSON Lines: a number no float holds and bytes that are not UTF-8 are counted under their own reasons, not as not-json")
+    func jsonLinesNamedFailures() throws {
+        var bytes = Array(#"{"message": "huge", "n": 1e400}"#.utf8) + [0x0A]
+        bytes += Array(#"{"message": "bad "#.utf8) + [0xFF] + Array(#" byte"}"#.utf8) + [0x0A]
+        bytes += Array(#"{"message": "fine"}"#.utf8) + [0x0A] + Array("[1, 2]".utf8) + [0x0A]
+        let reader = try LogReader(path: try temporaryFile(bytes), decoder: LineDecoder(format: .jsonl))
+        var messages: [String] = []
+        try reader.forEach { messages.append(String(decoding: $0.message, as: UTF8.self)) }
+        #expect(messages == ["fine"])
+        #expect(reader.accounting.skipped == [.numberOutOfRange: 1, .invalidUTF8: 1, .notJSON: 1])
+        #expect(reader.accounting.read == 4)
+    }
+
     @Test("Per-line label files: values outside the label vocabulary and counts that differ from the log are refused with the reason")
     func lineLabelValidation() throws {
         let log = try temporaryFile(Array("a\nb\nc\n".utf8))

@@ -25,10 +25,10 @@ struct CompileCommand: ParsableCommand {
     var module: String?
 
     func run() throws {
-        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        // Check every pack and plan every output before writing any, so a
+        // collision or an error leaves the output directory as it was.
         var failed = false
-        var names: [String: String] = [:]
-        var packNames: [String] = []
+        var planned: [(path: String, pack: CheckedPack, output: URL, typeName: String)] = []
         for path in files {
             let result = Frontend.check(try readSource(path))
             guard let pack = result.pack else {
@@ -36,24 +36,40 @@ struct CompileCommand: ParsableCommand {
                 FileHandle.standardError.write(Data(GCCRenderer().render(result.diagnosed).utf8))
                 continue
             }
-            let typeName = CodeGenerator.packTypeName(pack.name)
-            if let other = names[typeName] {
-                throw CommandFailure("\(path) and \(other) both define \(typeName); pack names must differ")
-            }
-            names[typeName] = path
-            packNames.append(pack.name)
             let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-            let output = URL(fileURLWithPath: outputDirectory).appendingPathComponent(base + ".swift")
-            let data = Data(CodeGenerator.swiftSource(for: pack, sourcePath: URL(fileURLWithPath: path).lastPathComponent).utf8)
-            if FileManager.default.contents(atPath: output.path) != data { try OutputFile.write(data, to: output.path) }
-            print("\(path) -> \(output.path) (\(typeName))")
+            planned.append((path, pack, URL(fileURLWithPath: outputDirectory).appendingPathComponent(base + ".swift"),
+                            CodeGenerator.packTypeName(pack.name)))
         }
         if failed { throw ExitCode(1) }
-        if let module {
-            let output = URL(fileURLWithPath: outputDirectory).appendingPathComponent(CodeGenerator.catalogFileName(module: module))
-            let data = Data(CodeGenerator.catalogSource(module: module, packNames: packNames).utf8)
-            if FileManager.default.contents(atPath: output.path) != data { try OutputFile.write(data, to: output.path) }
-            print("catalog -> \(output.path)")
+        let catalog = module.map { URL(fileURLWithPath: outputDirectory).appendingPathComponent(CodeGenerator.catalogFileName(module: $0)) }
+        try Self.refuseCollisions(planned.map { ($0.path, $0.output.lastPathComponent, $0.typeName) }, catalog: catalog?.lastPathComponent)
+        try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+        for plan in planned {
+            let data = Data(CodeGenerator.swiftSource(for: plan.pack, sourcePath: URL(fileURLWithPath: plan.path).lastPathComponent).utf8)
+            if FileManager.default.contents(atPath: plan.output.path) != data { try OutputFile.write(data, to: plan.output.path) }
+            print("\(plan.path) -> \(plan.output.path) (\(plan.typeName))")
+        }
+        if let module, let catalog {
+            let data = Data(CodeGenerator.catalogSource(module: module, packNames: planned.map(\.pack.name)).utf8)
+            if FileManager.default.contents(atPath: catalog.path) != data { try OutputFile.write(data, to: catalog.path) }
+            print("catalog -> \(catalog.path)")
+        }
+    }
+
+    /// Two packs that would write the same file (compared case-insensitively, as
+    /// macOS and Windows file systems do) or declare the same type are refused, naming both.
+    static func refuseCollisions(_ outputs: [(path: String, file: String, typeName: String)], catalog: String?) throws {
+        var files: [String: String] = [:], types: [String: String] = [:]
+        if let catalog { files[catalog.lowercased()] = "the --module catalog" }
+        for output in outputs {
+            if let other = files[output.file.lowercased()] {
+                throw CommandFailure("\(output.path) and \(other) would both be written to \(output.file); rename one of the packs' files")
+            }
+            files[output.file.lowercased()] = output.path
+            if let other = types[output.typeName] {
+                throw CommandFailure("\(output.path) and \(other) both define \(output.typeName); pack names must differ")
+            }
+            types[output.typeName] = output.path
         }
     }
 }

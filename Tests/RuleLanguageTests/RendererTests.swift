@@ -25,6 +25,21 @@ struct RendererTests {
         #expect((record["secondary"] as? [Any])?.count == 2)
     }
 
+    @Test("Control characters from a pack reach the terminal as control pictures, never raw (no escape sequences), carets aligned")
+    func controlCharactersAreShownNotSent() {
+        // A raw U+0001 in the source (E0001), and an ESC written as `\u{1B}` in a test name that is a duplicate (E0507).
+        let text = "pack p version \"1.0.0\"\nabnormal rule r {\n    \u{01} count(window) > 1\n}\ntest \"a\\u{1B}[2J\" expect normal { \"x\" }\ntest \"a\\u{1B}[2J\" expect normal { \"x\" }\n"
+        let result = Frontend.check(SourceFile(path: "p.warden", text: text))
+        #expect(Set(result.diagnostics.map(\.code)).isSuperset(of: [.unexpectedCharacter, .duplicateTest]))
+        let human = HumanRenderer(colored: false).render(result.diagnosed), gcc = GCCRenderer().render(result.diagnosed)
+        for output in [human, gcc] {
+            #expect(!output.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || $0.value == 0x7F }, "\(output.debugDescription)")
+        }
+        #expect(human.contains("3 |     \u{2401} count(window) > 1"), "\(human)")
+        #expect(human.contains("    ^"), "the caret sits under the control picture")
+        #expect(gcc.contains("a\u{241B}[2J"), "\(gcc)")
+    }
+
     @Test func sarifIsVersion210WithRulesAndResults() throws {
         let sarif = SARIFRenderer(toolVersion: "test").render([try Self.diagnosed()])
         let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])

@@ -21,14 +21,14 @@ public struct HumanRenderer: Sendable {
         let severityColor = diagnostic.severity == .error ? "31" : diagnostic.severity == .warning ? "33" : "36"
 
         var output = paint("\(diagnostic.severity.rawValue)[\(diagnostic.code.rawValue)]", "1;\(severityColor)")
-            + paint(": \(diagnostic.message)", "1") + "\n"
+            + paint(": \(visible(diagnostic.message))", "1") + "\n"
         output += gutter + paint("--> ", "34") + "\(file.path):\(start.line):\(start.column)\n"
         output += gutter + paint(" |", "34") + "\n"
         var previousLine: Int?
         for line in lines {
             if let previousLine, line > previousLine + 1 { output += paint("...", "34") + "\n" }
             previousLine = line
-            let text = file.lineText(line)
+            let text = visible(file.lineText(line))
             let lineRange = file.lineRange(line)
             output += paint(String(line).leftPadded(to: gutterWidth) + " |", "34") + " " + text + "\n"
             let onLine = labels
@@ -41,7 +41,7 @@ public struct HumanRenderer: Sendable {
                 let endByte = min(max(label.range.end, startByte + 1), lineRange.upperBound + 1)
                 let padding = displayPadding(file, from: lineRange.lowerBound, to: startByte)
                 let width = max(1, String(decoding: file.bytes[min(startByte, file.bytes.count)..<min(endByte, file.bytes.count)], as: UTF8.self).count)
-                let placed = PlacedLabel(column: padding.count, width: width, padding: padding, message: label.message, primary: label.primary)
+                let placed = PlacedLabel(column: padding.count, width: width, padding: padding, message: visible(label.message), primary: label.primary)
                 if let row = rows.firstIndex(where: { $0.allSatisfy { $0.column + $0.width <= placed.column || placed.column + placed.width <= $0.column } }) {
                     rows[row].append(placed)
                 } else {
@@ -68,10 +68,10 @@ public struct HumanRenderer: Sendable {
                 }
             }
         }
-        for note in diagnostic.notes { output += gutter + paint(" = ", "34") + paint("note", "1") + ": \(note)\n" }
-        for help in diagnostic.help { output += paint("help", "1;36") + ": \(help)\n" }
+        for note in diagnostic.notes { output += gutter + paint(" = ", "34") + paint("note", "1") + ": \(visible(note))\n" }
+        for help in diagnostic.help { output += paint("help", "1;36") + ": \(visible(help))\n" }
         for fixIt in diagnostic.fixIts where !diagnostic.help.contains(where: { $0.contains(fixIt.message) }) {
-            output += paint("fix-it", "1;32") + ": \(fixIt.message)\n"
+            output += paint("fix-it", "1;32") + ": \(visible(fixIt.message))\n"
         }
         return output
     }
@@ -109,13 +109,13 @@ public struct GCCRenderer: Sendable {
         var lines: [String] = []
         for diagnostic in file.diagnostics {
             let start = file.file.location(of: diagnostic.range.start)
-            lines.append("\(file.file.path):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code.rawValue)]")
+            lines.append("\(file.file.path):\(start.line):\(start.column): \(diagnostic.severity.rawValue): \(visible(diagnostic.message)) [\(diagnostic.code.rawValue)]")
             for label in diagnostic.secondary {
                 let location = file.file.location(of: label.range.start)
-                lines.append("\(file.file.path):\(location.line):\(location.column): note: \(label.message)")
+                lines.append("\(file.file.path):\(location.line):\(location.column): note: \(visible(label.message))")
             }
             for text in diagnostic.notes + diagnostic.help {
-                lines.append("\(file.file.path):\(start.line):\(start.column): note: \(text)")
+                lines.append("\(file.file.path):\(start.line):\(start.column): note: \(visible(text))")
             }
         }
         return lines.map { $0 + "\n" }.joined()
@@ -126,4 +126,22 @@ extension String {
     func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// Text as a terminal should show it: C0 control characters (but tab) and DEL
+/// become their Unicode control pictures (`␀`, `␛`, `␡`), one column each, so
+/// a pack cannot send escape sequences to the terminal through a diagnostic
+/// and carets stay aligned under the echoed source.
+func visible(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        switch scalar.value {
+        case 0x09: out.append(scalar)
+        case 0..<0x20: out.append(UnicodeScalar(0x2400 + scalar.value)!)
+        case 0x7F: out.append(UnicodeScalar(0x2421)!)
+        default: out.append(scalar)
+        }
+    }
+    return String(out)
 }

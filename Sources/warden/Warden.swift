@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `warden` command: one subcommand per verb.
 @main
@@ -16,8 +17,27 @@ struct Warden: AsyncParsableCommand {
 
     /// Runs the command, then makes sure everything printed reached standard
     /// output: a write error there (a full disk, a closed pipe) is an error.
+    /// An option value found wrong while running (not in `validate()`) is
+    /// reported with the subcommand's usage, not the root command's.
     static func main() async {
-        await main(nil)
+        var command: ParsableCommand
+        do { command = try parseAsRoot(nil) } catch { exit(withError: error) }
+        do {
+            if var asynchronous = command as? AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
+        } catch let error as ValidationError {
+            let usage = usageString(for: type(of: command))
+            // `warden fame eval [<options>] ...` → `warden fame eval`.
+            let path = usage.split(separator: " ").prefix { !"[<-".contains($0.first ?? "[") }.joined(separator: " ")
+            FileHandle.standardError.write(Data("""
+                Error: \(error.message)
+                Usage: \(usage)
+                  See '\(path) --help' for more information.
+
+                """.utf8))
+            exit(withError: ExitCode.validationFailure)
+        } catch {
+            exit(withError: error)
+        }
         StandardOutput.finish()
     }
 }

@@ -123,6 +123,11 @@ struct CLITests {
         let unlabeled = try Warden.run(["eval", "--pack", pack, "--format", "hdfs", "Samples/HDFS_20k_head/HDFS_20000.log"])
         #expect(unlabeled.status != 0)
         #expect(unlabeled.stderr.contains("pass --labels"))
+        // Found while running, it is still the subcommand's usage that is shown, not `warden <subcommand>`.
+        #expect(unlabeled.status == 64 && unlabeled.stderr.contains("Usage: warden eval [<options>]"), "\(unlabeled.stderr)")
+        #expect(unlabeled.stderr.contains("See 'warden eval --help'") && !unlabeled.stderr.contains("warden <subcommand>"))
+        let fame = try Warden.run(["fame", "eval", "--model", "/no/model", "--format", "hdfs", "Samples/HDFS_20k_head/HDFS_20000.log"])
+        #expect(fame.status != 0 && !fame.stderr.contains("warden <subcommand>"), "\(fame.stderr)")
     }
 
     @Test("compile writes one Swift file per pack and, with --module, a catalog")

@@ -145,6 +145,18 @@ struct CLITests {
         #expect(broken.stderr.contains("compare_types.warden:6:12: error:"))
     }
 
+    @Test("The README's dependency line names the version `warden version` prints, and the products it lists exist")
+    func readmeDependencyLine() throws {
+        let readme = try String(contentsOf: Repository.url("README.md"), encoding: .utf8)
+        let printed = try Warden.run(["version"]).stdout
+        let tag = try #require(readme.firstMatch(of: /from: "(\d+\.\d+\.\d+)"/)?.1)
+        #expect(printed.contains(String(tag)), "README says \(tag), warden version says \(printed)")
+        let manifest = try String(contentsOf: Repository.url("Package.swift"), encoding: .utf8)
+        for product in ["RuleRuntime", "WardenCore", "LogInput", "LogParsing", "FAME", "Evaluation", "Runs"] {
+            #expect(manifest.contains(".library(name: \"\(product)\""), "\(product) is not a library product")
+        }
+    }
+
     @Test("compile refuses two packs that would write the same file, before writing anything")
     func compileRefusesOutputClashes() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("clash-\(UUID().uuidString)")

@@ -81,6 +81,19 @@ struct RobustnessTests {
         }
     }
 
+    @Test("A long flat `or` chain is reported as a chain, with the list-of-patterns advice, not as parentheses nested too deep")
+    func longChainsAreNamedAsChains() throws {
+        let terms = (0..<200).map { "line contains \"t\($0)\"" }.joined(separator: " or ")
+        let text = "pack p version \"1.0.0\"\nabnormal rule r {\n    any line in window: \(terms)\n}\n"
+        let diagnostics = Frontend.check(SourceFile(path: "p.warden", text: text)).diagnostics
+        let nesting = try #require(diagnostics.first { $0.code == .nestingTooDeep })
+        #expect(nesting.message.contains("this `or`") && nesting.message.contains("chain"), "\(nesting.message)")
+        #expect(nesting.help.contains { $0.contains("line matches [") })
+        let parentheses = String(repeating: "(", count: 200) + "true" + String(repeating: ")", count: 200)
+        let deep = Frontend.check(SourceFile(path: "q.warden", text: "pack p version \"1.0.0\"\nabnormal rule r {\n    \(parentheses)\n}\n"))
+        #expect(deep.diagnostics.first { $0.code == .nestingTooDeep }?.message == "expression nested more than 128 levels deep")
+    }
+
     @Test func deepNestingIsADiagnosticNotACrash() {
         let depth = 100_000
         let inputs = [

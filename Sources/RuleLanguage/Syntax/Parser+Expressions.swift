@@ -7,10 +7,12 @@ extension Parser {
         var left = parseUnary()
         // Each operator in a chain deepens the left-nested tree, so it counts as nesting too.
         var chained = 0
-        defer { depth -= chained }
+        defer { depth -= chained; chainDepth -= chained }
         while let op = binaryOperator(current.kind), op.precedence >= minimumPrecedence {
+            if chained > 0 { chainOperator = op }
             guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
             chained += 1
+            chainDepth += 1
             advance()
             let right = parseExpression(op.precedence + 1)
             left = ExpressionSyntax(.binary(op, left, right), range: left.range.union(right.range))
@@ -19,13 +21,24 @@ extension Parser {
         return left
     }
 
-    /// Counts one level of nesting; reports and abandons the expression past the limit.
+    /// Counts one level of nesting (an operator of a chain counts as one, since
+    /// the chain's tree is as deep as it is long); reports and abandons the
+    /// expression past the limit.
     mutating func enterNesting() -> Bool {
         depth += 1
         guard depth > Self.maximumNestingDepth else { return true }
         depth -= 1
-        error(.nestingTooDeep, "expression nested more than \(Self.maximumNestingDepth) levels deep", at: current.range,
-              help: ["bind parts of the expression with `let`"])
+        // Mostly a long chain, not parentheses or calls: say so.
+        if let op = chainOperator, chainDepth * 2 >= depth {
+            let help = op == .or || op == .and
+                ? ["test many patterns at once with `line matches [/a/, /b/, ...]`, or bind parts of the chain with `let`"]
+                : ["bind parts of the expression with `let`"]
+            error(.nestingTooDeep, "this `\(op.rawValue)` makes the expression more than \(Self.maximumNestingDepth) levels deep: each operator of a chain counts as a level",
+                  at: current.range, help: help)
+        } else {
+            error(.nestingTooDeep, "expression nested more than \(Self.maximumNestingDepth) levels deep", at: current.range,
+                  help: ["bind parts of the expression with `let`"])
+        }
         recoverToStatement()
         lastErrorIndex = index
         return false

@@ -10,6 +10,9 @@ public struct Parser {
     var index = 0
     var diagnostics: [Diagnostic] = []
     var depth = 0
+    /// Of `depth`, the levels that operators of chains add, and the last such operator (for the nesting error).
+    var chainDepth = 0
+    var chainOperator: BinaryOperator?
     /// The token index of the last reported syntax error; a second error at the
     /// same token is a cascade of the first and is not reported.
     var lastErrorIndex = -1

@@ -13,6 +13,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
     case truncatedGzip(path: String)
     case corruptGzip(path: String, reason: String)
     case invalidLabels(path: String, reason: String)
+    /// Reading stopped at a fault (`reason`): the `lines` complete lines before it were read and processed.
+    case stopped(path: String, reason: String, lines: Int)
 
     public var description: String {
         switch self {
@@ -21,6 +23,20 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
         case .truncatedGzip(let path): "\(path): the gzip stream is truncated; the lines before the cut were processed"
         case .corruptGzip(let path, let reason): "\(path): corrupt gzip data (\(reason)); the lines before it were processed"
         case .invalidLabels(let path, let reason): "label file \(path): \(reason)"
+        case .stopped(let path, let reason, let lines):
+            "\(path): \(reason); the \(lines) complete line\(lines == 1 ? "" : "s") before it were read and processed"
+        }
+    }
+
+    /// What went wrong, without the path (for ``stopped(path:reason:lines:)``).
+    var reason: String {
+        switch self {
+        case .cannotOpen(_, let reason): "cannot open it: \(reason)"
+        case .readFailed(_, let reason): "cannot read it: \(reason)"
+        case .truncatedGzip: "the gzip stream is truncated"
+        case .corruptGzip(_, let reason): "corrupt gzip data (\(reason))"
+        case .invalidLabels(_, let reason): reason
+        case .stopped(_, let reason, _): reason
         }
     }
 }
@@ -126,7 +142,8 @@ private final class Inflater {
                     guard inflateReset(&stream) == Z_OK else { throw InputError.corruptGzip(path: path, reason: "cannot reset") }
                     atStreamEnd = false
                 }
-                let produced: Int = try output.withUnsafeMutableBufferPointer { out in
+                var failure: InputError?
+                let produced: Int = output.withUnsafeMutableBufferPointer { out in
                     stream.next_out = out.baseAddress
                     stream.avail_out = UInt32(out.count)
                     let status = CZlib.inflate(&stream, Z_NO_FLUSH)
@@ -135,13 +152,16 @@ private final class Inflater {
                     case Z_STREAM_END: atStreamEnd = true
                     default:
                         let message = stream.msg.map { String(cString: $0) } ?? "status \(status)"
-                        throw InputError.corruptGzip(path: path, reason: message)
+                        failure = InputError.corruptGzip(path: path, reason: message)
                     }
                     return out.count - Int(stream.avail_out)
                 }
+                // What decoded before a fault (all of it, when only the CRC is wrong) is delivered first.
                 if produced > 0 {
                     try output.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[0..<produced])) }
-                } else if !atStreamEnd, stream.avail_in > 0, stream.avail_out > 0 {
+                }
+                if let failure { throw failure }
+                if produced == 0, !atStreamEnd, stream.avail_in > 0, stream.avail_out > 0 {
                     throw InputError.corruptGzip(path: path, reason: "no progress")
                 }
             }

@@ -51,8 +51,16 @@ public final class LogReader {
             self.accounting.read += 1
             self.skip(.tooLong)
         }
-        try source.forEachChunk { chunk in
-            try splitter.feed(chunk, line: handleLine, tooLong: handleTooLong)
+        do {
+            try source.forEachChunk { chunk in
+                try splitter.feed(chunk, line: handleLine, tooLong: handleTooLong)
+            }
+        } catch let fault as InputError {
+            // Every complete line before a fault in the input was delivered; the cut-off piece after the last newline is not a line.
+            switch fault {
+            case .readFailed, .truncatedGzip, .corruptGzip: throw InputError.stopped(path: source.path, reason: fault.reason, lines: accounting.read)
+            default: throw fault
+            }
         }
         try splitter.finish(line: handleLine, tooLong: handleTooLong)
         if case .perLine(let file) = labeling, file.labels.count != accounting.read {

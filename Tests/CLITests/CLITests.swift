@@ -145,6 +145,19 @@ struct CLITests {
         #expect(broken.stderr.contains("compare_types.warden:6:12: error:"))
     }
 
+    @Test("templates on a truncated .gz prints the templates of every line before the cut, then the fault with the count, exit 1")
+    func templatesOnTruncatedGzip() throws {
+        let whole = try Data(contentsOf: Repository.url("Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz"))
+        let cut = FileManager.default.temporaryDirectory.appendingPathComponent("cut-\(UUID().uuidString).log.gz")
+        try whole.prefix(30_000).write(to: cut)
+        defer { try? FileManager.default.removeItem(at: cut) }
+        let result = try Warden.run(["templates", "--format", "hdfs", cut.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\tReceiving block <*>"), "\(result.stdout)")
+        let count = try #require(result.stderr.firstMatch(of: /the (\d+) complete lines before it were read/)?.1)
+        #expect(result.stderr.contains(": \(count) lines, "), "the summary and the fault agree: \(result.stderr)")
+    }
+
     @Test("The README's dependency line names the version `warden version` prints, and the products it lists exist")
     func readmeDependencyLine() throws {
         let readme = try String(contentsOf: Repository.url("README.md"), encoding: .utf8)

@@ -85,11 +85,32 @@ struct InputTests {
         let path = try temporaryFile(Array(compressed.prefix(compressed.count / 2)), suffix: ".gz")
         let reader = try LogReader(path: path, decoder: LineDecoder(format: .lines))
         var lines = 0
-        #expect(throws: InputError.truncatedGzip(path: path)) {
-            try reader.forEach { _ in lines += 1 }
-        }
+        let error = #expect(throws: InputError.self) { try reader.forEach { _ in lines += 1 } }
         #expect(lines > 1000 && lines < 20000)
         #expect(reader.accounting.read == lines)
+        #expect(error == .stopped(path: path, reason: "the gzip stream is truncated", lines: lines))
+        #expect(error?.description.contains("the \(lines) complete lines before it were read and processed") == true)
+    }
+
+    @Test("A gzip file whose CRC alone is wrong delivers every line, then reports the fault with the count")
+    func gzipWithBadChecksum() throws {
+        let text = (1...100_000).map { "line \($0) with some text to compress \($0 * 7)" }.joined(separator: "\n") + "\n"
+        var compressed = try gzip(Array(text.utf8))
+        compressed[compressed.count - 8] ^= 0xFF  // the trailer's CRC-32
+        let path = try temporaryFile(compressed, suffix: ".gz")
+        let reader = try LogReader(path: path, decoder: LineDecoder(format: .lines))
+        var lines = 0
+        let error = #expect(throws: InputError.self) { try reader.forEach { _ in lines += 1 } }
+        #expect(lines == 100_000, "every line decoded before the checksum was checked")
+        guard case .stopped(_, let reason, let count) = error else { Issue.record("\(String(describing: error))"); return }
+        #expect(count == 100_000 && reason.contains("corrupt gzip data"), "\(reason)")
+        // Corrupt in the middle: the lines before the damage are delivered and counted.
+        var damaged = try gzip(Array(text.utf8))
+        for offset in damaged.count / 2..<(damaged.count / 2 + 64) { damaged[offset] = 0 }
+        let middle = try LogReader(path: try temporaryFile(damaged, suffix: ".gz"), decoder: LineDecoder(format: .lines))
+        var before = 0
+        let fault = #expect(throws: InputError.self) { try middle.forEach { _ in before += 1 } }
+        if case .stopped(_, _, let count) = fault { #expect(count == before && before > 1000) } else { Issue.record("\(String(describing: fault))") }
     }
 
     @Test("Invalid UTF-8, a 1 MiB line, an over-long line and an empty file are handled and accounted")

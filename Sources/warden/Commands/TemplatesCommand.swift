@@ -71,9 +71,16 @@ struct TemplatesCommand: ParsableCommand {
             return
         }
         let started = Date()
-        try reader.forEach { record in
-            let content = header.content(UnsafeRawBufferPointer(record.message))
-            perLine.append(miner.add(content).cluster)
+        // A fault in the input (a truncated or corrupt gzip) still reports the templates of every line before it.
+        var fault: InputError?
+        do {
+            try reader.forEach { record in
+                let content = header.content(UnsafeRawBufferPointer(record.message))
+                perLine.append(miner.add(content).cluster)
+            }
+        } catch let error as InputError {
+            guard case .stopped = error else { throw error }
+            fault = error
         }
         let seconds = Date().timeIntervalSince(started)
         if let saveState {
@@ -121,5 +128,6 @@ struct TemplatesCommand: ParsableCommand {
                               accuracy.accuracy, accuracy.correct, accuracy.lines, accuracy.exactTemplates, accuracy.minedTemplates, accuracy.trueEvents)
         }
         FileHandle.standardError.write(Data((summary + "\n").utf8))
+        if let fault { throw CommandFailure(fault.description) }
     }
 }

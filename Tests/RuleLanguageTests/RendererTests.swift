@@ -40,6 +40,23 @@ struct RendererTests {
         #expect(gcc.contains("a\u{241B}[2J"), "\(gcc)")
     }
 
+    @Test("A long source line is echoed as a window around the error, with the caret still under it")
+    func longLinesAreEchoedAsAWindow() throws {
+        let padding = (0..<20).map { "line contains \"a long literal to pad the line, number \($0)\" and " }.joined()
+        let text = "pack p version \"1.0.0\"\nabnormal rule r {\n    any line in window: \(padding)count(window) > \"ten\"\n}\n"
+        let rendered = HumanRenderer(colored: false).render(Frontend.check(SourceFile(path: "p.warden", text: text)).diagnosed)
+        let lines = rendered.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let echoed = try #require(lines.first { $0.hasPrefix("3 | ") })
+        #expect(echoed.count <= HumanRenderer.echoWidth + 6 && echoed.contains("…"), "\(echoed)")
+        // The secondary label's dashes start under `"ten"`'s first character in the echoed text.
+        let markers = try #require(lines.first { $0.hasPrefix("  | ") && $0.contains("^") }, "\(rendered)")
+        let dashes = try #require(markers.lastIndex(of: "^").flatMap { markers[$0...].firstIndex(of: "-") }, "\(rendered)")
+        let caretColumn = markers.distance(from: markers.startIndex, to: dashes)
+        let quote = try #require(echoed.range(of: "\"ten\""), "\(rendered)")
+        let quoteColumn = echoed.distance(from: echoed.startIndex, to: quote.lowerBound)
+        #expect(caretColumn == quoteColumn, "\(echoed)\n\(markers)")
+    }
+
     @Test func sarifIsVersion210WithRulesAndResults() throws {
         let sarif = SARIFRenderer(toolVersion: "test").render([try Self.diagnosed()])
         let log = try #require(try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])

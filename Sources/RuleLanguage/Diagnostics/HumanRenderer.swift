@@ -28,20 +28,22 @@ public struct HumanRenderer: Sendable {
         for line in lines {
             if let previousLine, line > previousLine + 1 { output += paint("...", "34") + "\n" }
             previousLine = line
-            let text = visible(file.lineText(line))
             let lineRange = file.lineRange(line)
-            output += paint(String(line).leftPadded(to: gutterWidth) + " |", "34") + " " + text + "\n"
             let onLine = labels
                 .filter { file.location(of: $0.range.start).line == line }
                 .sorted { ($0.primary ? 0 : 1, $0.range.start) < ($1.primary ? 0 : 1, $1.range.start) }
-            // Place each label on the first marker row where it does not overlap another.
-            var rows: [[PlacedLabel]] = []
-            for label in onLine {
+            var placedOnLine: [PlacedLabel] = onLine.map { label in
                 let startByte = max(label.range.start, lineRange.lowerBound)
                 let endByte = min(max(label.range.end, startByte + 1), lineRange.upperBound + 1)
                 let padding = displayPadding(file, from: lineRange.lowerBound, to: startByte)
                 let width = max(1, String(decoding: file.bytes[min(startByte, file.bytes.count)..<min(endByte, file.bytes.count)], as: UTF8.self).count)
-                let placed = PlacedLabel(column: padding.count, width: width, padding: padding, message: visible(label.message), primary: label.primary)
+                return PlacedLabel(column: padding.count, width: width, padding: padding, message: visible(label.message), primary: label.primary)
+            }
+            let text = Self.echo(visible(file.lineText(line)), labels: &placedOnLine)
+            output += paint(String(line).leftPadded(to: gutterWidth) + " |", "34") + " " + text + "\n"
+            // Place each label on the first marker row where it does not overlap another.
+            var rows: [[PlacedLabel]] = []
+            for placed in placedOnLine {
                 if let row = rows.firstIndex(where: { $0.allSatisfy { $0.column + $0.width <= placed.column || placed.column + placed.width <= $0.column } }) {
                     rows[row].append(placed)
                 } else {
@@ -77,11 +79,32 @@ public struct HumanRenderer: Sendable {
     }
 
     private struct PlacedLabel {
-        let column: Int
-        let width: Int
-        let padding: String
+        var column: Int
+        var width: Int
+        var padding: String
         let message: String
         let primary: Bool
+    }
+
+    /// Most characters of a source line echoed; a longer line is shown as a
+    /// window around its first label, with `…` where it was cut.
+    static let echoWidth = 120
+
+    /// The line as echoed, and its labels moved to match.
+    private static func echo(_ text: String, labels: inout [PlacedLabel]) -> String {
+        let characters = Array(text)
+        guard characters.count > echoWidth else { return text }
+        let anchor = labels.first?.column ?? 0
+        let lower = max(0, min(anchor - echoWidth / 3, characters.count - echoWidth))
+        let upper = min(characters.count, lower + echoWidth)
+        let lead = lower > 0 ? 1 : 0
+        for index in labels.indices {
+            let column = min(max(labels[index].column, lower), upper)
+            labels[index].padding = String(repeating: " ", count: lead) + String(labels[index].padding.dropFirst(lower).prefix(column - lower))
+            labels[index].column = labels[index].padding.count
+            labels[index].width = max(1, min(labels[index].width, upper - column))
+        }
+        return (lower > 0 ? "…" : "") + String(characters[lower..<upper]) + (upper < characters.count ? "…" : "")
     }
 
     private func style(_ label: PlacedLabel, _ severityColor: String) -> String {

@@ -51,6 +51,9 @@ public struct DecodedLine {
     public var timestamp: Int64
     /// The inline label (BGL, Thunderbird, JSON Lines label field).
     public var inlineTruth: Truth?
+    /// BGL and Thunderbird: the label field, when it does not look like one (`-` or an
+    /// alert category such as `KERNDTLB`), which suggests the wrong `--format`.
+    public var implausibleLabel: Substring? = nil
 }
 
 /// Splits raw lines of one format.
@@ -79,7 +82,8 @@ public struct LineDecoder: Sendable {
             let secondsEnd = message.firstIndex(of: 0x20) ?? message.count
             let timestamp = Timestamps.epochSeconds(UnsafeBufferPointer(rebasing: message[0..<secondsEnd]))
             try body(DecodedLine(message: message, timestamp: timestamp ?? noTimestamp,
-                                 inlineTruth: raw.isEmpty ? nil : Truth(labelText: Substring(label))))
+                                 inlineTruth: raw.isEmpty ? nil : Truth(labelText: Substring(label)),
+                                 implausibleLabel: raw.isEmpty || Self.isPlausibleLabel(label) ? nil : Substring(label)))
         case .hdfs:
             try body(DecodedLine(message: raw, timestamp: Timestamps.hdfs(raw) ?? noTimestamp, inlineTruth: nil))
         case .hadoop:
@@ -91,6 +95,12 @@ public struct LineDecoder: Sendable {
     }
 
     private var noTimestamp: Int64 { Int64.min }
+
+    /// `-`, or an alert category: capital letters, digits and `_`, with a letter (`KERNDTLB`, `R_VAPI`).
+    static func isPlausibleLabel(_ label: String) -> Bool {
+        label == "-" || (!label.isEmpty && label.utf8.contains { $0 >= 0x41 && $0 <= 0x5A }
+            && label.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F })
+    }
 
     /// Why a line did not parse as JSON: bytes that are not UTF-8, a number no
     /// float holds, or anything else (named by the parser's own complaint, which

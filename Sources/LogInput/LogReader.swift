@@ -18,6 +18,17 @@ public final class LogReader {
     public let labeling: Labeling
     public let maximumLineLength: Int
     public private(set) var accounting = LineAccounting()
+    /// BGL/Thunderbird lines whose label field does not look like a label, and the first such field.
+    public private(set) var implausibleLabels = 0
+    public private(set) var implausibleLabelExample: String?
+
+    /// A warning when most lines' label field does not look like a label (`-` or an alert
+    /// category): every such line would count as abnormal, so the format is probably wrong.
+    public var labelWarning: String? {
+        guard implausibleLabels * 2 > accounting.read, let example = implausibleLabelExample else { return nil }
+        return "warning: \(implausibleLabels) of \(accounting.read) lines have a first field that does not look like a \(decoder.format.rawValue) label (such as `\(example)`), "
+            + "so they count as abnormal: is --format right?"
+    }
     /// Label-table ids that occurred in the input (to report ids the input never mentions).
     public private(set) var seenKeys = Set<String>()
     private var inheritedKey: String?
@@ -42,6 +53,10 @@ public final class LogReader {
         let handleLine: (UnsafeBufferPointer<UInt8>, Int) throws -> Void = { raw, number in
             self.accounting.read += 1
             let failure = try self.decoder.decode(raw) { line in
+                if let label = line.implausibleLabel {
+                    self.implausibleLabels += 1
+                    if self.implausibleLabelExample == nil { self.implausibleLabelExample = String(label.prefix(40)) }
+                }
                 let truth = self.truth(for: line, number: number)
                 try body(InputRecord(message: line.message, number: number, timestamp: line.timestamp, truth: truth))
             }

@@ -92,6 +92,16 @@ struct InputTests {
         #expect(error?.description.contains("the \(lines) complete lines before it were read and processed") == true)
     }
 
+    @Test("Reading a log as BGL when its first field is no label (an HDFS date) warns that --format looks wrong; the BGL sample does not")
+    func implausibleLabelsWarn() throws {
+        let hdfs = try LogReader(path: Repository.path("Samples/HDFS_20k_head/HDFS_20000.log"), decoder: LineDecoder(format: .bgl), labeling: .inline)
+        try hdfs.forEach { _ in }
+        #expect(hdfs.labelWarning?.contains("does not look like a bgl label (such as `081109`)") == true, "\(String(describing: hdfs.labelWarning))")
+        let bgl = try LogReader(path: Repository.path("Samples/BGL_2k/BGL_2k.log"), decoder: LineDecoder(format: .bgl), labeling: .inline)
+        try bgl.forEach { _ in }
+        #expect(bgl.labelWarning == nil && bgl.implausibleLabels == 0)
+    }
+
     @Test("A gzip file whose CRC alone is wrong delivers every line, then reports the fault with the count")
     func gzipWithBadChecksum() throws {
         let text = (1...100_000).map { "line \($0) with some text to compress \($0 * 7)" }.joined(separator: "\n") + "\n"

@@ -55,6 +55,7 @@ struct EvalCommand: ParsableCommand {
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
         let report = try run.run(reader: reader, policy: try input.windowPolicy(), threads: input.workerThreads, progress: { progress.update($0) })
         progress.finish()
+        warnAboutLabels(reader)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

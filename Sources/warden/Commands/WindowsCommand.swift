@@ -31,6 +31,7 @@ struct WindowsCommand: ParsableCommand {
     func run() throws {
         let reader = try input.labeledReader(path: file, labels: labels)
         let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy(), keepTruncated: keepTruncated)
+        warnAboutLabels(reader)
         var out = Data()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

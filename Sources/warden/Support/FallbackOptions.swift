@@ -17,7 +17,9 @@ extension MessageSet {
 
 /// Reads the file once and returns the labeled messages of each split (chronological 6:1:3 over lines).
 func readMessages(_ input: InputOptions, file: String, labels: LabelOptions, splits: [Split], header: MessageHeader) throws -> [MessageSet] {
-    try MessageSet.read(try input.labeledReader(path: file, labels: labels), splits: splits, header: header)
+    let reader = try input.labeledReader(path: file, labels: labels)
+    defer { warnAboutLabels(reader) }
+    return try MessageSet.read(reader, splits: splits, header: header)
 }
 
 /// `--fallback MODEL`: what decides the windows no rule decides.

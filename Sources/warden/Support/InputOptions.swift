@@ -88,3 +88,8 @@ extension InputOptions {
         return reader
     }
 }
+
+/// Prints the reader's label warning, if any, to standard error (after the log was read).
+func warnAboutLabels(_ reader: LogReader) {
+    if let warning = reader.labelWarning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+}

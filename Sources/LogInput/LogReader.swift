@@ -18,9 +18,23 @@ public final class LogReader {
     public let labeling: Labeling
     public let maximumLineLength: Int
     public private(set) var accounting = LineAccounting()
+    /// Lines decoded without a timestamp (time windows put them in the window open at the time).
+    public private(set) var untimedLines = 0
     /// BGL/Thunderbird lines whose label field does not look like a label, and the first such field.
     public private(set) var implausibleLabels = 0
     public private(set) var implausibleLabelExample: String?
+
+    /// With time windows, a warning when lines had no timestamp: they joined whatever window
+    /// was open, and with none at all, windows only closed at `maximumLines`.
+    public func timestampWarning(for policy: WindowPolicy) -> String? {
+        guard case .time(_, let maximumLines) = policy, untimedLines > 0 else { return nil }
+        let format = decoder.format.rawValue
+        if untimedLines == accounting.read {
+            return "warning: none of the \(accounting.read) lines has a timestamp that format \(format) reads, so time windows closed only at "
+                + "\(maximumLines) lines (--max-window-lines): use count windows, or the log's format"
+        }
+        return "warning: \(untimedLines) of \(accounting.read) lines have no timestamp that format \(format) reads; they joined the time window open at the time"
+    }
 
     /// A warning when most lines' label field does not look like a label (`-` or an alert
     /// category): every such line would count as abnormal, so the format is probably wrong.
@@ -53,6 +67,7 @@ public final class LogReader {
         let handleLine: (UnsafeBufferPointer<UInt8>, Int) throws -> Void = { raw, number in
             self.accounting.read += 1
             let failure = try self.decoder.decode(raw) { line in
+                if line.timestamp == Int64.min { self.untimedLines += 1 }
                 if let label = line.implausibleLabel {
                     self.implausibleLabels += 1
                     if self.implausibleLabelExample == nil { self.implausibleLabelExample = String(label.prefix(40)) }

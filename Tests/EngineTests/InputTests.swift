@@ -102,6 +102,18 @@ struct InputTests {
         #expect(bgl.labelWarning == nil && bgl.implausibleLabels == 0)
     }
 
+    @Test("Time windows over lines without timestamps warn, saying the windows closed only at the line limit")
+    func untimedInputWarns() throws {
+        let reader = try LogReader(path: try temporaryFile(Array("a\nb\nc\n".utf8)), decoder: LineDecoder(format: .lines))
+        try reader.forEach { _ in }
+        #expect(reader.timestampWarning(for: .time(milliseconds: 60_000, maximumLines: 1_000))?.contains("none of the 3 lines has a timestamp") == true)
+        #expect(reader.timestampWarning(for: .time(milliseconds: 60_000, maximumLines: 1_000))?.contains("closed only at 1000 lines") == true)
+        #expect(reader.timestampWarning(for: .codeAD) == nil, "count windows do not need timestamps")
+        let bgl = try LogReader(path: Repository.path("Samples/BGL_2k/BGL_2k.log"), decoder: LineDecoder(format: .bgl))
+        try bgl.forEach { _ in }
+        #expect(bgl.timestampWarning(for: .time(milliseconds: 60_000, maximumLines: 1_000)) == nil)
+    }
+
     @Test("A gzip file whose CRC alone is wrong delivers every line, then reports the fault with the count")
     func gzipWithBadChecksum() throws {
         let text = (1...100_000).map { "line \($0) with some text to compress \($0 * 7)" }.joined(separator: "\n") + "\n"

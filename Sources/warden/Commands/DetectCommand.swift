@@ -60,6 +60,7 @@ struct DetectCommand: ParsableCommand {
             }
             progress.finish()
             summary.accounting.append((path, reader.accounting))
+            warnAboutTimestamps(reader, policy: policy)
         }
         try out.flush()
         FileHandle.standardError.write(Data(summary.render().utf8))

@@ -53,9 +53,11 @@ struct EvalCommand: ParsableCommand {
                                 decisionIsGiven: fallback.explicitDecision != nil, split: split, keepTruncated: keepTruncated)
         let reader = try input.labeledReader(path: file, labels: labels)
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
-        let report = try run.run(reader: reader, policy: try input.windowPolicy(), threads: input.workerThreads, progress: { progress.update($0) })
+        let policy = try input.windowPolicy()
+        let report = try run.run(reader: reader, policy: policy, threads: input.workerThreads, progress: { progress.update($0) })
         progress.finish()
         warnAboutLabels(reader)
+        warnAboutTimestamps(reader, policy: policy)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -71,8 +71,10 @@ struct SynthesizeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let reader = try input.labeledReader(path: file, labels: labels)
-        let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy(), keepTruncated: keepTruncated)
+        let policy = try input.windowPolicy()
+        let data = try TrainingData.load(reader: reader, policy: policy, keepTruncated: keepTruncated)
         warnAboutLabels(reader)
+        warnAboutTimestamps(reader, policy: policy)
         guard data.train.contains(where: \.isAbnormal), data.train.contains(where: { !$0.isAbnormal }) else {
             throw CommandFailure("the training split needs both normal and abnormal windows (\(data.train.count) training windows)")
         }

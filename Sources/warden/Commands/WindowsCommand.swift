@@ -30,8 +30,10 @@ struct WindowsCommand: ParsableCommand {
 
     func run() throws {
         let reader = try input.labeledReader(path: file, labels: labels)
-        let data = try TrainingData.load(reader: reader, policy: try input.windowPolicy(), keepTruncated: keepTruncated)
+        let policy = try input.windowPolicy()
+        let data = try TrainingData.load(reader: reader, policy: policy, keepTruncated: keepTruncated)
         warnAboutLabels(reader)
+        warnAboutTimestamps(reader, policy: policy)
         var out = Data()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

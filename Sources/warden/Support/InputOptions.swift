@@ -93,3 +93,8 @@ extension InputOptions {
 func warnAboutLabels(_ reader: LogReader) {
     if let warning = reader.labelWarning { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
 }
+
+/// Prints the reader's timestamp warning for `policy`, if any, to standard error (after the log was read).
+func warnAboutTimestamps(_ reader: LogReader, policy: WindowPolicy) {
+    if let warning = reader.timestampWarning(for: policy) { FileHandle.standardError.write(Data((warning + "\n").utf8)) }
+}

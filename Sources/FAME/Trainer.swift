@@ -49,8 +49,8 @@ public enum FAMETrainer {
             return (templates[index], vector, messages[index].abnormal)
         }
         let anomalies = examples.filter(\.abnormal).count
-        log("templates: \(drain.clusters.count) from \(messages.count) messages; K-shot sample: \(examples.count) labeled (\(anomalies) anomalous, K = \(settings.k))")
-        if anomalies == 0 { log("warning: no labeled message is anomalous, so the model will score every message as normal") }
+        log("templates: \(drain.clusters.count) from \(messages.count) messages; K-shot sample: \(examples.count) labeled (\(anomalies) abnormal, K = \(settings.k))")
+        if anomalies == 0 { log("warning: no labeled message is abnormal, so the model will score every message as normal") }
 
         var partition: DomainPartition
         var repairable = false

@@ -196,8 +196,9 @@ struct CLITests {
     func synthesize() throws {
         let pack = FileManager.default.temporaryDirectory.appendingPathComponent("synth-\(UUID().uuidString).warden")
         let made = try Warden.run(["synthesize", "--backend", "builtin", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log",
-                                   "--split", "train", "--name", "bgl_cli", "-o", pack.path])
+                                   "--split", "train", "--name", "bgl_cli", "-o", pack.path, "--quiet"])
         #expect(made.status == 0, "\(made.stderr)")
+        #expect(!made.stderr.contains("epoch "), "--quiet prints no progress lines: \(made.stderr)")
         #expect((made.stdout + made.stderr).contains("pack bgl_cli: "))
         let text = try String(contentsOf: pack, encoding: .utf8)
         #expect(text.contains("abnormal rule") && text.contains("@provenance(backend: \"builtin\""))
@@ -463,6 +464,10 @@ struct CLITests {
         #expect(trained.status == 0, "\(trained.stderr)")
         #expect(trained.stdout.contains("pass every template in exactly one domain"))
         #expect(FileManager.default.fileExists(atPath: model.path + ".domains.json"))
+        #expect(trained.stderr.contains("templates: "))
+        let quiet = try Warden.run(["fame", "train", "--quiet", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", model.path])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("templates: ") && quiet.stdout.contains("pass every template in exactly one domain"),
+                "--quiet keeps the result, drops the log: \(quiet.stderr)")
         let scored = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "--mistakes", "2", "Samples/BGL_2k/BGL_2k.log"])
         #expect(scored.status == 0)
         #expect(scored.stdout.contains("missed anomalies (2 shown):\n  line "))

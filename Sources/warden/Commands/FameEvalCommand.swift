@@ -79,7 +79,7 @@ struct FameEvalCommand: ParsableCommand {
         for name in result.perDomain.keys.sorted() { print(row("  " + name, result.perDomain[name]!, width: width)) }
         print("")
         let unseenAnomalies = result.unseen.truePositives + result.unseen.falseNegatives
-        print("templates not seen in training: \(result.unseen.total) messages, \(unseenAnomalies) anomalous; recall on them \(unseenAnomalies == 0 ? "-" : pct(result.unseen.recall).trimmingCharacters(in: .whitespaces) + "%")")
+        print("templates not seen in training: \(result.unseen.total) messages, \(unseenAnomalies) abnormal; recall on them \(unseenAnomalies == 0 ? "-" : pct(result.unseen.recall).trimmingCharacters(in: .whitespaces) + "%")")
         print("templates seen in training:     \(result.seen.total) messages; F1 \(pct(result.seen.f1).trimmingCharacters(in: .whitespaces))")
         print(String(format: "%.0f messages/s (one thread, including template matching)", Double(set.messages.count) / max(seconds, 1e-9)))
         for (title, list) in [("false alarms", falseAlarms), ("missed anomalies", misses)] where mistakes > 0 {

@@ -54,8 +54,11 @@ struct FameTrainCommand: AsyncParsableCommand {
     @Option(help: "Hashed feature dimension (a power of two).")
     var dimension = 1 << 16
 
-    @Option(help: "Score at or above which a message is anomalous (when not calibrated).")
+    @Option(help: "Score at or above which a message is abnormal (when not calibrated).")
     var threshold = 0.5
+
+    @Flag(help: "Print no training log (templates, sample, certification); the result is still printed.")
+    var quiet = false
 
     @Flag(help: "Keep --threshold instead of picking the best-F1 threshold on the validation split (--split train only).")
     var noCalibration = false
@@ -108,8 +111,8 @@ struct FameTrainCommand: AsyncParsableCommand {
         let started = clock.now
         let result: FAMETrainingResult
         do {
-            result = try await FAMETrainer.train(set.messages, validation: validation, settings: settings, partition: partition, proposer: proposer) {
-                FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            result = try await FAMETrainer.train(set.messages, validation: validation, settings: settings, partition: partition, proposer: proposer) { [quiet] in
+                if !quiet { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             }
         } catch let error as FAMEError {
             throw CommandFailure(error.description)

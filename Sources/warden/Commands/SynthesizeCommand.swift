@@ -52,6 +52,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Validation precision an abnormal rule needs to be kept.")
     var abnormalPrecision: Double = 0.8
 
+    @Flag(help: "Print no progress lines (epochs, accepted and rejected rules); the result is still printed.")
+    var quiet = false
+
     @Flag(help: "Continue from the pack already at --output.")
     var resume = false
 
@@ -101,7 +104,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         let interrupt = InterruptFlag()
         let progress = ProgressPrinter(usage: proposer as? UsageReporting)
         let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: packName, resume: resumed,
-                                      isInterrupted: { interrupt.isSet }, onEvent: { progress.event($0) })
+                                      isInterrupted: { interrupt.isSet }, onEvent: { [quiet] in if !quiet { progress.event($0) } })
         let provenance = SynthesisProvenance(backend: proposer.backend, model: proposer.model)
         let description = "Synthesized by warden \(WardenVersion.current) from \(URL(fileURLWithPath: file).lastPathComponent)"
         let trainAbnormal = data.train.filter(\.isAbnormal).count

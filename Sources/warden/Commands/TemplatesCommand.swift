@@ -73,12 +73,16 @@ struct TemplatesCommand: ParsableCommand {
         let started = Date()
         // A fault in the input (a truncated or corrupt gzip) still reports the templates of every line before it.
         var fault: InputError?
+        var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
         do {
             try reader.forEach { record in
                 let content = header.content(UnsafeRawBufferPointer(record.message))
                 perLine.append(miner.add(content).cluster)
+                if record.number % 4096 == 0 { progress.update(reader.source.bytesRead) }
             }
+            progress.finish()
         } catch let error as InputError {
+            progress.finish()
             guard case .stopped = error else { throw error }
             fault = error
         }

@@ -39,6 +39,10 @@ public final class LogReader {
     /// A warning when most lines' label field does not look like a label (`-` or an alert
     /// category): every such line would count as abnormal, so the format is probably wrong.
     public var labelWarning: String? {
+        if case .byKey(_, _, _, let table) = labeling, seenKeys.isEmpty, !table.labels.isEmpty, accounting.read > 0 {
+            let theirs = table.labels.keys.min().map { " (its keys look like `\($0)`" + (unknownKeyExample.map { ", the log's like `\($0)`)" } ?? ")") } ?? ""
+            return "warning: none of the \(table.labels.count) keys of label file \(table.path) occurs in the log\(theirs), so no line has a label: is it this log's label file?"
+        }
         guard implausibleLabels * 2 > accounting.read, let example = implausibleLabelExample else { return nil }
         return "warning: \(implausibleLabels) of \(accounting.read) lines have a first field that does not look like a \(decoder.format.rawValue) label (such as `\(example)`), "
             + "so they count as abnormal: is --format right?"
@@ -108,6 +112,9 @@ public final class LogReader {
         accounting.windowed += count
     }
 
+    /// The first key found in the log that the label file does not have.
+    public private(set) var unknownKeyExample: String?
+
     /// Label-table ids never seen in the input (after reading).
     public var unseenLabelIDs: Int {
         guard case .byKey(_, _, _, let table) = labeling else { return 0 }
@@ -126,7 +133,11 @@ public final class LogReader {
                 key = prefix + String(decoding: UnsafeBufferPointer(rebasing: line.message[range]), as: UTF8.self)
             }
             if inherit { key = key ?? inheritedKey; inheritedKey = key }
-            guard let key, let label = table.labels[key] else { return nil }
+            guard let key else { return nil }
+            guard let label = table.labels[key] else {
+                if unknownKeyExample == nil { unknownKeyExample = String(key.prefix(60)) }
+                return nil
+            }
             seenKeys.insert(key)
             return label
         }

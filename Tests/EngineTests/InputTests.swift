@@ -102,6 +102,21 @@ struct InputTests {
         #expect(bgl.labelWarning == nil && bgl.implausibleLabels == 0)
     }
 
+    @Test("A key label file none of whose keys occurs in the log warns, naming a key of each; the right one does not")
+    func labelFileOfAnotherLogWarns() throws {
+        let wrong = try temporaryFile(Array("BlockId,Label\nblk_999,Anomaly\nblk_998,Normal\n".utf8), suffix: ".csv")
+        let log = Repository.path("Samples/HDFS_20k_head/HDFS_20000.log")
+        let reader = try LogReader(path: log, decoder: LineDecoder(format: .hdfs),
+                                   labeling: try Labeling.forFormat(.hdfs, labelFile: wrong, sessionKey: nil))
+        try reader.forEach { _ in }
+        let warning = try #require(reader.labelWarning)
+        #expect(warning.contains("none of the 2 keys of label file") && warning.contains("`blk_998`") && warning.contains("the log's like `blk_"), "\(warning)")
+        let right = try LogReader(path: log, decoder: LineDecoder(format: .hdfs),
+                                  labeling: try Labeling.forFormat(.hdfs, labelFile: Repository.path("Samples/HDFS_20k_head/HDFS_20000.block_labels.csv"), sessionKey: nil))
+        try right.forEach { _ in }
+        #expect(right.labelWarning == nil)
+    }
+
     @Test("Time windows over lines without timestamps warn, saying the windows closed only at the line limit")
     func untimedInputWarns() throws {
         let reader = try LogReader(path: try temporaryFile(Array("a\nb\nc\n".utf8)), decoder: LineDecoder(format: .lines))

@@ -36,8 +36,9 @@ public final class LogReader {
         return "warning: \(untimedLines) of \(accounting.read) lines have no timestamp that format \(format) reads; they joined the time window open at the time"
     }
 
-    /// A warning when most lines' label field does not look like a label (`-` or an alert
-    /// category): every such line would count as abnormal, so the format is probably wrong.
+    /// A warning when the labels look wrong: a key label file none of whose keys occurs in
+    /// the log, or most lines' label field not looking like a label (`-` or an alert
+    /// category), so that every such line would count as abnormal (the format is probably wrong).
     public var labelWarning: String? {
         if case .byKey(_, _, _, let table) = labeling, seenKeys.isEmpty, !table.labels.isEmpty, accounting.read > 0 {
             let theirs = table.labels.keys.min().map { " (its keys look like `\($0)`" + (unknownKeyExample.map { ", the log's like `\($0)`)" } ?? ")") } ?? ""
@@ -49,6 +50,8 @@ public final class LogReader {
     }
     /// Label-table ids that occurred in the input (to report ids the input never mentions).
     public private(set) var seenKeys = Set<String>()
+    /// The first key found in the log that the label file does not have.
+    public private(set) var unknownKeyExample: String?
     private var inheritedKey: String?
     private let scratch = MatchScratch()
 
@@ -71,7 +74,7 @@ public final class LogReader {
         let handleLine: (UnsafeBufferPointer<UInt8>, Int) throws -> Void = { raw, number in
             self.accounting.read += 1
             let failure = try self.decoder.decode(raw) { line in
-                if line.timestamp == Int64.min { self.untimedLines += 1 }
+                if line.timestamp == Window.noTimestamp { self.untimedLines += 1 }
                 if let label = line.implausibleLabel {
                     self.implausibleLabels += 1
                     if self.implausibleLabelExample == nil { self.implausibleLabelExample = String(label.prefix(40)) }
@@ -111,9 +114,6 @@ public final class LogReader {
     public func windowed(_ count: Int = 1) {
         accounting.windowed += count
     }
-
-    /// The first key found in the log that the label file does not have.
-    public private(set) var unknownKeyExample: String?
 
     /// Label-table ids never seen in the input (after reading).
     public var unseenLabelIDs: Int {

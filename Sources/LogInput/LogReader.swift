@@ -37,12 +37,16 @@ public final class LogReader {
     }
 
     /// A warning when the labels look wrong: a key label file none of whose keys occurs in
-    /// the log, or most lines' label field not looking like a label (`-` or an alert
+    /// the log, or that lacks keys the log has, or most lines' label field not looking like a label (`-` or an alert
     /// category), so that every such line would count as abnormal (the format is probably wrong).
     public var labelWarning: String? {
         if case .byKey(_, _, _, let table) = labeling, seenKeys.isEmpty, !table.labels.isEmpty, accounting.read > 0 {
             let theirs = table.labels.keys.min().map { " (its keys look like `\($0)`" + (unknownKeyExample.map { ", the log's like `\($0)`)" } ?? ")") } ?? ""
             return "warning: none of the \(table.labels.count) keys of label file \(table.path) occurs in the log\(theirs), so no line has a label: is it this log's label file?"
+        }
+        if case .byKey(_, _, _, let table) = labeling, !unknownKeys.isEmpty, let example = unknownKeyExample {
+            return "warning: \(unknownKeyLines) lines have one of \(unknownKeys.count) keys that label file \(table.path) lacks (such as `\(example)`), "
+                + "so they have no label and their windows are left out of scoring"
         }
         guard implausibleLabels * 2 > accounting.read, let example = implausibleLabelExample else { return nil }
         return "warning: \(implausibleLabels) of \(accounting.read) lines have a first field that does not look like a \(decoder.format.rawValue) label (such as `\(example)`), "
@@ -50,7 +54,9 @@ public final class LogReader {
     }
     /// Label-table ids that occurred in the input (to report ids the input never mentions).
     public private(set) var seenKeys = Set<String>()
-    /// The first key found in the log that the label file does not have.
+    /// Keys found in the log that the label file does not have, the lines that carry one, and the first such key.
+    public private(set) var unknownKeys = Set<String>()
+    public private(set) var unknownKeyLines = 0
     public private(set) var unknownKeyExample: String?
     private var inheritedKey: String?
     private let scratch = MatchScratch()
@@ -136,6 +142,8 @@ public final class LogReader {
             guard let key else { return nil }
             guard let label = table.labels[key] else {
                 if unknownKeyExample == nil { unknownKeyExample = String(key.prefix(60)) }
+                unknownKeys.insert(key)
+                unknownKeyLines += 1
                 return nil
             }
             seenKeys.insert(key)

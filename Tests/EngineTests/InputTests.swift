@@ -117,6 +117,22 @@ struct InputTests {
         #expect(right.labelWarning == nil)
     }
 
+    @Test("A key label file that lacks some of the log's keys warns with the number of lines and keys it lacks")
+    func labelFileMissingKeysWarns() throws {
+        let log = Repository.path("Samples/HDFS_20k_head/HDFS_20000.log")
+        let full = try String(contentsOfFile: Repository.path("Samples/HDFS_20k_head/HDFS_20000.block_labels.csv"), encoding: .utf8)
+        let rows = full.split(separator: "\n")
+        let kept = rows.prefix(1 + (rows.count - 1) / 2)
+        let partial = try temporaryFile(Array(kept.joined(separator: "\n").utf8), suffix: ".csv")
+        let reader = try LogReader(path: log, decoder: LineDecoder(format: .hdfs),
+                                   labeling: try Labeling.forFormat(.hdfs, labelFile: partial, sessionKey: nil))
+        try reader.forEach { _ in }
+        let warning = try #require(reader.labelWarning)
+        #expect(reader.unknownKeys.count == rows.count - kept.count, "\(reader.unknownKeys.count)")
+        #expect(reader.unknownKeyLines > 0 && reader.unknownKeyLines < reader.accounting.read)
+        #expect(warning.contains("\(reader.unknownKeyLines) lines have one of \(rows.count - kept.count) keys that label file") && warning.contains("left out of scoring"), "\(warning)")
+    }
+
     @Test("Time windows over lines without timestamps warn, saying the windows closed only at the line limit")
     func untimedInputWarns() throws {
         let reader = try LogReader(path: try temporaryFile(Array("a\nb\nc\n".utf8)), decoder: LineDecoder(format: .lines))

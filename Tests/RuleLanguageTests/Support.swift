@@ -50,6 +50,9 @@ enum SyntaxDump {
         case .list(let elements): return "[" + elements.map(expression).joined(separator: " ") + "]"
         case .name(let name): return name
         case .unary(let op, let operand): return "(\(op.rawValue) \(expression(operand)))"
+        case .binary(let op, _, _) where op == .and || op == .or:
+            // `and` and `or` are associative: a run of one is its operands, whatever the tree's shape.
+            return "(\(op.rawValue) " + operands(of: op, node).map(expression).joined(separator: " ") + ")"
         case .binary(let op, let left, let right): return "(\(op.rawValue) \(expression(left)) \(expression(right)))"
         case .call(let name, let arguments): return "(call \(name.name) " + arguments.map(argument).joined(separator: " ") + ")"
         case .member(let base, let member): return "(. \(expression(base)) \(member.name))"
@@ -57,6 +60,11 @@ enum SyntaxDump {
             return "(\(quantifier.rawValue) \(variable.name) \(expression(source)) \(expression(predicate)))"
         case .invalid: return "<invalid>"
         }
+    }
+
+    static func operands(of op: BinaryOperator, _ node: ExpressionSyntax) -> [ExpressionSyntax] {
+        guard case .binary(op, let left, let right) = node.kind else { return [node] }
+        return operands(of: op, left) + operands(of: op, right)
     }
 
     /// Every comment in a tree, in order.

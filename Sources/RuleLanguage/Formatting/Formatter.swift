@@ -103,8 +103,13 @@ public struct Formatter: Sendable {
             return "not " + operandText(operand, needsParentheses: precedence(of: operand) < notPrecedence || isBinary(operand))
         case .unary(.negate, let operand):
             return "-" + operandText(operand, needsParentheses: precedence(of: operand) < Self.tightest)
-        case .binary(let op, let left, let right):
+        case .binary(let op, _, _) where op == .and || op == .or:
+            // A run of one associative operator prints flat, whatever its tree's shape;
             // `and` inside `or` is parenthesised although it binds tighter: readers should not need the table.
+            return operands(of: op, node).map { operand in
+                operandText(operand, needsParentheses: precedence(of: operand) <= op.precedence || isAnd(operand) && op == .or)
+            }.joined(separator: " \(op.rawValue) ")
+        case .binary(let op, let left, let right):
             let leftText = operandText(left, needsParentheses: precedence(of: left) < op.precedence || isAnd(left) && op == .or)
             let rightText = operandText(right, needsParentheses: precedence(of: right) <= op.precedence || isAnd(right) && op == .or)
             return "\(leftText) \(op.rawValue) \(rightText)"
@@ -134,6 +139,12 @@ public struct Formatter: Sendable {
         case .member: Self.postfix
         default: Self.postfix + 1
         }
+    }
+
+    /// The operands of a run of `op`, left to right (`op` nodes under `op` are the same run).
+    private func operands(of op: BinaryOperator, _ node: ExpressionSyntax) -> [ExpressionSyntax] {
+        guard case .binary(op, let left, let right) = node.kind else { return [node] }
+        return operands(of: op, left) + operands(of: op, right)
     }
 
     private func isBinary(_ node: ExpressionSyntax) -> Bool {

@@ -5,10 +5,23 @@ extension Parser {
         guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
         defer { depth -= 1 }
         var left = parseUnary()
-        // Each operator in a chain deepens the left-nested tree, so it counts as nesting too.
+        // Each operator in a chain deepens the left-nested tree, so it counts as nesting too;
+        // a run of `and` or `or` is associative and becomes a balanced tree, one level however long.
         var chained = 0
         defer { depth -= chained; chainDepth -= chained }
         while let op = binaryOperator(current.kind), op.precedence >= minimumPrecedence {
+            if op == .and || op == .or {
+                var operands = [left]
+                while binaryOperator(current.kind) == op {
+                    advance()
+                    let operand = parseExpression(op.precedence + 1)
+                    operands.append(operand)
+                    if case .invalid = operand.kind { break }
+                }
+                left = balanced(op, operands[...])
+                if case .invalid = operands.last!.kind { return left }
+                continue
+            }
             if chained > 0 { chainOperator = op }
             guard enterNesting() else { return ExpressionSyntax(.invalid, range: current.range) }
             chained += 1
@@ -21,6 +34,15 @@ extension Parser {
         return left
     }
 
+    /// The operands of a run of one associative operator as a tree of depth log2 of their count,
+    /// so that walking it never recurses deeper than the chain's length allows.
+    func balanced(_ op: BinaryOperator, _ operands: ArraySlice<ExpressionSyntax>) -> ExpressionSyntax {
+        guard operands.count > 1 else { return operands.first! }
+        let middle = operands.startIndex + operands.count / 2
+        let left = balanced(op, operands[..<middle]), right = balanced(op, operands[middle...])
+        return ExpressionSyntax(.binary(op, left, right), range: left.range.union(right.range))
+    }
+
     /// Counts one level of nesting (an operator of a chain counts as one, since
     /// the chain's tree is as deep as it is long); reports and abandons the
     /// expression past the limit.
@@ -30,11 +52,8 @@ extension Parser {
         depth -= 1
         // Mostly a long chain, not parentheses or calls: say so.
         if let op = chainOperator, chainDepth * 2 >= depth {
-            let help = op == .or || op == .and
-                ? ["test many patterns at once with `line matches [/a/, /b/, ...]`, or bind parts of the chain with `let`"]
-                : ["bind parts of the expression with `let`"]
-            error(.nestingTooDeep, "this `\(op.rawValue)` makes the expression more than \(Self.maximumNestingDepth) levels deep: each operator of a chain counts as a level",
-                  at: current.range, help: help)
+            error(.nestingTooDeep, "this `\(op.rawValue)` makes the expression more than \(Self.maximumNestingDepth) levels deep: each operator of a chain "
+                  + "other than `and` and `or` counts as a level", at: current.range, help: ["bind parts of the expression with `let`"])
         } else {
             error(.nestingTooDeep, "expression nested more than \(Self.maximumNestingDepth) levels deep", at: current.range,
                   help: ["bind parts of the expression with `let`"])

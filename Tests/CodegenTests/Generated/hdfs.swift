@@ -69,17 +69,15 @@ public enum HdfsPack {
                 return value
             }
             return try Logic.and(
-                try Logic.and(
-                    try Logic.and(try receiving() > 0) { () throws(RuleFailure) -> Bool in
-                        try receiving() == (try responders())
-                    },
-                ) { () throws(RuleFailure) -> Bool in
-                    try responders() == (try stored())
+                try Logic.and(try receiving() > 0) { () throws(RuleFailure) -> Bool in
+                    try receiving() == (try responders())
                 },
             ) { () throws(RuleFailure) -> Bool in
-                try Logic.not(context) { () throws(RuleFailure) -> Bool in
-                    try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                        try context.test(line, 1)
+                try Logic.and(try responders() == (try stored())) { () throws(RuleFailure) -> Bool in
+                    try Logic.not(context) { () throws(RuleFailure) -> Bool in
+                        try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                            try context.test(line, 1)
+                        }
                     }
                 }
             }

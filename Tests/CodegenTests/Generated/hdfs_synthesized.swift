@@ -151,15 +151,13 @@ public enum HdfsSynthesizedPack {
                 return value
             }
             return try Logic.and(
-                try Logic.and(
-                    try Logic.and(try receiving_block() == (try blockmap_updated())) { () throws(RuleFailure) -> Bool in
-                        try component_dfs_fsdataset() <= 3
-                    },
-                ) { () throws(RuleFailure) -> Bool in
-                    try unusual() == 0
+                try Logic.and(try receiving_block() == (try blockmap_updated())) { () throws(RuleFailure) -> Bool in
+                    try component_dfs_fsdataset() <= 3
                 },
             ) { () throws(RuleFailure) -> Bool in
-                try transfer_block() == 0
+                try Logic.and(try unusual() == 0) { () throws(RuleFailure) -> Bool in
+                    try transfer_block() == 0
+                }
             }
         }
     }

@@ -13,12 +13,15 @@ public struct MessageSet: Sendable {
     /// Every line of the file: read, and skipped by reason.
     public var accounting = LineAccounting()
 
-    /// Reads `reader`'s log once and keeps the lines of each of `splits`, in that order.
-    public static func read(_ reader: LogReader, splits: [Split], header: MessageHeader) throws -> [MessageSet] {
+    /// Reads `reader`'s log once and keeps the lines of each of `splits`, in that order;
+    /// `progress` is called with the bytes read so far.
+    public static func read(_ reader: LogReader, splits: [Split], header: MessageHeader,
+                            progress: ((Int) -> Void)? = nil) throws -> [MessageSet] {
         try reader.requireLabels()
         var all: [(content: [UInt8], truth: Truth?, line: Int)] = []
         try reader.forEach { record in
             all.append((Array(header.content(UnsafeRawBufferPointer(record.message))), record.truth, record.number))
+            progress?(reader.source.bytesRead)
         }
         return splits.map { split in
             var set = MessageSet(accounting: reader.accounting)

@@ -32,11 +32,15 @@ public struct TrainingData: Sendable {
 
     /// Reads and windows a labeled log; labels stay outside the windows.
     /// Truncated sessions keep their place in the chronological split (as in
-    /// `eval`) but are left out unless `keepTruncated`.
-    public static func load(reader: LogReader, policy: WindowPolicy, keepTruncated: Bool = false) throws -> TrainingData {
+    /// `eval`) but are left out unless `keepTruncated`. `progress` is called with the bytes read so far.
+    public static func load(reader: LogReader, policy: WindowPolicy, keepTruncated: Bool = false,
+                            progress: ((Int) -> Void)? = nil) throws -> TrainingData {
         let pipeline = WindowPipeline(reader: reader, policy: policy, threads: 1, recordTruth: true)
         var windows: [(Window, Truth?)] = []
-        try pipeline.windows { window in windows.append((window, pipeline.truth(of: window))) }
+        try pipeline.windows { window in
+            windows.append((window, pipeline.truth(of: window)))
+            progress?(reader.source.bytesRead)
+        }
         var data = TrainingData(train: [], validation: [], test: [])
         for (index, (window, truth)) in windows.enumerated() {
             guard let truth else { data.unlabeled += 1; continue }

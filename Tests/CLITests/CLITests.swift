@@ -457,6 +457,35 @@ struct CLITests {
         #expect(untrained.status != 0 && untrained.stderr.contains("dense features:"))
     }
 
+    @Test("On a terminal, synthesize and fame train draw a progress bar while they read their input; --quiet draws none")
+    func progressOnATerminal() throws {
+        // `script` gives the command a terminal; standard output goes to /dev/null, so what it prints is standard error.
+        func onTerminal(_ arguments: [String]) throws -> String {
+            let command = ([Warden.executable.path] + arguments).map { "'\($0)'" }.joined(separator: " ") + " >/dev/null"
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", command, "/dev/null"]
+            process.currentDirectoryURL = Warden.root
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(arguments): \(String(decoding: data, as: UTF8.self))")
+            return String(decoding: data, as: UTF8.self)
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("progress-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let synthesize = ["synthesize", "--format", "bgl", "--window", "100", "Samples/BGL_2k/BGL_2k.log",
+                          "-o", directory.appendingPathComponent("p.warden").path]
+        let train = ["fame", "train", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", directory.appendingPathComponent("m.fame").path]
+        for arguments in [synthesize, train] {
+            #expect(try onTerminal(arguments).contains("] 100%"), "\(arguments)")
+            #expect(try !onTerminal(arguments + ["--quiet"]).contains("%"), "\(arguments) --quiet")
+        }
+    }
+
     @Test("fame train → fame eval → eval --fallback and detect --fallback on the BGL sample")
     func fame() throws {
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("bgl-\(UUID().uuidString).fame")

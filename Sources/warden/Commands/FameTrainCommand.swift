@@ -101,7 +101,8 @@ struct FameTrainCommand: AsyncParsableCommand {
         settings.certification.minimumTransfer = minTransfer
         // Training on the training split calibrates the threshold on the validation split that follows it.
         let calibrates = split == .train && !noCalibration
-        let sets = try readMessages(input, file: file, labels: labels, splits: calibrates ? [split, .val] : [split], header: settings.header)
+        let sets = try readMessages(input, file: file, labels: labels, splits: calibrates ? [split, .val] : [split], header: settings.header,
+                                quiet: quiet)
         let set = sets[0]
         let validation = calibrates ? sets[1].messages : []
         settings.calibrate = !noCalibration

@@ -75,7 +75,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
     func run() async throws {
         let reader = try input.labeledReader(path: file, labels: labels)
         let policy = try input.windowPolicy()
-        let data = try TrainingData.load(reader: reader, policy: policy, keepTruncated: keepTruncated)
+        var reading = ProgressBar(total: quiet || file == "-" ? nil : reader.source.totalBytes)
+        let data = try TrainingData.load(reader: reader, policy: policy, keepTruncated: keepTruncated) { reading.update($0) }
+        reading.finish()
         warnAboutLabels(reader)
         warnAboutTimestamps(reader, policy: policy)
         guard data.train.contains(where: \.isAbnormal), data.train.contains(where: { !$0.isAbnormal }) else {

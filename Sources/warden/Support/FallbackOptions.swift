@@ -16,10 +16,13 @@ extension MessageSet {
 }
 
 /// Reads the file once and returns the labeled messages of each split (chronological 6:1:3 over lines).
-func readMessages(_ input: InputOptions, file: String, labels: LabelOptions, splits: [Split], header: MessageHeader) throws -> [MessageSet] {
+func readMessages(_ input: InputOptions, file: String, labels: LabelOptions, splits: [Split], header: MessageHeader,
+                  quiet: Bool = false) throws -> [MessageSet] {
     let reader = try input.labeledReader(path: file, labels: labels)
     defer { warnAboutLabels(reader) }
-    return try MessageSet.read(reader, splits: splits, header: header)
+    var progress = ProgressBar(total: quiet || file == "-" ? nil : reader.source.totalBytes)
+    defer { progress.finish() }
+    return try MessageSet.read(reader, splits: splits, header: header) { progress.update($0) }
 }
 
 /// `--fallback MODEL`: what decides the windows no rule decides.

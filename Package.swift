@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "warden", targets: ["warden"]),
         .executable(name: "warden-bench", targets: ["WardenBenchmarks"]),
         .executable(name: "warden-compile", targets: ["warden-compile"]),
+        .executable(name: "warden-fuzz", targets: ["warden-fuzz"]),
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "PCRE2", targets: ["PCRE2"]),
         .library(name: "RuleLanguage", targets: ["RuleLanguage"]),
@@ -181,6 +182,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Fuzz targets for everything that reads untrusted bytes, shared by the suite and `warden-fuzz`.
+        .target(
+            name: "Fuzzing",
+            dependencies: ["WardenCore", "CZlib", "RuleLanguage", "LogInput", "LogParsing", "FAME"],
+            swiftSettings: strictSettings
+        ),
+        // `warden-fuzz`: seed corpora, replays and libFuzzer runs (scripts/fuzz.sh).
+        .executableTarget(
+            name: "warden-fuzz",
+            dependencies: ["Fuzzing"],
+            swiftSettings: strictSettings
+        ),
         // `warden-bench`: throughput figures, kept apart from the test suite.
         .executableTarget(
             name: "WardenBenchmarks",
@@ -203,7 +216,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RuleLanguageTests",
-            dependencies: ["TestSupport", "WardenCore", "RuleLanguage"],
+            dependencies: ["TestSupport", "WardenCore", "RuleLanguage", "Fuzzing"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -249,6 +262,11 @@ let package = Package(
             name: "FAMETests",
             dependencies: ["TestSupport", "WardenCore", "FAME", "SentenceEncoder", "LogParsing", "LogInput", "RuleRuntime", "ChatCompletions", "ChatTestSupport"],
             exclude: ["Encoder"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "FuzzingTests",
+            dependencies: ["TestSupport", "WardenCore", "Fuzzing"],
             swiftSettings: strictSettings
         ),
         .testTarget(

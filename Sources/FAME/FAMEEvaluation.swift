@@ -1,4 +1,3 @@
-import Evaluation
 import WardenCore
 
 /// Message-level scores of a FAME model on labeled messages.

@@ -30,9 +30,12 @@ extension FAMEModel {
         for expert in experts { if let expert { append(expert.weights); append([expert.bias]) } }
         append(global.weights)
         append([global.bias])
-        var file = Data("\(Self.magic) \(Self.fileVersion)\nsha256 \(SHA256.hex(payload))\n".utf8)
-        file.append(contentsOf: payload)
-        return file
+        return Data(Self.framed(payload: payload))
+    }
+
+    /// A payload behind the header and its checksum: a model file, whether or not the payload is a model.
+    public static func framed(payload: [UInt8]) -> [UInt8] {
+        Array("\(magic) \(fileVersion)\nsha256 \(SHA256.hex(payload))\n".utf8) + payload
     }
 
     /// Reads a model file; a file that is not one, of another version,

@@ -19,6 +19,11 @@ public struct LabelTable: Sendable {
         guard let data = FileContents.read(path) else {
             throw .invalidLabels(path: path, reason: "cannot read the file: \(FileContents.reason(path))")
         }
+        return try parse(data, path: path)
+    }
+
+    /// Reads a label file's contents; `path` names it in errors.
+    public static func parse(_ data: Data, path: String) throws(InputError) -> LabelTable {
         let text = String(decoding: data, as: UTF8.self)
         var rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         guard !rows.isEmpty else { throw .invalidLabels(path: path, reason: "the file is empty") }
@@ -56,6 +61,11 @@ public struct LineLabels: Sendable {
         guard let data = FileContents.read(path) else {
             throw .invalidLabels(path: path, reason: "cannot read the file: \(FileContents.reason(path))")
         }
+        return try parse(data, path: path)
+    }
+
+    /// Reads a label file's contents; `path` names it in errors.
+    public static func parse(_ data: Data, path: String) throws(InputError) -> LineLabels {
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         let trimmed = lines.last == "" ? lines.dropLast() : lines[...]
         var labels: [Truth?] = []

@@ -131,7 +131,8 @@ public struct LineDecoder: Sendable {
             case let number as NSNumber:
                 let value = number.doubleValue
                 // Seconds unless the value is clearly milliseconds.
-                timestamp = value.isFinite ? Int64(value < 1e11 ? value * 1000 : value) : noTimestamp
+                // A value no Int64 of milliseconds holds (1e300, NaN) is no timestamp.
+                timestamp = Int64(exactly: (value < 1e11 ? value * 1000 : value).rounded(.towardZero)) ?? noTimestamp
             case let text as String:
                 timestamp = Array(text.utf8).withUnsafeBufferPointer { Timestamps.iso($0) } ?? noTimestamp
             default: break

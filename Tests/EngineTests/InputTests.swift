@@ -235,6 +235,16 @@ struct InputTests {
         #expect(reader.accounting.skipped == [.notJSON: 1, .noMessageField: 1])
     }
 
+    @Test("JSON Lines: a timestamp no Int64 of milliseconds holds (1e300, -1e300) is no timestamp, not a crash (found by the jsonl fuzz target)")
+    func jsonLinesHugeTimestamps() throws {
+        let text = #"{"message": "a", "ts": 1e300}"# + "\n" + #"{"message": "b", "ts": -1e300}"# + "\n" + #"{"message": "c", "ts": 9.3e18}"# + "\n"
+        let reader = try LogReader(path: try temporaryFile(Array(text.utf8)),
+                                   decoder: LineDecoder(format: .jsonl, fields: JSONFields(message: "message", timestamp: "ts")))
+        var timestamps: [Int64] = []
+        try reader.forEach { timestamps.append($0.timestamp) }
+        #expect(timestamps == [Int64.min, Int64.min, Int64.min])
+    }
+
     @Test("JSON Lines: a number no float holds and bytes that are not UTF-8 are counted under their own reasons, not as not-json")
     func jsonLinesNamedFailures() throws {
         var bytes = Array(#"{"message": "huge", "n": 1e400}"#.utf8) + [0x0A]

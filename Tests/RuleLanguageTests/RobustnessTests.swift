@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import RuleLanguage
 import WardenCore
+import Fuzzing
+import TestSupport
 
 /// No input crashes or hangs the front end: seeded fuzzing over random bytes,
 /// mutated and truncated examples, random token soup and pathological nesting.
@@ -9,23 +11,11 @@ import WardenCore
 struct RobustnessTests {
     static let examples: [[UInt8]] = ExampleTests.examples.compactMap { try? Array(Data(contentsOf: $0)) }
 
-    /// Checks and formats an input; both must finish and report any error as
-    /// a diagnostic. A failure is recorded with the input (base64), so it can be replayed.
+    /// Checks and formats an input (the `pack` fuzz target). A failure is recorded
+    /// with the input (base64), so it can be replayed.
     static func exercise(_ bytes: [UInt8]) {
-        let file = SourceFile(path: "fuzz.warden", bytes: bytes)
-        let result = Frontend.check(file)
-        if let outside = result.diagnostics.first(where: { $0.range.start > bytes.count || $0.range.end > bytes.count + 1 }) {
-            Issue.record("\(outside.code.rawValue) at \(outside.range.start)..<\(outside.range.end) lies outside the \(bytes.count)-byte input; input (base64): \(Data(bytes).base64EncodedString())")
-        }
-        // Rendering is exercised on the first few diagnostics (it is the slow part of a debug build).
-        for diagnostic in result.diagnostics.prefix(3) { _ = HumanRenderer().render(diagnostic, in: file) }
-        _ = GCCRenderer().render(result.diagnosed)
-        if let formatted = Formatter().format(file) {
-            // What the formatter prints must parse again without syntax errors.
-            let again = Parser.parse(SourceFile(path: "formatted.warden", text: formatted))
-            if again.diagnostics.contains(where: { $0.severity == .error && $0.code.rawValue < "E0200" }) {
-                Issue.record("formatted output does not parse: \(formatted)\ninput (base64): \(Data(bytes).base64EncodedString())")
-            }
+        do { try FuzzTarget.pack.run(bytes) } catch {
+            Issue.record("\(error); input (base64): \(Data(bytes).base64EncodedString())")
         }
     }
 
@@ -39,23 +29,8 @@ struct RobustnessTests {
 
     @Test func mutatedExamples() {
         var random = SeededGenerator(seed: 2)
-        let interesting: [UInt8] = Array("\"/\\(){}[]@:,.=<>!-+*%\n\t 0aZ_é".utf8) + [0x00, 0xFF, 0xC3, 0xE2, 0x80]
         for _ in 0..<10_000 {
-            var bytes = Self.examples.randomElement(using: &random)!
-            for _ in 0..<Int.random(in: 1...6, using: &random) where !bytes.isEmpty {
-                let position = Int.random(in: 0..<bytes.count, using: &random)
-                switch Int.random(in: 0..<4, using: &random) {
-                case 0: bytes[position] = interesting.randomElement(using: &random)!
-                case 1: bytes.insert(interesting.randomElement(using: &random)!, at: position)
-                case 2: bytes.remove(at: position)
-                default:
-                    // Splice: copy a run of the file somewhere else.
-                    let end = min(bytes.count, position + Int.random(in: 1...40, using: &random))
-                    let run = Array(bytes[position..<end])
-                    bytes.insert(contentsOf: run, at: Int.random(in: 0...bytes.count, using: &random))
-                }
-            }
-            Self.exercise(bytes)
+            Self.exercise(Mutation.mutate(Self.examples.randomElement(using: &random)!, using: &random))
         }
     }
 

@@ -34,6 +34,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // The shared vocabulary: verdicts, rule kinds, severities, stages, truth, scores, splits. No dependencies.
@@ -123,7 +124,8 @@ let package = Package(
         // FAME: K-shot labels, failure domains and their certification, router and experts, the model file.
         .target(
             name: "FAME",
-            dependencies: ["WardenCore", "LogParsing", "ChatCompletions", "RuleRuntime", "SentenceEncoder"],
+            dependencies: ["WardenCore", "LogParsing", "ChatCompletions", "RuleRuntime", "SentenceEncoder",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // zlib from the system (Debian: zlib1g-dev), for gzip input.
@@ -180,6 +182,13 @@ let package = Package(
                 "WardenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // Signed rule bundles: the archive, manifest, keys, verification and loading (docs/bundles.md).
+        .target(
+            name: "Bundles",
+            dependencies: ["WardenCore", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "LogParsing", "FAME",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // Fuzz targets for everything that reads untrusted bytes, shared by the suite and `warden-fuzz`.
@@ -267,6 +276,11 @@ let package = Package(
         .testTarget(
             name: "FuzzingTests",
             dependencies: ["TestSupport", "WardenCore", "Fuzzing"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "BundleTests",
+            dependencies: ["TestSupport", "Bundles"],
             swiftSettings: strictSettings
         ),
         .testTarget(

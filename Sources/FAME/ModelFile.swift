@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import LogParsing
 import WardenCore
@@ -35,7 +36,7 @@ extension FAMEModel {
 
     /// A payload behind the header and its checksum: a model file, whether or not the payload is a model.
     public static func framed(payload: [UInt8]) -> [UInt8] {
-        Array("\(magic) \(fileVersion)\nsha256 \(SHA256.hex(payload))\n".utf8) + payload
+        Array("\(magic) \(fileVersion)\nsha256 \(sha256Hex(payload))\n".utf8) + payload
     }
 
     /// Reads a model file; a file that is not one, of another version,
@@ -59,7 +60,7 @@ extension FAMEModel {
         let second = String(decoding: bytes[(firstEnd + 1)..<secondEnd], as: UTF8.self).split(separator: " ")
         guard second.count == 2, second[0] == "sha256" else { throw FAMEError.modelFile("model file has no checksum line") }
         let payload = Array(bytes[(secondEnd + 1)...])
-        guard SHA256.hex(payload) == second[1] else {
+        guard sha256Hex(payload) == second[1] else {
             throw FAMEError.modelFile("checksum mismatch: the model file is corrupt or truncated")
         }
         guard payload.count >= 8 else { throw FAMEError.modelFile("model payload is truncated") }
@@ -119,4 +120,9 @@ extension FAMEModel {
         guard offset == payload.count else { throw FAMEError.modelFile("model file has \(payload.count - offset) unexpected trailing bytes") }
         self.init(metadata: metadata, extractor: extractor, drain: header.drain, router: router, experts: experts, global: global)
     }
+}
+
+/// The SHA-256 of `bytes` in lower-case hex.
+func sha256Hex(_ bytes: [UInt8]) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
 }

@@ -7,10 +7,13 @@ import RuleRuntime
 /// memo); everything else computes a ``Value``.
 struct ExpressionCompiler {
     let patterns: [Pattern]
-    /// The pack's line-test plan as runtime tests: `.lineTest(i, _)` nodes run test `i` through the context's memo.
+    /// The pack's line-test plan as runtime tests: `.lineTest(i, _)` nodes run test `lineTestOffset + i`
+    /// through the context's memo (packs run together put their tests one after another).
     let lineTests: [LineTest]
+    let lineTestOffset: Int
 
-    init(pack: CheckedPack) {
+    init(pack: CheckedPack, lineTestOffset: Int = 0) {
+        self.lineTestOffset = lineTestOffset
         let patterns = pack.regexes.map(\.pattern)
         self.patterns = patterns
         lineTests = pack.lineTests.map { plan in
@@ -46,8 +49,9 @@ struct ExpressionCompiler {
                 if try l(frame) { return true }
                 return try r(frame)
             }
-        case .lineTest(let test, let lineExpression):
+        case .lineTest(let index, let lineExpression):
             let line = value(lineExpression)
+            let test = lineTestOffset + index
             return { frame throws(RuleFailure) in try frame.context.test(try line(frame).linePosition, test) }
         case .binary(let op, let left, let right) where [.matches, .contains, .startswith, .endswith].contains(op):
             return textTest(op, left, right)

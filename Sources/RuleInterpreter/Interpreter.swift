@@ -19,16 +19,26 @@ public enum Interpreter {
     /// Compiles every rule of `pack` once: regexes are already compiled (and
     /// JIT-ed) by the checker; identical line tests across rules share one memo slot.
     public static func ruleSet(for pack: CheckedPack) -> RuleSet {
-        let compiler = ExpressionCompiler(pack: pack)
+        ruleSet(for: [pack], name: pack.name, version: pack.version)
+    }
+
+    /// Several packs as one rule set (a bundle's): their line tests one after another,
+    /// their normal rules before their abnormal rules, each kind in pack order.
+    public static func ruleSet(for packs: [CheckedPack], name: String, version: String) -> RuleSet {
         var rules: [any WindowRule] = []
-        for rule in pack.rules {
-            let bindings = rule.bindings.map { compiler.value($0.value) }
-            let condition = compiler.bool(rule.condition)
-            let slots = ([rule.condition] + rule.bindings.map(\.value)).map(maximumSlot).max() ?? -1
-            rules.append(InterpretedRule(metadata: metadata(rule), bindings: bindings, condition: condition,
-                                         slotCount: slots + 1))
+        var lineTests: [LineTest] = []
+        for pack in packs {
+            let compiler = ExpressionCompiler(pack: pack, lineTestOffset: lineTests.count)
+            for rule in pack.rules {
+                let bindings = rule.bindings.map { compiler.value($0.value) }
+                let condition = compiler.bool(rule.condition)
+                let slots = ([rule.condition] + rule.bindings.map(\.value)).map(maximumSlot).max() ?? -1
+                rules.append(InterpretedRule(metadata: metadata(rule), bindings: bindings, condition: condition,
+                                             slotCount: slots + 1))
+            }
+            lineTests += compiler.lineTests
         }
-        return RuleSet(name: pack.name, version: pack.version, lineTests: compiler.lineTests, rules: rules)
+        return RuleSet(name: name, version: version, lineTests: lineTests, rules: rules)
     }
 
     /// Runtime metadata for a checked rule.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WardenCore
 import Foundation
 
 /// The `warden` command: one subcommand per verb.
@@ -40,9 +41,4 @@ struct Warden: AsyncParsableCommand {
         }
         StandardOutput.finish()
     }
-}
-
-/// Warden's release version.
-enum WardenVersion {
-    static let current = "0.1.0"
 }

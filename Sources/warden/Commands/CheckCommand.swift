@@ -1,4 +1,5 @@
 import ArgumentParser
+import WardenCore
 import Foundation
 import LogInput
 import RuleLanguage

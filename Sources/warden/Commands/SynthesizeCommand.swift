@@ -1,4 +1,5 @@
 import ArgumentParser
+import WardenCore
 import Dispatch
 import Foundation
 import Synchronization

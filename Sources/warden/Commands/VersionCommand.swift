@@ -1,4 +1,5 @@
 import ArgumentParser
+import WardenCore
 import PCRE2
 
 /// `warden version`: Warden's version and the PCRE2 it runs on.
@@ -9,7 +10,7 @@ struct VersionCommand: ParsableCommand {
     )
 
     func run() {
-        print("warden \(WardenVersion.current)")
+        print("warden \(WardenVersion.current) (rule language \(WardenVersion.language))")
         print("PCRE2 \(PCRE2Library.version) (JIT \(PCRE2Library.isJITAvailable ? "available" : "unavailable"))")
     }
 }

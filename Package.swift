@@ -179,6 +179,7 @@ let package = Package(
                 "ChatCompletions",
                 "FAME",
                 "Runs",
+                "Bundles",
                 "WardenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -73,6 +73,12 @@ public enum BundleArchive {
         }
     }
 
+    /// Whether `bytes` start like a bundle (a ustar header for `manifest.json`), to tell bundles from packs.
+    public static func looksLikeBundle(_ bytes: some Collection<UInt8>) -> Bool {
+        let head = Array(bytes.prefix(block))
+        return head.count == block && head.starts(with: Array("manifest.json".utf8) + [0]) && head[257..<263].elementsEqual(Array("ustar".utf8) + [0])
+    }
+
     private static func padding(_ size: Int) -> Int { (block - size % block) % block }
 
     /// A regular file's header: mode 0644, owner 0, mtime 0, no user or group names.

@@ -34,8 +34,15 @@ public struct Formatter: Sendable {
         return blocks.map { $0.joined(separator: "\n") }.joined(separator: "\n\n") + "\n"
     }
 
-    private func format(_ rule: RuleSyntax) -> [String] {
-        var lines = commentLines(rule.comments, indent: "") + rule.doc.map { docLine($0, indent: "") }
+    /// A rule as it behaves: its canonical text without comments or doc lines (two rules
+    /// with the same form are the same rule, however they were written).
+    public func canonicalForm(of rule: RuleSyntax) -> String {
+        format(rule, comments: false).joined(separator: "\n")
+    }
+
+    private func format(_ rule: RuleSyntax, comments: Bool = true) -> [String] {
+        func commentLines(_ text: [String], indent: String) -> [String] { comments ? self.commentLines(text, indent: indent) : [] }
+        var lines = commentLines(rule.comments, indent: "") + (comments ? rule.doc.map { docLine($0, indent: "") } : [])
         for attribute in rule.attributes {
             var text = "@\(attribute.name.name)"
             if !attribute.arguments.isEmpty {

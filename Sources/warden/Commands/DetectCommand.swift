@@ -21,8 +21,7 @@ struct DetectCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The rule pack to run.")
-    var pack: String
+    @OptionGroup var pack: PackOptions
 
     @OptionGroup var input: InputOptions
 
@@ -38,8 +37,9 @@ struct DetectCommand: ParsableCommand {
     var inputs: [String] = ["-"]
 
     func run() throws {
-        let checked = try loadPack(pack)
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.make(for: input.format))
+        let rules = try pack.load()
+        let input = try rules.bundle.map { try self.input.adopting($0.manifest.settings) } ?? self.input
+        let engine = DetectionEngine(rules: rules.ruleSet, fallback: try fallback.make(for: input.format, bundle: rules.bundle))
         let policy = try input.windowPolicy()
         let out = BufferedOutput()
         let run = DetectionRun(engine: engine, records: output != .jsonl ? .none : abnormalOnly ? .abnormal : .all)

@@ -26,8 +26,7 @@ struct EvalCommand: ParsableCommand {
             """
     )
 
-    @Option(help: "The rule pack to score.")
-    var pack: String
+    @OptionGroup var pack: PackOptions
 
     @OptionGroup var input: InputOptions
 
@@ -48,8 +47,9 @@ struct EvalCommand: ParsableCommand {
     var file: String
 
     func run() throws {
-        let checked = try loadPack(pack)
-        let run = EvaluationRun(rules: Interpreter.ruleSet(for: checked), fallback: try fallback.fame(for: input.format),
+        let rules = try pack.load()
+        let input = try rules.bundle.map { try self.input.adopting($0.manifest.settings) } ?? self.input
+        let run = EvaluationRun(rules: rules.ruleSet, fallback: try fallback.fame(for: input.format, bundle: rules.bundle),
                                 decisionIsGiven: fallback.explicitDecision != nil, split: split, keepTruncated: keepTruncated)
         let reader = try input.labeledReader(path: file, labels: labels)
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
@@ -63,16 +63,16 @@ struct EvalCommand: ParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(render(report, pack: checked.name, accounting: reader.accounting, unseenIDs: reader.unseenLabelIDs))
+            print(render(report, pack: rules.label, input: input, accounting: reader.accounting, unseenIDs: reader.unseenLabelIDs))
         }
     }
 
-    private func render(_ report: EvaluationReport, pack: String, accounting: LineAccounting, unseenIDs: Int) -> String {
+    private func render(_ report: EvaluationReport, pack: String, input: InputOptions, accounting: LineAccounting, unseenIDs: Int) -> String {
         func pct(_ value: Double) -> String { String(format: "%6.2f", value * 100) }
         func row(_ name: String, _ c: Confusion) -> String {
             "\(name.padding(toLength: 9, withPad: " ", startingAt: 0)) \(pct(c.precision))  \(pct(c.recall))  \(pct(c.f1))   TP \(c.truePositives)  FP \(c.falsePositives)  FN \(c.falseNegatives)  TN \(c.trueNegatives)"
         }
-        var lines = ["pack \(pack) on \(file) (\(input.format.rawValue), window \(input.window), split \(report.split.rawValue))"]
+        var lines = ["\(pack) on \(file) (\(input.format.rawValue), window \(input.window), split \(report.split.rawValue))"]
         var left: [String] = []
         if report.unlabeledWindows > 0 { left.append("\(report.unlabeledWindows) without labels left out") }
         if report.truncatedWindows > 0 {

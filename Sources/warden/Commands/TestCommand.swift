@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Bundles
 import RuleInterpreter
 import RuleLanguage
 
@@ -9,12 +11,15 @@ struct TestCommand: ParsableCommand {
         abstract: "Run the tests inside rule packs.",
         discussion: """
             Each `test` block is one window: normal rules run first, then abnormal rules, \
-            with no fallback. Exits 1 when a pack fails to check or a test fails.
+            with no fallback. Exits 1 when a pack fails to check or a test fails. A signed \
+            bundle runs the tests of every pack it holds, once verified with --key.
             """
     )
 
-    @Argument(help: "Rule packs (*.warden).")
+    @Argument(help: "Rule packs (*.warden) or signed bundles.")
     var files: [String]
+
+    @OptionGroup var bundle: BundleKeyOptions
 
     @Option(help: "Colour human output: auto, always, never.")
     var color: ColorChoice = .auto
@@ -23,8 +28,18 @@ struct TestCommand: ParsableCommand {
         var passed = 0, failed = 0, broken = 0
         let colored = color.enabled
         func paint(_ text: String, _ code: String) -> String { colored ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        var packs: [(path: String, file: SourceFile)] = []
         for path in files {
-            let result = Frontend.check(try readSource(path))
+            let source = try readSource(path)
+            if BundleArchive.looksLikeBundle(source.bytes) {
+                let loaded = try bundle.open(path, data: Data(source.bytes))
+                packs += loaded.packSources.map { ("\(path):\($0.path)", SourceFile(path: "\(path):\($0.path)", bytes: $0.bytes)) }
+            } else {
+                packs.append((path, source))
+            }
+        }
+        for (path, source) in packs {
+            let result = Frontend.check(source)
             guard let pack = result.pack else {
                 broken += 1
                 print(HumanRenderer(colored: colored).render(result.diagnosed))

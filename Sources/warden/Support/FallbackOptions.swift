@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bundles
 import FAME
 import LogInput
 import RuleRuntime
@@ -47,23 +48,29 @@ struct FallbackOptions: ParsableArguments {
         if let minimum = fallbackMinMessages, minimum < 1 { throw ValidationError("--fallback-min-messages must be at least 1") }
     }
 
-    /// The FAME fallback for input of `format`, or `nil` without `--fallback`; a
-    /// model trained on another format's messages is refused.
-    func fame(for format: LogFormat) throws -> FAMEFallback? {
-        guard let fallback else { return nil }
-        let model = try loadFAMEModel(fallback)
+    /// The FAME fallback for input of `format`: `--fallback`'s model, else the bundle's, or `nil`
+    /// without either; a model trained on another format's messages is refused.
+    func fame(for format: LogFormat, bundle: LoadedBundle? = nil) throws -> FAMEFallback? {
+        let model: FAMEModel, source: String, bundledThreshold: Double?
+        if let fallback {
+            (model, source, bundledThreshold) = (try loadFAMEModel(fallback), fallback, nil)
+        } else if let bundle, let bundled = bundle.fameModel {
+            (model, source, bundledThreshold) = (bundled, "the bundle's FAME model", bundle.manifest.settings.fameThreshold)
+        } else {
+            return nil
+        }
         guard model.reads(format.messageHeader) else {
-            throw CommandFailure("\(fallback) was trained on \(model.metadata.header.rawValue) messages; the input format is \(format.rawValue) (train a model on this format)")
+            throw CommandFailure("\(source) was trained on \(model.metadata.header.rawValue) messages; the input format is \(format.rawValue) (train a model on this format)")
         }
         let decision = explicitDecision.map { explicit in
-            WindowDecision(threshold: fallbackThreshold ?? model.threshold, minimumMessages: explicit.minimumMessages)
-        }
+            WindowDecision(threshold: fallbackThreshold ?? bundledThreshold ?? model.threshold, minimumMessages: explicit.minimumMessages)
+        } ?? bundledThreshold.map { WindowDecision(threshold: $0, minimumMessages: 1) }
         return FAMEFallback(model: model, decision: decision)
     }
 
     /// The fallback for input of `format`: FAME, or undecided windows are normal.
-    func make(for format: LogFormat) throws -> any Fallback {
-        try fame(for: format) ?? UndecidedIsNormal()
+    func make(for format: LogFormat, bundle: LoadedBundle? = nil) throws -> any Fallback {
+        try fame(for: format, bundle: bundle) ?? UndecidedIsNormal()
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bundles
 import Foundation
 import LogInput
 import PCRE2
@@ -11,14 +12,20 @@ extension LogFormat: ExpressibleByArgument {}
 
 /// Options shared by the commands that read logs.
 struct InputOptions: ParsableArguments {
-    @Option(help: "Input format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var format: LogFormat = .lines
+    @Option(name: .customLong("format"),
+            help: "Input format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: lines, or a bundle's).")
+    var formatChoice: LogFormat?
 
-    @Option(help: ArgumentHelp("""
+    @Option(name: .customLong("window"), help: ArgumentHelp("""
         Windowing: N (N lines, step N), N/STEP (sliding), a duration like 5m (time windows), \
-        or session (one window per --session-key).
+        or session (one window per --session-key) (default: 20, or a bundle's).
         """, valueName: "spec"))
-    var window: String = "20"
+    var windowChoice: String?
+
+    /// `--format`, else the default.
+    var format: LogFormat { formatChoice ?? .lines }
+    /// `--window`, else the default.
+    var window: String { windowChoice ?? "20" }
 
     @Option(help: "Session key regex (default for hdfs: blk_-?\\d+); capture group 1 when present.")
     var sessionKey: String?
@@ -27,8 +34,10 @@ struct InputOptions: ParsableArguments {
     var idle: String?
 
     @Option(name: [.customLong("max-window-lines"), .customLong("max-session-lines")],
-            help: "Close a session or time window when it reaches this many lines (the next line starts another).")
-    var maxWindowLines: Int = 100_000
+            help: "Close a session or time window when it reaches this many lines (the next line starts another; default: 100000).")
+    var maxWindowLinesChoice: Int?
+
+    var maxWindowLines: Int { maxWindowLinesChoice ?? 100_000 }
 
     @Option(help: "JSON Lines: the field holding the message.")
     var messageField: String = "message"
@@ -47,6 +56,23 @@ struct InputOptions: ParsableArguments {
 
     /// `--threads`, or every core.
     var workerThreads: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    /// These options with a bundle's settings wherever the command line gave none.
+    func adopting(_ settings: DetectionSettings) throws -> InputOptions {
+        var adopted = self
+        guard let format = LogFormat(rawValue: settings.format) else { throw CommandFailure("the bundle's format `\(settings.format)` is unknown here") }
+        adopted.formatChoice = formatChoice ?? format
+        adopted.windowChoice = windowChoice ?? settings.window
+        adopted.sessionKey = sessionKey ?? settings.sessionKey
+        adopted.idle = idle ?? settings.idle
+        adopted.maxWindowLinesChoice = maxWindowLinesChoice ?? settings.maximumWindowLines
+        return adopted
+    }
+
+    /// The detection settings these options spell (what a bundle records).
+    var settings: DetectionSettings {
+        DetectionSettings(format: format.rawValue, window: window, sessionKey: sessionKey, idle: idle, maximumWindowLines: maxWindowLinesChoice)
+    }
 
     func validate() throws {
         _ = try windowPolicy()

@@ -35,6 +35,11 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.4.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
     ],
     targets: [
         // The shared vocabulary: verdicts, rule kinds, severities, stages, truth, scores, splits. No dependencies.
@@ -180,8 +185,13 @@ let package = Package(
                 "FAME",
                 "Runs",
                 "Bundles",
+                "LiveDetection",
                 "WardenCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),
@@ -190,6 +200,17 @@ let package = Package(
             name: "Bundles",
             dependencies: ["WardenCore", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "LogParsing", "FAME",
                            .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // The long-running detector: followed logs, bundles polled and activated live, metrics and health over HTTP.
+        .target(
+            name: "LiveDetection",
+            dependencies: ["WardenCore", "RuleRuntime", "LogInput", "Runs", "Bundles", "FAME",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strictSettings
         ),
         // Fuzz targets for everything that reads untrusted bytes, shared by the suite and `warden-fuzz`.

@@ -39,7 +39,7 @@ public struct Windower {
     private var sessions: [String: Session] = [:]
     private var sessionSequence = 0
     /// The latest line timestamp seen (sessions), for telling cut-off sessions at the end.
-    private var latestTimestamp: Int64?
+    public private(set) var latestTimestamp: Int64?
     private let scratch = MatchScratch()
 
     private struct Session {
@@ -158,8 +158,12 @@ public struct Windower {
         return nil
     }
 
-    /// Closes sessions whose last line is older than `cutoff`, oldest session first.
-    private mutating func closeIdle(before cutoff: Int64, _ emit: (Window) -> Void) {
+    /// Sessions open now.
+    public var openSessions: Int { sessions.count }
+
+    /// Closes sessions whose last line is older than `cutoff` (log time), oldest session first:
+    /// a live detector calls it as time passes with no new lines.
+    public mutating func closeIdle(before cutoff: Int64, _ emit: (Window) -> Void) {
         let idle = sessions.filter { $0.value.lastActivity < cutoff }.sorted { $0.value.order < $1.value.order }
         for (key, session) in idle {
             sessions.removeValue(forKey: key)

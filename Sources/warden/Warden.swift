@@ -12,7 +12,7 @@ struct Warden: AsyncParsableCommand {
         subcommands: [
             CheckCommand.self, FormatCommand.self, ExplainCommand.self, TestCommand.self,
             DetectCommand.self, EvalCommand.self, CompileCommand.self, SynthesizeCommand.self, FameCommand.self,
-            TemplatesCommand.self, WindowsCommand.self, BundleCommand.self, RegexCheckCommand.self, VersionCommand.self,
+            TemplatesCommand.self, WindowsCommand.self, BundleCommand.self, RunCommand.self, RegexCheckCommand.self, VersionCommand.self,
         ]
     )
 

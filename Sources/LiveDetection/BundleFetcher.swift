@@ -1,0 +1,66 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Where a detector takes its bundle from: a file, or an HTTP(S) URL polled with `If-None-Match`.
+public enum BundleLocation: Sendable, CustomStringConvertible {
+    case file(String)
+    case url(URL)
+
+    /// `http://…` and `https://…` are URLs; anything else is a path.
+    public init(_ text: String) {
+        if let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" {
+            self = .url(url)
+        } else {
+            self = .file(text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .file(let path): path
+        case .url(let url): url.absoluteString
+        }
+    }
+}
+
+/// What one poll of a bundle location found.
+enum FetchResult: Sendable {
+    /// The same as last time (HTTP 304, or a file with the same size, time and inode).
+    case unchanged
+    case fetched(bytes: [UInt8], tag: String?)
+    case failed(String)
+}
+
+/// Fetches a bundle, telling the server (or the file system) what it already has.
+struct BundleFetcher: Sendable {
+    let location: BundleLocation
+    let timeout: TimeInterval
+
+    func fetch(ifNoneMatch tag: String?) async -> FetchResult {
+        switch location {
+        case .file(let path):
+            var info = stat()
+            guard stat(path, &info) == 0 else { return .failed("\(path): \(String(cString: strerror(errno)))") }
+            let current = "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_ino)"
+            if current == tag { return .unchanged }
+            guard let data = FileManager.default.contents(atPath: path) else { return .failed("\(path): cannot read it") }
+            return .fetched(bytes: [UInt8](data), tag: current)
+        case .url(let url):
+            var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+            if let tag { request.setValue(tag, forHTTPHeaderField: "If-None-Match") }
+            do {
+                let (data, response) = try await URLSession.shared.data(for: request)
+                guard let http = response as? HTTPURLResponse else { return .failed("\(url): not an HTTP response") }
+                switch http.statusCode {
+                case 304: return .unchanged
+                case 200: return .fetched(bytes: [UInt8](data), tag: http.value(forHTTPHeaderField: "ETag"))
+                default: return .failed("\(url): HTTP \(http.statusCode)")
+                }
+            } catch {
+                return .failed("\(url): \(error.localizedDescription)")
+            }
+        }
+    }
+}

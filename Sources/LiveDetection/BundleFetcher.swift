@@ -50,17 +50,35 @@ struct BundleFetcher: Sendable {
         case .url(let url):
             var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
             if let tag { request.setValue(tag, forHTTPHeaderField: "If-None-Match") }
-            do {
-                let (data, response) = try await URLSession.shared.data(for: request)
+            switch await Self.get(request, deadline: timeout) {
+            case .success(let (data, response)):
                 guard let http = response as? HTTPURLResponse else { return .failed("\(url): not an HTTP response") }
                 switch http.statusCode {
                 case 304: return .unchanged
                 case 200: return .fetched(bytes: [UInt8](data), tag: http.value(forHTTPHeaderField: "ETag"))
                 default: return .failed("\(url): HTTP \(http.statusCode)")
                 }
-            } catch {
+            case .failure(let error):
                 return .failed("\(url): \(error.localizedDescription)")
             }
+        }
+    }
+
+    /// The response, or the error; a request still running at `deadline` seconds is cancelled
+    /// (URLRequest's own timeout only bounds the time between two packets, so a server that
+    /// trickles bytes would hold a poll for ever).
+    private static func get(_ request: URLRequest, deadline: TimeInterval) async -> Result<(Data, URLResponse), any Error> {
+        await withCheckedContinuation { continuation in
+            let task = URLSession.shared.dataTask(with: request) { data, response, error in
+                if let data, let response {
+                    continuation.resume(returning: .success((data, response)))
+                } else {
+                    let timedOut = (error as? URLError)?.code == .cancelled
+                    continuation.resume(returning: .failure(timedOut ? URLError(.timedOut) : error ?? URLError(.badServerResponse)))
+                }
+            }
+            task.resume()
+            DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { task.cancel() }
         }
     }
 }

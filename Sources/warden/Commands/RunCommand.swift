@@ -37,6 +37,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How often to poll the bundle's source (e.g. 30s, 5m); each wait varies by ±10%.")
     var poll: String = "30s"
 
+    @Option(help: "Give up on a bundle fetch after this long (e.g. 10s).")
+    var fetchTimeout: String = "10s"
+
     @Option(help: "Where to serve /health and /metrics: HOST:PORT (port 0 picks a free one).")
     var listen: String = "127.0.0.1:9464"
 
@@ -54,6 +57,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard let milliseconds = Durations.milliseconds(poll), milliseconds >= 100 else { throw ValidationError("--poll takes a duration of at least 100ms, such as 30s") }
+        guard let timeout = Durations.milliseconds(fetchTimeout), timeout >= 100 else { throw ValidationError("--fetch-timeout takes a duration of at least 100ms, such as 10s") }
         guard listenAddress != nil else { throw ValidationError("--listen takes HOST:PORT, such as 127.0.0.1:9464") }
     }
 
@@ -68,6 +72,7 @@ struct RunCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var configuration = LiveConfiguration(bundle: BundleLocation(bundle), key: try verificationKey(key), stateDirectory: state, inputs: inputs)
         configuration.pollInterval = .milliseconds(Durations.milliseconds(poll)!)
+        configuration.fetchTimeout = TimeInterval(Durations.milliseconds(fetchTimeout)!) / 1000
         configuration.fromEnd = fromEnd
         configuration.allowRollback = allowRollback
         configuration.records = allWindows ? .all : .abnormal

@@ -38,6 +38,7 @@ bench: release encoder
 	$(SWIFT) run -c release warden-bench fame
 	$(SWIFT) run -c release warden-bench fame --features dense --messages 600000
 	$(SWIFT) run -c release warden-bench synthesize
+	$(SWIFT) run -c release warden-bench run
 	scripts/drain-bench.sh
 
 clean:

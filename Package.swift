@@ -241,7 +241,11 @@ let package = Package(
                 "FAME",
                 "Synthesis",
                 "Evaluation",
+                "Bundles",
+                "LiveDetection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSettings
         ),

@@ -27,7 +27,7 @@ struct DetectBenchmark: ParsableCommand {
     var runs: Int = 3
 
     func run() throws {
-        let file = try replicatedFile()
+        let file = try replicatedLog(sample: sample, lines: lines)
         defer { try? FileManager.default.removeItem(atPath: file.path) }
         let checked = try Frontend.pack(SourceFile(path: pack, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: pack)))))
         let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked))
@@ -65,30 +65,6 @@ struct DetectBenchmark: ParsableCommand {
             times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
         return times.min()!
-    }
-
-    private func wordCount(_ path: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["wc", "-l", path]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-    }
-
-    /// The sample without its label field, repeated to at least `lines` lines, in a temporary file.
-    private func replicatedFile() throws -> (path: String, lines: Int, bytes: Int) {
-        let text = try String(contentsOfFile: sample, encoding: .utf8)
-        let stripped = text.split(separator: "\n").map { line in line.drop { $0 != " " }.dropFirst() }
-        let block = stripped.joined(separator: "\n") + "\n"
-        let copies = (lines + stripped.count - 1) / stripped.count
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid()).log").path
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        let data = Data(block.utf8)
-        for _ in 0..<copies { handle.write(data) }
-        try handle.close()
-        return (path, copies * stripped.count, copies * data.count)
     }
 }
 

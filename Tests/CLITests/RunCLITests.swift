@@ -141,6 +141,26 @@ struct RunCLITests {
         #expect(try await Self.revisions(in: live.log).max() == 6)
     }
 
+    @Test("A followed file that is truncated (copytruncate) is read again from its start; every line is judged once")
+    func truncation() async throws {
+        let bundles = try bundles(1...1, window: "10")
+        try bundles[1]!.write(to: URL(fileURLWithPath: path("app.wbundle")))
+        let sample = try String(contentsOfFile: Repository.path("Samples/BGL_2k/BGL_2k.log"), encoding: .utf8).split(separator: "\n")
+        let log = URL(fileURLWithPath: path("copy.log"))
+        try Data(sample[0..<100].map { $0 + "\n" }.joined().utf8).write(to: log)
+        let live = try LiveWarden(["--bundle", path("app.wbundle"), "--key", path("key.pub"), "--state", path("state"), "--all-windows", log.path],
+                                  directory: directory)
+        _ = try await waitFor("100 lines") { try await live.metric("warden_lines_total") == 100 ? true : nil }
+        let handle = try FileHandle(forWritingTo: log)
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data(sample[100..<150].map { $0 + "\n" }.joined().utf8))
+        try handle.close()
+        _ = try await waitFor("150 lines") { try await live.metric("warden_lines_total") == 150 ? true : nil }
+        #expect(live.stop() == 0)
+        let ranges = live.records.compactMap { $0["lines"] as? [Int] }
+        #expect(ranges == stride(from: 1, to: 150, by: 10).map { [$0, $0 + 9] }, "\(ranges)")
+    }
+
     static func revisions(in log: String) async throws -> [Int] {
         log.split(separator: "\n").filter { $0.contains("bundle active") }.compactMap { line in
             line.range(of: #"revision=(\d+)"#, options: .regularExpression).flatMap { Int(line[$0].dropFirst("revision=".count)) }

@@ -161,6 +161,35 @@ struct RunCLITests {
         #expect(ranges == stride(from: 1, to: 150, by: 10).map { [$0, $0 + 9] }, "\(ranges)")
     }
 
+    @Test("Standard input is followed until it ends; then every open window is judged and the detector exits 0")
+    func standardInput() throws {
+        _ = try bundles(1...1)
+        let lines = try String(contentsOfFile: Repository.path("Samples/BGL_2k/BGL_2k.log"), encoding: .utf8).split(separator: "\n").prefix(45)
+        let result = try Warden.run(["run", "--bundle", path("r1.wbundle"), "--key", path("key.pub"), "--state", path("state"),
+                                     "--listen", "127.0.0.1:0", "--all-windows", "-"], stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        let ranges = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }.compactMap { $0["lines"] as? [Int] }
+        #expect(ranges == [[1, 20], [21, 40], [41, 45]], "\(ranges)")
+        #expect(result.stderr.contains("input=- read=45 skipped=0 windowed=45"))
+    }
+
+    @Test("Sessions close on their idle timeout while the log is quiet, without waiting for shutdown")
+    func idleSessions() async throws {
+        #expect(try Warden.run(["bundle", "keygen", "-o", path("key")]).status == 0)
+        let built = try Warden.run(["bundle", "build", "GeneratedRules/Packs/hdfs.warden", "--revision", "1", "--format", "hdfs", "--window", "session",
+                                    "--idle", "1s", "--key", path("key"), "-o", path("hdfs.wbundle")])
+        #expect(built.status == 0, "\(built.stderr)")
+        let lines = try String(contentsOfFile: Repository.path("Samples/HDFS_20k_head/HDFS_20000.log"), encoding: .utf8).split(separator: "\n").prefix(40)
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path("hdfs.log")))
+        let live = try LiveWarden(["--bundle", path("hdfs.wbundle"), "--key", path("key.pub"), "--state", path("state"), "--all-windows", path("hdfs.log")],
+                                  directory: directory)
+        let sessions = Set(lines.compactMap { line in line.range(of: #"blk_-?\d+"#, options: .regularExpression).map { String(line[$0]) } }).count
+        _ = try await waitFor("idle sessions to close") { live.records.count == sessions ? true : nil }
+        #expect(live.records.allSatisfy { $0["key"] is String })
+        #expect(live.stop() == 0)
+        #expect(live.records.count == sessions, "no session was left open for shutdown")
+    }
+
     static func revisions(in log: String) async throws -> [Int] {
         log.split(separator: "\n").filter { $0.contains("bundle active") }.compactMap { line in
             line.range(of: #"revision=(\d+)"#, options: .regularExpression).flatMap { Int(line[$0].dropFirst("revision=".count)) }

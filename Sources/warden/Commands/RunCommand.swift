@@ -79,11 +79,14 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "warden.run")
         let detector = LiveDetector(configuration: configuration, logger: logger) { line in try StandardOutput.write(Data(line)) }
         let (host, port) = listenAddress!
-        let application = StatusServer.application(detector: detector, registry: registry, host: host, port: port, logger: logger) { bound in
-            logger.info("status server listening", metadata: ["address": "http://\(host):\(bound)"])
-        }
-        do { try await application.runService() } catch let error as LiveError {
+        do {
+            try await StatusServer.run(detector: detector, registry: registry, host: host, port: port, logger: logger) { bound in
+                logger.info("status server listening", metadata: ["address": "http://\(host):\(bound)"])
+            }
+        } catch let error as LiveError {
             throw CommandFailure(error.description)
+        } catch let error as ServiceGroupError {
+            throw CommandFailure("\(error)")
         }
     }
 }

@@ -141,6 +141,32 @@ struct RunCLITests {
         #expect(try await Self.revisions(in: live.log).max() == 6)
     }
 
+    @Test("warden run refuses a bundle signed by another key and a lower revision, and keeps the active one; --allow-rollback takes the lower one")
+    func runRefusals() async throws {
+        let bundles = try bundles(2...3)
+        #expect(try Warden.run(["bundle", "keygen", "-o", path("other")]).status == 0)
+        let foreign = try Warden.run(["bundle", "build", "GeneratedRules/Packs/bgl.warden", "--revision", "9", "--format", "bgl", "--key", path("other"), "-o", path("foreign.wbundle")])
+        #expect(foreign.status == 0)
+        let source = URL(fileURLWithPath: path("app.wbundle"))
+        try bundles[3]!.write(to: source)
+        try Data("x\n".utf8).write(to: URL(fileURLWithPath: path("a.log")))
+        let live = try LiveWarden(["--bundle", source.path, "--key", path("key.pub"), "--state", path("state"), "--poll", "100ms", path("a.log")], directory: directory)
+        _ = try await waitFor("revision 3") { try await live.metric("warden_bundle_revision") == 3 ? true : nil }
+        try Data(contentsOf: URL(fileURLWithPath: path("foreign.wbundle"))).write(to: source, options: .atomic)
+        _ = try await waitFor("the foreign bundle refused") { try await live.metric(#"warden_bundle_reloads_total{result="failure"}"#) == 1 ? true : nil }
+        #expect(live.log.contains("not by the key given"))
+        try bundles[2]!.write(to: source, options: .atomic)
+        _ = try await waitFor("the rollback refused") { try await live.metric(#"warden_bundle_reloads_total{result="failure"}"#) == 2 ? true : nil }
+        #expect(live.log.contains("revision 2 is older than the active revision 3 (rollback refused"))
+        #expect(try await live.metric("warden_bundle_revision") == 3)
+        #expect(live.stop() == 0)
+
+        let rolledBack = try LiveWarden(["--bundle", source.path, "--key", path("key.pub"), "--state", path("state"), "--allow-rollback", path("a.log")],
+                                        directory: directory)
+        _ = try await waitFor("revision 2 with --allow-rollback") { try await rolledBack.metric("warden_bundle_revision") == 2 ? true : nil }
+        #expect(rolledBack.stop() == 0)
+    }
+
     @Test("A followed file that is truncated (copytruncate) is read again from its start; every line is judged once")
     func truncation() async throws {
         let bundles = try bundles(1...1, window: "10")

@@ -216,7 +216,7 @@ let package = Package(
         // Fuzz targets for everything that reads untrusted bytes, shared by the suite and `warden-fuzz`.
         .target(
             name: "Fuzzing",
-            dependencies: ["WardenCore", "CZlib", "RuleLanguage", "LogInput", "LogParsing", "FAME"],
+            dependencies: ["WardenCore", "CZlib", "RuleLanguage", "LogInput", "LogParsing", "FAME", "Bundles"],
             swiftSettings: strictSettings
         ),
         // `warden-fuzz`: seed corpora, replays and libFuzzer runs (scripts/fuzz.sh).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one target under libFuzzer, for as long as you let it:
 #   scripts/fuzz.sh TARGET [libFuzzer flags, e.g. -max_total_time=600 -jobs=2]
-# Targets: pack lines decoders jsonl labels key-labels gzip fame-model fame-payload drain-state.
+# Targets: pack lines decoders jsonl labels key-labels gzip fame-model fame-payload drain-state bundle.
 # Builds warden-fuzz with AddressSanitizer and coverage into .build/fuzz, seeds
 # .build/fuzz/corpus/TARGET from the repository's samples on the first run, and
 # keeps the corpus between runs. A crash is saved as crash-<hash> in the current

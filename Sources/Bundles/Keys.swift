@@ -12,10 +12,17 @@ public struct SigningKey: Sendable {
         key = Curve25519.Signing.PrivateKey()
     }
 
+    /// The key whose 32-byte seed is `raw` (RFC 8032).
+    public init(raw: [UInt8]) throws(BundleError) {
+        do { key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw) } catch {
+            throw .badKey("an Ed25519 private key is 32 bytes, not \(raw.count)")
+        }
+    }
+
     /// Reads a PEM `PRIVATE KEY`; `source` names it in errors.
     public init(pem: String, source: String) throws(BundleError) {
         let raw = try PEM.decode(pem, label: "PRIVATE KEY", prefix: PEM.privatePrefix, source: source)
-        do { key = try Curve25519.Signing.PrivateKey(rawRepresentation: raw) } catch {
+        do throws(BundleError) { try self.init(raw: raw) } catch {
             throw .badKey("\(source): not an Ed25519 private key")
         }
     }

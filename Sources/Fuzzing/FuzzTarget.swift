@@ -27,6 +27,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case famePayload = "fame-payload"
     /// A Drain state file (`templates --save-state`).
     case drainState = "drain-state"
+    /// A rule bundle: refused with a reason or loaded; an archive that reads writes back to the same bytes.
+    case bundle
 
     /// Runs the target on one input; throws when a property does not hold.
     public func run(_ bytes: [UInt8]) throws(FuzzFailure) {
@@ -41,6 +43,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .fameModel: try LoaderTargets.fameModel(bytes)
         case .famePayload: try LoaderTargets.famePayload(bytes)
         case .drainState: try LoaderTargets.drainState(bytes)
+        case .bundle: try LoaderTargets.bundle(bytes)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Bundles
 import FAME
 import Foundation
 import LogParsing
@@ -43,6 +44,18 @@ enum LoaderTargets {
             throw failure
         } catch {
             throw FuzzFailure("a loaded Drain state does not save and load again: \(error)")
+        }
+    }
+
+    /// The key fuzzed bundles are checked against (fixed, so that seeds signed with it stay valid between runs).
+    static let key = try! SigningKey(raw: Array(0..<32))
+
+    static func bundle(_ bytes: [UInt8]) throws(FuzzFailure) {
+        if let entries = try? BundleArchive.read(bytes), BundleArchive.write(entries) != bytes {
+            throw FuzzFailure("an archive that reads does not write back to the same bytes: not canonical")
+        }
+        do throws(BundleError) { _ = try RuleBundle.open(bytes, key: key.publicKey) } catch {
+            guard !error.description.isEmpty else { throw FuzzFailure("refused without a reason") }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Bundles
 import CZlib
 import FAME
 import Foundation
@@ -22,6 +23,11 @@ extension FuzzTarget {
             let file = [UInt8](try await samples.model().fileData())
             let payload = file.split(separator: 0x0A, maxSplits: 2, omittingEmptySubsequences: false)[2]
             return [Array(payload)]
+        case .bundle:
+            let pack = try samples.read("GeneratedRules/Packs/bgl.warden")
+            let source = BundleSource(name: "fuzz", version: "1.0.0", revision: 1, settings: DetectionSettings(format: "bgl", window: "20"),
+                                      packs: [("bgl.warden", pack)])
+            return [try RuleBundle.build(source, key: LoaderTargets.key, created: Date(timeIntervalSince1970: 0)).bytes]
         case .drainState:
             var drain = Drain()
             for line in try samples.logPieces().joined().split(separator: 0x0A) { _ = drain.add(Array(line)) }

@@ -13,7 +13,7 @@ struct FuzzTargetTests {
     static func mutations(_ target: FuzzTarget) -> Int {
         switch target {
         case .pack: 500
-        case .gzip, .fameModel, .famePayload: 1_500
+        case .gzip, .fameModel, .famePayload, .bundle: 1_500
         default: 3_000
         }
     }

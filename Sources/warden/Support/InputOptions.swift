@@ -13,7 +13,7 @@ extension LogFormat: ExpressibleByArgument {}
 /// Options shared by the commands that read logs.
 struct InputOptions: ParsableArguments {
     @Option(name: .customLong("format"),
-            help: "Input format: \(LogFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: lines, or a bundle's).")
+            help: "Input format (default: lines, or a bundle's).")
     var formatChoice: LogFormat?
 
     @Option(name: .customLong("window"), help: ArgumentHelp("""

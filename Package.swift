@@ -306,7 +306,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BundleTests",
-            dependencies: ["TestSupport", "Bundles"],
+            dependencies: ["TestSupport", "Bundles", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Bundles
 import Foundation
+import RuleRuntime
 import Testing
 import TestSupport
 
@@ -42,6 +43,35 @@ struct BundleTests {
         let again = try RuleBundle.build(Self.source(), key: key, created: Date(timeIntervalSince1970: 0))
         let twice = try RuleBundle.build(Self.source(), key: key, created: Date(timeIntervalSince1970: 0))
         #expect(try RuleBundle.open(again.bytes, key: key.publicKey).manifest == RuleBundle.open(twice.bytes, key: key.publicKey).manifest)
+    }
+
+    @Test("Several packs run as one rule set: each pack's line tests keep their own meaning")
+    func severalPacks() throws {
+        let alpha = "pack a version \"1.0.0\"\n\nabnormal rule alpha_seen {\n    any line in window: line contains \"alpha\"\n}\n"
+        let beta = """
+            pack b version "1.0.0"
+
+            normal rule all_ok {
+                all line in window: line startswith "ok"
+            }
+
+            abnormal rule beta_seen {
+                any line in window: line matches /beta\\d/
+            }
+
+            """
+        var source = Self.source()
+        source.packs = [("a.warden", Array(alpha.utf8)), ("b.warden", Array(beta.utf8))]
+        let loaded = try RuleBundle.open(try RuleBundle.build(source, key: key).bytes, key: key.publicKey)
+        let engine = DetectionEngine(rules: loaded.ruleSet)
+        let context = engine.makeContext()
+        func decided(_ lines: [String]) -> String? { engine.detect(Window(texts: lines), in: context).rule }
+        #expect(loaded.ruleSet.rules.map(\.metadata.name) == ["all_ok", "alpha_seen", "beta_seen"])
+        #expect(decided(["x", "beta7"]) == "beta_seen")
+        #expect(decided(["alpha here"]) == "alpha_seen")
+        #expect(decided(["ok 1", "ok 2"]) == "all_ok")
+        #expect(decided(["beta", "alphabet"]) == "alpha_seen")
+        #expect(decided(["nothing"]) == nil)
     }
 
     @Test("Keys round-trip through PEM; a private key given as the public one is named as such")

@@ -39,20 +39,42 @@ public final class WindowPipeline {
     ) throws {
         var batch: [Window] = []
         var batchBytes = 0
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            let results = Self.parallelMap(batch, threads: threads, worker: worker, process)
-            for (window, result) in zip(batch, results) { try sink(window, result) }
-            batch.removeAll(keepingCapacity: true)
-            batchBytes = 0
+        // With more than one worker, a batch is detected in the background while the next one is
+        // read, so reading and detection overlap; with one, everything runs on the calling thread.
+        var inFlight: (windows: [Window], results: BatchResults<T>)?
+        func deliver() throws {
+            guard let (windows, results) = inFlight else { return }
+            inFlight = nil
+            for (window, result) in zip(windows, results.wait()) { try sink(window, result) }
             progress?(reader.source.bytesRead)
         }
-        try windows { window in
-            batch.append(window)
-            batchBytes += window.bytes.count
-            if batch.count >= batchSize || batchBytes >= 32 << 20 { try flush() }
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            let windows = batch
+            batch.removeAll(keepingCapacity: true)
+            batchBytes = 0
+            if threads == 1 {
+                for (window, result) in zip(windows, Self.parallelMap(windows, threads: 1, worker: worker, process)) { try sink(window, result) }
+                progress?(reader.source.bytesRead)
+                return
+            }
+            try deliver()
+            inFlight = (windows, BatchResults(windows, threads: max(1, threads - 1), worker: worker, process: process))
+        }
+        do {
+            try windows { window in
+                batch.append(window)
+                batchBytes += window.bytes.count
+                if batch.count >= batchSize || batchBytes >= 32 << 20 { try flush() }
+            }
+        } catch {
+            // Every window read before the fault is still detected and delivered.
+            try flush()
+            try deliver()
+            throw error
         }
         try flush()
+        try deliver()
     }
 
     /// Every window in order, on the calling thread. If the input turns out
@@ -123,6 +145,26 @@ public final class WindowPipeline {
     public func truth(ofLine number: Int) -> Truth? {
         guard number >= 1, number <= truthByLine.count else { return nil }
         return Truth(rawValue: truthByLine[number - 1])
+    }
+}
+
+/// One batch's results, computed on background threads; `wait()` blocks until they are all there.
+///
+/// `@unchecked Sendable`: `values` is written once, by the background block, before the group
+/// leaves, and read only after `wait()` returns (the group orders the write before the read).
+private final class BatchResults<T: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var values: [T] = []
+
+    init<Worker>(_ windows: [Window], threads: Int, worker: @escaping @Sendable () -> Worker, process: @escaping @Sendable (Window, Worker) -> T) {
+        DispatchQueue.global().async(group: group) { [self] in
+            values = WindowPipeline.parallelMap(windows, threads: threads, worker: worker, process)
+        }
+    }
+
+    func wait() -> [T] {
+        group.wait()
+        return values
     }
 }
 

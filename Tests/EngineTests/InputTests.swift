@@ -78,6 +78,21 @@ struct InputTests {
         #expect(c.reader.accounting.read == 5001)
     }
 
+    @Test("The window pipeline detects every window read before a fault in the input, on one thread and on several, then throws", arguments: [1, 2])
+    func pipelineDeliversBeforeFault(threads: Int) throws {
+        let text = (1...20000).map { "line \($0) with some text to compress \($0 * 7)" }.joined(separator: "\n") + "\n"
+        let compressed = try gzip(Array(text.utf8))
+        let path = try temporaryFile(Array(compressed.prefix(compressed.count / 2)), suffix: ".gz")
+        let reader = try LogReader(path: path, decoder: LineDecoder(format: .lines))
+        let pipeline = WindowPipeline(reader: reader, policy: .count(size: 10, step: 10), threads: threads, batchSize: 64)
+        let engine = DetectionEngine(rules: try ruleSet(rulePack(#"any line in window: line contains "7""#)))
+        var judged = 0
+        #expect(throws: InputError.self) {
+            try pipeline.run(worker: engine.makeContext, process: { engine.detect($0, in: $1) }, sink: { window, _ in judged += window.count })
+        }
+        #expect(reader.accounting.read > 1000 && judged == reader.accounting.windowed && judged == reader.accounting.read, "\(judged) of \(reader.accounting.read)")
+    }
+
     @Test("A truncated gzip file processes every line before the cut, then reports it")
     func truncatedGzip() throws {
         let text = (1...20000).map { "line \($0) with some text to compress \($0 * 7)" }.joined(separator: "\n") + "\n"

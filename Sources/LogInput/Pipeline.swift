@@ -39,8 +39,9 @@ public final class WindowPipeline {
     ) throws {
         var batch: [Window] = []
         var batchBytes = 0
-        // With more than one worker, a batch is detected in the background while the next one is
-        // read, so reading and detection overlap; with one, everything runs on the calling thread.
+        // With `threads` > 1, the calling thread reads the next batch while `threads` - 1 workers
+        // detect the last one in the background, so reading and detection overlap and `threads`
+        // threads are busy; with one, everything runs on the calling thread.
         var inFlight: (windows: [Window], results: BatchResults<T>)?
         func deliver() throws {
             guard let (windows, results) = inFlight else { return }

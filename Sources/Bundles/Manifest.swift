@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LogInput
 
 /// What a bundle is and holds, signed as its exact bytes. Version 1 of the format
 /// is described in docs/bundles.md.
@@ -53,6 +54,16 @@ public struct DetectionSettings: Codable, Sendable, Equatable {
         self.idle = idle
         self.maximumWindowLines = maximumWindowLines
         self.fameThreshold = fameThreshold
+    }
+}
+
+extension DetectionSettings {
+    /// The input format and windowing the settings name; refused when this Warden does not know them.
+    public func windowing() throws(BundleError) -> (format: LogFormat, policy: WindowPolicy) {
+        guard let format = LogFormat(rawValue: self.format) else { throw .content("format `\(self.format)` is not one this Warden reads") }
+        let spec = maximumWindowLines.map { WindowSpec(window, sessionKey: sessionKey, idle: idle, maximumLines: $0) }
+            ?? WindowSpec(window, sessionKey: sessionKey, idle: idle)
+        do { return (format, try spec.policy(for: format)) } catch { throw .content("window settings: \(error)") }
     }
 }
 

@@ -43,6 +43,11 @@ public struct LoadedBundle: Sendable {
 
     /// Every pack's rules as one rule set.
     public var ruleSet: RuleSet { Interpreter.ruleSet(for: packs, name: manifest.name, version: manifest.version) }
+
+    /// The bundle's FAME model as a fallback, deciding at the bundle's threshold (else the model's).
+    public var fameFallback: FAMEFallback? {
+        fameModel.map { FAMEFallback(model: $0, decision: manifest.settings.fameThreshold.map { WindowDecision(threshold: $0) }) }
+    }
 }
 
 /// Building, signing, verifying and loading rule bundles (docs/bundles.md).
@@ -146,12 +151,7 @@ public enum RuleBundle {
 
     /// The verified payload, checked as it would run.
     private static func load(_ manifest: BundleManifest, entries: [BundleArchive.Entry], bytes: [UInt8]) throws(BundleError) -> LoadedBundle {
-        guard let format = LogFormat(rawValue: manifest.settings.format) else {
-            throw .content("format `\(manifest.settings.format)` is not one this Warden reads")
-        }
-        let spec = WindowSpec(manifest.settings.window, sessionKey: manifest.settings.sessionKey, idle: manifest.settings.idle,
-                              maximumLines: manifest.settings.maximumWindowLines ?? 100_000)
-        do { _ = try spec.policy(for: format) } catch { throw .content("window settings: \(error)") }
+        _ = try manifest.settings.windowing()
         var packs: [CheckedPack] = [], sources: [SourceFile] = []
         var model: FAMEModel?, drain: Drain?
         var ruleNames: [String: String] = [:]

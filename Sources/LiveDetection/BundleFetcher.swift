@@ -43,7 +43,12 @@ struct BundleFetcher: Sendable {
         case .file(let path):
             var info = stat()
             guard stat(path, &info) == 0 else { return .failed("\(path): \(String(cString: strerror(errno)))") }
-            let current = "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_ino)"
+            #if canImport(Darwin)
+            let modified = info.st_mtimespec
+            #else
+            let modified = info.st_mtim
+            #endif
+            let current = "\(info.st_size)-\(modified.tv_sec).\(modified.tv_nsec)-\(info.st_ino)"
             if current == tag { return .unchanged }
             guard let data = FileManager.default.contents(atPath: path) else { return .failed("\(path): cannot read it") }
             return .fetched(bytes: [UInt8](data), tag: current)

@@ -130,9 +130,7 @@ public final class LiveDetector: Service, Sendable {
         var tag = tag
         var current = active
         while !Task.isCancelled {
-            let base = Double(configuration.pollInterval.components.seconds) + Double(configuration.pollInterval.components.attoseconds) / 1e18
-            let wait = base * (1 + Double.random(in: -configuration.jitter...configuration.jitter))
-            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            try await Task.sleep(for: configuration.pollInterval * (1 + Double.random(in: -configuration.jitter...configuration.jitter)))
             switch await fetcher.fetch(ifNoneMatch: tag) {
             case .unchanged: continue
             case .failed(let reason):
@@ -150,7 +148,7 @@ public final class LiveDetector: Service, Sendable {
 
     /// The reader: follows every input until shutdown, judging each closed window with the active bundle.
     private func follow(starting bundle: LoadedBundle) async throws {
-        var judge = try Judge(bundle, maximumLineLength: configuration.maximumLineLength)
+        var judge = try Judge(bundle)
         activated(bundle)
         let streams = configuration.inputs.map {
             LiveStream(file: FollowedFile(path: $0, fromEnd: configuration.fromEnd), decoder: judge.decoder, policy: judge.policy,
@@ -168,7 +166,7 @@ public final class LiveDetector: Service, Sendable {
         while !stopping.withLock({ $0 }) {
             if let next = pending.withLock({ bundle in defer { bundle = nil }; return bundle }) {
                 // Between windows: open windows stay open if the windowing is the same, else they close under the old rules.
-                let replacement = try Judge(next, maximumLineLength: configuration.maximumLineLength)
+                let replacement = try Judge(next)
                 if replacement.settings != judge.settings {
                     for stream in streams { stream.restart(decoder: replacement.decoder, policy: replacement.policy, emit(stream)) }
                 }
@@ -238,18 +236,13 @@ struct Judge {
     /// The idle timeout of session windows, in milliseconds.
     let idle: Int64?
 
-    init(_ bundle: LoadedBundle, maximumLineLength: Int) throws {
-        let settings = bundle.manifest.settings
-        self.settings = settings
-        guard let format = LogFormat(rawValue: settings.format) else { throw LiveError("bundle format \(settings.format) is unknown") }
-        let spec = WindowSpec(settings.window, sessionKey: settings.sessionKey, idle: settings.idle, maximumLines: settings.maximumWindowLines ?? 100_000)
-        policy = try spec.policy(for: format)
+    init(_ bundle: LoadedBundle) throws {
+        settings = bundle.manifest.settings
+        let (format, policy) = try settings.windowing()
+        self.policy = policy
         if case .session(_, let idle, _) = policy { self.idle = idle } else { idle = nil }
         decoder = LineDecoder(format: format)
-        let fallback: any Fallback = bundle.fameModel.map { model in
-            FAMEFallback(model: model, decision: settings.fameThreshold.map { WindowDecision(threshold: $0) })
-        } ?? UndecidedIsNormal()
-        engine = DetectionEngine(rules: bundle.ruleSet, fallback: fallback)
+        engine = DetectionEngine(rules: bundle.ruleSet, fallback: bundle.fameFallback ?? UndecidedIsNormal())
         context = engine.makeContext()
     }
 

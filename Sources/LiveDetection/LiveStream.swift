@@ -26,10 +26,7 @@ final class LiveStream {
     /// Reads what arrived; completed windows go to `emit`. Returns the bytes read.
     func poll(_ emit: (Window) -> Void) -> Int {
         let read = file.poll(restarted: { flushLine(emit) }) { chunk in
-            splitter.feed(chunk, line: { raw, number in take(raw, number, emit) }, tooLong: { _ in
-                accounting.read += 1
-                accounting.skipped[.tooLong, default: 0] += 1
-            })
+            splitter.feed(chunk, line: { raw, number in take(raw, number, emit) }, tooLong: { _ in skipTooLong() })
         }
         if read > 0 { lastArrival = .now }
         return read
@@ -39,9 +36,8 @@ final class LiveStream {
     /// since the last line arrived.
     func closeIdle(after idle: Int64, _ emit: (Window) -> Void) {
         guard let latest = windower.latestTimestamp else { return }
-        let quiet = ContinuousClock.now - lastArrival
-        let elapsed = quiet.components.seconds * 1000 + quiet.components.attoseconds / 1_000_000_000_000_000
-        windower.closeIdle(before: latest + elapsed - idle, emit)
+        let quiet = Int64((ContinuousClock.now - lastArrival) / .milliseconds(1))
+        windower.closeIdle(before: latest + quiet - idle, emit)
     }
 
     /// Delivers a last line that had no newline and closes every open window (shutdown, or new settings).
@@ -60,10 +56,12 @@ final class LiveStream {
     var openSessions: Int { windower.openSessions }
 
     private func flushLine(_ emit: (Window) -> Void) {
-        splitter.finish(line: { raw, number in take(raw, number, emit) }, tooLong: { _ in
-            accounting.read += 1
-            accounting.skipped[.tooLong, default: 0] += 1
-        })
+        splitter.finish(line: { raw, number in take(raw, number, emit) }, tooLong: { _ in skipTooLong() })
+    }
+
+    private func skipTooLong() {
+        accounting.read += 1
+        accounting.skipped[.tooLong, default: 0] += 1
     }
 
     private func take(_ raw: UnsafeBufferPointer<UInt8>, _ number: Int, _ emit: (Window) -> Void) {

@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "RuleRuntime", targets: ["RuleRuntime"]),
         .library(name: "RuleInterpreter", targets: ["RuleInterpreter"]),
         .library(name: "RuleCodegen", targets: ["RuleCodegen"]),
+        .library(name: "RuleLint", targets: ["RuleLint"]),
         .library(name: "LogParsing", targets: ["LogParsing"]),
         // For embedding detection: reading and windowing logs, the FAME fallback, evaluation and detection runs.
         .library(name: "LogInput", targets: ["LogInput"]),
@@ -40,6 +41,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The shared vocabulary: verdicts, rule kinds, severities, stages, truth, scores, splits. No dependencies.
@@ -82,6 +84,13 @@ let package = Package(
         .target(
             name: "RuleCodegen",
             dependencies: ["RuleLanguage"],
+            swiftSettings: strictSettings
+        ),
+        // The linter: one file per lint (Lints/), configuration, suppressions, baseline, fix-its (docs/lint.md).
+        .target(
+            name: "RuleLint",
+            dependencies: ["WardenCore", "PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter",
+                           .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strictSettings
         ),
         // The lean compiler the build plugin runs: front end and code generator only.
@@ -177,6 +186,7 @@ let package = Package(
                 "RuleRuntime",
                 "RuleInterpreter",
                 "RuleCodegen",
+                "RuleLint",
                 "LogInput",
                 "Evaluation",
                 "Synthesis",
@@ -307,6 +317,12 @@ let package = Package(
         .testTarget(
             name: "BundleTests",
             dependencies: ["TestSupport", "Bundles", "RuleRuntime"],
+            swiftSettings: strictSettings
+        ),
+        // Every lint's examples, the rendered formats (golden files), configuration, suppression, baseline, --fix.
+        .testTarget(
+            name: "RuleLintTests",
+            dependencies: ["TestSupport", "WardenCore", "RuleLanguage", "RuleRuntime", "RuleLint"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -44,9 +44,11 @@ struct ExampleTests {
     }
 
     @Test func everyDiagnosticCodeHasADocumentationPage() throws {
-        for code in DiagnosticCode.allCases {
-            let page = Repository.root.appendingPathComponent("docs/diagnostics/\(code.rawValue).md")
-            let rendered = DiagnosticPage.markdown(for: code)
+        #expect(DiagnosticRegistry.frontEnd.entries.map(\.code) == DiagnosticCode.frontEnd, "every front-end code has documentation")
+        for entry in DiagnosticRegistry.frontEnd.entries {
+            let code = entry.code
+            let page = Repository.root.appendingPathComponent(entry.pagePath)
+            let rendered = entry.page()
             if Repository.recording {
                 try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try rendered.write(to: page, atomically: true, encoding: .utf8)
@@ -59,9 +61,9 @@ struct ExampleTests {
     /// The codes whose problem is in the bytes of a file, which a text example cannot hold; each has a test of its own.
     static let byteLevelCodes: Set<DiagnosticCode> = [.invalidUTF8, .loneCarriageReturn, .notText]
 
-    @Test("every code's documented example reports that code", arguments: DiagnosticCode.allCases)
-    func documentedExampleReportsItsCode(_ code: DiagnosticCode) {
-        let documentation = code.documentation
+    @Test("every code's documented example reports that code", arguments: DiagnosticCode.frontEnd)
+    func documentedExampleReportsItsCode(_ code: DiagnosticCode) throws {
+        let documentation = try #require(code.frontEndDocumentation)
         #expect(!documentation.title.isEmpty && !documentation.explanation.isEmpty)
         guard let example = documentation.example else {
             #expect(Self.byteLevelCodes.contains(code), "\(code.rawValue) has no example")

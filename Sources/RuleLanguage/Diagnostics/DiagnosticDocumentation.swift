@@ -1,13 +1,13 @@
-/// What `warden explain`, `docs/diagnostics/` and SARIF say about a code.
-public struct DiagnosticDocumentation: Sendable {
+/// What the front end says about one of its codes: the source of its registry entry.
+struct DiagnosticDocumentation: Sendable {
     /// A one-line summary.
-    public let title: String
+    let title: String
     /// A longer explanation in Markdown: when the code is reported and how to fix it.
-    public let explanation: String
+    let explanation: String
     /// A whole pack that reports the code (a test checks it does); `nil` for the byte-level
     /// problems a text example cannot hold (invalid UTF-8, a lone carriage return, NUL bytes),
     /// which have tests of their own.
-    public let example: String?
+    let example: String?
 
     init(_ title: String, _ explanation: String, example: String?) {
         self.title = title
@@ -17,8 +17,9 @@ public struct DiagnosticDocumentation: Sendable {
 }
 
 extension DiagnosticCode {
-    /// Every code's documentation. The switch is exhaustive, so a new code does not compile undocumented.
-    public var documentation: DiagnosticDocumentation {
+    /// A front-end code's documentation; `nil` for a code the front end does not report
+    /// (a test checks that every code of ``frontEnd`` has it).
+    var frontEndDocumentation: DiagnosticDocumentation? {
         switch self {
         case .unexpectedCharacter:
             DiagnosticDocumentation("unexpected character", """
@@ -480,6 +481,8 @@ extension DiagnosticCode {
                     "ok"
                 }
                 """)
+        default:
+            nil
         }
     }
 }

@@ -81,23 +81,35 @@ public struct JSONRenderer: Sendable {
 /// are counted in Unicode code points (`columnKind: unicodeCodePoints`).
 public struct SARIFRenderer: Sendable {
     public var toolVersion: String
+    /// Where the descriptions in `tool.driver.rules` come from.
+    public var registry: DiagnosticRegistry
+    /// What the rules' `helpUri`s start with; by default they are relative to Warden's repository (`docs/…`).
+    public var helpBase: String
 
-    public init(toolVersion: String) {
+    public init(toolVersion: String, registry: DiagnosticRegistry = .frontEnd, helpBase: String = "") {
         self.toolVersion = toolVersion
+        self.registry = registry
+        self.helpBase = helpBase
     }
 
     public func render(_ files: [DiagnosedFile]) -> String {
         let usedCodes = Set(files.flatMap { $0.diagnostics.map(\.code) })
-        let rules = DiagnosticCode.allCases.filter(usedCodes.contains).map { code in
-            Rule(id: code.rawValue, name: code.title, shortDescription: Text(text: code.title),
-                 fullDescription: Text(text: code.explanation),
-                 defaultConfiguration: Configuration(level: code.severity == .error ? "error" : "warning"),
-                 helpUri: "docs/diagnostics/\(code.rawValue).md")
+        let rules = usedCodes.sorted().map { code in
+            guard let entry = registry[code] else {
+                return Rule(id: code.rawValue, name: code.rawValue, shortDescription: Text(text: code.rawValue), fullDescription: nil,
+                            help: nil, defaultConfiguration: Configuration(level: Self.level(code.severity)), helpUri: nil, properties: nil)
+            }
+            return Rule(id: code.rawValue, name: entry.title, shortDescription: Text(text: entry.title),
+                        fullDescription: Text(text: entry.explanation),
+                        help: Help(text: entry.explanation, markdown: entry.explanation),
+                        defaultConfiguration: Configuration(level: Self.level(entry.severity)),
+                        helpUri: helpBase + entry.pagePath,
+                        properties: entry.category.map { Properties(tags: [$0]) })
         }
         let results = files.flatMap { file in
             file.diagnostics.map { diagnostic in
                 Result(ruleId: diagnostic.code.rawValue,
-                       level: diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "note",
+                       level: Self.level(diagnostic.severity),
                        message: Text(text: ([diagnostic.message] + diagnostic.notes + diagnostic.help).joined(separator: "\n")),
                        locations: [Location(file.file, diagnostic.range, message: diagnostic.label)],
                        relatedLocations: diagnostic.secondary.map { Location(file.file, $0.range, message: $0.message) },
@@ -113,6 +125,14 @@ public struct SARIFRenderer: Sendable {
         let log = Log(runs: [Run(tool: Tool(driver: Driver(name: "warden", version: toolVersion, rules: rules)),
                                  results: results)])
         return encode(log, pretty: true)
+    }
+
+    private static func level(_ severity: Diagnostic.Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .note: "note"
+        }
     }
 
     struct Log: Encodable {
@@ -143,12 +163,16 @@ public struct SARIFRenderer: Sendable {
         let id: String
         let name: String
         let shortDescription: Text
-        let fullDescription: Text
+        let fullDescription: Text?
+        let help: Help?
         let defaultConfiguration: Configuration
-        let helpUri: String
+        let helpUri: String?
+        let properties: Properties?
     }
 
     struct Configuration: Encodable { let level: String }
+    struct Help: Encodable { let text: String; let markdown: String }
+    struct Properties: Encodable { let tags: [String] }
     struct Text: Encodable { let text: String }
 
     struct Result: Encodable {

@@ -3,6 +3,7 @@ import WardenCore
 import Foundation
 import LogInput
 import RuleLanguage
+import RuleLint
 
 /// Output formats for diagnostics.
 enum DiagnosticFormat: String, ExpressibleByArgument, CaseIterable {
@@ -60,7 +61,7 @@ struct CheckCommand: ParsableCommand {
         case .json:
             print(JSONRenderer().render(results))
         case .sarif:
-            print(SARIFRenderer(toolVersion: WardenVersion.current).render(results))
+            print(SARIFRenderer(toolVersion: WardenVersion.current, registry: Linter.registry).render(results))
         }
         let failed = results.contains { result in
             result.diagnostics.contains { $0.severity == .error || (warningsAsErrors && $0.severity == .warning) }

@@ -10,7 +10,7 @@ struct Warden: AsyncParsableCommand {
         abstract: "Log anomaly detection with typed, compiled rule packs.",
         version: WardenVersion.current,
         subcommands: [
-            CheckCommand.self, FormatCommand.self, ExplainCommand.self, TestCommand.self,
+            CheckCommand.self, LintCommand.self, FormatCommand.self, ExplainCommand.self, TestCommand.self,
             DetectCommand.self, EvalCommand.self, CompileCommand.self, SynthesizeCommand.self, FameCommand.self,
             TemplatesCommand.self, WindowsCommand.self, BundleCommand.self, RunCommand.self, RegexCheckCommand.self, VersionCommand.self,
         ]

@@ -2,6 +2,7 @@ import Foundation
 import RuleLanguage
 import RuleLint
 import Testing
+
 import TestSupport
 
 @Suite("Lint examples")
@@ -17,5 +18,142 @@ struct LintExampleTests {
             let reported = result.findings.contains { $0.diagnostic.code == descriptor.code }
             #expect(reported == example.triggers, "\(code) \(example.triggers ? "missed" : "fired on") its example:\n\(example.pack)")
         }
+    }
+}
+
+@Suite("Lint fixes, pages and configuration")
+struct LintBehaviourTests {
+    @Test("each fix-it example becomes its fixed pack under --fix, and the fixed pack no longer triggers the lint",
+          arguments: Linter.descriptors.filter { $0.examples.contains { $0.fixed != nil } }.map(\.code.rawValue))
+    func fixes(_ code: String) throws {
+        let descriptor = try #require(Linter.descriptor(named: code))
+        for example in descriptor.examples {
+            guard let fixed = example.fixed else { continue }
+            let outcome = LintFixer(linter: Linter()).fix(SourceFile(path: "example.warden", text: example.pack))
+            #expect(outcome.applied >= 1 && outcome.refused.isEmpty, "\(code): \(outcome.refused)")
+            #expect(outcome.text == LintExample.triggering(fixed).pack, "\(code) fixed its example as:\n\(outcome.text)")
+            let after = LintExample.triggering(outcome.text).lint()
+            #expect(!after.findings.contains { $0.diagnostic.code == descriptor.code }, "\(code) still fires after its fix")
+        }
+    }
+
+    @Test func everyLintHasADocumentationPage() throws {
+        for descriptor in Linter.descriptors {
+            let entry = try #require(Linter.registry[descriptor.code])
+            let page = Repository.root.appendingPathComponent(entry.pagePath)
+            let rendered = entry.page()
+            if Repository.recording {
+                try FileManager.default.createDirectory(at: page.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try rendered.write(to: page, atomically: true, encoding: .utf8)
+            } else {
+                #expect(try String(contentsOf: page, encoding: .utf8) == rendered, "\(descriptor.code.rawValue): re-record with WARDEN_RECORD=1")
+            }
+        }
+    }
+
+    @Test func codesAndNamesAreUniqueAndInTheLintRange() {
+        let codes = Linter.descriptors.map(\.code.rawValue), names = Linter.descriptors.map(\.name)
+        #expect(Set(codes).count == codes.count && Set(names).count == names.count)
+        #expect(codes.allSatisfy { $0.hasPrefix("W1") && $0.count == 5 })
+        // One registry: the front end's codes and the lints' together, none twice.
+        #expect(Linter.registry.entries.count == DiagnosticCode.frontEnd.count + codes.count)
+    }
+
+    @Test func configurationDisablesAndRegrades() throws {
+        let configuration = try LintConfiguration.parse("""
+            disable = ["missing-doc-comment"]
+
+            [severity]
+            W1402 = "error"
+            W1403 = "off"
+
+            [data]
+            minimum-precision = 0.9
+            """, path: "test.toml")
+        let linter = Linter(configuration: configuration)
+        let result = linter.lint(SourceFile(path: "p.warden", text: """
+            pack p version "1.0.0"
+
+            abnormal rule r {
+                any line in window: line contains "x"
+            }
+            """))
+        let codes = result.findings.map(\.diagnostic.code.rawValue)
+        #expect(!codes.contains("W1401") && !codes.contains("W1403"))
+        #expect(result.findings.first { $0.diagnostic.code.rawValue == "W1402" }?.diagnostic.severity == .error)
+        #expect(configuration.settings.minimumPrecision == 0.9)
+    }
+
+    @Test("a configuration file with a mistake is refused with the reason", arguments: [
+        ("disable = [\"W9999\"]", "names no lint"),
+        ("[severity]\nW1001 = \"loud\"", "must be error, warning, note or off"),
+        ("colour = true", "unknown key `colour`"),
+        ("[data]\nminimum-precision = 2", "from 0 to 1"),
+        ("disable = [", "test.toml:"),
+    ])
+    func configurationErrors(_ text: String, _ reason: String) {
+        #expect(throws: LintConfigurationError.self) { try LintConfiguration.parse(text, path: "test.toml") }
+        do { _ = try LintConfiguration.parse(text, path: "test.toml") } catch {
+            #expect(error.description.contains(reason), "\(error.description)")
+        }
+    }
+
+    @Test func baselineAbsorbsKnownFindingsOnly() throws {
+        let before = SourceFile(path: "p.warden", text: """
+            pack p version "1.0.0"
+
+            abnormal rule r {
+                any line in window: line contains "x"
+            }
+            """)
+        let linter = Linter()
+        let baseline = LintBaseline(results: [linter.lint(before)])
+        // Another rule above moves the old findings down; they stay known, the new rule's are new.
+        let after = SourceFile(path: "p.warden", text: """
+            pack p version "1.0.0"
+
+            abnormal rule s {
+                any line in window: line contains "y"
+            }
+
+            abnormal rule r {
+                any line in window: line contains "x"
+            }
+            """)
+        let (results, absorbed) = baseline.filter([linter.lint(after)])
+        #expect(absorbed == baseline.findings.count && absorbed > 0)
+        #expect(!results[0].findings.isEmpty && results[0].findings.allSatisfy { $0.subject == "s" })
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("baseline-\(UInt32.random(in: 0...UInt32.max)).json")
+        try baseline.write(to: url)
+        #expect(try LintBaseline.read(from: url) == LintBaseline(results: [linter.lint(before)]))
+        try Data("{\"version\": 7, \"findings\": []}".utf8).write(to: url)
+        #expect(throws: LintBaselineError.self) { try LintBaseline.read(from: url) }
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    @Test func aFixThatWouldBreakATestIsRefused() {
+        // `.*` is kept by its capture; the literal fix would change what `capture` returns... here a
+        // pinned id is the test's point: abstracting it makes the second test, which must not fire, fire.
+        let file = SourceFile(path: "p.warden", text: """
+            pack p version "1.0.0"
+
+            /// One block.
+            @severity(high)
+            @domain("storage")
+            abnormal rule one_block {
+                any line in window: line contains "blk_123456 lost"
+            }
+
+            test "that block" expect abnormal {
+                "blk_123456 lost"
+            }
+
+            test "another block" expect undecided {
+                "blk_654321 lost"
+            }
+            """)
+        let outcome = LintFixer(linter: Linter()).fix(file)
+        #expect(outcome.applied == 0)
+        #expect(outcome.refused.count == 1 && outcome.refused[0].contains("\"another block\" would fail"), "\(outcome.refused)")
     }
 }

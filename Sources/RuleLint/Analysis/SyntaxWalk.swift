@@ -63,6 +63,15 @@ extension TypedExpression {
 extension CheckedRule {
     /// Every typed expression of the rule: binding values, then the condition.
     var expressions: [TypedExpression] { bindings.map(\.value) + [condition] }
+
+    /// Whether the rule looks at line text through the pack's line tests (`contains`, `matches`, …).
+    var usesLineTests: Bool {
+        var found = false
+        for expression in expressions {
+            expression.walk { if case .lineTest = $0.kind { found = true } }
+        }
+        return found
+    }
 }
 
 /// Building replacement text for fix-its from syntax, so it is printed as the formatter prints it.

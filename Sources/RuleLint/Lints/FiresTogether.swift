@@ -6,7 +6,7 @@ struct FiresTogether: Lint {
         code: DiagnosticCode("W1603"), name: "fires-together", category: .data,
         summary: "two rules hold on exactly the same windows of the sample",
         rationale: """
-            Two rules of one kind that hold on exactly the same windows of a labeled sample are, as far
+            Two rules of one kind that hold on exactly the same windows (two or more) of a labeled sample are, as far
             as the data can tell, one rule written twice: the later never decides a window the earlier
             did not. They often differ only in a literal taken from two lines of one message. Merge
             them, or add sample data or a test on which they differ.
@@ -42,7 +42,8 @@ struct FiresTogether: Lint {
         var first: [String: (String, RuleSyntax)] = [:]
         var findings: [LintFinding] = []
         for (rule, syntax) in zip(subject.pack.rules, subject.ruleSyntax) {
-            guard let firings = sample.rules[rule.name], !firings.windows.isEmpty else { continue }
+            // One shared window is a coincidence, not a pattern.
+            guard let firings = sample.rules[rule.name], firings.windows.count >= 2 else { continue }
             let key = rule.kind.rawValue + ":" + firings.windows.map(String.init).joined(separator: ",")
             if let (earlier, earlierSyntax) = first[key] {
                 findings.append(LintFinding(

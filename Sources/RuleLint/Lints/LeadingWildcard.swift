@@ -12,7 +12,7 @@ struct LeadingWildcard: Lint {
             anchored-match languages.
 
             Remove it. The fix-it does, when the regex has no capture group (whose text the `.*` could
-            change).
+            change); what is left is often plain text, which `--fix` then turns into `contains` (W1203).
             """,
         examples: [
             .triggering("""
@@ -21,7 +21,7 @@ struct LeadingWildcard: Lint {
                 }
                 """, fixed: """
                 abnormal rule timeout {
-                    any line in window: line matches /connection timed out/
+                    any line in window: line contains "connection timed out"
                 }
                 """),
             .nonTriggering("""

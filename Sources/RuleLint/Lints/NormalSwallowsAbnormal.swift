@@ -13,7 +13,8 @@ struct NormalSwallowsAbnormal: Lint {
 
             The lint judges each normal rule on the evidence lines of every abnormal rule's tests. Narrow
             the normal rule (`all` instead of `any`, a more specific text) so that it cannot hold on a
-            failure.
+            failure. Normal rules about the window's shape alone (a count, a time span) are left out:
+            the evidence lines on their own say nothing about them.
             """,
         examples: [
             .triggering("""
@@ -45,7 +46,8 @@ struct NormalSwallowsAbnormal: Lint {
         ])
 
     func check(_ subject: LintSubject) -> [LintFinding] {
-        let normal = zip(subject.pack.rules, subject.ruleSyntax).filter { $0.0.kind == .normal }
+        // Only normal rules about line text: one about the window's shape (`span(window) < 10m`) says nothing about lines.
+        let normal = zip(subject.pack.rules, subject.ruleSyntax).filter { $0.0.kind == .normal && $0.0.usesLineTests }
         var findings: [LintFinding] = []
         var reported: Set<String> = []
         for (abnormal, abnormalSyntax) in zip(subject.pack.rules, subject.ruleSyntax) where abnormal.kind == .abnormal {

@@ -50,8 +50,9 @@ struct SubsumedPattern: Lint {
                     var remaining = elements
                     remaining.remove(at: index)
                     let replacement = Formatter().expression(ExpressionSyntax(.list(remaining), range: right.range))
+                    let (text, other) = (Formatter().expression(element), Formatter().expression(elements[coverer]))
                     findings.append(LintFinding(
-                        "`\(Formatter().expression(element))` matches only what `\(Formatter().expression(elements[coverer]))` already matches",
+                        text == other ? "`\(text)` is listed twice" : "`\(text)` matches only what `\(other)` already matches",
                         at: element.range, subject: rule.name.name, label: "subsumed",
                         secondary: [.init(elements[coverer].range, "this entry covers it")],
                         fixIt: .init("remove the subsumed entry", edits: [.init(range: right.range, replacement: replacement)])))

@@ -77,8 +77,14 @@ public enum CompositionPack {
     /// Errors from more than three distinct nodes in one window.
     ///
     /// - Severity: critical
+    /// - Domain: cluster
     public struct WidespreadErrorsRule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "widespread_errors", kind: .abnormal, severity: .critical)
+        public let metadata: RuleMetadata = RuleMetadata(
+            name: "widespread_errors",
+            kind: .abnormal,
+            severity: .critical,
+            domain: "cluster",
+        )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var failingValue: [Int]?

@@ -17,8 +17,8 @@ public enum EventCountPack {
 
     /// Line tests shared by the rules: regexes first, then literals.
     static let lineTests: [LineTest] = [
-        // 0: /Connection refused/
-        LineTest.regex("Connection refused", flags: ""),
+        // 0: contains "Connection refused"
+        LineTest.contains(Array("Connection refused".utf8)),
     ]
 
     /// More than 10 refused connections in one window.

@@ -21,12 +21,14 @@ public enum HdfsPack {
         LineTest.regex("PacketResponder \\d+ for block .* terminating", flags: ""),
         // 1: /[Ee]xception/
         LineTest.regex("[Ee]xception", flags: ""),
-        // 2: /(Exception|exception)/
-        LineTest.regex("(Exception|exception)", flags: ""),
-        // 3: contains "Receiving block"
+        // 2: contains "Receiving block"
         LineTest.contains(Array("Receiving block".utf8)),
-        // 4: contains "addStoredBlock: blockMap updated"
+        // 3: contains "addStoredBlock: blockMap updated"
         LineTest.contains(Array("addStoredBlock: blockMap updated".utf8)),
+        // 4: contains "Exception"
+        LineTest.contains(Array("Exception".utf8)),
+        // 5: contains "exception"
+        LineTest.contains(Array("exception".utf8)),
     ]
 
     /// A complete write pipeline: the block was allocated, and every replica that
@@ -41,7 +43,7 @@ public enum HdfsPack {
                     return receivingValue
                 }
                 let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 3)
+                    try context.test(line, 2)
                 }
                 receivingValue = value
                 return value
@@ -63,7 +65,7 @@ public enum HdfsPack {
                     return storedValue
                 }
                 let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 4)
+                    try context.test(line, 3)
                 }
                 storedValue = value
                 return value
@@ -98,7 +100,9 @@ public enum HdfsPack {
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                try context.test(line, 2)
+                try Logic.or(try context.test(line, 4)) { () throws(RuleFailure) -> Bool in
+                    try context.test(line, 5)
+                }
             }
         }
     }

@@ -28,8 +28,14 @@ public enum NewPatternPack {
     /// A line that none of the known routine patterns explains.
     ///
     /// - Severity: medium
+    /// - Domain: unclassified
     public struct UnknownMessageRule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "unknown_message", kind: .abnormal, severity: .medium)
+        public let metadata: RuleMetadata = RuleMetadata(
+            name: "unknown_message",
+            kind: .abnormal,
+            severity: .medium,
+            domain: "unclassified",
+        )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var knownValue: [Int]?

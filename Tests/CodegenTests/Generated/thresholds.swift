@@ -26,8 +26,14 @@ public enum ThresholdsPack {
     /// More than 50 ERROR lines.
     ///
     /// - Severity: high
+    /// - Domain: application
     public struct ErrorFloodRule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "error_flood", kind: .abnormal, severity: .high)
+        public let metadata: RuleMetadata = RuleMetadata(
+            name: "error_flood",
+            kind: .abnormal,
+            severity: .high,
+            domain: "application",
+        )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in

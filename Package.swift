@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "GeneratedRules", targets: ["GeneratedRules"]),
         .plugin(name: "WardenRules", targets: ["WardenRules"]),
         .plugin(name: "GenerateRules", targets: ["GenerateRules"]),
+        .plugin(name: "LintRules", targets: ["LintRules"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -93,10 +94,10 @@ let package = Package(
                            .product(name: "TOMLKit", package: "TOMLKit")],
             swiftSettings: strictSettings
         ),
-        // The lean compiler the build plugin runs: front end and code generator only.
+        // The lean compiler the plugins run: front end, linter and code generator.
         .executableTarget(
             name: "warden-compile",
-            dependencies: ["RuleLanguage", "RuleCodegen"],
+            dependencies: ["RuleLanguage", "RuleCodegen", "RuleLint"],
             swiftSettings: strictSettings
         ),
         // Build tool plugin: *.warden in a target → Swift, at build time.
@@ -111,6 +112,14 @@ let package = Package(
             capability: .command(
                 intent: .custom(verb: "generate-rules", description: "Write the Swift generated from each *.warden pack to Generated/<Target>/"),
                 permissions: [.writeToPackageDirectory(reason: "writes the generated Swift to Generated/<Target>/ for review")]
+            ),
+            dependencies: ["warden-compile"]
+        ),
+        // Command plugin: `swift package lint-rules` lints every *.warden pack of the package's targets.
+        .plugin(
+            name: "LintRules",
+            capability: .command(
+                intent: .custom(verb: "lint-rules", description: "Lint every *.warden rule pack of the package's targets")
             ),
             dependencies: ["warden-compile"]
         ),

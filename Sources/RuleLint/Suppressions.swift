@@ -25,7 +25,7 @@ struct Suppressions {
 
     init(syntax: PackSyntax) {
         if let header = syntax.header {
-            read(header.comments, scope: nil, anchor: header.range, subject: header.name.name)
+            read(header.comments, scope: nil, anchor: header.name.range, subject: header.name.name)
         }
         for item in syntax.items {
             switch item {

@@ -177,7 +177,7 @@ let package = Package(
         // Rule synthesis (CodeAD): features, clustering, anchor sampling, the agent loop, proposers.
         .target(
             name: "Synthesis",
-            dependencies: ["WardenCore", "PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "LogInput", "LogParsing", "ChatCompletions"],
+            dependencies: ["WardenCore", "PCRE2", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleLint", "LogInput", "LogParsing", "ChatCompletions"],
             swiftSettings: strictSettings
         ),
         // The library behind the commands: evaluation runs, detection records, labeled message sets.
@@ -297,7 +297,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SynthesisTests",
-            dependencies: ["TestSupport", "WardenCore", "Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter"],
+            dependencies: ["TestSupport", "WardenCore", "Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleLint"],
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the `warden` executable.

@@ -26,6 +26,13 @@ public struct LintConfiguration: Sendable, Hashable {
 
     public init() {}
 
+    /// A configuration that runs only the lints of `categories` (what synthesis checks each candidate with).
+    public static func only(_ categories: Set<LintCategory>) -> LintConfiguration {
+        var configuration = LintConfiguration()
+        configuration.disabled = Set(Linter.descriptors.filter { !categories.contains($0.category) }.map(\.code))
+        return configuration
+    }
+
     /// The severity a lint's findings get; `nil` when it is off.
     public func severity(of descriptor: LintDescriptor) -> Diagnostic.Severity? {
         disabled.contains(descriptor.code) ? nil : severities[descriptor.code] ?? descriptor.severity

@@ -1,5 +1,6 @@
 import RuleInterpreter
 import RuleLanguage
+import RuleLint
 import RuleRuntime
 import WardenCore
 
@@ -15,7 +16,8 @@ public struct SynthesisProvenance: Sendable {
 }
 
 /// Writes accepted rules as a formatted pack, with the windows they were
-/// learned from as the pack's tests.
+/// learned from as the pack's tests, a severity and a failure domain for each
+/// abnormal rule, and without the rules the linter shows add nothing.
 public enum PackAssembler {
     /// A pack test: a window with the verdict (and evidence) the pack gives it.
     public struct PackTest: Sendable {
@@ -25,9 +27,16 @@ public enum PackAssembler {
         public var lines: [String]
     }
 
+    /// An abnormal rule's `@severity` and `@domain`, guessed from the lines it was learned from.
+    public struct Attribution: Sendable, Hashable {
+        public var severity: Severity
+        public var domain: String
+    }
+
     /// The pack's text (formatted when it parses).
     public static func packText(
-        name: String, description: String? = nil, rules: [AcceptedRule], provenance: SynthesisProvenance?, tests: [PackTest]
+        name: String, description: String? = nil, rules: [AcceptedRule], provenance: SynthesisProvenance?, tests: [PackTest],
+        attributions: [String: Attribution] = [:]
     ) -> String {
         var text = "pack \(name) version \"0.1.0\""
         if let description { text += " description \(quote(description))" }
@@ -35,6 +44,9 @@ public enum PackAssembler {
         for rule in rules {
             text += "\n"
             for line in rule.doc { text += "/// \(line)\n" }
+            if let attribution = attributions[rule.name] {
+                text += "@severity(\(attribution.severity.rawValue))\n@domain(\(quote(attribution.domain)))\n"
+            }
             if let provenance {
                 text += "@provenance(backend: \(quote(provenance.backend)), model: \(quote(provenance.model)), "
                     + "epoch: \(rule.epoch), coverage: \(String(format: "%.4f", rule.coverage)))\n"
@@ -51,33 +63,118 @@ public enum PackAssembler {
 
     /// The final pack: rules, then for each rule its anchor window and one
     /// contrastive window as tests, kept only where the pack's verdict agrees
-    /// with the window's class, so `warden test` passes on a fresh pack.
+    /// with the window's class, so `warden test` passes on a fresh pack. Where the
+    /// whole anchor cannot be the test (too long, or decided otherwise by the
+    /// pack), the lines that make the rule hold on it are. Rules the linter shows
+    /// never decide a window (a duplicate, or one shadowed by a rule tried before
+    /// it) are left out, and so are normal rules that hold on the lines an
+    /// abnormal rule of the pack fires on (they would hide those failures).
     public static func finalPack(
         name: String, description: String?, rules: [AcceptedRule], provenance: SynthesisProvenance, maximumTestLines: Int = 30
     ) throws -> String {
-        let ordered = rules.filter { $0.kind == .normal } + rules.filter { $0.kind == .abnormal }
+        var ordered = rules.filter { $0.kind == .normal } + rules.filter { $0.kind == .abnormal }
+        while true {
+            let text = try assemble(name: name, description: description, rules: ordered, provenance: provenance, maximumTestLines: maximumTestLines)
+            let redundant = Set(redundancyLinter.lint(SourceFile(path: "\(name).warden", text: text)).findings.map(\.subject))
+            guard !redundant.isEmpty, ordered.contains(where: { redundant.contains($0.name) }) else { return text }
+            ordered.removeAll { redundant.contains($0.name) }
+        }
+    }
+
+    /// The lints whose findings mean a rule of the pack never decides a window (a duplicate, a shadowed
+    /// rule), or hides what an abnormal rule of the pack catches (a normal rule that holds on its lines).
+    private static let redundancyLinter: Linter = {
+        var configuration = LintConfiguration.only([.correctness])
+        for descriptor in Linter.descriptors
+            where descriptor.category == .correctness && !["duplicate-rule", "shadowed-rule", "normal-swallows-abnormal"].contains(descriptor.name) {
+            configuration.disabled.insert(descriptor.code)
+        }
+        return Linter(configuration: configuration)
+    }()
+
+    private static func assemble(
+        name: String, description: String?, rules ordered: [AcceptedRule], provenance: SynthesisProvenance, maximumTestLines: Int
+    ) throws -> String {
         let bare = packText(name: name, description: description, rules: ordered, provenance: provenance, tests: [])
         let pack = try check(SourceFile(path: "\(name).warden", text: bare))
-        let engine = DetectionEngine(rules: Interpreter.ruleSet(for: pack), fallback: nil)
+        let ruleSet = Interpreter.ruleSet(for: pack)
+        let engine = DetectionEngine(rules: ruleSet, fallback: nil)
         let context = engine.makeContext()
-        var tests: [PackTest] = []
+        var packTests: [PackTest] = []
+        var attributions: [String: Attribution] = [:]
         for rule in ordered {
-            let windows: [(String, Window?, Bool)] = [
-                ("\(rule.name): learned from", rule.anchor, rule.kind == .abnormal),
-                ("\(rule.name): contrast", rule.opposite, rule.kind != .abnormal),
-            ]
-            for (testName, window, isAbnormal) in windows {
-                guard let window, !window.isEmpty, window.count <= maximumTestLines else { continue }
-                let texts = (0..<window.count).map { window.text($0) }
-                let detection = engine.detect(Window(texts: texts), in: context)
-                let agrees = isAbnormal ? detection.verdict == .abnormal : detection.verdict != .abnormal
-                guard agrees, detection.inconclusive.isEmpty else { continue }
-                tests.append(PackTest(name: testName, expected: detection.verdict,
-                                      evidence: detection.verdict == .abnormal ? detection.evidence.map { $0 + 1 } : nil, lines: texts))
+            let compiled = ruleSet.rules.first { $0.metadata.name == rule.name }
+            // The lines that make the rule hold on its anchor: what its test and its attribution come from.
+            var evidence: [String] = []
+            if let anchor = rule.anchor, let compiled {
+                context.reset(to: anchor)
+                if (try? compiled.holds(in: context)) == true, let lines = try? compiled.evidence(in: context) {
+                    evidence = lines.map { anchor.text($0) }
+                }
+            }
+            if rule.kind == .abnormal {
+                let contrast = rule.opposite.map { window in (0..<window.count).map { window.text($0) } } ?? []
+                attributions[rule.name] = attribution(evidence: evidence, contrast: contrast)
+            }
+            // Each test: the first of its candidate windows on which the pack's verdict agrees with the window's class.
+            var tests: [(String, [[String]], Bool)] = []
+            if let anchor = rule.anchor, !anchor.isEmpty {
+                tests.append(("\(rule.name): learned from", [(0..<anchor.count).map { anchor.text($0) }, evidence], rule.kind == .abnormal))
+            }
+            if let opposite = rule.opposite, !opposite.isEmpty {
+                tests.append(("\(rule.name): contrast", [(0..<opposite.count).map { opposite.text($0) }], rule.kind != .abnormal))
+            }
+            for (testName, windows, isAbnormal) in tests {
+                let usable = windows.filter { !$0.isEmpty && $0.count <= maximumTestLines }
+                var written = false
+                for texts in usable {
+                    let detection = engine.detect(Window(texts: texts), in: context)
+                    let agrees = isAbnormal ? detection.verdict == .abnormal : detection.verdict != .abnormal
+                    guard agrees, detection.inconclusive.isEmpty else { continue }
+                    packTests.append(PackTest(name: testName, expected: detection.verdict,
+                                              evidence: detection.verdict == .abnormal ? detection.evidence.map { $0 + 1 } : nil, lines: texts))
+                    written = true
+                    break
+                }
+                // A rule whose own lines another rule decides first still gets a test that it holds on them, named for
+                // what the pack does there, so the shadowing shows in review instead of leaving the rule untested.
+                if !written, testName.hasSuffix("learned from"), let texts = usable.last {
+                    let detection = engine.detect(Window(texts: texts), in: context)
+                    guard detection.inconclusive.isEmpty, let decider = detection.rule, decider != rule.name else { continue }
+                    packTests.append(PackTest(name: "\(testName), decided \(detection.verdict.rawValue) by \(decider)", expected: detection.verdict,
+                                              evidence: detection.verdict == .abnormal ? detection.evidence.map { $0 + 1 } : nil, lines: texts))
+                }
             }
         }
-        return packText(name: name, description: description, rules: ordered, provenance: provenance, tests: tests)
+        return packText(name: name, description: description, rules: ordered, provenance: provenance, tests: packTests, attributions: attributions)
     }
+
+    /// Severity from the strongest log level among the evidence lines (`FATAL` → critical, `ERROR` → high,
+    /// `WARN` → medium, none → medium); the domain from the two most frequent words of the evidence lines
+    /// that the contrastive window lacks (`general` when there are none). A guess to review, like the rule.
+    static func attribution(evidence: [String], contrast: [String]) -> Attribution {
+        func words(_ line: String) -> [String] {
+            line.split { !$0.isLetter }.map { $0.lowercased() }.filter { $0.count >= 3 }
+        }
+        let levels: [(Set<String>, Severity)] = [
+            (["fatal", "panic", "emerg", "emergency", "crit", "critical", "alert"], .critical),
+            (["error", "err", "severe", "failure", "failed", "exception"], .high),
+            (["warn", "warning"], .medium),
+        ]
+        let evidenceWords = evidence.flatMap(words)
+        let severity = levels.first { level, _ in evidenceWords.contains(where: level.contains) }?.1 ?? .medium
+        let common = Set(contrast.flatMap(words)).union(levels.flatMap(\.0))
+        var counts: [String: Int] = [:], order: [String] = []
+        for word in evidenceWords where !common.contains(word) && !stopWords.contains(word) {
+            if counts[word] == nil { order.append(word) }
+            counts[word, default: 0] += 1
+        }
+        let ranked = order.enumerated().sorted { (-counts[$0.element]!, $0.offset) < (-counts[$1.element]!, $1.offset) }.map(\.element)
+        let domain = ranked.prefix(2).joined(separator: "-")
+        return Attribution(severity: severity, domain: domain.isEmpty ? "general" : domain)
+    }
+
+    private static let stopWords: Set<String> = ["the", "and", "for", "from", "with", "not", "was", "are", "has", "had", "this", "that", "into", "onto", "info"]
 
     /// Accepted rules from an existing pack (to resume a synthesis), with the
     /// windows they were learned from read back from the pack's tests.

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import RuleInterpreter
 import RuleLanguage
+import RuleLint
 import RuleRuntime
 import WardenCore
 
@@ -141,7 +142,9 @@ public final class Synthesizer: Sendable {
             onEvent(.epochStarted(kind: kind, epoch: epoch, remaining: remaining.count, total: targets.count))
             guard let sample = AnchorSampling.sample(targets: remaining, opposites: opposites, features: features,
                                                      settings: settings.sampling, excludingAnchors: failedAnchors) else { break }
-            let name = "\(kind.rawValue)_\(accepted.filter { $0.kind == kind }.count + 1)"
+            // After the highest number in use: a resumed pack may lack rules the final lint left out.
+            let taken = accepted.filter { $0.kind == kind }.compactMap { Int($0.name.dropFirst(kind.rawValue.count + 1)) }
+            let name = "\(kind.rawValue)_\((taken.max() ?? 0) + 1)"
             let request = RuleRequest(
                 kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
                 opposites: sample.opposites.map { data.train[$0].window }, rollout: 0, repairs: 0,
@@ -306,11 +309,14 @@ public final class Synthesizer: Sendable {
         var missed: [Window] = []
         var wrong: [Window] = []
         var missedAnchor = false
-        /// Literals that name one thing (see ``LiteralAudit``).
+        /// The linter's overfitting findings: literals that name one thing.
         var specific: [String] = []
     }
 
-    /// Parses and checks a candidate, then runs it on the contrastive windows.
+    /// The lints every candidate gets: overfitting and correctness.
+    static let candidateLinter = Linter(configuration: .only([.overfitting, .correctness]))
+
+    /// Parses and checks a candidate, lints it, then runs it on the contrastive windows.
     private func test(_ text: String, _ request: RuleRequest) -> TestOutcome {
         // A candidate may come as a bare rule or as a whole pack (grammar-constrained decoding).
         let isPack = text.trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("pack ")
@@ -331,8 +337,15 @@ public final class Synthesizer: Sendable {
         guard let rules = try? ruleSet([rule]) else {
             return TestOutcome(diagnostics: Self.message("the rule does not check after renaming it to \(request.name)"))
         }
+        // The linter's overfitting findings send the candidate back to be abstracted (refine);
+        // its correctness findings (a constant condition, say) send it back like checker errors (repair).
+        let lint = Self.candidateLinter.lint(result.file).findings
+        let correctness = lint.filter { Linter.descriptor(named: $0.diagnostic.code.rawValue)?.category == .correctness }
+        guard correctness.isEmpty else {
+            return TestOutcome(diagnostics: JSONRenderer().render([DiagnosedFile(file: result.file, diagnostics: correctness.map(\.diagnostic))]))
+        }
         var outcome = TestOutcome(rule: rule)
-        outcome.specific = LiteralAudit.findings(in: pack.rules[0], of: pack)
+        outcome.specific = lint.filter { Linter.descriptor(named: $0.diagnostic.code.rawValue)?.category == .overfitting }.map(\.diagnostic.message)
         let matcher = RuleMatcher(rules)
         outcome.missed = request.targets.filter { !matcher.holds($0) }
         outcome.wrong = request.opposites.filter { matcher.holds($0, countInconclusive: true) }

@@ -407,7 +407,7 @@ struct CLITests {
         try compiler.run()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         compiler.waitUntilExit()
-        #expect(compiler.terminationStatus == 0 && text.hasPrefix("usage: warden-compile INPUT.warden OUTPUT.swift"))
+        #expect(compiler.terminationStatus == 0 && text.hasPrefix("usage: warden-compile [--lint-config FILE] INPUT.warden OUTPUT.swift"))
     }
 
     /// Swift seeds hashing per process, so dictionary and set order differ

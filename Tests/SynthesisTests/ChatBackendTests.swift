@@ -75,7 +75,7 @@ struct ChatBackendTests {
         let named = "```warden\n/// Disk failures, or that one host.\nabnormal rule x {\n    any line in window: line matches /disk failure/ or line contains \"10.0.0.1\"\n}\n```"
         let general = "```warden\n/// Disk failures.\nabnormal rule x {\n    any line in window: line matches /disk failure/\n}\n```"
         var settings = Self.settings
-        settings.abnormalGeneralization = 0   // only the literal audit asks for refinement
+        settings.abnormalGeneralization = 0   // only the linter's overfitting finding asks for refinement
         let server = try ScriptedServer(script: [ScriptedServer.completion(named), ScriptedServer.completion(general)])
         defer { server.stop() }
         let endpoint = ChatEndpoint(baseURL: server.baseURL, model: "m", apiKey: "k", timeout: 2, maximumRetries: 0, backoff: 0.01)
@@ -83,7 +83,7 @@ struct ChatBackendTests {
         let synthesizer = Synthesizer(data: syntheticData(), proposer: proposer, settings: settings, packName: "chat")
         try await synthesizer.run { _ in }
         #expect(server.requests.count == 2)
-        #expect(server.requests[1].contains("keys on literals that name one thing") && server.requests[1].contains("an IP address"))
+        #expect(server.requests[1].contains("keys on literals that name one thing") && server.requests[1].contains("an IPv4 address (`10.0.0.1`)"))
         #expect(synthesizer.accepted.count == 1 && !(synthesizer.accepted.first?.body.contains("10.0.0.1") ?? true))
 
         // Still naming it after the refinement: the candidate is dropped with the reason.
@@ -95,7 +95,7 @@ struct ChatBackendTests {
             settings: { var s = settings; s.patience = 1; return s }(), packName: "chat", onEvent: { events.append($0) })
         do { try await again.run { _ in } } catch {}
         #expect(again.accepted.isEmpty)
-        #expect(events.reasons.contains { $0.contains("keys on literals that name one thing: `10.0.0.1` (an IP address)") })
+        #expect(events.reasons.contains { $0.contains("keys on literals that name one thing: this literal pins an IPv4 address (`10.0.0.1`)") })
     }
 
     @Test("A client error is not retried; exhausted retries say why")

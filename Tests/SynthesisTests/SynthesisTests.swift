@@ -1,6 +1,7 @@
 import Foundation
 import RuleInterpreter
 import RuleLanguage
+import RuleLint
 import RuleRuntime
 @testable import Synthesis
 import Testing
@@ -186,6 +187,10 @@ struct BuiltinSynthesisTests {
         #expect(pack.rules.contains { $0.kind == .abnormal })
         #expect(pack.rules.allSatisfy { $0.provenance?.backend == "builtin" })
         #expect(!pack.tests.isEmpty && PackTestRunner.run(pack).allSatisfy(\.passed))
+        // Lint clean at the default severities: documented, attributed, tested, nothing pinned or redundant.
+        let findings = Linter().lint(SourceFile(path: "synthetic.warden", text: text)).findings
+        #expect(findings.isEmpty, "\(findings.map { "\($0.diagnostic.code): \($0.diagnostic.message)" })")
+        #expect(pack.rules.filter { $0.kind == .abnormal }.allSatisfy { $0.severity != nil && $0.domain != nil })
         let engine = DetectionEngine(rules: Interpreter.ruleSet(for: pack))
         let context = engine.makeContext()
         let correct = data.test.filter { (engine.detect($0.window, in: context).verdict == .abnormal) == $0.isAbnormal }.count

@@ -59,7 +59,8 @@ enum PinnedValues {
         kind("a user, job or host name", #"(?i)\b(?:user|uid|job|jobid|job_id|host|hostname|node|session|sid|pid|request_id|req_id)[=:] ?\K[^\s,;)\]]+"#) { _ in
             "\\S+"
         },
-        kind("a number with many digits", #"(?<![\d.])\d{5,}(?![\d])"#) { _ in "\\d+" },
+        kind("a number of four or more digits", #"(?<![\d.])\d{4,}(?![\d])"#) { _ in "\\d+" },
+        kind("a home directory", #"/home/\K[\w.-]+"#) { _ in "[^/\\s]+" },
         kind("a path with a numbered part", #"(?:/[\w.-]+)*/[\w.-]*\d{2,}[\w.-]*(?:/[\w.-]+)*"#) { digitsAbstracted($0) },
     ]
 

@@ -6,6 +6,7 @@ import Synchronization
 import LogInput
 import RuleInterpreter
 import RuleLanguage
+import RuleLint
 import RuleRuntime
 import Synthesis
 
@@ -123,12 +124,16 @@ struct SynthesizeCommand: AsyncParsableCommand {
         }
         let text = try PackAssembler.finalPack(name: packName, description: description, rules: synthesizer.accepted, provenance: provenance)
         try OutputFile.write(Data(text.utf8), to: output)
-        let accepted = synthesizer.accepted
-        var report = "\(interrupt.isSet ? "interrupted; partial pack" : "pack") \(packName): \(accepted.filter { $0.kind == .normal }.count) normal and \(accepted.filter { $0.kind == .abnormal }.count) abnormal rules -> \(output)"
+        let file = SourceFile(path: output, text: text)
+        let written = Frontend.check(file).pack
+        let rules = written?.rules ?? []
+        var report = "\(interrupt.isSet ? "interrupted; partial pack" : "pack") \(packName): \(rules.filter { $0.kind == .normal }.count) normal and \(rules.filter { $0.kind == .abnormal }.count) abnormal rules -> \(output)"
+        let left = Set(synthesizer.accepted.map(\.name)).subtracting(rules.map(\.name))
+        if !left.isEmpty { report += "\nleft out after lint (duplicate, shadowed, or hiding an abnormal rule's lines): " + left.sorted().joined(separator: ", ") }
         if let usage = (proposer as? UsageReporting)?.usageSummary { report += "\n" + usage }
-        if let pack = Frontend.check(SourceFile(path: output, text: text)).pack {
-            report += "\n\n" + SynthesisReport(pack: pack, data: data).render()
-        }
+        let findings = Linter().lint(file).findings
+        report += "\nlint: " + (findings.isEmpty ? "clean" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (`warden lint \(output)` lists them)")
+        if let written { report += "\n\n" + SynthesisReport(pack: written, data: data).render() }
         print(report)
         if interrupt.isSet { throw ExitCode(130) }
     }

@@ -165,9 +165,16 @@ public enum HdfsSynthesizedPack {
     /// Windows where the largest number after 'of size' in 'Received block … of size … from …' is at
     /// most 3538995 and at most 14 lines.
     ///
+    /// - Severity: medium
+    /// - Domain: randtxt
     /// - Provenance: backend builtin, model none, epoch 2, coverage 0.4103
     public struct Abnormal1Rule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "abnormal_1", kind: .abnormal)
+        public let metadata: RuleMetadata = RuleMetadata(
+            name: "abnormal_1",
+            kind: .abnormal,
+            severity: .medium,
+            domain: "randtxt",
+        )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var largest_of_sizeValue: Double?
@@ -204,9 +211,16 @@ public enum HdfsSynthesizedPack {
     /// Windows where lines at component dfs.FSDataset: at least 4 times and "Served block" at most 6
     /// times.
     ///
+    /// - Severity: high
+    /// - Domain: unexpected-trying
     /// - Provenance: backend builtin, model none, epoch 3, coverage 0.3761
     public struct Abnormal2Rule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "abnormal_2", kind: .abnormal)
+        public let metadata: RuleMetadata = RuleMetadata(
+            name: "abnormal_2",
+            kind: .abnormal,
+            severity: .high,
+            domain: "unexpected-trying",
+        )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var component_dfs_fsdatasetValue: Int?
@@ -239,9 +253,16 @@ public enum HdfsSynthesizedPack {
 
     /// Windows where a line follows no routine template.
     ///
+    /// - Severity: medium
+    /// - Domain: request-but
     /// - Provenance: backend builtin, model none, epoch 4, coverage 0.2051
     public struct Abnormal3Rule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "abnormal_3", kind: .abnormal)
+        public let metadata: RuleMetadata = RuleMetadata(
+            name: "abnormal_3",
+            kind: .abnormal,
+            severity: .medium,
+            domain: "request-but",
+        )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var routineValue: [Int]?

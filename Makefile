@@ -36,6 +36,7 @@ accuracy: release encoder
 bench: release encoder
 	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
 	$(SWIFT) run -c release warden-bench check --rules 200
+	$(SWIFT) run -c release warden-bench lint --rules 200
 	$(SWIFT) run -c release warden-bench compile --rules 20000
 	$(SWIFT) run -c release warden-bench detect
 	$(SWIFT) run -c release warden-bench compiled

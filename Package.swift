@@ -254,6 +254,7 @@ let package = Package(
                 "RuleRuntime",
                 "RuleInterpreter",
                 "RuleCodegen",
+                "RuleLint",
                 "LogInput",
                 "GeneratedRules",
                 "LogParsing",

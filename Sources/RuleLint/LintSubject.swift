@@ -19,6 +19,7 @@ public final class LintSubject: @unchecked Sendable {
     public let testSyntax: [TestSyntax]
     let analysis: ConditionAnalysis
     private let ruleSet: RuleSet
+    private let compiledRules: [String: any WindowRule]
     private let context: EvaluationContext
 
     init(file: SourceFile, syntax: PackSyntax, pack: CheckedPack, sample: SampleEvidence?, settings: LintSettings) {
@@ -31,6 +32,7 @@ public final class LintSubject: @unchecked Sendable {
         testSyntax = syntax.items.compactMap { if case .test(let test) = $0 { test } else { nil } }
         analysis = ConditionAnalysis(pack: pack)
         ruleSet = Interpreter.ruleSet(for: pack)
+        compiledRules = Dictionary(ruleSet.rules.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
         context = EvaluationContext(lineTests: ruleSet.lineTests)
     }
 
@@ -62,7 +64,7 @@ public final class LintSubject: @unchecked Sendable {
     }
 
     private func compiled(_ rule: CheckedRule) -> (any WindowRule)? {
-        ruleSet.rules.first { $0.metadata.name == rule.name }
+        compiledRules[rule.name]
     }
 
     /// For each rule (by name), the indices of the pack tests whose window it holds on.
@@ -73,6 +75,10 @@ public final class LintSubject: @unchecked Sendable {
         }
         return held
     }()
+
+    /// Each rule's condition fingerprint (see ``ConditionAnalysis/fingerprint(_:in:)``), by name.
+    private(set) lazy var conditionFingerprints: [String: String] = Dictionary(
+        pack.rules.map { ($0.name, analysis.fingerprint($0.condition, in: $0)) }, uniquingKeysWith: { first, _ in first })
 
     /// The syntax of the rule named `name`.
     public func syntax(ofRule name: String) -> RuleSyntax? {

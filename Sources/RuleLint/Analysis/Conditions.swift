@@ -5,12 +5,26 @@ import RuleLanguage
 /// they are written or named), what is constant, and what implies what.
 struct ConditionAnalysis {
     let pack: CheckedPack
+    /// Fingerprints computed so far, by rule, node range and node kind (implication asks for the same ones often).
+    private let memo = FingerprintMemo()
+
+    init(pack: CheckedPack) {
+        self.pack = pack
+    }
 
     // MARK: - Fingerprints
 
     /// A text that two expressions share exactly when they have the same structure;
     /// bindings are replaced by their values, ranges and names do not count.
     func fingerprint(_ e: TypedExpression, in rule: CheckedRule) -> String {
+        let key = FingerprintMemo.Key(rule: rule.name, start: e.range.start, end: e.range.end, kind: e.kind.tag)
+        if let known = memo.values[key] { return known }
+        let value = computeFingerprint(e, in: rule)
+        memo.values[key] = value
+        return value
+    }
+
+    private func computeFingerprint(_ e: TypedExpression, in rule: CheckedRule) -> String {
         func f(_ e: TypedExpression) -> String { fingerprint(e, in: rule) }
         switch e.kind {
         case .boolean(let value): return value ? "T" : "F"
@@ -167,10 +181,11 @@ struct ConditionAnalysis {
     // MARK: - Implication
 
     /// Whether `a` holding guarantees that `b` holds (a sound but incomplete test: `false` means "not shown").
-    func implies(_ a: TypedExpression, in ruleA: CheckedRule, _ b: TypedExpression, in ruleB: CheckedRule) -> Bool {
+    /// `compareWhole: false` skips comparing the two whole expressions' fingerprints (the caller already did).
+    func implies(_ a: TypedExpression, in ruleA: CheckedRule, _ b: TypedExpression, in ruleB: CheckedRule, compareWhole: Bool = true) -> Bool {
         let a = resolved(a, in: ruleA), b = resolved(b, in: ruleB)
         if knowledge(of: b, in: ruleB) == .bool(true) || knowledge(of: a, in: ruleA) == .bool(false) { return true }
-        if fingerprint(a, in: ruleA) == fingerprint(b, in: ruleB) { return true }
+        if compareWhole, fingerprint(a, in: ruleA) == fingerprint(b, in: ruleB) { return true }
         if case .binary(.or, _, _) = a.kind {
             return flatten(.or, a, in: ruleA).allSatisfy { implies($0, in: ruleA, b, in: ruleB) }
         }
@@ -258,5 +273,44 @@ extension Array where Element == UInt8 {
         guard !needle.isEmpty else { return true }
         guard needle.count <= count else { return false }
         return (0...(count - needle.count)).contains { start in self[start..<(start + needle.count)].elementsEqual(needle) }
+    }
+}
+
+/// The fingerprints a ``ConditionAnalysis`` has computed (one analysis serves one pack, on one thread).
+final class FingerprintMemo {
+    struct Key: Hashable {
+        let rule: String
+        let start: Int
+        let end: Int
+        let kind: Int
+    }
+
+    var values: [Key: String] = [:]
+}
+
+extension TypedExpression.Kind {
+    /// Which case this is: with a node's range, it tells nested nodes that share a range apart.
+    var tag: Int {
+        switch self {
+        case .boolean: 0
+        case .integer: 1
+        case .float: 2
+        case .duration: 3
+        case .string: 4
+        case .regex: 5
+        case .list: 6
+        case .binding: 7
+        case .variable: 8
+        case .window: 9
+        case .not: 10
+        case .negate: 11
+        case .intToFloat: 12
+        case .binary: 13
+        case .call: 14
+        case .member: 15
+        case .quantifier: 16
+        case .group: 17
+        case .lineTest: 18
+        }
     }
 }

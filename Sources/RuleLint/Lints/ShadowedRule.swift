@@ -51,11 +51,12 @@ struct ShadowedRule: Lint {
         var findings: [LintFinding] = []
         for (position, (rule, syntax)) in order.enumerated() {
             if case .bool = analysis.knowledge(of: rule.condition, in: rule) { continue }
-            let fingerprint = analysis.fingerprint(rule.condition, in: rule)
+            let fingerprints = subject.conditionFingerprints
             for (earlier, earlierSyntax) in order[..<position] {
+                let same = fingerprints[earlier.name] == fingerprints[rule.name]
                 // The same condition in the same kind is a duplicate (W1102).
-                if earlier.kind == rule.kind && analysis.fingerprint(earlier.condition, in: earlier) == fingerprint { continue }
-                guard analysis.implies(rule.condition, in: rule, earlier.condition, in: earlier) else { continue }
+                if earlier.kind == rule.kind && same { continue }
+                guard same || analysis.implies(rule.condition, in: rule, earlier.condition, in: earlier, compareWhole: false) else { continue }
                 let effect = earlier.kind != rule.kind
                     ? "normal rules are tried first, so `\(rule.name)` never fires"
                     : "`\(earlier.name)` is tried first, so `\(rule.name)` never decides a window"

@@ -182,7 +182,10 @@ public enum PackAssembler {
         let result = Frontend.check(SourceFile(path: path, text: text))
         let pack = try invalidRules { () throws(PackErrors) in try result.checkedPack() }
         let syntaxRules = result.syntax.items.compactMap { item -> RuleSyntax? in if case .rule(let rule) = item { rule } else { nil } }
-        let tests = Dictionary(pack.tests.map { ($0.name, Window(texts: $0.lines)) }, uniquingKeysWith: { first, _ in first })
+        // "NAME: learned from, decided normal by OTHER" is a learned-from test too.
+        let tests = Dictionary(pack.tests.map { test in
+            (test.name.hasSuffix(": contrast") ? test.name : test.name.components(separatedBy: ", decided ")[0], Window(texts: test.lines))
+        }, uniquingKeysWith: { first, _ in first })
         return zip(pack.rules, syntaxRules).map { checked, syntax in
             AcceptedRule(kind: checked.kind, name: checked.name, doc: syntax.doc, body: Synthesizer.body(of: syntax, in: result.file),
                          epoch: checked.provenance?.epoch ?? 0, coverage: checked.provenance?.coverage ?? 0,

@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "warden-fuzz", targets: ["warden-fuzz"]),
         .library(name: "WardenCore", targets: ["WardenCore"]),
         .library(name: "PCRE2", targets: ["PCRE2"]),
+        .library(name: "Vectorscan", targets: ["Vectorscan"]),
         .library(name: "RuleLanguage", targets: ["RuleLanguage"]),
         .library(name: "RuleRuntime", targets: ["RuleRuntime"]),
         .library(name: "RuleInterpreter", targets: ["RuleInterpreter"]),
@@ -62,6 +63,19 @@ let package = Package(
             dependencies: ["CPCRE2"],
             swiftSettings: strictSettings
         ),
+        // Vectorscan (the portable Hyperscan) from the system (Debian: libvectorscan-dev):
+        // one scan matches every line test of a pack at once.
+        .systemLibrary(
+            name: "CVectorscan",
+            pkgConfig: "libhs",
+            providers: [.apt(["libvectorscan-dev"]), .brew(["vectorscan"])]
+        ),
+        // A safe Swift wrapper over Vectorscan's block mode: multi-pattern databases and scratch.
+        .target(
+            name: "Vectorscan",
+            dependencies: ["CVectorscan"],
+            swiftSettings: strictSettings
+        ),
         // The rule language's front end: lexer, parser, checker, diagnostics, formatter.
         .target(
             name: "RuleLanguage",
@@ -72,7 +86,7 @@ let package = Package(
         // evidence, builtin semantics and the detection engine.
         .target(
             name: "RuleRuntime",
-            dependencies: ["WardenCore", "PCRE2"],
+            dependencies: ["WardenCore", "PCRE2", "Vectorscan"],
             swiftSettings: strictSettings
         ),
         // Runs checked packs: typed expressions compiled once to closures.

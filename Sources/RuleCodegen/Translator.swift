@@ -71,7 +71,7 @@ struct Translator {
     // MARK: Rules
 
     private func ruleType(_ rule: CheckedRule) -> SwiftType {
-        var scope = RuleScope(bindings: rule.bindings.map(\.name))
+        var scope = RuleScope(bindings: rule.bindings)
         var body: [SwiftStatement] = []
         for (index, binding) in rule.bindings.enumerated() {
             let name = scope.bindingNames[index]
@@ -230,10 +230,27 @@ struct Translator {
         let body = expression(predicate, &scope)
         scope.releaseSlot(slot)
         let parameter = (name: name, type: Naming.swiftType(elementType))
+        if case .window = source.kind, quantifier == .any || quantifier == .all || quantifier == .count,
+           let condition = predicate.lineCondition(slot: slot, bindings: scope.bindings) {
+            // Decided from line-test bitsets; the closure is the exact path after a PCRE2 failure.
+            return throwing("Quantify.\(quantifier.rawValue)", [.init("window", linePredicate(condition)), .init(nil, context)],
+                            trailing: closure([parameter], "Bool", body))
+        }
         var arguments: [SwiftArgument] = [.init(isLine ? "lines" : "values", sourceCode)]
         if quantifier == .first, !isLine { arguments.append(.init("empty", Naming.emptyValue(elementType))) }
         arguments.append(.init(nil, context))
         return throwing("Quantify.\(quantifier.rawValue)", arguments, trailing: closure([parameter], "Bool", body))
+    }
+
+    /// A line condition as the runtime's `LinePredicate` literal.
+    private func linePredicate(_ condition: LineCondition) -> SwiftExpression {
+        switch condition {
+        case .test(let test): .call(.name(".test"), [.init(nil, .int(test))])
+        case .not(let operand): .call(.name(".not"), [.init(nil, linePredicate(operand))])
+        case .and(let left, let right): .call(.name(".and"), [.init(nil, linePredicate(left)), .init(nil, linePredicate(right))])
+        case .or(let left, let right): .call(.name(".or"), [.init(nil, linePredicate(left)), .init(nil, linePredicate(right))])
+        case .constant(let value): .call(.name(".constant"), [.init(nil, .bool(value))])
+        }
     }
 
     private func builtin(_ builtin: Builtin, _ arguments: [TypedExpression], type: ValueType, _ scope: inout RuleScope) -> SwiftExpression {
@@ -290,14 +307,17 @@ struct Translator {
 /// Swift names for a rule's bindings and quantifier variables, chosen so they
 /// never collide with each other, with Swift keywords or with generated names.
 struct RuleScope {
+    /// The rule's bindings (a quantifier may read a regex binding).
+    let bindings: [TypedBinding]
     private(set) var bindingNames: [String] = []
     private(set) var slotNames: [Int: String] = [:]
     private var taken: Set<String>
 
-    init(bindings: [String]) {
+    init(bindings: [TypedBinding]) {
+        self.bindings = bindings
         taken = Naming.reserved
         for binding in bindings {
-            let name = unique(Naming.identifier(binding))
+            let name = unique(Naming.identifier(binding.name))
             bindingNames.append(name)
             taken.insert(name)
             taken.insert(name + "Value")

@@ -11,6 +11,8 @@ struct ExpressionCompiler {
     /// through the context's memo (packs run together put their tests one after another).
     let lineTests: [LineTest]
     let lineTestOffset: Int
+    /// The bindings of the rule being compiled (a quantifier may read a regex binding).
+    var ruleBindings: [TypedBinding] = []
 
     init(pack: CheckedPack, lineTestOffset: Int = 0) {
         self.lineTestOffset = lineTestOffset
@@ -59,6 +61,18 @@ struct ExpressionCompiler {
             let elements = self.elements(source)
             let test = bool(predicate)
             let requireAll = quantifier == .all
+            if case .window = source.kind, let condition = predicate.lineCondition(slot: slot, bindings: ruleBindings) {
+                // Decided from line-test bitsets; the per-line closure is the exact path after a PCRE2 failure.
+                let bitwise = linePredicate(condition)
+                return { frame throws(RuleFailure) in
+                    let exact = { (line: Int) throws(RuleFailure) -> Bool in
+                        frame.slots[slot] = .line(line)
+                        return try test(frame)
+                    }
+                    return requireAll ? try Quantify.all(window: bitwise, frame.context, exact)
+                        : try Quantify.any(window: bitwise, frame.context, exact)
+                }
+            }
             return { frame throws(RuleFailure) in
                 try Quantify.anyOrAll(try elements(frame), requireAll: requireAll, context: frame.context,
                                       position: Self.position) { element throws(RuleFailure) in
@@ -85,9 +99,9 @@ struct ExpressionCompiler {
                     let position = try line(frame).linePosition
                     switch try regexes(frame) {
                     case .regex(let regex):
-                        return try frame.context.test(position, regex)
+                        return try frame.context.test(position, lineTestOffset + regex)
                     case .list(let elements):
-                        for case .regex(let regex) in elements where try frame.context.test(position, regex) { return true }
+                        for case .regex(let regex) in elements where try frame.context.test(position, lineTestOffset + regex) { return true }
                         return false
                     default:
                         return false
@@ -111,6 +125,17 @@ struct ExpressionCompiler {
                 }
                 return false
             }
+        }
+    }
+
+    /// The runtime form of a line condition, its tests placed after the packs before this one.
+    private func linePredicate(_ condition: LineCondition) -> LinePredicate {
+        switch condition {
+        case .test(let test): .test(lineTestOffset + test)
+        case .not(let operand): .not(linePredicate(operand))
+        case .and(let left, let right): .and(linePredicate(left), linePredicate(right))
+        case .or(let left, let right): .or(linePredicate(left), linePredicate(right))
+        case .constant(let value): .constant(value)
         }
     }
 
@@ -221,6 +246,16 @@ struct ExpressionCompiler {
             let elements = self.elements(source)
             let test = bool(predicate)
             let empty = Self.emptyValue(type)
+            if quantifier == .count, case .window = source.kind,
+               let condition = predicate.lineCondition(slot: slot, bindings: ruleBindings) {
+                let bitwise = linePredicate(condition)
+                return { frame throws(RuleFailure) in
+                    .int(try Quantify.count(window: bitwise, frame.context) { (line: Int) throws(RuleFailure) -> Bool in
+                        frame.slots[slot] = .line(line)
+                        return try test(frame)
+                    })
+                }
+            }
             return { frame throws(RuleFailure) in
                 let source = try elements(frame), context = frame.context
                 let predicate = { (element: Value) throws(RuleFailure) -> Bool in

@@ -28,8 +28,9 @@ public enum Interpreter {
         var rules: [any WindowRule] = []
         var lineTests: [LineTest] = []
         for pack in packs {
-            let compiler = ExpressionCompiler(pack: pack, lineTestOffset: lineTests.count)
+            var compiler = ExpressionCompiler(pack: pack, lineTestOffset: lineTests.count)
             for rule in pack.rules {
+                compiler.ruleBindings = rule.bindings
                 let bindings = rule.bindings.map { compiler.value($0.value) }
                 let condition = compiler.bool(rule.condition)
                 let slots = ([rule.condition] + rule.bindings.map(\.value)).map(maximumSlot).max() ?? -1

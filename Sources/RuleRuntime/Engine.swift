@@ -48,9 +48,13 @@ public struct DetectionEngine: Sendable {
         self.fallback = fallback
     }
 
-    /// A context for one thread.
-    public func makeContext() -> EvaluationContext {
-        EvaluationContext(lineTests: rules.lineTests)
+    /// A context for one thread; each window is scanned once with the rule set's ``Prefilter``.
+    public func makeContext() -> EvaluationContext { makeContext(prefiltered: true) }
+
+    /// A context for one thread, with or without the prefilter (the same verdicts either way).
+    public func makeContext(prefiltered: Bool) -> EvaluationContext {
+        prefiltered ? EvaluationContext(lineTests: rules.lineTests, prefilter: rules.prefilter)
+            : EvaluationContext(lineTests: rules.lineTests)
     }
 
     /// The verdict for one window.

@@ -1,64 +1,205 @@
 import PCRE2
+import Vectorscan
 
 /// Per-thread state for evaluating a rule set on one window at a time: the
-/// window, the memo of line tests, the PCRE2 scratch and evidence marks.
+/// window, what is known of its line tests, the PCRE2 and Vectorscan scratch,
+/// and evidence marks.
+///
+/// Line tests are kept as bitsets, one bit per line: whether a test's answer
+/// is known for a line, and the answer. With a ``Prefilter``, the first question
+/// about a window scans the whole window once and answers every test the
+/// prefilter decides for every line; PCRE2 runs only for what is left.
 ///
 /// Not thread-safe: make one per thread with ``DetectionEngine/makeContext()``.
 /// Resetting to a new window reuses the buffers, so steady-state evaluation
 /// does not allocate per line.
 public final class EvaluationContext {
-    public private(set) var window = Window()
+    @exclusivity(unchecked) public private(set) var window = Window()
     public let lineTests: [LineTest]
     public let scratch: MatchScratch
-    /// Memo of line tests: `0` not run, `1` false, `2` true; test-major.
-    private var memo: [UInt8] = []
+    /// The prefilter the context scans windows with, if any.
+    public let prefilter: Prefilter?
+    private let scanScratch: Vectorscan.Scratch?
+    /// 64-bit words per test (`⌈lines / 64⌉`).
+    @exclusivity(unchecked) @usableFromInline var words = 0
+    /// Bit `line` of test `test` at word `test * words + line / 64`: whether the answer is known, and the answer.
+    /// (Raw buffers: the hot path reads them without Swift's exclusivity checks.)
+    @exclusivity(unchecked) @usableFromInline var known = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    @exclusivity(unchecked) @usableFromInline var answers = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private var capacity = 0
+    /// Whether the current window was scanned with the prefilter.
+    @exclusivity(unchecked) @usableFromInline var scanned = false
+    /// The window's lines that are entirely ASCII (one bit per line), from the scan.
+    private var ascii: [UInt64] = []
     /// Lines marked as supporting the rule while collecting evidence.
     private var marks: [Bool] = []
     /// Whether the rule is being evaluated to collect evidence.
-    public private(set) var isCollectingEvidence = false
+    @exclusivity(unchecked) public private(set) var isCollectingEvidence = false
     /// Whether evaluation is inside an odd number of `not`s (evidence polarity).
     public private(set) var isNegated = false
 
+    /// A context that runs every line test on its own (no prefilter).
     public init(lineTests: [LineTest], scratch: MatchScratch = MatchScratch()) {
         self.lineTests = lineTests
         self.scratch = scratch
+        prefilter = nil
+        scanScratch = nil
     }
 
-    /// Makes `window` the current window and forgets every memoised test.
+    /// A context that scans each window with `prefilter` (built from the same `lineTests`).
+    public init(lineTests: [LineTest], prefilter: Prefilter, scratch: MatchScratch = MatchScratch()) {
+        self.lineTests = lineTests
+        self.scratch = scratch
+        self.prefilter = prefilter.database == nil ? nil : prefilter
+        scanScratch = prefilter.database.map { Vectorscan.Scratch(for: $0) }
+    }
+
+    deinit {
+        known.deallocate()
+        answers.deallocate()
+    }
+
+    /// Makes `window` the current window and forgets every known test.
     public func reset(to window: Window) {
         self.window = window
-        let size = lineTests.count * window.count
-        if memo.count < size {
-            memo = [UInt8](repeating: 0, count: size)
-        } else {
-            memo.withUnsafeMutableBufferPointer { buffer in
-                _ = buffer.initialize(from: repeatElement(0, count: size))
-            }
+        words = (window.count + 63) >> 6
+        let size = lineTests.count * words
+        if capacity < size {
+            known.deallocate()
+            answers.deallocate()
+            capacity = max(size, capacity * 2)
+            known = .allocate(capacity: capacity)
+            answers = .allocate(capacity: capacity)
         }
+        known.update(repeating: 0, count: size)
+        answers.update(repeating: 0, count: size)
+        scanned = prefilter == nil
     }
 
     /// Whether line `line` of the window passes line test `test`, running it at most once per window.
     @inlinable
     public func line(_ line: Int, passes test: Int) throws(RuleFailure) -> Bool {
-        let slot = test &* window.count &+ line
-        let known = memoValue(slot)
-        if known != 0 { return known == 2 }
-        return try runTest(test, line: line, slot: slot)
+        let word = test &* words &+ (line &>> 6)
+        let bit = UInt64(1) &<< UInt64(line & 63)
+        if known[word] & bit != 0 { return answers[word] & bit != 0 }
+        return try runTest(test, line: line)
     }
 
     @usableFromInline
-    func memoValue(_ slot: Int) -> UInt8 { memo[slot] }
-
-    @usableFromInline
-    func runTest(_ test: Int, line: Int, slot: Int) throws(RuleFailure) -> Bool {
+    func runTest(_ test: Int, line: Int) throws(RuleFailure) -> Bool {
+        if !scanned {
+            scan()
+            let word = test &* words &+ (line &>> 6), bit = UInt64(1) &<< UInt64(line & 63)
+            if known[word] & bit != 0 { return answers[word] & bit != 0 }
+        }
         let lineTest = lineTests[test]
         let scratch = scratch
         let result: Result<Bool, RuleFailure> = window.withLine(line) { bytes in
             Result { () throws(RuleFailure) in try lineTest.run(bytes, scratch: scratch) }
         }
         let passed = try result.get()
-        memo[slot] = passed ? 2 : 1
+        let word = test &* words &+ (line &>> 6), bit = UInt64(1) &<< UInt64(line & 63)
+        known[word] |= bit
+        if passed { answers[word] |= bit }
         return passed
+    }
+
+    /// The bits of test `test` for word `word` of the window, every line answered
+    /// (PCRE2 runs on the lines the prefilter left open).
+    @inlinable
+    public func answers(_ test: Int, word: Int) throws(RuleFailure) -> UInt64 {
+        if !scanned { scan() }
+        let slot = test &* words &+ word
+        let open = ~known[slot] & lineMask(word)
+        if open != 0 { try resolve(test, word: word, open: open) }
+        return answers[slot]
+    }
+
+    /// The lines of word `word` that exist in the window.
+    @inlinable
+    public func lineMask(_ word: Int) -> UInt64 {
+        let remaining = window.count &- (word &<< 6)
+        return remaining >= 64 ? ~0 : (UInt64(1) &<< UInt64(remaining)) &- 1
+    }
+
+    @usableFromInline
+    func resolve(_ test: Int, word: Int, open: UInt64) throws(RuleFailure) {
+        var open = open
+        while open != 0 {
+            let line = (word &<< 6) &+ open.trailingZeroBitCount
+            open &= open &- 1
+            _ = try runTest(test, line: line)
+        }
+    }
+
+    // MARK: The scan
+
+    /// Scans the window once with the prefilter and records every answer it decides.
+    @usableFromInline
+    func scan() {
+        scanned = true
+        guard let prefilter, let database = prefilter.database, let scanScratch, window.count > 0 else { return }
+        let lines = window.count
+        let words = words
+        // Regex answers hold on ASCII lines only; others go to PCRE2.
+        if ascii.count < words { ascii = [UInt64](repeating: 0, count: words) }
+        for word in 0..<words { ascii[word] = 0 }
+        window.bytes.withUnsafeBufferPointer { bytes in
+            window.starts.withUnsafeBufferPointer { starts in
+                if !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[0..<bytes.count])) {
+                    for word in 0..<words { ascii[word] = lineMask(word) }
+                    return
+                }
+                for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[starts[line]..<starts[line + 1]])) {
+                    ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
+                }
+            }
+        }
+        do {
+            window.starts.withUnsafeBufferPointer { starts in
+                window.bytes.withUnsafeBufferPointer { bytes in
+                    var target = ScanTarget(answers: answers, words: words, starts: starts.baseAddress!, lines: lines)
+                    withUnsafeMutablePointer(to: &target) { pointer in
+                        database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
+                    }
+                }
+            }
+        }
+        for (test, role) in prefilter.roles.enumerated() {
+            let base = test * words
+            for word in 0..<words {
+                let all = lineMask(word)
+                switch role {
+                case .exact where prefilter.isRegex[test]:
+                    known[base + word] = ascii[word]
+                    answers[base + word] &= ascii[word]
+                case .exact:
+                    known[base + word] = all
+                case .candidate:
+                    // No candidate on an ASCII line: the test fails there; PCRE2 confirms the rest.
+                    known[base + word] = ascii[word] & ~answers[base + word]
+                    answers[base + word] = 0
+                case .fallback:
+                    break
+                }
+            }
+        }
+    }
+
+    private static func hasHighBit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        var index = 0
+        var accumulated: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        while index + 8 <= bytes.count {
+            accumulated |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            accumulated |= UInt64(bytes[index])
+            index += 1
+        }
+        return accumulated & 0x8080_8080_8080_8080 != 0
     }
 
     // MARK: Evidence
@@ -97,4 +238,34 @@ public final class EvaluationContext {
 
     @usableFromInline
     func flipPolarity() { isNegated.toggle() }
+}
+
+/// Where a scan's matches go: the answer bits, and the line offsets to place a match by its end.
+private struct ScanTarget {
+    let answers: UnsafeMutablePointer<UInt64>
+    let words: Int
+    let starts: UnsafePointer<Int>
+    let lines: Int
+    /// The line of the last match (matches mostly arrive in order of their end).
+    var line = 0
+}
+
+/// Sets the bit of the line a match ends in. Matches never hold a newline (``LineRegex``),
+/// and never are empty, so the match's last byte is in its line.
+private let recordMatch: Database.MatchHandler = { id, _, end, _, context in
+    let target = context!.assumingMemoryBound(to: ScanTarget.self)
+    let last = Int(end) - 1
+    var line = target.pointee.line
+    if last < target.pointee.starts[line] || last >= target.pointee.starts[line + 1] {
+        // Binary search for the line whose range holds `last`.
+        var low = 0, high = target.pointee.lines - 1
+        while low < high {
+            let middle = (low + high + 1) >> 1
+            if target.pointee.starts[middle] <= last { low = middle } else { high = middle - 1 }
+        }
+        line = low
+        target.pointee.line = line
+    }
+    target.pointee.answers[Int(id) * target.pointee.words + (line >> 6)] |= UInt64(1) << UInt64(line & 63)
+    return 0
 }

@@ -76,10 +76,11 @@ public struct RuleSet: Sendable {
     public var name: String
     public var version: String
     /// Line tests shared by the rules; rules refer to them by index.
-    public var lineTests: [LineTest]
+    public let lineTests: [LineTest]
     public let normalRules: [any WindowRule]
     public let abnormalRules: [any WindowRule]
     private let metadataByName: [String: RuleMetadata]
+    private let prefilterCache = PrefilterCache()
 
     public init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule]) {
         self.name = name
@@ -92,6 +93,9 @@ public struct RuleSet: Sendable {
 
     /// The metadata of the rule named `name` (what decided a window), in constant time.
     public func metadata(of name: String) -> RuleMetadata? { metadataByName[name] }
+
+    /// The multi-pattern prefilter of the line tests, compiled on first use and shared.
+    public var prefilter: Prefilter { prefilterCache.prefilter(for: lineTests) }
 
     /// Every rule, normal rules first.
     public var rules: [any WindowRule] { normalRules + abnormalRules }

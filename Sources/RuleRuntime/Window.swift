@@ -2,14 +2,17 @@
 ///
 /// Lines are stored contiguously (one byte buffer plus offsets) so building a
 /// window allocates per window, not per line, and rules read line bytes in place.
+/// Each line is followed by a newline byte in the buffer (never part of the line),
+/// so the whole window can be scanned in one pass with line-relative anchors.
 public struct Window: Sendable {
     /// The window's position in the stream of windows (0-based).
     public var id: Int
     /// The session key for session windows (for example an HDFS block id).
     public var key: String?
-    /// The concatenated bytes of every line.
+    /// The bytes of every line, each followed by a newline (`\n`, 0x0A).
     public private(set) var bytes: [UInt8] = []
-    /// `count + 1` offsets into ``bytes``; line `i` is `starts[i]..<starts[i+1]`.
+    /// `count + 1` offsets into ``bytes``; line `i` is `starts[i]..<starts[i+1] - 1`
+    /// (the byte before `starts[i+1]` is its newline).
     public private(set) var starts: [Int] = [0]
     /// The 1-based input line number of each line.
     public private(set) var numbers: [Int] = []
@@ -41,23 +44,34 @@ public struct Window: Sendable {
     public var isEmpty: Bool { numbers.isEmpty }
 
     /// Appends one line.
-    public mutating func append(_ line: some Collection<UInt8>, number: Int, timestamp: Int64) {
+    public mutating func append(_ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64) {
         bytes.append(contentsOf: line)
+        bytes.append(0x0A)
         starts.append(bytes.count)
         numbers.append(number)
         timestamps.append(timestamp)
     }
 
+    /// Appends one line given as an array.
+    public mutating func append(_ line: [UInt8], number: Int, timestamp: Int64) {
+        line.withUnsafeBufferPointer { append($0, number: number, timestamp: timestamp) }
+    }
+
+    /// Appends one line given as a slice.
+    public mutating func append(_ line: ArraySlice<UInt8>, number: Int, timestamp: Int64) {
+        line.withUnsafeBufferPointer { append($0, number: number, timestamp: timestamp) }
+    }
+
     /// Reserves room for `lines` lines of `bytes` bytes in total.
     public mutating func reserve(lines: Int, bytes byteCount: Int) {
-        bytes.reserveCapacity(byteCount)
+        bytes.reserveCapacity(byteCount + lines)
         starts.reserveCapacity(lines + 1)
         numbers.reserveCapacity(lines)
         timestamps.reserveCapacity(lines)
     }
 
     /// The byte range of line `index` in ``bytes``.
-    @inlinable public func range(of index: Int) -> Range<Int> { starts[index]..<starts[index + 1] }
+    @inlinable public func range(of index: Int) -> Range<Int> { starts[index]..<(starts[index + 1] - 1) }
 
     /// Calls `body` with the bytes of line `index`, without copying.
     @inlinable public func withLine<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {

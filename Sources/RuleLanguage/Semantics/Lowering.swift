@@ -75,3 +75,57 @@ struct Lowering {
         }
     }
 }
+
+/// A quantifier body over window lines made only of line tests, `and`, `or` and
+/// `not` (and constants): what a backend can decide for 64 lines at a time from
+/// line-test bitsets. Tests are indices into ``CheckedPack/lineTests``.
+public indirect enum LineCondition: Sendable, Hashable {
+    case test(Int)
+    case not(LineCondition)
+    case and(LineCondition, LineCondition)
+    case or(LineCondition, LineCondition)
+    case constant(Bool)
+}
+
+extension TypedExpression {
+    /// This expression as a ``LineCondition`` on the line in quantifier slot `slot`,
+    /// or `nil` when it reads anything else. `line matches` a regex binding or a
+    /// list of regexes counts (regex `i` is line test `i`).
+    public func lineCondition(slot: Int, bindings: [TypedBinding]) -> LineCondition? {
+        switch kind {
+        case .boolean(let value): return .constant(value)
+        case .not(let operand): return operand.lineCondition(slot: slot, bindings: bindings).map { .not($0) }
+        case .binary(let op, let left, let right) where op == .and || op == .or:
+            guard let l = left.lineCondition(slot: slot, bindings: bindings),
+                  let r = right.lineCondition(slot: slot, bindings: bindings) else { return nil }
+            return op == .and ? .and(l, r) : .or(l, r)
+        case .lineTest(let test, let line):
+            guard case .variable(slot) = line.kind else { return nil }
+            return .test(test)
+        case .binary(.matches, let left, let right):
+            guard case .member(.text, let line) = left.kind, case .variable(slot) = line.kind,
+                  let tests = Self.regexTests(right, bindings: bindings), let first = tests.first else { return nil }
+            return tests.dropFirst().reduce(LineCondition.test(first)) { .or($0, .test($1)) }
+        default:
+            return nil
+        }
+    }
+
+    /// The regexes a regex-valued expression stands for, when they are known before run time.
+    private static func regexTests(_ e: TypedExpression, bindings: [TypedBinding]) -> [Int]? {
+        switch e.kind {
+        case .regex(let index): return [index]
+        case .list(let elements):
+            var indices: [Int] = []
+            for element in elements {
+                guard let inner = regexTests(element, bindings: bindings) else { return nil }
+                indices += inner
+            }
+            return indices
+        case .binding(let index) where index < bindings.count:
+            return regexTests(bindings[index].value, bindings: bindings)
+        default:
+            return nil
+        }
+    }
+}

@@ -2,6 +2,7 @@ import ArgumentParser
 import WardenCore
 import Foundation
 import LogInput
+import RuleInterpreter
 import RuleLanguage
 import RuleLint
 
@@ -43,6 +44,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Treat warnings as errors.")
     var warningsAsErrors = false
 
+    @Flag(help: "Also print, for each pack without errors, how the multi-pattern prefilter takes each line test (and why one falls back to PCRE2), and which quantifiers are decided from bitsets.")
+    var explainCost = false
+
     func run() throws {
         var results: [DiagnosedFile] = []
         for path in files {
@@ -63,9 +67,33 @@ struct CheckCommand: ParsableCommand {
         case .sarif:
             print(SARIFRenderer(toolVersion: WardenVersion.current, registry: Linter.registry).render(results))
         }
+        if explainCost {
+            for path in files {
+                guard let pack = Frontend.check(try readSource(path)).pack else { continue }
+                print(render(CostReport(pack: pack), path: path))
+            }
+        }
         let failed = results.contains { result in
             result.diagnostics.contains { $0.severity == .error || (warningsAsErrors && $0.severity == .warning) }
         }
         if failed { throw ExitCode(1) }
+    }
+
+    private func render(_ report: CostReport, path: String) -> String {
+        var lines = ["\(path): pack \(report.pack), \(report.tests.count) line test\(report.tests.count == 1 ? "" : "s")"
+            + (report.databaseBytes.map { ", one Vectorscan scan per window (database \($0) bytes)" } ?? ", no Vectorscan database")]
+        for test in report.tests {
+            let role: String = switch test.role {
+            case .exact: "exact      "
+            case .candidate: "candidate  "
+            case .fallback: "PCRE2      "
+            }
+            lines.append("  \(test.index): \(role)\(test.source)" + (test.role.reason.map { "  (\($0))" } ?? ""))
+        }
+        let exact = report.tests.filter { $0.role == .exact }.count
+        lines.append("  \(exact) exact in the scan, \(report.tests.count - exact) confirmed or run by PCRE2; "
+            + "\(report.bitwiseQuantifiers) quantifier\(report.bitwiseQuantifiers == 1 ? "" : "s") over the window decided from bitsets, "
+            + "\(report.perLineQuantifiers) line by line")
+        return lines.joined(separator: "\n")
     }
 }

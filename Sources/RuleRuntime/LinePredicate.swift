@@ -1,0 +1,90 @@
+/// A condition on one window line made only of the pack's line tests, `and`,
+/// `or` and `not`: the body of a rule like `any line in window: line matches /x/
+/// and not line contains "y"`. Such a condition is decided for 64 lines at a time
+/// from the context's line-test bitsets, with no per-line call.
+public indirect enum LinePredicate: Sendable, Hashable {
+    case test(Int)
+    case not(LinePredicate)
+    case and(LinePredicate, LinePredicate)
+    case or(LinePredicate, LinePredicate)
+    case constant(Bool)
+
+    /// The lines of word `word` (lines `64 * word ..< 64 * word + 64`) on which the predicate holds.
+    @inlinable
+    func bits(_ context: EvaluationContext, word: Int) throws(RuleFailure) -> UInt64 {
+        switch self {
+        case .test(let test): return try context.answers(test, word: word)
+        case .not(let operand): return ~(try operand.bits(context, word: word)) & context.lineMask(word)
+        case .and(let left, let right): return try left.bits(context, word: word) & right.bits(context, word: word)
+        case .or(let left, let right): return try left.bits(context, word: word) | right.bits(context, word: word)
+        case .constant(let value): return value ? context.lineMask(word) : 0
+        }
+    }
+}
+
+extension Quantify {
+    /// `any line in window: P` with P a ``LinePredicate``, from bitsets; `exact` is the
+    /// same predicate as a per-line closure, run in its place when a line test fails
+    /// (a PCRE2 limit), so that short-circuiting decides exactly as it would line by line.
+    @inlinable
+    public static func any(window predicate: LinePredicate, _ context: EvaluationContext,
+                           _ exact: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Bool {
+        try anyOrAll(window: predicate, requireAll: false, context, exact)
+    }
+
+    /// `all line in window: P` (see ``any(window:_:_:)``).
+    @inlinable
+    public static func all(window predicate: LinePredicate, _ context: EvaluationContext,
+                           _ exact: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Bool {
+        try anyOrAll(window: predicate, requireAll: true, context, exact)
+    }
+
+    /// `count line in window where P` (see ``any(window:_:_:)``).
+    @inlinable
+    public static func count(window predicate: LinePredicate, _ context: EvaluationContext,
+                             _ exact: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Int {
+        let words = context.words
+        var total = 0
+        do {
+            for word in 0..<words {
+                let bits = try predicate.bits(context, word: word)
+                total &+= bits.nonzeroBitCount
+                if context.isCollectingEvidence, !context.isNegated { markAll(bits, word: word, context) }
+            }
+        } catch {
+            return try count(lines: context.allLines, context, exact)
+        }
+        return total
+    }
+
+    @inlinable
+    static func anyOrAll(window predicate: LinePredicate, requireAll: Bool, _ context: EvaluationContext,
+                         _ exact: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Bool {
+        let words = context.words
+        var result = requireAll
+        do {
+            for word in 0..<words {
+                let mask = context.lineMask(word)
+                let bits = try predicate.bits(context, word: word)
+                if requireAll ? bits != mask : bits != 0 {
+                    result = !requireAll
+                    if !context.isCollectingEvidence { return result }
+                }
+                // Evidence: the lines whose answer agrees with the polarity, as the per-line form marks them.
+                if context.isCollectingEvidence { markAll(context.isNegated ? ~bits & mask : bits, word: word, context) }
+            }
+        } catch {
+            return try anyOrAll(context.allLines, requireAll: requireAll, context: context, position: { $0 }, exact)
+        }
+        return result
+    }
+
+    @inlinable
+    static func markAll(_ bits: UInt64, word: Int, _ context: EvaluationContext) {
+        var bits = bits
+        while bits != 0 {
+            context.mark((word &<< 6) &+ bits.trailingZeroBitCount)
+            bits &= bits &- 1
+        }
+    }
+}

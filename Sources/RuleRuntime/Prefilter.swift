@@ -1,0 +1,142 @@
+import Synchronization
+import Vectorscan
+
+/// The multi-pattern prefilter of a pack: every line test Vectorscan can take,
+/// compiled into one database, so that one scan of a window answers them all
+/// for every line at once.
+///
+/// Each test gets a ``Role``:
+/// - ``Role/exact``: the scan's answer is the test's answer (literal tests on every
+///   line, regexes on lines that are entirely ASCII, where Vectorscan's byte mode and
+///   PCRE2's UTF-8 mode agree);
+/// - ``Role/candidate``: compiled in Vectorscan's prefilter mode, an approximation that
+///   matches at least wherever the regex does: a line without a match fails the test,
+///   and PCRE2 confirms a line with one;
+/// - ``Role/fallback``: not in the database; PCRE2 (or the byte comparison) runs on
+///   each line a rule asks about.
+///
+/// A test the scan decides exactly never reaches a PCRE2 resource limit.
+public struct Prefilter: Sendable {
+    /// How the prefilter decides a line test.
+    public enum Role: Sendable, Hashable {
+        case exact
+        /// In prefilter mode: a match is a candidate PCRE2 confirms. The reason says why.
+        case candidate(reason: String)
+        /// Not in the database; the reason says why.
+        case fallback(reason: String)
+
+        /// Why the test is not decided by the scan alone.
+        public var reason: String? {
+            switch self {
+            case .exact: nil
+            case .candidate(let reason), .fallback(let reason): reason
+            }
+        }
+    }
+
+    /// The role of each of the pack's line tests, in line-test order.
+    public let roles: [Role]
+    /// The database, or `nil` when no test is in it.
+    public let database: Database?
+    /// Whether each test is a regex (whose scan answer holds on ASCII lines only).
+    let isRegex: [Bool]
+
+    /// Compiles the tests Vectorscan can take. A test it rejects in exact mode is
+    /// retried in prefilter mode, and one it rejects in both falls back to PCRE2.
+    public init(lineTests: [LineTest]) {
+        var roles: [Role] = []
+        var expressions: [Int: Database.Expression] = [:]
+        for (index, test) in lineTests.enumerated() {
+            switch Self.expression(for: test, id: UInt32(index)) {
+            case .exact(let expression):
+                roles.append(.exact)
+                expressions[index] = expression
+            case .candidate(let expression, let reason):
+                roles.append(.candidate(reason: reason))
+                expressions[index] = expression
+            case .fallback(let reason):
+                roles.append(.fallback(reason: reason))
+            }
+        }
+        var database: Database?
+        // Each failed compile names the expression at fault: demote it (exact → prefilter mode →
+        // fallback) and compile again; at most two demotions per test.
+        while !expressions.isEmpty {
+            let order = expressions.keys.sorted()
+            do {
+                database = try Database(order.map { expressions[$0]! })
+                break
+            } catch {
+                guard let position = error.expression else {
+                    for index in order { roles[index] = .fallback(reason: "Vectorscan: \(error.message)") }
+                    expressions.removeAll()
+                    break
+                }
+                let index = order[position]
+                if roles[index] == .exact, case .matches = lineTests[index] {
+                    roles[index] = .candidate(reason: "Vectorscan cannot match it exactly (\(error.message))")
+                    expressions[index]!.flags.insert(.prefilter)
+                } else {
+                    roles[index] = .fallback(reason: "Vectorscan cannot compile it (\(error.message))")
+                    expressions[index] = nil
+                }
+            }
+        }
+        self.roles = roles
+        self.database = database
+        isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
+    }
+
+    private enum Form {
+        case exact(Database.Expression)
+        case candidate(Database.Expression, reason: String)
+        case fallback(reason: String)
+    }
+
+    /// Vectorscan's form of a test, or why it has none.
+    private static func expression(for test: LineTest, id: UInt32) -> Form {
+        let flags: Database.Flags = [.multiline]
+        func literal(_ bytes: [UInt8], prefix: String, suffix: String) -> Form {
+            guard !bytes.isEmpty else { return .fallback(reason: "an empty literal holds on every line") }
+            guard !bytes.contains(0x0A) else { return .fallback(reason: "a literal with a newline (a line never holds one)") }
+            let escaped = bytes.map { byte in "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+            return .exact(Database.Expression(source: Array((prefix + escaped + suffix).utf8), flags: flags, id: id))
+        }
+        switch test {
+        case .contains(let needle): return literal(needle, prefix: "", suffix: "")
+        case .startsWith(let prefix): return literal(prefix, prefix: "^", suffix: "")
+        case .endsWith(let suffix): return literal(suffix, prefix: "", suffix: "$")
+        case .matches(let pattern):
+            var flags = flags
+            var options = pattern.options
+            if options.contains(.caseInsensitive) { flags.insert(.caseless); options.remove(.caseInsensitive) }
+            // A line holds no newline, so `m` and `s` change nothing a line can show.
+            options.remove(.multiline)
+            options.remove(.dotMatchesNewlines)
+            if options.contains(.extended) { return .fallback(reason: "the x flag (Vectorscan has no extended syntax)") }
+            guard options.isEmpty else { return .fallback(reason: "PCRE2 options Vectorscan has no equivalent for") }
+            switch LineRegex.rewrite(pattern.source) {
+            case .exact(let source):
+                return .exact(Database.Expression(source: source, flags: flags, id: id))
+            case .approximate(let source, let reason):
+                return .candidate(Database.Expression(source: source, flags: flags.union(.prefilter), id: id), reason: reason)
+            case .unsupported(let reason):
+                return .fallback(reason: reason)
+            }
+        }
+    }
+}
+
+/// Compiles a rule set's prefilter once, on first use, for every context made from it.
+final class PrefilterCache: Sendable {
+    private let storage = Mutex<Prefilter?>(nil)
+
+    func prefilter(for lineTests: [LineTest]) -> Prefilter {
+        storage.withLock { cached in
+            if let cached { return cached }
+            let built = Prefilter(lineTests: lineTests)
+            cached = built
+            return built
+        }
+    }
+}

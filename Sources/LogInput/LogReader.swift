@@ -17,9 +17,9 @@ public final class LogReader {
     public let decoder: LineDecoder
     public let labeling: Labeling
     public let maximumLineLength: Int
-    public private(set) var accounting = LineAccounting()
+    @exclusivity(unchecked) public private(set) var accounting = LineAccounting()
     /// Lines decoded without a timestamp (time windows put them in the window open at the time).
-    public private(set) var untimedLines = 0
+    @exclusivity(unchecked) public private(set) var untimedLines = 0
     /// BGL/Thunderbird lines whose label field does not look like a label, and the first such field.
     public private(set) var implausibleLabels = 0
     public private(set) var implausibleLabelExample: String?

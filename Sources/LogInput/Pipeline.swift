@@ -100,7 +100,7 @@ public final class WindowPipeline {
                 } else {
                     reader.windowed()
                 }
-                try deliver()
+                if !pending.isEmpty { try deliver() }
             }
         } catch {
             readError = error

@@ -47,7 +47,16 @@ public struct Prefilter: Sendable {
         var roles: [Role] = []
         var expressions: [Int: Database.Expression] = [:]
         for (index, test) in lineTests.enumerated() {
-            switch Self.expression(for: test, id: UInt32(index)) {
+            var form = Self.expression(for: test, id: UInt32(index))
+            // A match must end inside its line, so a pattern that can match the empty string stays with PCRE2.
+            switch form {
+            case .exact(let expression), .candidate(let expression, _):
+                if Database.minimumWidth(of: expression) == 0 {
+                    form = .fallback(reason: "it can match the empty string (the scan places a match by its last byte)")
+                }
+            case .fallback: break
+            }
+            switch form {
             case .exact(let expression):
                 roles.append(.exact)
                 expressions[index] = expression

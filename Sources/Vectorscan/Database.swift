@@ -1,4 +1,9 @@
 import CVectorscan
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A Vectorscan block-mode database: many expressions compiled into one
 /// automaton that a single pass over a buffer matches all at once.
@@ -84,6 +89,21 @@ public final class Database: @unchecked Sendable {
 
     deinit {
         hs_free_database(handle)
+    }
+
+    /// The fewest bytes a match of `expression` can span (0: it can match the empty string),
+    /// or `nil` when Vectorscan cannot analyse it.
+    public static func minimumWidth(of expression: Expression) -> Int? {
+        guard !expression.source.contains(0) else { return nil }
+        var info: UnsafeMutablePointer<hs_expr_info_t>?
+        var error: UnsafeMutablePointer<hs_compile_error_t>?
+        let status = (expression.source.map { CChar(bitPattern: $0) } + [0]).withUnsafeBufferPointer { source in
+            hs_expression_info(source.baseAddress, expression.flags.rawValue, &info, &error)
+        }
+        if let error { hs_free_compile_error(error) }
+        guard status == HS_SUCCESS, let info else { return nil }
+        defer { free(info) }
+        return Int(info.pointee.min_width)
     }
 
     /// The compiled database's size in bytes.

@@ -9,7 +9,7 @@ struct WardenBenchmarks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden-bench",
         abstract: "Warden's throughput benchmarks (build with -c release).",
-        subcommands: [RegexBenchmark.self, CheckBenchmark.self, CompileBenchmark.self, DetectBenchmark.self, CompiledBenchmark.self, DrainBenchmark.self, FAMEBenchmark.self, SynthesisBenchmark.self, RunBenchmark.self, LintBenchmark.self]
+        subcommands: [RegexBenchmark.self, CheckBenchmark.self, CompileBenchmark.self, DetectBenchmark.self, CompiledBenchmark.self, DrainBenchmark.self, FAMEBenchmark.self, SynthesisBenchmark.self, RunBenchmark.self, LintBenchmark.self, CompareBenchmark.self]
     )
 }
 

@@ -110,16 +110,22 @@ struct GoldenTests {
 struct DifferentialTests {
     /// Runs both rule sets on `window` and compares verdicts, stages, rules,
     /// evidence and inconclusive rules, plus every rule's outcome and evidence.
+    /// The third path: the interpreter without the prefilter (every line test run by PCRE2 or the
+    /// byte comparison, line by line); both backends run with the prefilter.
     static func compare(_ compiled: RuleSet, _ interpreted: RuleSet, on window: Window, label: String) {
         let a = DetectionEngine(rules: compiled, fallback: nil), b = DetectionEngine(rules: interpreted, fallback: nil)
-        let contextA = a.makeContext(), contextB = b.makeContext()
-        #expect(a.detect(window, in: contextA) == b.detect(window, in: contextB), "\(label)")
-        #expect(a.outcomes(window, in: contextA) == b.outcomes(window, in: contextB), "\(label)")
-        for (ruleA, ruleB) in zip(compiled.rules, interpreted.rules) {
-            contextA.reset(to: window)
-            contextB.reset(to: window)
-            let evidenceA = try? ruleA.evidence(in: contextA), evidenceB = try? ruleB.evidence(in: contextB)
-            #expect(evidenceA == evidenceB, "\(label) rule \(ruleA.metadata.name)")
+        let paths = [("compiled", a, a.makeContext()), ("interpreted", b, b.makeContext()),
+                     ("interpreted without prefilter", b, b.makeContext(prefiltered: false))]
+        let reference = paths[2]
+        for (name, engine, context) in paths.prefix(2) {
+            #expect(engine.detect(window, in: context) == reference.1.detect(window, in: reference.2), "\(label): \(name)")
+            #expect(engine.outcomes(window, in: context) == reference.1.outcomes(window, in: reference.2), "\(label): \(name)")
+            for (rule, referenceRule) in zip(engine.rules.rules, reference.1.rules.rules) {
+                context.reset(to: window)
+                reference.2.reset(to: window)
+                let evidence = try? rule.evidence(in: context), expected = try? referenceRule.evidence(in: reference.2)
+                #expect(evidence == expected, "\(label) rule \(rule.metadata.name): \(name)")
+            }
         }
     }
 

@@ -98,6 +98,9 @@ struct EscapingTests {
             var allLines: [Int] { [] }
             func test(_ a: Int, _ b: Int) throws(RuleFailure) -> Bool { false }
         }
+        public indirect enum LinePredicate: Sendable {
+            case test(Int), not(LinePredicate), and(LinePredicate, LinePredicate), or(LinePredicate, LinePredicate), constant(Bool)
+        }
         public enum LineTest: Sendable {
             case contains([UInt8])
             static func regex(_ p: String, flags: String) -> LineTest { .contains([]) }
@@ -113,6 +116,7 @@ struct EscapingTests {
         public struct RuleSet: Sendable { init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule]) {} }
         enum Quantify {
             static func any(lines: [Int], _ c: EvaluationContext, _ p: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Bool { false }
+            static func any(window: LinePredicate, _ c: EvaluationContext, _ p: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Bool { false }
         }
         print(CPack.ruleSet)
 

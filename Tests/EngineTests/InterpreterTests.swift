@@ -109,10 +109,14 @@ struct InterpreterTests {
             """)
         let engine = DetectionEngine(rules: rules, fallback: nil)
         let line = String(repeating: "a", count: 5000) + "b"
-        let detection = engine.detect(Window(texts: [line]), in: engine.makeContext())
+        let detection = engine.detect(Window(texts: [line]), in: engine.makeContext(prefiltered: false))
         #expect(detection.inconclusive == ["catastrophic"])
         #expect(detection.verdict == .abnormal)
         #expect(detection.rule == "plain")
+        // The prefilter's automaton decides the same regex exactly, with no backtracking limit to reach.
+        let prefiltered = engine.detect(Window(texts: [line]), in: engine.makeContext())
+        #expect(prefiltered.inconclusive.isEmpty)
+        #expect(prefiltered.verdict == .abnormal && prefiltered.rule == "plain")
     }
 
     @Test("Engine order: normal rules first, then abnormal rules, then the fallback")

@@ -43,7 +43,7 @@ public enum BglPack {
         public let metadata: RuleMetadata = RuleMetadata(name: "routine_messages", kind: .normal)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.all(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.all(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 0)
             }
         }
@@ -64,7 +64,7 @@ public enum BglPack {
         )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .test(1), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 1)
             }
         }
@@ -85,7 +85,7 @@ public enum BglPack {
         )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 2)
             }
         }
@@ -104,7 +104,7 @@ public enum BglPack {
         )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .test(4), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 4)
             }
         }
@@ -132,7 +132,7 @@ public enum BglPack {
                 terminatedValue = value
                 return value
             }
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .test(3), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, try terminated())
             }
         }
@@ -151,7 +151,7 @@ public enum BglPack {
         )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .test(5), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 5)
             }
         }

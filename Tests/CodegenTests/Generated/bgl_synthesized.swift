@@ -228,7 +228,7 @@ public enum BglSynthesizedPack {
                 if let disable_store_2Value {
                     return disable_store_2Value
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 0)
                 }
                 disable_store_2Value = value
@@ -315,7 +315,228 @@ public enum BglSynthesizedPack {
                 if let unusual_level_fatalValue {
                     return unusual_level_fatalValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(
+                    window: .and(
+                        .test(49),
+                        .not(
+                            .or(
+                                .or(
+                                    .or(
+                                        .or(
+                                            .or(
+                                                .or(
+                                                    .or(
+                                                        .or(
+                                                            .or(
+                                                                .or(
+                                                                    .or(
+                                                                        .or(
+                                                                            .or(
+                                                                                .or(
+                                                                                    .or(
+                                                                                        .or(
+                                                                                            .or(
+                                                                                                .or(
+                                                                                                    .or(
+                                                                                                        .or(
+                                                                                                            .or(
+                                                                                                                .or(
+                                                                                                                    .or(
+                                                                                                                        .or(
+                                                                                                                            .or(
+                                                                                                                                .or(
+                                                                                                                                    .or(
+                                                                                                                                        .or(
+                                                                                                                                            .or(
+                                                                                                                                                .or(
+                                                                                                                                                    .or(
+                                                                                                                                                        .or(
+                                                                                                                                                            .or(
+                                                                                                                                                                .or(
+                                                                                                                                                                    .or(
+                                                                                                                                                                        .or(
+                                                                                                                                                                            .or(
+                                                                                                                                                                                .or(
+                                                                                                                                                                                    .or(
+                                                                                                                                                                                        .or(
+                                                                                                                                                                                            .or(
+                                                                                                                                                                                                .or(
+                                                                                                                                                                                                    .or(
+                                                                                                                                                                                                        .or(
+                                                                                                                                                                                                            .or(
+                                                                                                                                                                                                                .or(
+                                                                                                                                                                                                                    .or(
+                                                                                                                                                                                                                        .test(
+                                                                                                                                                                                                                            1,
+                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                        .test(
+                                                                                                                                                                                                                            2,
+                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                    .test(
+                                                                                                                                                                                                                        3,
+                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                .test(
+                                                                                                                                                                                                                    4,
+                                                                                                                                                                                                                ),
+                                                                                                                                                                                                            ),
+                                                                                                                                                                                                            .test(
+                                                                                                                                                                                                                5,
+                                                                                                                                                                                                            ),
+                                                                                                                                                                                                        ),
+                                                                                                                                                                                                        .test(
+                                                                                                                                                                                                            6,
+                                                                                                                                                                                                        ),
+                                                                                                                                                                                                    ),
+                                                                                                                                                                                                    .test(
+                                                                                                                                                                                                        7,
+                                                                                                                                                                                                    ),
+                                                                                                                                                                                                ),
+                                                                                                                                                                                                .test(
+                                                                                                                                                                                                    8,
+                                                                                                                                                                                                ),
+                                                                                                                                                                                            ),
+                                                                                                                                                                                            .test(
+                                                                                                                                                                                                9,
+                                                                                                                                                                                            ),
+                                                                                                                                                                                        ),
+                                                                                                                                                                                        .test(
+                                                                                                                                                                                            10,
+                                                                                                                                                                                        ),
+                                                                                                                                                                                    ),
+                                                                                                                                                                                    .test(
+                                                                                                                                                                                        11,
+                                                                                                                                                                                    ),
+                                                                                                                                                                                ),
+                                                                                                                                                                                .test(
+                                                                                                                                                                                    12,
+                                                                                                                                                                                ),
+                                                                                                                                                                            ),
+                                                                                                                                                                            .test(
+                                                                                                                                                                                13,
+                                                                                                                                                                            ),
+                                                                                                                                                                        ),
+                                                                                                                                                                        .test(
+                                                                                                                                                                            14,
+                                                                                                                                                                        ),
+                                                                                                                                                                    ),
+                                                                                                                                                                    .test(
+                                                                                                                                                                        15,
+                                                                                                                                                                    ),
+                                                                                                                                                                ),
+                                                                                                                                                                .test(
+                                                                                                                                                                    16,
+                                                                                                                                                                ),
+                                                                                                                                                            ),
+                                                                                                                                                            .test(
+                                                                                                                                                                17,
+                                                                                                                                                            ),
+                                                                                                                                                        ),
+                                                                                                                                                        .test(
+                                                                                                                                                            18,
+                                                                                                                                                        ),
+                                                                                                                                                    ),
+                                                                                                                                                    .test(
+                                                                                                                                                        19,
+                                                                                                                                                    ),
+                                                                                                                                                ),
+                                                                                                                                                .test(
+                                                                                                                                                    20,
+                                                                                                                                                ),
+                                                                                                                                            ),
+                                                                                                                                            .test(
+                                                                                                                                                21,
+                                                                                                                                            ),
+                                                                                                                                        ),
+                                                                                                                                        .test(
+                                                                                                                                            22,
+                                                                                                                                        ),
+                                                                                                                                    ),
+                                                                                                                                    .test(
+                                                                                                                                        23,
+                                                                                                                                    ),
+                                                                                                                                ),
+                                                                                                                                .test(
+                                                                                                                                    24,
+                                                                                                                                ),
+                                                                                                                            ),
+                                                                                                                            .test(
+                                                                                                                                25,
+                                                                                                                            ),
+                                                                                                                        ),
+                                                                                                                        .test(
+                                                                                                                            26,
+                                                                                                                        ),
+                                                                                                                    ),
+                                                                                                                    .test(
+                                                                                                                        27,
+                                                                                                                    ),
+                                                                                                                ),
+                                                                                                                .test(
+                                                                                                                    28,
+                                                                                                                ),
+                                                                                                            ),
+                                                                                                            .test(
+                                                                                                                29,
+                                                                                                            ),
+                                                                                                        ),
+                                                                                                        .test(
+                                                                                                            30,
+                                                                                                        ),
+                                                                                                    ),
+                                                                                                    .test(
+                                                                                                        31,
+                                                                                                    ),
+                                                                                                ),
+                                                                                                .test(
+                                                                                                    32,
+                                                                                                ),
+                                                                                            ),
+                                                                                            .test(
+                                                                                                33,
+                                                                                            ),
+                                                                                        ),
+                                                                                        .test(
+                                                                                            34,
+                                                                                        ),
+                                                                                    ),
+                                                                                    .test(
+                                                                                        35,
+                                                                                    ),
+                                                                                ),
+                                                                                .test(
+                                                                                    36,
+                                                                                ),
+                                                                            ),
+                                                                            .test(37),
+                                                                        ),
+                                                                        .test(38),
+                                                                    ),
+                                                                    .test(39),
+                                                                ),
+                                                                .test(40),
+                                                            ),
+                                                            .test(41),
+                                                        ),
+                                                        .test(42),
+                                                    ),
+                                                    .test(43),
+                                                ),
+                                                .test(44),
+                                            ),
+                                            .test(45),
+                                        ),
+                                        .test(46),
+                                    ),
+                                    .test(47),
+                                ),
+                                .test(48),
+                            ),
+                        ),
+                    ),
+                    context,
+                ) { (line: Int) throws(RuleFailure) -> Bool in
                     try Logic.and(try context.test(line, 49)) { () throws(RuleFailure) -> Bool in
                         try Logic.not(context) { () throws(RuleFailure) -> Bool in
                             try context.testAny(line, try routine())
@@ -348,7 +569,7 @@ public enum BglSynthesizedPack {
                 if let such_fileValue {
                     return such_fileValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(50), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 50)
                 }
                 such_fileValue = value

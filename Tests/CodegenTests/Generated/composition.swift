@@ -62,7 +62,7 @@ public enum CompositionPack {
                 if let full_gcsValue {
                     return full_gcsValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(3), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 3)
                 }
                 full_gcsValue = value

@@ -39,7 +39,7 @@ public enum EventCountPack {
                 if let refusedValue {
                     return refusedValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 0)
                 }
                 refusedValue = value

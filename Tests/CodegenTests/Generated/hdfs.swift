@@ -42,7 +42,7 @@ public enum HdfsPack {
                 if let receivingValue {
                     return receivingValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 2)
                 }
                 receivingValue = value
@@ -53,7 +53,7 @@ public enum HdfsPack {
                 if let respondersValue {
                     return respondersValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 0)
                 }
                 respondersValue = value
@@ -64,7 +64,7 @@ public enum HdfsPack {
                 if let storedValue {
                     return storedValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(3), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 3)
                 }
                 storedValue = value
@@ -77,7 +77,7 @@ public enum HdfsPack {
             ) { () throws(RuleFailure) -> Bool in
                 try Logic.and(try responders() == (try stored())) { () throws(RuleFailure) -> Bool in
                     try Logic.not(context) { () throws(RuleFailure) -> Bool in
-                        try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                        try Quantify.any(window: .test(1), context) { (line: Int) throws(RuleFailure) -> Bool in
                             try context.test(line, 1)
                         }
                     }
@@ -99,7 +99,7 @@ public enum HdfsPack {
         )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .or(.test(4), .test(5)), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.or(try context.test(line, 4)) { () throws(RuleFailure) -> Bool in
                     try context.test(line, 5)
                 }

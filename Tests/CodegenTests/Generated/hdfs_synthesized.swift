@@ -98,7 +98,7 @@ public enum HdfsSynthesizedPack {
                 if let receiving_blockValue {
                     return receiving_blockValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(15), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 15)
                 }
                 receiving_blockValue = value
@@ -109,7 +109,7 @@ public enum HdfsSynthesizedPack {
                 if let blockmap_updatedValue {
                     return blockmap_updatedValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(16), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 16)
                 }
                 blockmap_updatedValue = value
@@ -120,7 +120,7 @@ public enum HdfsSynthesizedPack {
                 if let component_dfs_fsdatasetValue {
                     return component_dfs_fsdatasetValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(17), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 17)
                 }
                 component_dfs_fsdatasetValue = value
@@ -131,7 +131,58 @@ public enum HdfsSynthesizedPack {
                 if let unusualValue {
                     return unusualValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(
+                    window: .not(
+                        .or(
+                            .or(
+                                .or(
+                                    .or(
+                                        .or(
+                                            .or(
+                                                .or(
+                                                    .or(
+                                                        .or(
+                                                            .or(
+                                                                .or(
+                                                                    .or(
+                                                                        .or(
+                                                                            .or(
+                                                                                .test(
+                                                                                    0,
+                                                                                ),
+                                                                                .test(
+                                                                                    1,
+                                                                                ),
+                                                                            ),
+                                                                            .test(2),
+                                                                        ),
+                                                                        .test(3),
+                                                                    ),
+                                                                    .test(4),
+                                                                ),
+                                                                .test(5),
+                                                            ),
+                                                            .test(6),
+                                                        ),
+                                                        .test(7),
+                                                    ),
+                                                    .test(8),
+                                                ),
+                                                .test(9),
+                                            ),
+                                            .test(10),
+                                        ),
+                                        .test(11),
+                                    ),
+                                    .test(12),
+                                ),
+                                .test(13),
+                            ),
+                            .test(14),
+                        ),
+                    ),
+                    context,
+                ) { (line: Int) throws(RuleFailure) -> Bool in
                     try Logic.not(context) { () throws(RuleFailure) -> Bool in
                         try context.testAny(line, try routine())
                     }
@@ -144,7 +195,7 @@ public enum HdfsSynthesizedPack {
                 if let transfer_blockValue {
                     return transfer_blockValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(18), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 18)
                 }
                 transfer_blockValue = value
@@ -228,7 +279,7 @@ public enum HdfsSynthesizedPack {
                 if let component_dfs_fsdatasetValue {
                     return component_dfs_fsdatasetValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(17), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 17)
                 }
                 component_dfs_fsdatasetValue = value
@@ -239,7 +290,7 @@ public enum HdfsSynthesizedPack {
                 if let served_blockValue {
                     return served_blockValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(20), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 20)
                 }
                 served_blockValue = value
@@ -279,7 +330,58 @@ public enum HdfsSynthesizedPack {
                 if let unusualValue {
                     return unusualValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(
+                    window: .not(
+                        .or(
+                            .or(
+                                .or(
+                                    .or(
+                                        .or(
+                                            .or(
+                                                .or(
+                                                    .or(
+                                                        .or(
+                                                            .or(
+                                                                .or(
+                                                                    .or(
+                                                                        .or(
+                                                                            .or(
+                                                                                .test(
+                                                                                    0,
+                                                                                ),
+                                                                                .test(
+                                                                                    1,
+                                                                                ),
+                                                                            ),
+                                                                            .test(2),
+                                                                        ),
+                                                                        .test(3),
+                                                                    ),
+                                                                    .test(4),
+                                                                ),
+                                                                .test(5),
+                                                            ),
+                                                            .test(6),
+                                                        ),
+                                                        .test(7),
+                                                    ),
+                                                    .test(8),
+                                                ),
+                                                .test(9),
+                                            ),
+                                            .test(10),
+                                        ),
+                                        .test(11),
+                                    ),
+                                    .test(12),
+                                ),
+                                .test(13),
+                            ),
+                            .test(14),
+                        ),
+                    ),
+                    context,
+                ) { (line: Int) throws(RuleFailure) -> Bool in
                     try Logic.not(context) { () throws(RuleFailure) -> Bool in
                         try context.testAny(line, try routine())
                     }

@@ -42,7 +42,7 @@ public enum KeywordListsPack {
         )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .and(.or(.test(1), .test(0)), .not(.test(2))), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.and(
                     try Logic.or(try context.test(line, 1)) { () throws(RuleFailure) -> Bool in
                         try context.test(line, 0)
@@ -61,7 +61,7 @@ public enum KeywordListsPack {
         public let metadata: RuleMetadata = RuleMetadata(name: "only_kernel_info", kind: .normal)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.all(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.all(window: .test(3), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 3)
             }
         }

@@ -47,7 +47,7 @@ public enum NewPatternPack {
                 knownValue = value
                 return value
             }
-            return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .not(.or(.or(.test(0), .test(1)), .test(2))), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.not(context) { () throws(RuleFailure) -> Bool in
                     try context.testAny(line, try known())
                 }

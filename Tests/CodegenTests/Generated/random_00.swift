@@ -44,7 +44,7 @@ public enum Random00Pack {
                         },
                         context,
                     ) { (line2: Int) throws(RuleFailure) -> Bool in
-                        try Quantify.all(lines: context.allLines, context) { (line3: Int) throws(RuleFailure) -> Bool in
+                        try Quantify.all(window: .constant(true), context) { (line3: Int) throws(RuleFailure) -> Bool in
                             true
                         }
                     }

@@ -40,7 +40,7 @@ public enum Random01Pack {
                 return value
             }
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                Functions.remainder(0, try b0()) >= (try Quantify.count(lines: context.allLines, context) { (line2: Int) throws(RuleFailure) -> Bool in
+                Functions.remainder(0, try b0()) >= (try Quantify.count(window: .constant(false), context) { (line2: Int) throws(RuleFailure) -> Bool in
                     false
                 })
             }
@@ -69,7 +69,7 @@ public enum Random01Pack {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.all(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.all(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 2)
             }
         }

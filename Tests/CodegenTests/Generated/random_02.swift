@@ -50,7 +50,7 @@ public enum Random02Pack {
                 b1Value = value
                 return value
             }
-            return try Quantify.all(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.all(window: .not(.and(.constant(false), .constant(true))), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.not(context) { () throws(RuleFailure) -> Bool in
                     try Logic.and(false) { () throws(RuleFailure) -> Bool in
                         true

@@ -57,7 +57,7 @@ public enum Random03Pack {
                     return b1Value
                 }
                 let value = try Logic.and(
-                    (0 &- 2) != (try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                    (0 &- 2) != (try Quantify.count(window: .constant(true), context) { (line: Int) throws(RuleFailure) -> Bool in
                         true
                     }),
                 ) { () throws(RuleFailure) -> Bool in

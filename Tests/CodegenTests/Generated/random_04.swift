@@ -66,7 +66,7 @@ public enum Random04Pack {
                     return b0Value
                 }
                 let value = try Logic.and(
-                    try Quantify.all(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try Quantify.all(window: .not(.constant(true)), context) { (line: Int) throws(RuleFailure) -> Bool in
                         try Logic.not(context) { () throws(RuleFailure) -> Bool in
                             true
                         }

@@ -104,7 +104,7 @@ public enum Random07Pack {
                     Double(96),
                 )) - Functions.divide(
                     Double(
-                        try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                        try Quantify.count(window: .constant(true), context) { (line: Int) throws(RuleFailure) -> Bool in
                             true
                         },
                     ),

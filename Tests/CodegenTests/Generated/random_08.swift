@@ -108,7 +108,7 @@ public enum Random08Pack {
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.or(try context.test(line, 3)) { () throws(RuleFailure) -> Bool in
-                    try Quantify.all(lines: context.allLines, context) { (line2: Int) throws(RuleFailure) -> Bool in
+                    try Quantify.all(window: .constant(true), context) { (line2: Int) throws(RuleFailure) -> Bool in
                         true
                     }
                 }

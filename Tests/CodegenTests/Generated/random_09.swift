@@ -99,7 +99,7 @@ public enum Random09Pack {
                     return b0Value
                 }
                 let value = try Quantify.filter(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try Quantify.all(lines: context.allLines, context) { (line2: Int) throws(RuleFailure) -> Bool in
+                    try Quantify.all(window: .not(.constant(true)), context) { (line2: Int) throws(RuleFailure) -> Bool in
                         try Logic.not(context) { () throws(RuleFailure) -> Bool in
                             true
                         }

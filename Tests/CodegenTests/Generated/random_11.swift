@@ -94,7 +94,7 @@ public enum Random11Pack {
                 return value
             }
             return try Logic.not(context) { () throws(RuleFailure) -> Bool in
-                try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                try Quantify.any(window: .or(.constant(true), .constant(false)), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try Logic.or(true) { () throws(RuleFailure) -> Bool in
                         false
                     }

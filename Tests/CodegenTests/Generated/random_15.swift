@@ -107,7 +107,7 @@ public enum Random15Pack {
                 b0Value = value
                 return value
             }
-            return try Quantify.all(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.all(window: .test(5), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 5)
             }
         }

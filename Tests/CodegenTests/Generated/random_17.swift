@@ -52,7 +52,7 @@ public enum Random17Pack {
                     Double(Functions.int("FATAL")),
                     Double(
                         try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                            try Quantify.any(lines: context.allLines, context) { (line2: Int) throws(RuleFailure) -> Bool in
+                            try Quantify.any(window: .constant(false), context) { (line2: Int) throws(RuleFailure) -> Bool in
                                 false
                             }
                         },
@@ -95,7 +95,7 @@ public enum Random17Pack {
                 endGroup: 1,
                 context: context,
             ).count >= (try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
-                try Quantify.any(lines: context.allLines, context) { (line2: Int) throws(RuleFailure) -> Bool in
+                try Quantify.any(window: .constant(false), context) { (line2: Int) throws(RuleFailure) -> Bool in
                     false
                 }
             })

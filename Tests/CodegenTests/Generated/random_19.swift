@@ -129,7 +129,7 @@ public enum Random19Pack {
                 return value
             }
             return try Logic.or(try context.matches("start", [4])) { () throws(RuleFailure) -> Bool in
-                try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                try Quantify.any(window: .not(.constant(false)), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try Logic.not(context) { () throws(RuleFailure) -> Bool in
                         false
                     }

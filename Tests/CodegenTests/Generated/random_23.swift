@@ -68,7 +68,7 @@ public enum Random23Pack {
                         context.window.count > 5
                     },
                 ) { () throws(RuleFailure) -> Bool in
-                    try Quantify.any(lines: context.allLines, context) { (line2: Int) throws(RuleFailure) -> Bool in
+                    try Quantify.any(window: .constant(true), context) { (line2: Int) throws(RuleFailure) -> Bool in
                         true
                     }
                 }
@@ -175,7 +175,7 @@ public enum Random23Pack {
                 b1Value = value
                 return value
             }
-            return (Functions.int("node=b") &+ (try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return (Functions.int("node=b") &+ (try Quantify.count(window: .constant(true), context) { (line: Int) throws(RuleFailure) -> Bool in
                 true
             })) > Functions.int("job")
         }

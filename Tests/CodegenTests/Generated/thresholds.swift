@@ -36,7 +36,7 @@ public enum ThresholdsPack {
         )
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            return try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.count(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 0)
             } > 50
         }
@@ -57,7 +57,7 @@ public enum ThresholdsPack {
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.and(context.window.count >= 20) { () throws(RuleFailure) -> Bool in
                 try Logic.not(context) { () throws(RuleFailure) -> Bool in
-                    try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try Quantify.any(window: .test(1), context) { (line: Int) throws(RuleFailure) -> Bool in
                         try context.test(line, 1)
                     }
                 }

@@ -74,7 +74,7 @@ public enum VariablesPack {
                 if let requestsValue {
                     return requestsValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(1), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 1)
                 }
                 requestsValue = value
@@ -85,7 +85,7 @@ public enum VariablesPack {
                 if let failuresValue {
                     return failuresValue
                 }
-                let value = try Quantify.count(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
+                let value = try Quantify.count(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 2)
                 }
                 failuresValue = value

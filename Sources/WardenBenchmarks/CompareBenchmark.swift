@@ -1,0 +1,244 @@
+import ArgumentParser
+import Foundation
+import GeneratedRules
+import LogInput
+import LogParsing
+import RuleInterpreter
+import RuleLanguage
+import RuleRuntime
+import WardenCore
+
+/// `warden detect` next to what a user would otherwise run on the same file:
+/// `wc -l`, ripgrep, the same pack as CPython `re` functions, a 200-rule pack;
+/// 1 and 2 threads, compiled and interpreted, and peak memory as input doubles.
+struct CompareBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "warden detect against wc -l, rg, CPython rules and a 200-rule pack on one file, with ratios (medians of several runs)."
+    )
+
+    @Option(help: "A BGL-format log to replicate (labels are stripped first).")
+    var sample: String = "Samples/BGL_2k/BGL_2k.log"
+
+    @Option(help: "Replicate the sample to at least this many lines.")
+    var lines: Int = 600_000
+
+    @Option(help: "Timed runs per command (the median is reported).")
+    var runs: Int = 5
+
+    @Option(help: "Rules in the large pack (the 6 bgl rules, then rules on the sample's Drain templates).")
+    var rules: Int = 200
+
+    @Option(help: "The CPython version of the bgl pack.")
+    var python: String = "scripts/baselines/bgl_rules.py"
+
+    @Option(help: "Write the large pack here and stop (to inspect it, or run it with warden check --explain-cost).")
+    var writePack: String?
+
+    func run() throws {
+        let file = try replicatedLog(sample: sample, lines: lines)
+        defer { try? FileManager.default.removeItem(atPath: file.path) }
+        let warden = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("warden").path
+        guard FileManager.default.isExecutableFile(atPath: warden) else { throw ValidationError("no warden binary next to warden-bench (\(warden)): build with swift build -c release") }
+        let bgl = "GeneratedRules/Packs/bgl.warden"
+        let large = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid())-large.warden").path
+        let largeText = try Self.largePack(base: bgl, sample: sample, rules: rules)
+        if let writePack {
+            try largeText.write(toFile: writePack, atomically: true, encoding: .utf8)
+            return
+        }
+        try largeText.write(toFile: large, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: large) }
+        let megabytes = Double(file.bytes) / 1e6
+        print("\(file.lines) lines, \(String(format: "%.1f", megabytes)) MB (BGL_2k repeated, labels stripped), windows of 20; median of \(runs) runs")
+
+        func detect(_ pack: String, threads: Int, path: String = file.path) -> [String] {
+            [warden, "detect", "--pack", pack, "--format", "lines", "--output", "summary", "--threads", "\(threads)", path]
+        }
+        var results: [String: Measurement] = [:]
+        var rows: [(String, String)] = []
+        func measure(_ key: String, _ label: String, _ arguments: [String]) throws {
+            guard let measurement = try Measurement.median(of: arguments, runs: runs) else {
+                print("(skipped \(label): \(arguments[0]) is not installed)")
+                return
+            }
+            results[key] = measurement
+            rows.append((key, label))
+        }
+        try measure("wc", "wc -l", ["wc", "-l", file.path])
+        try measure("rg", "rg -c KERNEL (common literal)", ["rg", "-c", "KERNEL", file.path])
+        try measure("rg-rare", "rg -c \"Lustre mount FAILED\" (rare)", ["rg", "-c", "Lustre mount FAILED", file.path])
+        try measure("detect1", "warden detect, bgl (6 rules), 1 thread", detect(bgl, threads: 1))
+        try measure("detect2", "warden detect, bgl (6 rules), 2 threads", detect(bgl, threads: 2))
+        try measure("large1", "warden detect, \(rules) rules, 1 thread", detect(large, threads: 1))
+        try measure("large2", "warden detect, \(rules) rules, 2 threads", detect(large, threads: 2))
+        try measure("python", "CPython re, bgl rules (\(python))", ["python3", python, file.path])
+
+        let reference = results["rg"] ?? results["wc"]!
+        print("command".padding(toLength: 48, withPad: " ", startingAt: 0) + "  seconds   lines/s    × rg common")
+        for (key, label) in rows {
+            let m = results[key]!
+            print(label.padding(toLength: 48, withPad: " ", startingAt: 0)
+                  + String(format: "%8.3f  %9.0f  %8.1f", m.seconds, Double(file.lines) / m.seconds, m.seconds / reference.seconds))
+        }
+
+        // The CPython rules must give the same verdicts.
+        if let python = results["python"], let detect = results["detect1"] {
+            let same = python.summary(prefix: "windows:") == detect.summary(prefix: "windows:")
+                && python.summary(prefix: "decided by:") == detect.summary(prefix: "decided by:")
+            print("CPython verdict counts \(same ? "match" : "DIFFER FROM") warden detect's: \(detect.summary(prefix: "decided by:") ?? "?")")
+        }
+
+        // Compiled (generated Swift) and interpreted packs, in this process, on the same pipeline.
+        let interpreted = DetectionEngine(rules: Interpreter.ruleSet(for: try Frontend.pack(SourceFile(path: bgl, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: bgl)))))))
+        guard let compiledRules = GeneratedPacks.named("bgl") else { throw ValidationError("the bgl pack is not compiled in") }
+        let compiled = DetectionEngine(rules: compiledRules)
+        var inProcess: [String: Double] = [:]
+        for (name, engine) in [("interpreted", interpreted), ("compiled", compiled)] {
+            for threads in [1, 2] {
+                inProcess["\(name)\(threads)"] = try Measurement.medianSeconds(runs: runs) {
+                    let reader = try LogReader(path: file.path, decoder: LineDecoder(format: .lines))
+                    try WindowPipeline(reader: reader, policy: .codeAD, threads: threads)
+                        .run(worker: engine.makeContext, process: { engine.detect($0, in: $1) }, sink: { _, _ in })
+                }
+            }
+        }
+        print(String(format: "in process (read, window, detect): interpreted %.3f s / %.3f s, compiled %.3f s / %.3f s (1 / 2 threads)",
+                     inProcess["interpreted1"]!, inProcess["interpreted2"]!, inProcess["compiled1"]!, inProcess["compiled2"]!))
+
+        // Peak memory as the input doubles.
+        let doubled = file.path + ".twice"
+        try Self.concatenate(file.path, times: 2, into: doubled)
+        defer { try? FileManager.default.removeItem(atPath: doubled) }
+        let memorySmall = try Measurement.median(of: detect(bgl, threads: 2), runs: 1)!
+        let memoryLarge = try Measurement.median(of: detect(bgl, threads: 2, path: doubled), runs: 1)!
+        print(String(format: "peak memory, warden detect (2 threads): %.1f MB on %d lines, %.1f MB on %d lines",
+                     Double(memorySmall.peakKilobytes) / 1024, file.lines, Double(memoryLarge.peakKilobytes) / 1024, file.lines * 2))
+
+        print("ratios (targets in parentheses):")
+        if let rg = results["rg"], let one = results["detect1"] {
+            print(String(format: "  warden detect 1 thread / rg -c KERNEL:        %5.1f×  (≤ 2)", one.seconds / rg.seconds))
+        }
+        if let python = results["python"], let one = results["detect1"] {
+            print(String(format: "  CPython rules / warden detect 1 thread:       %5.1f×  (≥ 30)", python.seconds / one.seconds))
+        }
+        if let one = results["detect1"], let two = results["detect2"] {
+            print(String(format: "  1 thread / 2 threads:                         %5.2f×  (≥ 1.8)", one.seconds / two.seconds))
+        }
+        if let small = results["detect1"], let big = results["large1"] {
+            print(String(format: "  %d-rule pack / 6-rule pack, per line:        %5.2f×  (≤ 2)", rules, big.seconds / small.seconds))
+        }
+        print(String(format: "  interpreted / compiled, in process, 1 thread: %5.2f×", inProcess["interpreted1"]! / inProcess["compiled1"]!))
+        print(String(format: "  peak memory, %d / %d lines:             %5.2f×  (flat: ≈ 1)", file.lines * 2, file.lines,
+                     Double(memoryLarge.peakKilobytes) / Double(memorySmall.peakKilobytes)))
+    }
+
+    /// The bgl pack followed by rules on the sample's Drain templates, in the shape
+    /// synthesized rules take, up to `rules` rules in all: per template, one rule that holds
+    /// when every line has the template, and one that holds on the template at FATAL level.
+    static func largePack(base: String, sample: String, rules: Int) throws -> String {
+        var text = try String(contentsOfFile: base, encoding: .utf8)
+        if let testStart = text.range(of: "\ntest ") { text = String(text[..<testStart.lowerBound]) + "\n" }
+        var drain = Drain()
+        let reader = try LogReader(path: sample, decoder: LineDecoder(format: .bgl))
+        try reader.forEach { record in
+            let content = MessageHeader.bgl.content(UnsafeRawBufferPointer(record.message))
+            _ = drain.add(content)
+        }
+        var templates: [String] = []
+        for cluster in drain.clusters {
+            let tokens = drain.template(cluster.id).split(separator: " ").map { token in
+                token == "<*>" ? "\\S+" : String(token).map { character in
+                    "\\^$.|?*+()[]{}/".contains(character) ? "\\\(character)" : String(character)
+                }.joined()
+            }
+            guard !tokens.isEmpty, tokens.contains(where: { $0 != "\\S+" }) else { continue }
+            templates.append(tokens.joined(separator: " "))
+        }
+        var count = 6
+        for (index, template) in templates.enumerated() where count < rules {
+            text += "\n/// Every line has template \(index).\nabnormal rule template_\(index)_only {\n    all line in window: line matches /\(template)$/\n}\n"
+            count += 1
+        }
+        for (index, template) in templates.enumerated() where count < rules {
+            text += "\n/// Template \(index) at FATAL level.\nabnormal rule template_\(index)_fatal {\n    any line in window: line matches /^(?:\\S+ ){7}FATAL \(template)$/i\n}\n"
+            count += 1
+        }
+        return text
+    }
+
+    static func concatenate(_ path: String, times: Int, into destination: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        _ = FileManager.default.createFile(atPath: destination, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: destination))
+        for _ in 0..<times { handle.write(data) }
+        try handle.close()
+    }
+}
+
+/// One command's median wall time, its peak resident memory and what it printed.
+struct Measurement {
+    var seconds: Double
+    var peakKilobytes: Int
+    var output: String
+
+    /// The line of the output (standard output and error) that starts with `prefix`.
+    func summary(prefix: String) -> String? {
+        output.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init)
+    }
+
+    /// Runs `arguments` `runs` times; `nil` when the program is not installed.
+    static func median(of arguments: [String], runs: Int) throws -> Measurement? {
+        var measurements: [Measurement] = []
+        for _ in 0..<max(1, runs) {
+            guard let measurement = try once(arguments) else { return nil }
+            measurements.append(measurement)
+        }
+        measurements.sort { $0.seconds < $1.seconds }
+        return measurements[measurements.count / 2]
+    }
+
+    /// The median time of `body` over `runs` runs.
+    static func medianSeconds(runs: Int, _ body: () throws -> Void) throws -> Double {
+        var times: [Double] = []
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, runs) {
+            let start = clock.now
+            try body()
+            let elapsed = clock.now - start
+            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        return times.sorted()[times.count / 2]
+    }
+
+    /// Spawns the command with its output to a temporary file and waits with `wait4` for its resource usage.
+    private static func once(_ arguments: [String]) throws -> Measurement? {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid())-output").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var pid: pid_t = 0
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let status = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+        guard status == 0 else {
+            if status == ENOENT { return nil }
+            throw ValidationError("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
+        }
+        var exitStatus: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &exitStatus, 0, &usage)
+        let elapsed = clock.now - start
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // 127: posix_spawnp found no such program (some C libraries report it this way).
+        if exitStatus >> 8 == 127 { return nil }
+        guard exitStatus == 0 else { throw ValidationError("\(arguments.joined(separator: " ")) failed:\n\(output)") }
+        return Measurement(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                           peakKilobytes: usage.ru_maxrss, output: output)
+    }
+}

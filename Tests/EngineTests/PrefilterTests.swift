@@ -1,0 +1,116 @@
+import PCRE2
+import RuleRuntime
+import Testing
+
+/// The multi-pattern prefilter answers every line test exactly as PCRE2 (or the
+/// byte comparison) does, whatever role it gives the test.
+@Suite("Prefilter")
+struct PrefilterTests {
+    /// Patterns across the constructs the rewrite handles, approximates or refuses.
+    static let patterns: [(pattern: String, flags: String)] = [
+        ("KERNEL FATAL", ""), (#"\b(INFO|WARNING)\b"#, ""), ("error", "i"), (#"(?i)Error"#, ""), (#"(?i:err)or"#, ""),
+        (#"[^ ]+$"#, ""), (#"^\S+ \S+$"#, ""), (#"a\s+b"#, ""), (#"\W\w"#, ""), (#"\D{2}"#, ""), (#"[^\s]x"#, ""), (#"[^\W]x"#, ""),
+        ("^start", ""), ("end$", ""), (#"\Astart"#, ""), (#"end\z"#, ""), (#"end\Z"#, ""), ("^$", ""), ("^", ""), ("x*", ""),
+        ("a.c", ""), ("a.c", "s"), ("^a", "m"), (#"\Na"#, ""), (#"(?<word>ab)c"#, ""), (#"(?P<w>ab)c"#, ""), (#"(?'w'ab)c"#, ""),
+        ("foo(?=bar)", ""), ("foo(?!bar)", ""), ("(?<=x)foo", ""), ("(?<!x)foo", ""), (#"(\w+) \1"#, ""), ("a++b", ""),
+        ("(?>a+)b", ""), (#"\p{Lu}"#, ""), (#"\P{L}x"#, ""), ("é", ""), ("caf.", ""), (#"\x41\x{42}"#, ""), (#"[\x00-\x7f]z"#, ""),
+        ("[[:space:]]y", ""), ("[[:alpha:]]+9", ""), ("[^[:alpha:]]9", ""), ("a{2,5}", ""), (#"\Qa.b\E"#, ""), ("a b", "x"),
+        (#"\d+\.\d+"#, ""), ("[]a]", ""), ("[^]a]b", ""), (#"[a\-z]"#, ""), (#"\t"#, ""), (#"\x0a"#, ""), (#"\n"#, ""),
+        (#"\bé"#, ""), ("(?s).x", ""), (#"\h+"#, ""), (#"\H\H"#, ""), (#"\v"#, ""), (#"[\s]z"#, ""), ("ERROR", "i"),
+    ]
+
+    /// Subjects: ASCII, UTF-8, invalid UTF-8, empty, control characters.
+    static let lines: [[UInt8]] = [
+        "KERNEL FATAL data TLB error interrupt", "RAS KERNEL INFO instruction cache", "an ERROR and an Error", "start middle end",
+        "", "ab abc aab aaab", "foobar foobaz xfoo", "word word twice", "a  b", "a\tb\u{0B}c", "café au lait", "CAFÉ", "日本語 x9",
+        "x y z 9", "a.b a+b AB", "end", "start", "lowercase words then x", "\r", "tab\there", "]a ]b -", "aaaab", "1.25 ms", "Ümlaut Lu", "y y",
+    ].map { Array($0.utf8) } + [[0xFF, 0x61, 0x62], [0x63, 0x61, 0x66, 0xC3], [0xC3, 0x28, 0x20, 0x79], [0x61, 0x00, 0x62]]
+
+    private static func window(_ lines: [[UInt8]]) -> Window {
+        var window = Window()
+        for (index, line) in lines.enumerated() { window.append(line, number: index + 1, timestamp: Window.noTimestamp) }
+        return window
+    }
+
+    @Test("Every pattern answers every line exactly as PCRE2 does, in one pack")
+    func patternTable() throws {
+        let tests = Self.patterns.map { LineTest.regex($0.pattern, flags: $0.flags) }
+            + [.contains(Array("FATAL".utf8)), .startsWith(Array("start".utf8)), .endsWith(Array("end".utf8)),
+               .contains(Array("é".utf8)), .contains([0xFF]), .contains(Array("a\nb".utf8))]
+        let prefilter = Prefilter(lineTests: tests)
+        #expect(prefilter.database != nil)
+        let prefiltered = EvaluationContext(lineTests: tests, prefilter: prefilter)
+        let plain = EvaluationContext(lineTests: tests)
+        let window = Self.window(Self.lines)
+        for (lines, label) in [(window, "all lines"), (Self.window(Array(Self.lines.prefix(9))), "ASCII lines")] {
+            prefiltered.reset(to: lines)
+            plain.reset(to: lines)
+            for test in tests.indices {
+                for line in 0..<lines.count {
+                    let expected = try plain.line(line, passes: test)
+                    #expect(try prefiltered.line(line, passes: test) == expected,
+                            "\(label): test \(test) (\(prefilter.roles[test])) on line \(line): \(lines.text(line))")
+                }
+            }
+        }
+        // The rewrite takes most patterns; the others say why.
+        let exact = prefilter.roles.filter { $0 == .exact }.count
+        #expect(exact >= tests.count / 2)
+        for role in prefilter.roles where role != .exact { #expect(role.reason?.isEmpty == false) }
+    }
+
+    @Test("Roles: exact, approximated by Vectorscan, or PCRE2 with the reason")
+    func roles() throws {
+        func role(_ pattern: String, _ flags: String = "") -> Prefilter.Role {
+            Prefilter(lineTests: [.regex(pattern, flags: flags)]).roles[0]
+        }
+        #expect(role(#"\b(INFO|WARNING)\b"#) == .exact)
+        #expect(role("[^ ]+$") == .exact)
+        #expect(role("error", "i") == .exact)
+        #expect(role("foo(?=bar)").reason?.contains("lookahead") == true)
+        #expect(role("(?<!x)foo").reason?.contains("lookbehind") == true)
+        #expect(role(#"\p{Lu}"#).reason?.contains("escape") == true)
+        #expect(role("é").reason?.contains("non-ASCII") == true)
+        #expect(role("a b", "x").reason?.contains("x flag") == true)
+        if case .fallback = role("foo(?=bar)") {} else { Issue.record("a lookahead is not in the database") }
+    }
+
+    @Test("A pattern Vectorscan cannot compile still matches exactly as PCRE2 does")
+    func uncompilable() throws {
+        // Vectorscan refuses a bounded repeat this large in both modes; patterns that can match
+        // the empty string are kept out of the scan; PCRE2 answers for both.
+        let tests: [LineTest] = [.regex("[a-z]{1,65000}x", flags: ""), .regex("x*", flags: ""), .regex("(a|b)?", flags: ""),
+                                 .regex("KERNEL", flags: "")]
+        let prefilter = Prefilter(lineTests: tests)
+        guard case .fallback(let reason) = prefilter.roles[0] else {
+            Issue.record("the large repeat should fall back to PCRE2, not \(prefilter.roles[0])")
+            return
+        }
+        #expect(reason.contains("Vectorscan cannot compile it"))
+        #expect(prefilter.roles[1].reason?.contains("empty string") == true)
+        #expect(prefilter.roles[3] == .exact)
+        #expect(prefilter.database != nil)
+        let context = EvaluationContext(lineTests: tests, prefilter: prefilter)
+        let window = Self.window(Self.lines)
+        context.reset(to: window)
+        for line in 0..<window.count {
+            for test in tests.indices {
+                let expected = try window.withLine(line) { try tests[test].run($0, scratch: MatchScratch()) }
+                #expect(try context.line(line, passes: test) == expected)
+            }
+        }
+    }
+
+    @Test("Windows longer than 64 lines and matches on every line land on their own lines")
+    func longWindows() throws {
+        let tests: [LineTest] = [.regex(#"n(\d+)7$"#, flags: ""), .contains(Array("line".utf8))]
+        let prefilter = Prefilter(lineTests: tests)
+        let context = EvaluationContext(lineTests: tests, prefilter: prefilter)
+        let window = Window(texts: (0..<300).map { "line n\($0)" })
+        context.reset(to: window)
+        for line in 0..<300 {
+            #expect(try context.line(line, passes: 0) == (line % 10 == 7 && line >= 10))
+            #expect(try context.line(line, passes: 1))
+        }
+    }
+}

@@ -34,6 +34,8 @@ accuracy: release encoder
 	@scripts/accuracy.sh
 
 bench: release encoder
+	@scripts/install-bench-tools.sh
+	$(SWIFT) run -c release warden-bench compare
 	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
 	$(SWIFT) run -c release warden-bench check --rules 200
 	$(SWIFT) run -c release warden-bench lint --rules 200

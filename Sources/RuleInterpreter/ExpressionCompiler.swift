@@ -129,7 +129,7 @@ struct ExpressionCompiler {
     }
 
     /// The runtime form of a line condition, its tests placed after the packs before this one.
-    private func linePredicate(_ condition: LineCondition) -> LinePredicate {
+    func linePredicate(_ condition: LineCondition) -> LinePredicate {
         switch condition {
         case .test(let test): .test(lineTestOffset + test)
         case .not(let operand): .not(linePredicate(operand))

@@ -14,6 +14,28 @@ struct InterpretedRule: WindowRule {
     }
 }
 
+/// A rule that is one `any` or `all` over the window's lines with a body of line
+/// tests only: decided from the context's bitsets with no frame to build; the
+/// compiled body runs line by line only after a PCRE2 failure.
+struct LineRule: WindowRule {
+    let metadata: RuleMetadata
+    let predicate: LinePredicate
+    let requireAll: Bool
+    let body: BoolCode
+    let slot: Int
+    let bindings: [ValueCode]
+    let slotCount: Int
+
+    func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
+        let exact = { (line: Int) throws(RuleFailure) -> Bool in
+            let frame = Frame(context: context, bindings: bindings, slotCount: slotCount)
+            frame.slots[slot] = .line(line)
+            return try body(frame)
+        }
+        return requireAll ? try Quantify.all(window: predicate, context, exact) : try Quantify.any(window: predicate, context, exact)
+    }
+}
+
 /// Turns checked packs into rule sets the ``DetectionEngine`` runs.
 public enum Interpreter {
     /// Compiles every rule of `pack` once: regexes are already compiled (and
@@ -34,6 +56,14 @@ public enum Interpreter {
                 let bindings = rule.bindings.map { compiler.value($0.value) }
                 let condition = compiler.bool(rule.condition)
                 let slots = ([rule.condition] + rule.bindings.map(\.value)).map(maximumSlot).max() ?? -1
+                if case .quantifier(let quantifier, let slot, let source, let predicate) = rule.condition.kind,
+                   quantifier == .any || quantifier == .all, case .window = source.kind,
+                   let lineCondition = predicate.lineCondition(slot: slot, bindings: rule.bindings) {
+                    rules.append(LineRule(metadata: metadata(rule), predicate: compiler.linePredicate(lineCondition),
+                                          requireAll: quantifier == .all, body: compiler.bool(predicate), slot: slot,
+                                          bindings: bindings, slotCount: slots + 1))
+                    continue
+                }
                 rules.append(InterpretedRule(metadata: metadata(rule), bindings: bindings, condition: condition,
                                              slotCount: slots + 1))
             }

@@ -94,6 +94,18 @@ public struct LineDecoder: Sendable {
         return nil
     }
 
+    /// The decoded line when it lies within `raw` (every format but JSON Lines, whose
+    /// message is unescaped into new bytes): what ``decode(_:_:)`` passes on, without a closure.
+    @inline(__always)
+    public func decodeInPlace(_ raw: UnsafeBufferPointer<UInt8>) -> DecodedLine? {
+        switch format {
+        case .lines: DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
+        case .hdfs: DecodedLine(message: raw, timestamp: Timestamps.hdfs(raw) ?? noTimestamp, inlineTruth: nil)
+        case .hadoop: DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
+        case .bgl, .thunderbird, .jsonl: nil
+        }
+    }
+
     private var noTimestamp: Int64 { Int64.min }
 
     /// `-`, or an alert category: capital letters, digits and `_`, with a letter (`KERNDTLB`, `R_VAPI`).

@@ -72,31 +72,11 @@ public final class LogReader {
     /// Calls `body` for every line that decodes; lines too long or not decodable are
     /// counted as skipped. Throws after the last good line when the input is corrupt.
     public func forEach(_ body: (InputRecord) throws -> Void) throws {
-        try withoutActuallyEscaping(body) { body in try read(body) }
-    }
-
-    private func read(_ body: @escaping (InputRecord) throws -> Void) throws {
         var splitter = LineSplitter(maximumLineLength: maximumLineLength)
-        let handleLine: (UnsafeBufferPointer<UInt8>, Int) throws -> Void = { raw, number in
-            self.accounting.read += 1
-            let failure = try self.decoder.decode(raw) { line in
-                if line.timestamp == Window.noTimestamp { self.untimedLines += 1 }
-                if let label = line.implausibleLabel {
-                    self.implausibleLabels += 1
-                    if self.implausibleLabelExample == nil { self.implausibleLabelExample = String(label.prefix(40)) }
-                }
-                let truth = self.truth(for: line, number: number)
-                try body(InputRecord(message: line.message, number: number, timestamp: line.timestamp, truth: truth))
-            }
-            if let failure { self.skip(failure) }
-        }
-        let handleTooLong: (Int) throws -> Void = { _ in
-            self.accounting.read += 1
-            self.skip(.tooLong)
-        }
         do {
             try source.forEachChunk { chunk in
-                try splitter.feed(chunk, line: handleLine, tooLong: handleTooLong)
+                try splitter.feed(chunk, line: { raw, number in try handle(raw, number: number, body) },
+                                  tooLong: { _ in tooLong() })
             }
         } catch let fault as InputError {
             // Every complete line before a fault in the input was delivered; the cut-off piece after the last newline is not a line.
@@ -105,10 +85,37 @@ public final class LogReader {
             default: throw fault
             }
         }
-        try splitter.finish(line: handleLine, tooLong: handleTooLong)
+        try splitter.finish(line: { raw, number in try handle(raw, number: number, body) }, tooLong: { _ in tooLong() })
         if case .perLine(let file) = labeling, file.labels.count != accounting.read {
             throw InputError.invalidLabels(path: file.path, reason: "it has \(file.labels.count) labels for \(accounting.read) lines of the log: one label per line is needed")
         }
+    }
+
+    private func tooLong() {
+        accounting.read += 1
+        skip(.tooLong)
+    }
+
+    /// Decodes one raw line and hands it on, or counts it as skipped.
+    @inline(__always)
+    private func handle(_ raw: UnsafeBufferPointer<UInt8>, number: Int, _ body: (InputRecord) throws -> Void) throws {
+        accounting.read += 1
+        if let line = decoder.decodeInPlace(raw) {
+            try deliver(line, number: number, body)
+        } else if let failure = try decoder.decode(raw, { line in try deliver(line, number: number, body) }) {
+            skip(failure)
+        }
+    }
+
+    @inline(__always)
+    private func deliver(_ line: DecodedLine, number: Int, _ body: (InputRecord) throws -> Void) throws {
+        if line.timestamp == Window.noTimestamp { untimedLines += 1 }
+        if let label = line.implausibleLabel {
+            implausibleLabels += 1
+            if implausibleLabelExample == nil { implausibleLabelExample = String(label.prefix(40)) }
+        }
+        let truth: Truth? = if case .none = labeling { nil } else { self.truth(for: line, number: number) }
+        try body(InputRecord(message: line.message, number: number, timestamp: line.timestamp, truth: truth))
     }
 
     /// Records a line that reached no window.

@@ -46,7 +46,8 @@ public final class WindowPipeline {
         func deliver() throws {
             guard let (windows, results) = inFlight else { return }
             inFlight = nil
-            for (window, result) in zip(windows, results.wait()) { try sink(window, result) }
+            let values = results.wait()
+            for index in windows.indices { try sink(windows[index], values[index]) }
             progress?(reader.source.bytesRead)
         }
         func flush() throws {
@@ -55,7 +56,8 @@ public final class WindowPipeline {
             batch.removeAll(keepingCapacity: true)
             batchBytes = 0
             if threads == 1 {
-                for (window, result) in zip(windows, Self.parallelMap(windows, threads: 1, worker: worker, process)) { try sink(window, result) }
+                let values = Self.parallelMap(windows, threads: 1, worker: worker, process)
+                for index in windows.indices { try sink(windows[index], values[index]) }
                 progress?(reader.source.bytesRead)
                 return
             }

@@ -4,20 +4,14 @@
 /// window allocates per window, not per line, and rules read line bytes in place.
 /// Each line is followed by a newline byte in the buffer (never part of the line),
 /// so the whole window can be scanned in one pass with line-relative anchors.
+/// The lines live in one copy-on-write storage object, so passing a window
+/// around (to a worker, into a batch, to a sink) costs one reference count.
 public struct Window: Sendable {
     /// The window's position in the stream of windows (0-based).
     public var id: Int
     /// The session key for session windows (for example an HDFS block id).
     public var key: String?
-    /// The bytes of every line, each followed by a newline (`\n`, 0x0A).
-    public private(set) var bytes: [UInt8] = []
-    /// `count + 1` offsets into ``bytes``; line `i` is `starts[i]..<starts[i+1] - 1`
-    /// (the byte before `starts[i+1]` is its newline).
-    public private(set) var starts: [Int] = [0]
-    /// The 1-based input line number of each line.
-    public private(set) var numbers: [Int] = []
-    /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.
-    public private(set) var timestamps: [Int64] = []
+    @usableFromInline var storage: Storage
 
     /// A session the end of input cut off: it was still open, and its idle
     /// timeout had not passed since its last line, so more of it may follow.
@@ -26,9 +20,31 @@ public struct Window: Sendable {
     /// Marks a line without a timestamp.
     public static let noTimestamp = Int64.min
 
+    /// The lines of a window. Mutated only through a uniquely referenced ``Window``.
+    @usableFromInline
+    final class Storage: @unchecked Sendable {
+        // Sendable: shared storage is never mutated (`Window` copies it first unless it is the only owner).
+        @usableFromInline @exclusivity(unchecked) var bytes: [UInt8] = []
+        @usableFromInline @exclusivity(unchecked) var starts: [Int] = [0]
+        @usableFromInline @exclusivity(unchecked) var numbers: [Int] = []
+        @usableFromInline @exclusivity(unchecked) var timestamps: [Int64] = []
+
+        @usableFromInline init() {}
+
+        func copy() -> Storage {
+            let copy = Storage()
+            copy.bytes = bytes
+            copy.starts = starts
+            copy.numbers = numbers
+            copy.timestamps = timestamps
+            return copy
+        }
+    }
+
     public init(id: Int = 0, key: String? = nil) {
         self.id = id
         self.key = key
+        storage = Storage()
     }
 
     /// A window of the given texts numbered 1, 2, 3… with no timestamps (pack tests).
@@ -39,17 +55,33 @@ public struct Window: Sendable {
         }
     }
 
+    /// The bytes of every line, each followed by a newline (`\n`, 0x0A).
+    public var bytes: [UInt8] { storage.bytes }
+    /// `count + 1` offsets into ``bytes``; line `i` is `starts[i]..<starts[i+1] - 1`
+    /// (the byte before `starts[i+1]` is its newline).
+    public var starts: [Int] { storage.starts }
+    /// The 1-based input line number of each line.
+    public var numbers: [Int] { storage.numbers }
+    /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.
+    public var timestamps: [Int64] { storage.timestamps }
+
     /// The number of lines.
-    public var count: Int { numbers.count }
-    public var isEmpty: Bool { numbers.isEmpty }
+    @inlinable public var count: Int { storage.numbers.count }
+    @inlinable public var isEmpty: Bool { storage.numbers.isEmpty }
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
 
     /// Appends one line.
     public mutating func append(_ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64) {
-        bytes.append(contentsOf: line)
-        bytes.append(0x0A)
-        starts.append(bytes.count)
-        numbers.append(number)
-        timestamps.append(timestamp)
+        makeUnique()
+        let storage = storage
+        storage.bytes.append(contentsOf: line)
+        storage.bytes.append(0x0A)
+        storage.starts.append(storage.bytes.count)
+        storage.numbers.append(number)
+        storage.timestamps.append(timestamp)
     }
 
     /// Appends one line given as an array.
@@ -64,19 +96,20 @@ public struct Window: Sendable {
 
     /// Reserves room for `lines` lines of `bytes` bytes in total.
     public mutating func reserve(lines: Int, bytes byteCount: Int) {
-        bytes.reserveCapacity(byteCount + lines)
-        starts.reserveCapacity(lines + 1)
-        numbers.reserveCapacity(lines)
-        timestamps.reserveCapacity(lines)
+        makeUnique()
+        storage.bytes.reserveCapacity(byteCount + lines)
+        storage.starts.reserveCapacity(lines + 1)
+        storage.numbers.reserveCapacity(lines)
+        storage.timestamps.reserveCapacity(lines)
     }
 
     /// The byte range of line `index` in ``bytes``.
-    @inlinable public func range(of index: Int) -> Range<Int> { starts[index]..<(starts[index + 1] - 1) }
+    @inlinable public func range(of index: Int) -> Range<Int> { storage.starts[index]..<(storage.starts[index + 1] - 1) }
 
     /// Calls `body` with the bytes of line `index`, without copying.
     @inlinable public func withLine<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let range = range(of: index)
-        return try bytes.withUnsafeBufferPointer { buffer in
+        return try storage.bytes.withUnsafeBufferPointer { buffer in
             try body(UnsafeBufferPointer(rebasing: buffer[range]))
         }
     }
@@ -88,7 +121,7 @@ public struct Window: Sendable {
 
     /// The 1-based input line numbers of the first and last line, or `nil` when empty.
     public var lineNumbers: ClosedRange<Int>? {
-        guard let first = numbers.first, let last = numbers.last else { return nil }
+        guard let first = storage.numbers.first, let last = storage.numbers.last else { return nil }
         return min(first, last)...max(first, last)
     }
 }

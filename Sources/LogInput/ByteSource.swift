@@ -80,6 +80,28 @@ public final class ByteSource {
         if descriptor != STDIN_FILENO { close(descriptor) }
     }
 
+    /// Whether the source is an uncompressed regular file not yet read: what
+    /// the block pipeline reads directly, in large blocks, with ``readRaw(into:)``.
+    var isPlainFileAtStart: Bool {
+        guard totalBytes != nil, bytesRead == 0, !sniffed else { return false }
+        var magic: (UInt8, UInt8) = (0, 0)
+        let count = withUnsafeMutableBytes(of: &magic) { pread(descriptor, $0.baseAddress, 2, 0) }
+        return !(count == 2 && magic.0 == 0x1F && magic.1 == 0x8B)
+    }
+
+    /// Reads raw bytes into `buffer` (retrying on EINTR); 0 at the end of input.
+    func readRaw(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        while true {
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 {
+                bytesRead += count
+                return count
+            }
+            if errno == EINTR { continue }
+            throw .readFailed(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
     /// Whether the input is gzip-compressed (known after the first read).
     public var isCompressed: Bool { inflater != nil }
 

@@ -69,9 +69,22 @@ public struct LineDecoder: Sendable {
     /// Decodes `raw` and passes the result to `body`; returns why not when the
     /// line cannot be decoded in this format (only JSON Lines can fail), `nil` otherwise.
     public func decode(_ raw: UnsafeBufferPointer<UInt8>, _ body: (DecodedLine) throws -> Void) rethrows -> SkipReason? {
+        if let line = decodeInPlace(raw) {
+            try body(line)
+            return nil
+        }
+        return try decodeJSON(raw, body)
+    }
+
+    /// The decoded line when it lies within `raw` (every format but JSON Lines, whose
+    /// message is unescaped into new bytes, and never fails): what ``decode(_:_:)``
+    /// passes on, without a closure.
+    @inline(__always)
+    public func decodeInPlace(_ raw: UnsafeBufferPointer<UInt8>) -> DecodedLine? {
         switch format {
-        case .lines:
-            try body(DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil))
+        case .lines: return DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
+        case .hdfs: return DecodedLine(message: raw, timestamp: Timestamps.hdfs(raw) ?? noTimestamp, inlineTruth: nil)
+        case .hadoop: return DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
         case .bgl, .thunderbird:
             // Label, one run of spaces, then the message. The label never reaches `message`.
             let labelEnd = raw.firstIndex(of: 0x20) ?? raw.count
@@ -81,28 +94,10 @@ public struct LineDecoder: Sendable {
             let message = UnsafeBufferPointer(rebasing: raw[messageStart...])
             let secondsEnd = message.firstIndex(of: 0x20) ?? message.count
             let timestamp = Timestamps.epochSeconds(UnsafeBufferPointer(rebasing: message[0..<secondsEnd]))
-            try body(DecodedLine(message: message, timestamp: timestamp ?? noTimestamp,
-                                 inlineTruth: raw.isEmpty ? nil : Truth(labelText: Substring(label)),
-                                 implausibleLabel: raw.isEmpty || Self.isPlausibleLabel(label) ? nil : Substring(label)))
-        case .hdfs:
-            try body(DecodedLine(message: raw, timestamp: Timestamps.hdfs(raw) ?? noTimestamp, inlineTruth: nil))
-        case .hadoop:
-            try body(DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil))
-        case .jsonl:
-            return try decodeJSON(raw, body)
-        }
-        return nil
-    }
-
-    /// The decoded line when it lies within `raw` (every format but JSON Lines, whose
-    /// message is unescaped into new bytes): what ``decode(_:_:)`` passes on, without a closure.
-    @inline(__always)
-    public func decodeInPlace(_ raw: UnsafeBufferPointer<UInt8>) -> DecodedLine? {
-        switch format {
-        case .lines: DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
-        case .hdfs: DecodedLine(message: raw, timestamp: Timestamps.hdfs(raw) ?? noTimestamp, inlineTruth: nil)
-        case .hadoop: DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
-        case .bgl, .thunderbird, .jsonl: nil
+            return DecodedLine(message: message, timestamp: timestamp ?? noTimestamp,
+                               inlineTruth: raw.isEmpty ? nil : Truth(labelText: Substring(label)),
+                               implausibleLabel: raw.isEmpty || Self.isPlausibleLabel(label) ? nil : Substring(label))
+        case .jsonl: return nil
         }
     }
 

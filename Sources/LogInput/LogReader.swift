@@ -86,9 +86,7 @@ public final class LogReader {
             }
         }
         try splitter.finish(line: { raw, number in try handle(raw, number: number, body) }, tooLong: { _ in tooLong() })
-        if case .perLine(let file) = labeling, file.labels.count != accounting.read {
-            throw InputError.invalidLabels(path: file.path, reason: "it has \(file.labels.count) labels for \(accounting.read) lines of the log: one label per line is needed")
-        }
+        try checkLabelCount()
     }
 
     private func tooLong() {
@@ -116,6 +114,38 @@ public final class LogReader {
         }
         let truth: Truth? = if case .none = labeling { nil } else { self.truth(for: line, number: number) }
         try body(InputRecord(message: line.message, number: number, timestamp: line.timestamp, truth: truth))
+    }
+
+    /// What the block pipeline's workers learned while decoding lines, merged in input order.
+    struct DecodingStatistics {
+        var untimedLines = 0
+        var implausibleLabels = 0
+        var implausibleLabelExample: String?
+
+        mutating func record(_ line: DecodedLine) {
+            if line.timestamp == Window.noTimestamp { untimedLines += 1 }
+            if let label = line.implausibleLabel {
+                implausibleLabels += 1
+                if implausibleLabelExample == nil { implausibleLabelExample = String(label.prefix(40)) }
+            }
+        }
+    }
+
+    /// Adds what the block pipeline read and decoded (in input order).
+    func merge(read: Int, tooLong: Int, windowed: Int, statistics: DecodingStatistics) {
+        accounting.read += read
+        accounting.windowed += windowed
+        if tooLong > 0 { accounting.skipped[.tooLong, default: 0] += tooLong }
+        untimedLines += statistics.untimedLines
+        implausibleLabels += statistics.implausibleLabels
+        if implausibleLabelExample == nil { implausibleLabelExample = statistics.implausibleLabelExample }
+    }
+
+    /// The check ``forEach(_:)`` makes at the end: a per-line label file has a label for every line.
+    func checkLabelCount() throws(InputError) {
+        if case .perLine(let file) = labeling, file.labels.count != accounting.read {
+            throw InputError.invalidLabels(path: file.path, reason: "it has \(file.labels.count) labels for \(accounting.read) lines of the log: one label per line is needed")
+        }
     }
 
     /// Records a line that reached no window.

@@ -37,6 +37,10 @@ public final class WindowPipeline {
         sink: (Window, T) throws -> Void,
         progress: ((Int) -> Void)? = nil
     ) throws {
+        if let blocks = BlockPipeline(reader: reader, policy: policy, threads: threads, recordTruth: recordTruth) {
+            try blocks.run(worker: worker, process: process, sink: sink, progress: progress)
+            return
+        }
         var batch: [Window] = []
         var batchBytes = 0
         // With `threads` > 1, the calling thread reads the next batch while `threads` - 1 workers
@@ -136,7 +140,8 @@ public final class WindowPipeline {
     /// every line is known normal, `nil` (unlabeled) otherwise.
     public func truth(of window: Window) -> Truth? {
         var allKnown = true
-        for number in window.numbers {
+        for index in 0..<window.count {
+            let number = window.number(at: index)
             let value = number <= truthByLine.count ? truthByLine[number - 1] : -1
             if value == 1 { return .abnormal }
             if value != 0 { allKnown = false }

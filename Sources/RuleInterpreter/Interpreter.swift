@@ -1,12 +1,21 @@
 import RuleLanguage
 import RuleRuntime
 
-/// A checked rule compiled to closures.
-struct InterpretedRule: WindowRule {
+/// A checked rule compiled to closures. (A class: the engine passes rules around
+/// on every window, and one reference count is cheaper than one per field,
+/// above all when several threads share the rule.)
+final class InterpretedRule: WindowRule {
     let metadata: RuleMetadata
     let bindings: [ValueCode]
     let condition: BoolCode
     let slotCount: Int
+
+    init(metadata: RuleMetadata, bindings: [ValueCode], condition: @escaping BoolCode, slotCount: Int) {
+        self.metadata = metadata
+        self.bindings = bindings
+        self.condition = condition
+        self.slotCount = slotCount
+    }
 
     func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
         let frame = Frame(context: context, bindings: bindings, slotCount: slotCount)
@@ -17,7 +26,7 @@ struct InterpretedRule: WindowRule {
 /// A rule that is one `any` or `all` over the window's lines with a body of line
 /// tests only: decided from the context's bitsets with no frame to build; the
 /// compiled body runs line by line only after a PCRE2 failure.
-struct LineRule: WindowRule {
+final class LineRule: WindowRule {
     let metadata: RuleMetadata
     let predicate: LinePredicate
     let requireAll: Bool
@@ -26,8 +35,19 @@ struct LineRule: WindowRule {
     let bindings: [ValueCode]
     let slotCount: Int
 
+    init(metadata: RuleMetadata, predicate: LinePredicate, requireAll: Bool, body: @escaping BoolCode, slot: Int,
+         bindings: [ValueCode], slotCount: Int) {
+        self.metadata = metadata
+        self.predicate = predicate
+        self.requireAll = requireAll
+        self.body = body
+        self.slot = slot
+        self.bindings = bindings
+        self.slotCount = slotCount
+    }
+
     func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-        let exact = { (line: Int) throws(RuleFailure) -> Bool in
+        let exact = { [self] (line: Int) throws(RuleFailure) -> Bool in
             let frame = Frame(context: context, bindings: bindings, slotCount: slotCount)
             frame.slots[slot] = .line(line)
             return try body(frame)

@@ -19,7 +19,14 @@ public final class EvaluationContext {
     public let scratch: MatchScratch
     /// The prefilter the context scans windows with, if any.
     public let prefilter: Prefilter?
+    private let database: Database?
     private let scanScratch: Vectorscan.Scratch?
+    /// Each test's role in the scan, from ``Prefilter/roles``.
+    private let scanRoles: [ScanRole]
+
+    private enum ScanRole {
+        case exactLiteral, exactRegex, candidate, none
+    }
     /// 64-bit words per test (`⌈lines / 64⌉`).
     @exclusivity(unchecked) @usableFromInline var words = 0
     /// Bit `line` of test `test` at word `test * words + line / 64`: whether the answer is known, and the answer.
@@ -43,7 +50,9 @@ public final class EvaluationContext {
         self.lineTests = lineTests
         self.scratch = scratch
         prefilter = nil
+        database = nil
         scanScratch = nil
+        scanRoles = []
     }
 
     /// A context that scans each window with `prefilter` (built from the same `lineTests`).
@@ -51,7 +60,15 @@ public final class EvaluationContext {
         self.lineTests = lineTests
         self.scratch = scratch
         self.prefilter = prefilter.database == nil ? nil : prefilter
+        database = prefilter.database
         scanScratch = prefilter.database.map { Vectorscan.Scratch(for: $0) }
+        scanRoles = prefilter.roles.indices.map { test in
+            switch prefilter.roles[test] {
+            case .exact: prefilter.isRegex[test] ? .exactRegex : .exactLiteral
+            case .candidate: .candidate
+            case .fallback: .none
+            }
+        }
     }
 
     deinit {
@@ -73,7 +90,7 @@ public final class EvaluationContext {
         }
         known.update(repeating: 0, count: size)
         answers.update(repeating: 0, count: size)
-        scanned = prefilter == nil
+        scanned = database == nil
     }
 
     /// Whether line `line` of the window passes line test `test`, running it at most once per window.
@@ -138,50 +155,48 @@ public final class EvaluationContext {
     @usableFromInline
     func scan() {
         scanned = true
-        guard let prefilter, let database = prefilter.database, let scanScratch, window.count > 0 else { return }
+        guard let database, let scanScratch, window.count > 0 else { return }
         let lines = window.count
         let words = words
         // Regex answers hold on ASCII lines only; others go to PCRE2.
         if ascii.count < words { ascii = [UInt64](repeating: 0, count: words) }
         for word in 0..<words { ascii[word] = 0 }
-        window.bytes.withUnsafeBufferPointer { bytes in
-            window.starts.withUnsafeBufferPointer { starts in
-                if !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[0..<bytes.count])) {
-                    for word in 0..<words { ascii[word] = lineMask(word) }
-                    return
-                }
-                for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[starts[line]..<starts[line + 1]])) {
-                    ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
+        let storage = window.storage
+        storage.bytes.withUnsafeBufferPointer { bytes in
+            if !Self.hasHighBit(bytes) {
+                for word in 0..<words { ascii[word] = lineMask(word) }
+                return
+            }
+            for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[window.start(of: line)..<storage.lines[line].end])) {
+                ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
+            }
+        }
+        storage.lines.withUnsafeBufferPointer { ends in
+            storage.bytes.withUnsafeBufferPointer { bytes in
+                var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines)
+                withUnsafeMutablePointer(to: &target) { pointer in
+                    database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
                 }
             }
         }
-        do {
-            window.starts.withUnsafeBufferPointer { starts in
-                window.bytes.withUnsafeBufferPointer { bytes in
-                    var target = ScanTarget(answers: answers, words: words, starts: starts.baseAddress!, lines: lines)
-                    withUnsafeMutablePointer(to: &target) { pointer in
-                        database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
-                    }
-                }
-            }
-        }
-        for (test, role) in prefilter.roles.enumerated() {
+        for test in scanRoles.indices {
             let base = test * words
-            for word in 0..<words {
-                let all = lineMask(word)
-                switch role {
-                case .exact where prefilter.isRegex[test]:
+            switch scanRoles[test] {
+            case .exactRegex:
+                for word in 0..<words {
                     known[base + word] = ascii[word]
                     answers[base + word] &= ascii[word]
-                case .exact:
-                    known[base + word] = all
-                case .candidate:
-                    // No candidate on an ASCII line: the test fails there; PCRE2 confirms the rest.
+                }
+            case .exactLiteral:
+                for word in 0..<words { known[base + word] = lineMask(word) }
+            case .candidate:
+                // No candidate on an ASCII line: the test fails there; PCRE2 confirms the rest.
+                for word in 0..<words {
                     known[base + word] = ascii[word] & ~answers[base + word]
                     answers[base + word] = 0
-                case .fallback:
-                    break
                 }
+            case .none:
+                break
             }
         }
     }
@@ -240,12 +255,12 @@ public final class EvaluationContext {
     func flipPolarity() { isNegated.toggle() }
 }
 
-/// Where a scan's matches go: the answer bits, and the line offsets to place a match by its end.
+/// Where a scan's matches go: the answer bits, and the lines' ends to place a match by its end.
 private struct ScanTarget {
     let answers: UnsafeMutablePointer<UInt64>
     let words: Int
-    let starts: UnsafePointer<Int>
-    let lines: Int
+    let lines: UnsafePointer<Window.Line>
+    let count: Int
     /// The line of the last match (matches mostly arrive in order of their end).
     var line = 0
 }
@@ -256,12 +271,13 @@ private let recordMatch: Database.MatchHandler = { id, _, end, _, context in
     let target = context!.assumingMemoryBound(to: ScanTarget.self)
     let last = Int(end) - 1
     var line = target.pointee.line
-    if last < target.pointee.starts[line] || last >= target.pointee.starts[line + 1] {
-        // Binary search for the line whose range holds `last`.
-        var low = 0, high = target.pointee.lines - 1
+    let lines = target.pointee.lines
+    if last >= lines[line].end || (line > 0 && last < lines[line - 1].end) {
+        // Binary search for the first line that ends after `last`.
+        var low = 0, high = target.pointee.count - 1
         while low < high {
-            let middle = (low + high + 1) >> 1
-            if target.pointee.starts[middle] <= last { low = middle } else { high = middle - 1 }
+            let middle = (low + high) >> 1
+            if lines[middle].end > last { high = middle } else { low = middle + 1 }
         }
         line = low
         target.pointee.line = line

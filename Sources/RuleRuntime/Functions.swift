@@ -170,7 +170,7 @@ extension Functions {
     public static func span(_ lines: [Int], of window: Window) -> Int64 {
         var earliest = Int64.max, latest = Int64.min, seen = 0
         for line in lines where line >= 0 {
-            let timestamp = window.timestamps[line]
+            let timestamp = window.timestamp(at: line)
             guard timestamp != Window.noTimestamp else { continue }
             seen += 1
             earliest = Swift.min(earliest, timestamp)

@@ -197,11 +197,11 @@ extension EvaluationContext {
     /// `line.index`; `-1` for the empty line.
     public func index(_ position: Int) -> Int { exists(position) ? position : -1 }
     /// `line.number`; `0` for the empty line.
-    public func number(_ position: Int) -> Int { exists(position) ? window.numbers[position] : 0 }
+    public func number(_ position: Int) -> Int { exists(position) ? window.number(at: position) : 0 }
     /// `line.timestamp` in milliseconds; `0` when unknown or for the empty line.
     public func timestamp(_ position: Int) -> Int64 {
         guard exists(position) else { return 0 }
-        let value = window.timestamps[position]
+        let value = window.timestamp(at: position)
         return value == Window.noTimestamp ? 0 : value
     }
 

@@ -20,23 +20,28 @@ public struct Window: Sendable {
     /// Marks a line without a timestamp.
     public static let noTimestamp = Int64.min
 
+    /// Where a line ends in the window's bytes, and its number and timestamp.
+    @usableFromInline
+    struct Line: Sendable {
+        /// The offset just past the line's newline (where the next line starts).
+        @usableFromInline var end: Int
+        @usableFromInline var number: Int
+        @usableFromInline var timestamp: Int64
+    }
+
     /// The lines of a window. Mutated only through a uniquely referenced ``Window``.
     @usableFromInline
     final class Storage: @unchecked Sendable {
         // Sendable: shared storage is never mutated (`Window` copies it first unless it is the only owner).
         @usableFromInline @exclusivity(unchecked) var bytes: [UInt8] = []
-        @usableFromInline @exclusivity(unchecked) var starts: [Int] = [0]
-        @usableFromInline @exclusivity(unchecked) var numbers: [Int] = []
-        @usableFromInline @exclusivity(unchecked) var timestamps: [Int64] = []
+        @usableFromInline @exclusivity(unchecked) var lines: [Line] = []
 
         @usableFromInline init() {}
 
         func copy() -> Storage {
             let copy = Storage()
             copy.bytes = bytes
-            copy.starts = starts
-            copy.numbers = numbers
-            copy.timestamps = timestamps
+            copy.lines = lines
             return copy
         }
     }
@@ -59,15 +64,22 @@ public struct Window: Sendable {
     public var bytes: [UInt8] { storage.bytes }
     /// `count + 1` offsets into ``bytes``; line `i` is `starts[i]..<starts[i+1] - 1`
     /// (the byte before `starts[i+1]` is its newline).
-    public var starts: [Int] { storage.starts }
-    /// The 1-based input line number of each line.
-    public var numbers: [Int] { storage.numbers }
+    public var starts: [Int] { [0] + storage.lines.map(\.end) }
+    /// The 1-based input line number of each line (``number(at:)`` reads one without building the array).
+    public var numbers: [Int] { storage.lines.map(\.number) }
     /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.
-    public var timestamps: [Int64] { storage.timestamps }
+    public var timestamps: [Int64] { storage.lines.map(\.timestamp) }
+
+    /// The input line number of line `index`.
+    @inlinable public func number(at index: Int) -> Int { storage.lines[index].number }
+    /// The timestamp of line `index` (``Window/noTimestamp`` when it has none).
+    @inlinable public func timestamp(at index: Int) -> Int64 { storage.lines[index].timestamp }
+    /// Where line `index` starts in ``bytes``.
+    @inlinable public func start(of index: Int) -> Int { index == 0 ? 0 : storage.lines[index - 1].end }
 
     /// The number of lines.
-    @inlinable public var count: Int { storage.numbers.count }
-    @inlinable public var isEmpty: Bool { storage.numbers.isEmpty }
+    @inlinable public var count: Int { storage.lines.count }
+    @inlinable public var isEmpty: Bool { storage.lines.isEmpty }
 
     private mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
@@ -79,9 +91,7 @@ public struct Window: Sendable {
         let storage = storage
         storage.bytes.append(contentsOf: line)
         storage.bytes.append(0x0A)
-        storage.starts.append(storage.bytes.count)
-        storage.numbers.append(number)
-        storage.timestamps.append(timestamp)
+        storage.lines.append(Line(end: storage.bytes.count, number: number, timestamp: timestamp))
     }
 
     /// Appends one line given as an array.
@@ -98,13 +108,11 @@ public struct Window: Sendable {
     public mutating func reserve(lines: Int, bytes byteCount: Int) {
         makeUnique()
         storage.bytes.reserveCapacity(byteCount + lines)
-        storage.starts.reserveCapacity(lines + 1)
-        storage.numbers.reserveCapacity(lines)
-        storage.timestamps.reserveCapacity(lines)
+        storage.lines.reserveCapacity(lines)
     }
 
     /// The byte range of line `index` in ``bytes``.
-    @inlinable public func range(of index: Int) -> Range<Int> { storage.starts[index]..<(storage.starts[index + 1] - 1) }
+    @inlinable public func range(of index: Int) -> Range<Int> { start(of: index)..<(storage.lines[index].end - 1) }
 
     /// Calls `body` with the bytes of line `index`, without copying.
     @inlinable public func withLine<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
@@ -121,7 +129,7 @@ public struct Window: Sendable {
 
     /// The 1-based input line numbers of the first and last line, or `nil` when empty.
     public var lineNumbers: ClosedRange<Int>? {
-        guard let first = storage.numbers.first, let last = storage.numbers.last else { return nil }
+        guard let first = storage.lines.first?.number, let last = storage.lines.last?.number else { return nil }
         return min(first, last)...max(first, last)
     }
 }

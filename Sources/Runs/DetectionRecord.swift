@@ -42,9 +42,9 @@ public struct DetectionRecord: Encodable {
         rule = detection.rule
         severity = metadata?.severity
         domain = metadata?.domain
-        evidence = detection.evidence.map { window.numbers[$0] }
+        evidence = detection.evidence.map { window.number(at: $0) }
         findings = detection.findings.map {
-            Finding(line: window.numbers[$0.position], score: ($0.score * 10_000).rounded() / 10_000, domain: $0.domain)
+            Finding(line: window.number(at: $0.position), score: ($0.score * 10_000).rounded() / 10_000, domain: $0.domain)
         }
         inconclusive = detection.inconclusive
     }

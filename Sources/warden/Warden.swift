@@ -1,4 +1,5 @@
 import ArgumentParser
+import LogInput
 import WardenCore
 import Foundation
 
@@ -21,6 +22,7 @@ struct Warden: AsyncParsableCommand {
     /// An option value found wrong while running (not in `validate()`) is
     /// reported with the subcommand's usage, not the root command's.
     static func main() async {
+        AllocatorTuning.forDetection()
         var command: ParsableCommand
         do { command = try parseAsRoot(nil) } catch { exit(withError: error) }
         do {

@@ -209,6 +209,7 @@ let package = Package(
                 "RuleRuntime",
                 "RuleInterpreter",
                 "RuleCodegen",
+                "GeneratedRules",
                 "RuleLint",
                 "LogInput",
                 "Evaluation",

@@ -7,10 +7,26 @@ import RuleLanguage
 /// safe: every string from the rule file is emitted through one escaping
 /// function, and regex bytes as a byte array.
 public enum CodeGenerator {
-    /// The Swift source for `pack`; `sourcePath` is named in the header comment.
+    /// The Swift source for `pack`; `sourcePath` is named in the header comment. The pack's
+    /// rule set carries the ``digest(of:)`` of what it was generated from.
     public static func swiftSource(for pack: CheckedPack, sourcePath: String) -> String {
         let translator = Translator(pack: pack)
-        return SwiftRenderer().render(translator.file(sourcePath: sourcePath))
+        return SwiftRenderer().render(translator.file(sourcePath: sourcePath, digest: digest(of: pack)))
+    }
+
+    /// A fingerprint of everything the generated code does: FNV-1a (64 bits) of the Swift the
+    /// pack translates to, file name and digest left out. A pack loaded at run time with the
+    /// same digest as a compiled one runs the same rules (how `warden detect --compiled` knows
+    /// the compiled pack is the file's). Not a security check.
+    public static func digest(of pack: CheckedPack) -> String {
+        let text = SwiftRenderer().render(Translator(pack: pack).file(sourcePath: "", digest: nil))
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     /// A catalog file for a module of compiled packs: `<Module>Packs.all` lists

@@ -13,7 +13,8 @@ struct Translator {
 
     var packTypeName: String { Naming.typeName(pack.name, suffix: "Pack") }
 
-    func file(sourcePath: String) -> SwiftFile {
+    /// The file; `digest` (when given) goes into the rule set.
+    func file(sourcePath: String, digest: String?) -> SwiftFile {
         var ruleTypes: [SwiftType] = []
         for rule in pack.rules { ruleTypes.append(ruleType(rule)) }
         return SwiftFile(
@@ -22,12 +23,12 @@ struct Translator {
                 "Pack \(pack.name) \(pack.version): \(pack.rules.count) rule\(pack.rules.count == 1 ? "" : "s").",
             ],
             imports: ["RuleRuntime"],
-            types: [packType(ruleTypes: ruleTypes)])
+            types: [packType(ruleTypes: ruleTypes, digest: digest)])
     }
 
     // MARK: The pack
 
-    private func packType(ruleTypes: [SwiftType]) -> SwiftType {
+    private func packType(ruleTypes: [SwiftType], digest: String?) -> SwiftType {
         var tests: [SwiftExpression] = []
         var comments: [String] = []
         for (index, plan) in pack.lineTests.enumerated() {
@@ -60,7 +61,7 @@ struct Translator {
                                   .init("name", .string(pack.name)), .init("version", .string(pack.version)),
                                   .init("lineTests", .name("lineTests")),
                                   .init("rules", .array(ruleTypes.map { .call(.name($0.name), []) }, elementType: "any WindowRule")),
-                              ])),
+                              ] + (digest.map { [.init("digest", .string($0))] } ?? []))),
                 SwiftProperty(documentation: ["Line tests shared by the rules: regexes first, then literals."],
                               modifiers: ["static"], name: "lineTests", type: "[LineTest]",
                               value: .array(tests, elementType: "LineTest"), elementComments: comments),

@@ -81,10 +81,13 @@ public struct RuleSet: Sendable {
     public let abnormalRules: [any WindowRule]
     private let metadataByName: [String: RuleMetadata]
     private let prefilterCache = PrefilterCache()
+    /// For a compiled pack, the code generator's fingerprint of what it was generated from.
+    public let digest: String?
 
-    public init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule]) {
+    public init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule], digest: String? = nil) {
         self.name = name
         self.version = version
+        self.digest = digest
         self.lineTests = lineTests
         self.normalRules = rules.filter { $0.metadata.kind == .normal }
         self.abnormalRules = rules.filter { $0.metadata.kind == .abnormal }

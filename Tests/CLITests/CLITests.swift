@@ -268,6 +268,46 @@ struct CLITests {
         #expect(try Data(contentsOf: binary) == Data([0xFF, 0xFE, 0x00]))
     }
 
+    @Test("detect --compiled runs the shipped pack compiled in, with the interpreter's verdicts; a changed or unknown pack is refused")
+    func compiledPacks() throws {
+        let log = ["--format", "bgl", "Samples/BGL_2k/BGL_2k.log"]
+        for pack in ["GeneratedRules/Packs/bgl.warden", "GeneratedRules/Packs/bgl_synthesized.warden"] {
+            let interpreted = try Warden.run(["detect", "--pack", pack, "--threads", "2"] + log)
+            let compiled = try Warden.run(["detect", "--pack", pack, "--compiled", "--threads", "2"] + log)
+            #expect(interpreted.status == 0 && compiled.status == 0, "\(compiled.stderr)")
+            #expect(compiled.stdout == interpreted.stdout && !compiled.stdout.isEmpty)
+        }
+        let changed = FileManager.default.temporaryDirectory.appendingPathComponent("warden-changed-\(UUID().uuidString).warden")
+        defer { try? FileManager.default.removeItem(at: changed) }
+        let text = try String(contentsOfFile: Warden.root.appendingPathComponent("GeneratedRules/Packs/bgl.warden").path, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "Lustre mount FAILED", with: "Lustre mount failed").utf8).write(to: changed)
+        let refused = try Warden.run(["detect", "--pack", changed.path, "--compiled"] + log)
+        #expect(refused.status == 1 && refused.stderr.contains("is not the pack bgl compiled into this warden"))
+        let unknown = try Warden.run(["detect", "--pack", "Grammar/Examples/composition.warden", "--compiled"] + log)
+        #expect(unknown.status == 1 && unknown.stderr.contains("is not compiled into this warden"))
+    }
+
+    @Test("check --explain-cost says how the prefilter takes each line test and why one falls back")
+    func explainCost() throws {
+        let pack = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cost-\(UUID().uuidString).warden")
+        defer { try? FileManager.default.removeItem(at: pack) }
+        try Data("""
+            pack cost version "1.0.0"
+
+            /// A rule with a literal, a regex Vectorscan takes and one it cannot.
+            abnormal rule r {
+                any line in window: line contains "FATAL" or line matches /err(or)?s? \\d+/ or line matches /foo(?=bar)/
+            }
+
+            """.utf8).write(to: pack)
+        let result = try Warden.run(["check", "--explain-cost", pack.path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("one Vectorscan scan per window"))
+        #expect(result.stdout.contains("exact      contains \"FATAL\""))
+        #expect(result.stdout.contains("PCRE2      /foo(?=bar)/  (a lookahead"))
+        #expect(result.stdout.contains("1 quantifier over the window decided from bitsets, 0 line by line"))
+    }
+
     @Test("A write error on standard output is an error in every command, not a crash or exit 0")
     func fullStandardOutput() throws {
         let commands: [[String]] = [

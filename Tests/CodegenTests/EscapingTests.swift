@@ -113,7 +113,7 @@ struct EscapingTests {
             var metadata: RuleMetadata { get }
             func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool
         }
-        public struct RuleSet: Sendable { init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule]) {} }
+        public struct RuleSet: Sendable { init(name: String, version: String, lineTests: [LineTest], rules: [any WindowRule], digest: String) {} }
         enum Quantify {
             static func any(lines: [Int], _ c: EvaluationContext, _ p: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Bool { false }
             static func any(window: LinePredicate, _ c: EvaluationContext, _ p: (Int) throws(RuleFailure) -> Bool) throws(RuleFailure) -> Bool { false }

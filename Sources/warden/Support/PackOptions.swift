@@ -1,6 +1,8 @@
 import ArgumentParser
 import Bundles
 import Foundation
+import GeneratedRules
+import RuleCodegen
 import RuleInterpreter
 import RuleLanguage
 import RuleRuntime
@@ -12,13 +14,27 @@ struct PackOptions: ParsableArguments {
 
     @OptionGroup var bundle: BundleKeyOptions
 
+    @Flag(help: "Run the pack as the Swift compiled into this warden (the shipped packs of GeneratedRules) instead of interpreting it; refused unless the file is the pack that was compiled.")
+    var compiled = false
+
     /// The rules `--pack` names, checked (and for a bundle, verified and loaded).
     func load() throws -> PackRules {
         let data = try readFile(pack)
         guard BundleArchive.looksLikeBundle(data) else {
             let checked = try loadPack(pack)
-            return PackRules(label: "pack \(checked.name)", ruleSet: Interpreter.ruleSet(for: checked), bundle: nil)
+            guard compiled else {
+                return PackRules(label: "pack \(checked.name)", ruleSet: Interpreter.ruleSet(for: checked), bundle: nil)
+            }
+            guard let rules = GeneratedPacks.named(checked.name) else {
+                let names = GeneratedPacks.all.map(\.name).joined(separator: ", ")
+                throw CommandFailure("--compiled: pack \(checked.name) is not compiled into this warden (it has \(names)); run it without --compiled")
+            }
+            guard rules.digest == CodeGenerator.digest(of: checked) else {
+                throw CommandFailure("--compiled: \(pack) is not the pack \(checked.name) compiled into this warden (it changed since): rebuild warden, or run it without --compiled")
+            }
+            return PackRules(label: "pack \(checked.name) (compiled)", ruleSet: rules, bundle: nil)
         }
+        if compiled { throw CommandFailure("--compiled runs a pack file, not a bundle") }
         let loaded = try bundle.open(pack, data: data)
         return PackRules(label: "bundle \(loaded.manifest.name) \(loaded.manifest.version) (revision \(loaded.manifest.revision))",
                          ruleSet: loaded.ruleSet, bundle: loaded)

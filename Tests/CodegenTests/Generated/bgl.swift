@@ -20,6 +20,7 @@ public enum BglPack {
             KernelTerminatedRule(),
             TreeNetworkErrorsRule(),
         ],
+        digest: "4f0d2d2ba6116fee",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum BglSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Normal2Rule(), Normal3Rule(), Abnormal1Rule(), Abnormal2Rule()],
+        digest: "8ab42c3fcb788d33",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -66,6 +66,7 @@ public enum BuiltinExamplesPack {
             Span1Rule(),
             Span2Rule(),
         ],
+        digest: "5c0fc59ed194e092",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

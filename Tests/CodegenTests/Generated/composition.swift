@@ -13,6 +13,7 @@ public enum CompositionPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [GcPressureRule(), WidespreadErrorsRule()],
+        digest: "50f8074de68b4c5b",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum EventCountPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [RefusedConnectionBurstRule()],
+        digest: "0e6843cb63078c7c",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

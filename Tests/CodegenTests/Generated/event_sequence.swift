@@ -13,6 +13,7 @@ public enum EventSequencePack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [JobNeverFinishedRule(), DiskFailureSequenceRule()],
+        digest: "c8dabeb44997d27d",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum HdfsPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [CompleteWritePipelineRule(), DataPathExceptionRule()],
+        digest: "90e1c9fa4c026ae8",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum HdfsSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Normal1Rule(), Abnormal1Rule(), Abnormal2Rule(), Abnormal3Rule()],
+        digest: "b91095d3c5c7ee36",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

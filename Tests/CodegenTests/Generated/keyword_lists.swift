@@ -13,6 +13,7 @@ public enum KeywordListsPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [FatalOutsideTestsRule(), OnlyKernelInfoRule()],
+        digest: "ef20f1af477b14e3",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum NewPatternPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [UnknownMessageRule()],
+        digest: "4ac135e1d967fc53",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random00Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "6847ea5864220893",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random01Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "54ed1c5447d00b99",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

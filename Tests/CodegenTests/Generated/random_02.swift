@@ -13,6 +13,7 @@ public enum Random02Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "f1c73aa0923da7d8",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random03Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "b7206547e7cb9f14",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random04Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "cd0001873ded6314",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random05Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "2aa76527d41fa5f4",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

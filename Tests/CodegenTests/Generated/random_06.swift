@@ -13,6 +13,7 @@ public enum Random06Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "3e2385722c454c02",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random07Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "40a76e90d53de8d5",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

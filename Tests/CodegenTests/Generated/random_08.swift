@@ -13,6 +13,7 @@ public enum Random08Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "4f73041a9785a725",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random09Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "50203361468cf0d9",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

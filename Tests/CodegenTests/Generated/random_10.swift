@@ -13,6 +13,7 @@ public enum Random10Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "52fbf4a9bc8513ee",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random11Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "c5369acbf7961d8f",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

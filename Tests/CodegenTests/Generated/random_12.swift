@@ -13,6 +13,7 @@ public enum Random12Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "f5e881c1abf3ecd3",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

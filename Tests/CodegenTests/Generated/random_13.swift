@@ -13,6 +13,7 @@ public enum Random13Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "6b7bdab9bc48fa2a",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

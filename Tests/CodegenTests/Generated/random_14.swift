@@ -13,6 +13,7 @@ public enum Random14Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "e8d0108caee12c70",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

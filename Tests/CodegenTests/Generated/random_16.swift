@@ -13,6 +13,7 @@ public enum Random16Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "83f22ec7e83f7844",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

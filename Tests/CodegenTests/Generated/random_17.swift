@@ -13,6 +13,7 @@ public enum Random17Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "07d45e8908d967e7",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

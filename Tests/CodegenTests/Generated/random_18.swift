@@ -13,6 +13,7 @@ public enum Random18Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "8aed7db0c4d15524",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

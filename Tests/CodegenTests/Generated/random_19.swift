@@ -13,6 +13,7 @@ public enum Random19Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "23ab4bed74a079c3",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random22Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "54c6acd3d042d5a7",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum Random23Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
+        digest: "309835bd39f3e215",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

@@ -13,6 +13,7 @@ public enum ThresholdsPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [ErrorFloodRule(), MissingHeartbeatRule()],
+        digest: "02638f6f8ef00db4",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

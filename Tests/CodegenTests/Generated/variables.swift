@@ -13,6 +13,7 @@ public enum VariablesPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [SlowRequestsRule(), ServerErrorShareRule()],
+        digest: "e8cda95f0c750afd",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.

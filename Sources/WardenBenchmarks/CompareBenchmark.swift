@@ -1,16 +1,12 @@
 import ArgumentParser
 import Foundation
-import GeneratedRules
 import LogInput
 import LogParsing
-import RuleInterpreter
-import RuleLanguage
-import RuleRuntime
 import WardenCore
 
 /// `warden detect` next to what a user would otherwise run on the same file:
 /// `wc -l`, ripgrep, the same pack as CPython `re` functions, a 200-rule pack;
-/// 1 and 2 threads, compiled and interpreted, and peak memory as input doubles.
+/// 1 and 2 threads, interpreted and compiled (`--compiled`), and peak memory as input doubles.
 struct CompareBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
@@ -70,6 +66,8 @@ struct CompareBenchmark: ParsableCommand {
         try measure("rg-rare", "rg -c \"Lustre mount FAILED\" (rare)", ["rg", "-c", "Lustre mount FAILED", file.path])
         try measure("detect1", "warden detect, bgl (6 rules), 1 thread", detect(bgl, threads: 1))
         try measure("detect2", "warden detect, bgl (6 rules), 2 threads", detect(bgl, threads: 2))
+        try measure("compiled1", "warden detect --compiled, bgl, 1 thread", detect(bgl, threads: 1) + ["--compiled"])
+        try measure("compiled2", "warden detect --compiled, bgl, 2 threads", detect(bgl, threads: 2) + ["--compiled"])
         try measure("large1", "warden detect, \(rules) rules, 1 thread", detect(large, threads: 1))
         try measure("large2", "warden detect, \(rules) rules, 2 threads", detect(large, threads: 2))
         try measure("python", "CPython re, bgl rules (\(python))", ["python3", python, file.path])
@@ -89,29 +87,15 @@ struct CompareBenchmark: ParsableCommand {
                   + String(format: "%8.3f  %9.0f  %8.1f", m.seconds, Double(file.lines) / m.seconds, m.seconds / reference.seconds))
         }
 
-        // The CPython rules must give the same verdicts.
-        if let python = results["python"], let detect = results["detect1"] {
-            let same = python.summary(prefix: "windows:") == detect.summary(prefix: "windows:")
-                && python.summary(prefix: "decided by:") == detect.summary(prefix: "decided by:")
-            print("CPython verdict counts \(same ? "match" : "DIFFER FROM") warden detect's: \(detect.summary(prefix: "decided by:") ?? "?")")
-        }
-
-        // Compiled (generated Swift) and interpreted packs, in this process, on the same pipeline.
-        let interpreted = DetectionEngine(rules: Interpreter.ruleSet(for: try Frontend.pack(SourceFile(path: bgl, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: bgl)))))))
-        guard let compiledRules = GeneratedPacks.named("bgl") else { throw ValidationError("the bgl pack is not compiled in") }
-        let compiled = DetectionEngine(rules: compiledRules)
-        var inProcess: [String: Double] = [:]
-        for (name, engine) in [("interpreted", interpreted), ("compiled", compiled)] {
-            for threads in [1, 2] {
-                inProcess["\(name)\(threads)"] = try Measurement.medianSeconds(runs: runs) {
-                    let reader = try LogReader(path: file.path, decoder: LineDecoder(format: .lines))
-                    try WindowPipeline(reader: reader, policy: .codeAD, threads: threads)
-                        .run(worker: engine.makeContext, process: { engine.detect($0, in: $1) }, sink: { _, _ in })
-                }
+        // The CPython rules, the compiled pack and 2 threads must give the same verdicts.
+        if let detect = results["detect1"] {
+            for (key, name) in [("python", "CPython"), ("compiled1", "--compiled"), ("detect2", "2 threads")] {
+                guard let other = results[key] else { continue }
+                let same = other.summary(prefix: "windows:") == detect.summary(prefix: "windows:")
+                    && other.summary(prefix: "decided by:") == detect.summary(prefix: "decided by:")
+                print("\(name) verdict counts \(same ? "match" : "DIFFER FROM") warden detect's: \(other.summary(prefix: "decided by:") ?? "?")")
             }
         }
-        print(String(format: "in process (read, window, detect): interpreted %.3f s / %.3f s, compiled %.3f s / %.3f s (1 / 2 threads)",
-                     inProcess["interpreted1"]!, inProcess["interpreted2"]!, inProcess["compiled1"]!, inProcess["compiled2"]!))
 
         // Peak memory as the input doubles.
         let doubled = file.path + ".twice"
@@ -137,7 +121,9 @@ struct CompareBenchmark: ParsableCommand {
             print(String(format: "  %d-rule pack / 6-rule pack, per line:        %5.2f×  (≤ 2; start-up of %.3f s and %.3f s taken off)",
                          rules, (big.seconds - bigStart.seconds) / (small.seconds - smallStart.seconds), bigStart.seconds, smallStart.seconds))
         }
-        print(String(format: "  interpreted / compiled, in process, 1 thread: %5.2f×", inProcess["interpreted1"]! / inProcess["compiled1"]!))
+        if let interpreted = results["detect1"], let compiled = results["compiled1"] {
+            print(String(format: "  interpreted / compiled, 1 thread:             %5.2f×", interpreted.seconds / compiled.seconds))
+        }
         print(String(format: "  peak memory, %d / %d lines:             %5.2f×  (flat: ≈ 1)", file.lines * 2, file.lines,
                      Double(memoryLarge.peakKilobytes) / Double(memorySmall.peakKilobytes)))
     }

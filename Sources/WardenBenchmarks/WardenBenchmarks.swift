@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LogInput
 import PCRE2
 
 /// `warden-bench`: prints throughput figures. Not part of the test suite;
@@ -11,6 +12,17 @@ struct WardenBenchmarks: AsyncParsableCommand {
         abstract: "Warden's throughput benchmarks (build with -c release).",
         subcommands: [RegexBenchmark.self, CheckBenchmark.self, CompileBenchmark.self, DetectBenchmark.self, CompiledBenchmark.self, DrainBenchmark.self, FAMEBenchmark.self, SynthesisBenchmark.self, RunBenchmark.self, LintBenchmark.self, CompareBenchmark.self]
     )
+
+    /// The in-process figures run with the allocator settings `warden` itself uses.
+    static func main() async {
+        AllocatorTuning.forDetection()
+        do {
+            var command = try parseAsRoot()
+            if var asynchronous = command as? AsyncParsableCommand { try await asynchronous.run() } else { try command.run() }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Measures PCRE2 matching throughput over the lines of a log file.

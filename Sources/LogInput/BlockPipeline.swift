@@ -126,57 +126,44 @@ struct BlockPipeline {
             // The buffer joins the job with its first line (a buffer inside a too-long line never does).
             var index: Int?
             job.bytesRead = reader.source.bytesRead
+            // One line of this buffer: too long, or a span of the job, which goes to a worker
+            // once it holds `jobWindows` whole windows.
+            func line(from start: Int, to end: Int) throws {
+                job.read += 1
+                guard end - start <= maximum else {
+                    job.tooLong += 1
+                    return
+                }
+                if index == nil {
+                    job.buffers.append(buffer)
+                    index = job.buffers.count - 1
+                }
+                job.spans.append(Span(buffer: index!, start: start, end: end, number: number))
+                pending += 1
+                guard pending == size else { return }
+                pending = 0
+                job.windows += 1
+                guard job.windows >= jobWindows else { return }
+                job.firstWindow = nextWindow
+                nextWindow += job.windows
+                try submit(job)
+                job = Job()
+                job.bytesRead = reader.source.bytesRead
+                index = nil
+            }
             let base = UnsafeRawPointer(buffer.bytes.baseAddress!)
             var start = 0
             while start < filled {
                 guard let hit = memchr(base + start, 0x0A, filled - start) else { break }
                 let end = base.distance(to: UnsafeRawPointer(hit))
-                if skipping {
-                    skipping = false
-                } else {
-                    job.read += 1
-                    if end - start > maximum {
-                        job.tooLong += 1
-                    } else {
-                        if index == nil {
-                            job.buffers.append(buffer)
-                            index = job.buffers.count - 1
-                        }
-                        job.spans.append(Span(buffer: index!, start: start, end: end, number: number))
-                        pending += 1
-                        if pending == size {
-                            pending = 0
-                            job.windows += 1
-                            if job.windows >= jobWindows {
-                                job.firstWindow = nextWindow
-                                nextWindow += job.windows
-                                try submit(job)
-                                job = Job()
-                                job.bytesRead = reader.source.bytesRead
-                                index = nil
-                            }
-                        }
-                    }
-                }
+                if skipping { skipping = false } else { try line(from: start, to: end) }
                 number += 1
                 start = end + 1
             }
             let rest = filled - start
             if failure != nil { break }  // the cut-off piece after the last newline is not a line
             if atEnd {
-                if rest > 0, !skipping {
-                    job.read += 1
-                    if rest > maximum {
-                        job.tooLong += 1
-                    } else {
-                        if index == nil {
-                            job.buffers.append(buffer)
-                            index = job.buffers.count - 1
-                        }
-                        job.spans.append(Span(buffer: index!, start: start, end: filled, number: number))
-                        pending += 1
-                    }
-                }
+                if rest > 0, !skipping { try line(from: start, to: filled) }
                 break
             }
             if rest > maximum, !skipping {

@@ -17,8 +17,7 @@ public final class EvaluationContext {
     @exclusivity(unchecked) public private(set) var window = Window()
     public let lineTests: [LineTest]
     public let scratch: MatchScratch
-    /// The prefilter the context scans windows with, if any.
-    public let prefilter: Prefilter?
+    /// The prefilter's database the context scans windows with, if any.
     private let database: Database?
     private let scanScratch: Vectorscan.Scratch?
     /// Each test's role in the scan, from ``Prefilter/roles``.
@@ -49,7 +48,6 @@ public final class EvaluationContext {
     public init(lineTests: [LineTest], scratch: MatchScratch = MatchScratch()) {
         self.lineTests = lineTests
         self.scratch = scratch
-        prefilter = nil
         database = nil
         scanScratch = nil
         scanRoles = []
@@ -59,7 +57,6 @@ public final class EvaluationContext {
     public init(lineTests: [LineTest], prefilter: Prefilter, scratch: MatchScratch = MatchScratch()) {
         self.lineTests = lineTests
         self.scratch = scratch
-        self.prefilter = prefilter.database == nil ? nil : prefilter
         database = prefilter.database
         scanScratch = prefilter.database.map { Vectorscan.Scratch(for: $0) }
         scanRoles = prefilter.roles.indices.map { test in

@@ -62,9 +62,6 @@ public struct Window: Sendable {
 
     /// The bytes of every line, each followed by a newline (`\n`, 0x0A).
     public var bytes: [UInt8] { storage.bytes }
-    /// `count + 1` offsets into ``bytes``; line `i` is `starts[i]..<starts[i+1] - 1`
-    /// (the byte before `starts[i+1]` is its newline).
-    public var starts: [Int] { [0] + storage.lines.map(\.end) }
     /// The 1-based input line number of each line (``number(at:)`` reads one without building the array).
     public var numbers: [Int] { storage.lines.map(\.number) }
     /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.

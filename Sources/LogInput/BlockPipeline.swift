@@ -195,18 +195,43 @@ struct BlockPipeline {
         let bases = job.buffers.map { UnsafePointer($0.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
         var index = 0
         var id = job.firstWindow
+        var shared: [Window.Line] = []
         while index < job.spans.count {
             let upper = min(job.spans.count, index + size)
-            var window = Window(id: id)
             let first = job.spans[index], last = job.spans[upper - 1]
-            window.reserve(lines: upper - index, bytes: first.buffer == last.buffer ? last.end - first.start : 64 * size)
-            for position in index..<upper {
+            // Lines decoded to themselves (no label, no carriage return), one after another in one
+            // buffer with the last one's newline there too: the window shares the buffer's bytes.
+            shared.removeAll(keepingCapacity: true)
+            var contiguous = first.buffer == last.buffer && last.end < job.buffers[last.buffer].count
+            var position = index
+            while contiguous, position < upper {
                 let span = job.spans[position]
-                var raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
-                if let last = raw.last, last == 0x0D { raw = UnsafeBufferPointer(rebasing: raw.dropLast()) }
-                guard let line = decoder.decodeInPlace(raw) else { preconditionFailure("the block pipeline reads formats decoded in place") }
-                statistics.record(line)
-                window.append(line.message, number: span.number, timestamp: line.timestamp)
+                let raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
+                let line = decoder.decodeInPlace(raw)!
+                contiguous = raw.last != 0x0D && line.message.baseAddress == raw.baseAddress && line.message.count == raw.count
+                    && (position == index || span.start == job.spans[position - 1].end + 1)
+                if contiguous {
+                    shared.append(Window.Line(end: span.end + 1 - first.start, number: span.number, timestamp: line.timestamp))
+                }
+                position += 1
+            }
+            var window: Window
+            if contiguous {
+                // A line that decodes to itself has no label field, so only its timestamp counts.
+                statistics.untimedLines += shared.count { $0.timestamp == Window.noTimestamp }
+                window = Window(id: id, sharing: UnsafeBufferPointer(start: bases[first.buffer] + first.start, count: last.end + 1 - first.start),
+                                owner: job.buffers[first.buffer], lines: shared)
+            } else {
+                window = Window(id: id)
+                window.reserve(lines: upper - index, bytes: first.buffer == last.buffer ? last.end - first.start : 64 * size)
+                for position in index..<upper {
+                    let span = job.spans[position]
+                    var raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
+                    if let last = raw.last, last == 0x0D { raw = UnsafeBufferPointer(rebasing: raw.dropLast()) }
+                    guard let line = decoder.decodeInPlace(raw) else { preconditionFailure("the block pipeline reads formats decoded in place") }
+                    statistics.record(line)
+                    window.append(line.message, number: span.number, timestamp: line.timestamp)
+                }
             }
             values.append(process(window, state))
             windows.append(window)

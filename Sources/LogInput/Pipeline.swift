@@ -71,7 +71,7 @@ public final class WindowPipeline {
         do {
             try windows { window in
                 batch.append(window)
-                batchBytes += window.bytes.count
+                batchBytes += window.byteCount
                 if batch.count >= batchSize || batchBytes >= 32 << 20 { try flush() }
             }
         } catch {

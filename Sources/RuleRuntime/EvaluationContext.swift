@@ -159,7 +159,7 @@ public final class EvaluationContext {
         if ascii.count < words { ascii = [UInt64](repeating: 0, count: words) }
         for word in 0..<words { ascii[word] = 0 }
         let storage = window.storage
-        storage.bytes.withUnsafeBufferPointer { bytes in
+        storage.withBytes { bytes in
             if !Self.hasHighBit(bytes) {
                 for word in 0..<words { ascii[word] = lineMask(word) }
                 return
@@ -169,7 +169,7 @@ public final class EvaluationContext {
             }
         }
         storage.lines.withUnsafeBufferPointer { ends in
-            storage.bytes.withUnsafeBufferPointer { bytes in
+            storage.withBytes { bytes in
                 var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines)
                 withUnsafeMutablePointer(to: &target) { pointer in
                     database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)

@@ -21,26 +21,52 @@ public struct Window: Sendable {
     public static let noTimestamp = Int64.min
 
     /// Where a line ends in the window's bytes, and its number and timestamp.
-    @usableFromInline
-    struct Line: Sendable {
+    public struct Line: Sendable {
         /// The offset just past the line's newline (where the next line starts).
-        @usableFromInline var end: Int
-        @usableFromInline var number: Int
-        @usableFromInline var timestamp: Int64
+        public var end: Int
+        public var number: Int
+        public var timestamp: Int64
+
+        public init(end: Int, number: Int, timestamp: Int64) {
+            self.end = end
+            self.number = number
+            self.timestamp = timestamp
+        }
     }
 
-    /// The lines of a window. Mutated only through a uniquely referenced ``Window``.
+    /// The lines of a window: its own bytes, or bytes it shares with the reader's buffer
+    /// (kept alive by `owner`). Mutated only through a uniquely referenced ``Window``.
     @usableFromInline
     final class Storage: @unchecked Sendable {
-        // Sendable: shared storage is never mutated (`Window` copies it first unless it is the only owner).
+        // Sendable: shared storage is never mutated (`Window` copies it first unless it is the only owner),
+        // and shared bytes are never written after the window is made.
         @usableFromInline @exclusivity(unchecked) var bytes: [UInt8] = []
         @usableFromInline @exclusivity(unchecked) var lines: [Line] = []
+        @usableFromInline let shared: UnsafeBufferPointer<UInt8>?
+        private let owner: AnyObject?
 
-        @usableFromInline init() {}
+        @usableFromInline init() {
+            shared = nil
+            owner = nil
+        }
 
+        init(shared: UnsafeBufferPointer<UInt8>, owner: AnyObject, lines: [Line]) {
+            self.shared = shared
+            self.owner = owner
+            self.lines = lines
+        }
+
+        /// Calls `body` with the window's bytes.
+        @inlinable
+        func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            if let shared { return try body(shared) }
+            return try bytes.withUnsafeBufferPointer(body)
+        }
+
+        /// A copy that owns its bytes.
         func copy() -> Storage {
             let copy = Storage()
-            copy.bytes = bytes
+            copy.bytes = withBytes { Array($0) }
             copy.lines = lines
             return copy
         }
@@ -52,6 +78,15 @@ public struct Window: Sendable {
         storage = Storage()
     }
 
+    /// A window whose bytes are `bytes`, shared with (and kept alive by) `owner` rather
+    /// than copied: each line followed by a newline, as ``bytes`` describes, and `lines`
+    /// saying where each ends. The bytes must not change while the window exists.
+    public init(id: Int, sharing bytes: UnsafeBufferPointer<UInt8>, owner: AnyObject & Sendable, lines: [Line]) {
+        self.id = id
+        key = nil
+        storage = Storage(shared: bytes, owner: owner, lines: lines)
+    }
+
     /// A window of the given texts numbered 1, 2, 3… with no timestamps (pack tests).
     public init(id: Int = 0, texts: [String]) {
         self.init(id: id)
@@ -61,7 +96,7 @@ public struct Window: Sendable {
     }
 
     /// The bytes of every line, each followed by a newline (`\n`, 0x0A).
-    public var bytes: [UInt8] { storage.bytes }
+    public var bytes: [UInt8] { storage.withBytes { Array($0) } }
     /// The 1-based input line number of each line (``number(at:)`` reads one without building the array).
     public var numbers: [Int] { storage.lines.map(\.number) }
     /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.
@@ -74,12 +109,15 @@ public struct Window: Sendable {
     /// Where line `index` starts in ``bytes``.
     @inlinable public func start(of index: Int) -> Int { index == 0 ? 0 : storage.lines[index - 1].end }
 
+    /// The size of ``bytes`` (every line and its newline), without building the array.
+    public var byteCount: Int { storage.lines.last?.end ?? 0 }
+
     /// The number of lines.
     @inlinable public var count: Int { storage.lines.count }
     @inlinable public var isEmpty: Bool { storage.lines.isEmpty }
 
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) || storage.shared != nil { storage = storage.copy() }
     }
 
     /// Appends one line.
@@ -114,7 +152,7 @@ public struct Window: Sendable {
     /// Calls `body` with the bytes of line `index`, without copying.
     @inlinable public func withLine<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let range = range(of: index)
-        return try storage.bytes.withUnsafeBufferPointer { buffer in
+        return try storage.withBytes { buffer in
             try body(UnsafeBufferPointer(rebasing: buffer[range]))
         }
     }

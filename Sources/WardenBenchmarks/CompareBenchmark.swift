@@ -193,19 +193,6 @@ struct Measurement {
         return measurements[measurements.count / 2]
     }
 
-    /// The median time of `body` over `runs` runs.
-    static func medianSeconds(runs: Int, _ body: () throws -> Void) throws -> Double {
-        var times: [Double] = []
-        let clock = ContinuousClock()
-        for _ in 0..<max(1, runs) {
-            let start = clock.now
-            try body()
-            let elapsed = clock.now - start
-            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-        }
-        return times.sorted()[times.count / 2]
-    }
-
     /// Spawns the command with its output to a temporary file and waits with `wait4` for its resource usage.
     private static func once(_ arguments: [String]) throws -> Measurement? {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid())-output").path

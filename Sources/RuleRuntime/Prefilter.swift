@@ -43,11 +43,20 @@ public struct Prefilter: Sendable {
 
     /// Compiles the tests Vectorscan can take. A test it rejects in exact mode is
     /// retried in prefilter mode, and one it rejects in both falls back to PCRE2.
+    /// With a ``DatabaseCache`` directory set, a pack compiled before is read back instead.
     public init(lineTests: [LineTest]) {
+        let forms = lineTests.enumerated().map { index, test in Self.expression(for: test, id: UInt32(index)) }
+        isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
+        let key = Self.cacheKey(forms)
+        if let cached = DatabaseCache.load(key: key, tests: lineTests.count) {
+            roles = cached.roles
+            database = cached.database
+            return
+        }
         var roles: [Role] = []
         var expressions: [Int: Database.Expression] = [:]
-        for (index, test) in lineTests.enumerated() {
-            var form = Self.expression(for: test, id: UInt32(index))
+        for (index, form) in forms.enumerated() {
+            var form = form
             // A match must end inside its line, so a pattern that can match the empty string stays with PCRE2.
             switch form {
             case .exact(let expression), .candidate(let expression, _):
@@ -93,7 +102,34 @@ public struct Prefilter: Sendable {
         }
         self.roles = roles
         self.database = database
-        isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
+        DatabaseCache.store(key: key, roles: roles, database: database)
+    }
+
+    /// What the compiled prefilter depends on: Vectorscan's version and every test's form (FNV-1a, 64 bits).
+    private static func cacheKey(_ forms: [Form]) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        func add(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01B3
+            }
+            hash ^= 0xFF
+            hash &*= 0x0000_0100_0000_01B3
+        }
+        add(Database.version.utf8)
+        for form in forms {
+            switch form {
+            case .exact(let expression), .candidate(let expression, _):
+                add(expression.source)
+                add(String(expression.flags.rawValue).utf8)
+                add(String(expression.id).utf8)
+            case .fallback(let reason):
+                add(reason.utf8)
+            }
+            if case .candidate(_, let reason) = form { add(reason.utf8) }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     private enum Form {

@@ -87,8 +87,32 @@ public final class Database: @unchecked Sendable {
         count = expressions.count
     }
 
+    /// A database from the bytes ``serialized()`` gave, or an error when they are not one
+    /// (corrupt, or from another Vectorscan version or CPU).
+    public init(serialized bytes: [UInt8], count: Int) throws(CompileError) {
+        var database: OpaquePointer?
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { hs_deserialize_database($0.baseAddress, $0.count, &database) }
+        }
+        guard status == HS_SUCCESS, let database else {
+            throw CompileError(message: "not a Vectorscan database for this version and CPU (error \(status))", expression: nil)
+        }
+        handle = database
+        self.count = count
+    }
+
     deinit {
         hs_free_database(handle)
+    }
+
+    /// The database as bytes that ``init(serialized:count:)`` reads back (on the same
+    /// Vectorscan version and a compatible CPU), or `nil` when Vectorscan cannot write it.
+    public func serialized() -> [UInt8]? {
+        var bytes: UnsafeMutablePointer<CChar>?
+        var length = 0
+        guard hs_serialize_database(handle, &bytes, &length) == HS_SUCCESS, let bytes else { return nil }
+        defer { free(bytes) }
+        return UnsafeRawBufferPointer(start: bytes, count: length).map { $0 }
     }
 
     /// The fewest bytes a match of `expression` can span (0: it can match the empty string),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LogInput
+import RuleRuntime
 import WardenCore
 import Foundation
 
@@ -23,6 +24,7 @@ struct Warden: AsyncParsableCommand {
     /// reported with the subcommand's usage, not the root command's.
     static func main() async {
         AllocatorTuning.forDetection()
+        DatabaseCache.useEnvironment()
         var command: ParsableCommand
         do { command = try parseAsRoot(nil) } catch { exit(withError: error) }
         do {

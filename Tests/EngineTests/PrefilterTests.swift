@@ -1,3 +1,4 @@
+import Foundation
 import PCRE2
 import RuleRuntime
 import Testing
@@ -190,5 +191,59 @@ struct RandomRegexTests {
         #expect(disagreements == 0)
         // Most random patterns are in the scan, so the comparison exercises the rewrite.
         #expect(prefilter.roles.filter { $0 != .exact }.count < tests.count / 2)
+    }
+}
+
+/// Compiled databases kept on disk: read back when whole, compiled again and
+/// rewritten when not. (Serialized: the cache directory is process-wide.)
+@Suite("Prefilter database cache", .serialized)
+struct DatabaseCacheTests {
+    static let tests: [LineTest] = [.regex(#"\b(INFO|WARNING)\b"#, flags: ""), .regex("foo(?=bar)", flags: ""),
+                                    .regex(#"(\w+) \1"#, flags: ""), .contains(Array("FATAL".utf8))]
+
+    /// Every answer of `prefilter` on the pattern-table lines equals PCRE2's.
+    static func answersAgree(_ prefilter: Prefilter) throws {
+        let window = Window(texts: ["RAS KERNEL INFO ok", "KERNEL FATAL foobar", "word word", "WARNINGS only", ""])
+        let cached = EvaluationContext(lineTests: tests, prefilter: prefilter), plain = EvaluationContext(lineTests: tests)
+        cached.reset(to: window)
+        plain.reset(to: window)
+        for test in tests.indices {
+            for line in 0..<window.count { #expect(try cached.line(line, passes: test) == plain.line(line, passes: test)) }
+        }
+    }
+
+    @Test("A pack compiled once is read back; a damaged file is compiled again and rewritten")
+    func cache() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cache-\(UUID().uuidString)/nested").path
+        DatabaseCache.directory = directory
+        defer { DatabaseCache.directory = nil }
+        let first = Prefilter(lineTests: Self.tests)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(files.count == 1)
+        let file = directory + "/" + files[0]
+        let written = try Data(contentsOf: URL(fileURLWithPath: file))
+
+        // A hit reads the file and does not write it again (its old date stays).
+        let old = Date(timeIntervalSince1970: 1_000_000)
+        try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: file)
+        let second = Prefilter(lineTests: Self.tests)
+        #expect(second.roles == first.roles)
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date == old)
+        try Self.answersAgree(second)
+
+        // Damaged: one byte changed, or cut short. Compiled again, same roles, and the file is whole again.
+        for damage in [{ (data: inout Data) in data[data.count / 2] ^= 0x55 }, { (data: inout Data) in data = data.prefix(data.count / 3) }] {
+            var data = written
+            damage(&data)
+            try data.write(to: URL(fileURLWithPath: file))
+            let recompiled = Prefilter(lineTests: Self.tests)
+            #expect(recompiled.roles == first.roles)
+            try Self.answersAgree(recompiled)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == written)
+        }
+
+        // A directory that cannot be made only costs the compile.
+        DatabaseCache.directory = "/proc/warden-cannot-write-here"
+        #expect(Prefilter(lineTests: Self.tests).roles == first.roles)
     }
 }

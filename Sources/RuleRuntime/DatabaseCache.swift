@@ -8,46 +8,53 @@ import Darwin
 
 /// Compiled prefilter databases kept on disk between runs, so that a large pack
 /// is compiled by Vectorscan once (0.3 s for 200 regexes) rather than at every
-/// start. Off unless a directory is set (`warden` sets one: `$WARDEN_CACHE_DIR`,
-/// else `$XDG_CACHE_HOME/warden`, else `~/.cache/warden`).
+/// start. Rule sets use ``shared``, off unless set (`warden` sets it from
+/// `$WARDEN_CACHE_DIR`, else `$XDG_CACHE_HOME/warden`, else `~/.cache/warden`).
 ///
 /// A file is named by a hash of Vectorscan's version and every test's form, and
 /// holds the roles and the serialized database, then a checksum of both. A file that
 /// does not read back whole (corrupt, truncated, from another CPU) is ignored and
 /// written again; a directory that cannot be written only costs the compile.
-public enum DatabaseCache {
-    private static let location = Mutex<String?>(nil)
+public struct DatabaseCache: Sendable {
+    /// The directory files are kept in.
+    public let directory: String
 
-    /// The directory files are kept in, or `nil` (the default) for no cache.
-    public static var directory: String? {
-        get { location.withLock { $0 } }
-        set { location.withLock { $0 = newValue } }
+    public init(directory: String) {
+        self.directory = directory
     }
 
-    /// Sets ``directory`` from the environment: `WARDEN_CACHE_DIR` (empty or `off`: no cache),
+    private static let current = Mutex<DatabaseCache?>(nil)
+
+    /// The cache rule sets use, or `nil` (the default) for none.
+    public static var shared: DatabaseCache? {
+        get { current.withLock { $0 } }
+        set { current.withLock { $0 = newValue } }
+    }
+
+    /// Sets ``shared`` from the environment: `WARDEN_CACHE_DIR` (empty or `off`: no cache),
     /// else `$XDG_CACHE_HOME/warden`, else `$HOME/.cache/warden`.
     public static func useEnvironment() {
         func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
         if let chosen = variable("WARDEN_CACHE_DIR") {
-            directory = chosen.isEmpty || chosen == "off" ? nil : chosen
+            shared = chosen.isEmpty || chosen == "off" ? nil : DatabaseCache(directory: chosen)
         } else if let xdg = variable("XDG_CACHE_HOME"), !xdg.isEmpty {
-            directory = xdg + "/warden"
+            shared = DatabaseCache(directory: xdg + "/warden")
         } else if let home = variable("HOME"), !home.isEmpty {
-            directory = home + "/.cache/warden"
+            shared = DatabaseCache(directory: home + "/.cache/warden")
         }
     }
 
     private static let magic = "warden-prefilter 1\n"
 
     /// The roles and database stored under `key`, when the file reads back whole.
-    static func load(key: String, tests: Int) -> (roles: [Prefilter.Role], database: Database?)? {
-        guard let directory, let file = readFile(path(directory, key)), file.count > 17,
+    func load(key: String, tests: Int) -> (roles: [Prefilter.Role], database: Database?)? {
+        guard let file = Self.readFile(path(key)), file.count > 17,
               let checksum = UInt64(String(decoding: file[(file.count - 16)...], as: UTF8.self), radix: 16),
-              checksum == fnv(file[..<(file.count - 16)]) else { return nil }
+              checksum == Self.fnv(file[..<(file.count - 16)]) else { return nil }
         let bytes = file[..<(file.count - 17)]
         guard let separator = bytes.firstRange(of: Array("\n--\n".utf8)) else { return nil }
         let lines = String(decoding: bytes[..<separator.lowerBound], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count == tests + 2, lines[0] + "\n" == magic, let count = Int(lines[tests + 1]) else { return nil }
+        guard lines.count == tests + 2, lines[0] + "\n" == Self.magic, let count = Int(lines[tests + 1]) else { return nil }
         var roles: [Prefilter.Role] = []
         for line in lines[1...tests] {
             switch line.first {
@@ -66,9 +73,8 @@ public enum DatabaseCache {
 
     /// Keeps `roles` and `database` under `key`: the roles, the database's expression count,
     /// the serialized database, and a checksum of all of it.
-    static func store(key: String, roles: [Prefilter.Role], database: Database?) {
-        guard let directory else { return }
-        var text = magic
+    func store(key: String, roles: [Prefilter.Role], database: Database?) {
+        var text = Self.magic
         for role in roles {
             switch role {
             case .exact: text += "e\n"
@@ -83,12 +89,12 @@ public enum DatabaseCache {
             bytes += serialized
         }
         bytes.append(0x0A)
-        let hex = String(fnv(bytes[...]), radix: 16)
+        let hex = String(Self.fnv(bytes[...]), radix: 16)
         bytes += Array((String(repeating: "0", count: 16 - hex.count) + hex).utf8)
-        writeFile(bytes, to: path(directory, key), directory: directory)
+        Self.writeFile(bytes, to: path(key), directory: directory)
     }
 
-    private static func path(_ directory: String, _ key: String) -> String { directory + "/prefilter-" + key + ".hsdb" }
+    private func path(_ key: String) -> String { directory + "/prefilter-" + key + ".hsdb" }
 
     private static func fnv(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -43,12 +43,12 @@ public struct Prefilter: Sendable {
 
     /// Compiles the tests Vectorscan can take. A test it rejects in exact mode is
     /// retried in prefilter mode, and one it rejects in both falls back to PCRE2.
-    /// With a ``DatabaseCache`` directory set, a pack compiled before is read back instead.
-    public init(lineTests: [LineTest]) {
+    /// With a `cache` (by default ``DatabaseCache/shared``), a pack compiled before is read back instead.
+    public init(lineTests: [LineTest], cache: DatabaseCache? = DatabaseCache.shared) {
         let forms = lineTests.enumerated().map { index, test in Self.expression(for: test, id: UInt32(index)) }
         isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
         let key = Self.cacheKey(forms)
-        if let cached = DatabaseCache.load(key: key, tests: lineTests.count) {
+        if let cached = cache?.load(key: key, tests: lineTests.count) {
             roles = cached.roles
             database = cached.database
             return
@@ -102,7 +102,7 @@ public struct Prefilter: Sendable {
         }
         self.roles = roles
         self.database = database
-        DatabaseCache.store(key: key, roles: roles, database: database)
+        cache?.store(key: key, roles: roles, database: database)
     }
 
     /// What the compiled prefilter depends on: Vectorscan's version and every test's form (FNV-1a, 64 bits).

@@ -195,8 +195,8 @@ struct RandomRegexTests {
 }
 
 /// Compiled databases kept on disk: read back when whole, compiled again and
-/// rewritten when not. (Serialized: the cache directory is process-wide.)
-@Suite("Prefilter database cache", .serialized)
+/// rewritten when not.
+@Suite("Prefilter database cache")
 struct DatabaseCacheTests {
     static let tests: [LineTest] = [.regex(#"\b(INFO|WARNING)\b"#, flags: ""), .regex("foo(?=bar)", flags: ""),
                                     .regex(#"(\w+) \1"#, flags: ""), .contains(Array("FATAL".utf8))]
@@ -215,9 +215,8 @@ struct DatabaseCacheTests {
     @Test("A pack compiled once is read back; a damaged file is compiled again and rewritten")
     func cache() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("warden-cache-\(UUID().uuidString)/nested").path
-        DatabaseCache.directory = directory
-        defer { DatabaseCache.directory = nil }
-        let first = Prefilter(lineTests: Self.tests)
+        let cache = DatabaseCache(directory: directory)
+        let first = Prefilter(lineTests: Self.tests, cache: cache)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory)
         #expect(files.count == 1)
         let file = directory + "/" + files[0]
@@ -226,7 +225,7 @@ struct DatabaseCacheTests {
         // A hit reads the file and does not write it again (its old date stays).
         let old = Date(timeIntervalSince1970: 1_000_000)
         try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: file)
-        let second = Prefilter(lineTests: Self.tests)
+        let second = Prefilter(lineTests: Self.tests, cache: cache)
         #expect(second.roles == first.roles)
         #expect(try FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date == old)
         try Self.answersAgree(second)
@@ -236,14 +235,13 @@ struct DatabaseCacheTests {
             var data = written
             damage(&data)
             try data.write(to: URL(fileURLWithPath: file))
-            let recompiled = Prefilter(lineTests: Self.tests)
+            let recompiled = Prefilter(lineTests: Self.tests, cache: cache)
             #expect(recompiled.roles == first.roles)
             try Self.answersAgree(recompiled)
             #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == written)
         }
 
         // A directory that cannot be made only costs the compile.
-        DatabaseCache.directory = "/proc/warden-cannot-write-here"
-        #expect(Prefilter(lineTests: Self.tests).roles == first.roles)
+        #expect(Prefilter(lineTests: Self.tests, cache: DatabaseCache(directory: "/proc/warden-cannot-write-here")).roles == first.roles)
     }
 }

@@ -98,7 +98,7 @@ let package = Package(
         // Checked packs → Swift source that imports only RuleRuntime.
         .target(
             name: "RuleCodegen",
-            dependencies: ["RuleLanguage"],
+            dependencies: ["WardenCore", "RuleLanguage"],
             swiftSettings: strictSettings
         ),
         // The linter: one file per lint (Lints/), configuration, suppressions, baseline, fix-its (docs/lint.md).

@@ -1,4 +1,5 @@
 import RuleLanguage
+import WardenCore
 
 /// Compiles checked packs to Swift source that imports only `RuleRuntime`.
 ///
@@ -19,14 +20,7 @@ public enum CodeGenerator {
     /// same digest as a compiled one runs the same rules (how `warden detect --compiled` knows
     /// the compiled pack is the file's). Not a security check.
     public static func digest(of pack: CheckedPack) -> String {
-        let text = SwiftRenderer().render(Translator(pack: pack).file(sourcePath: "", digest: nil))
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        Fingerprint(SwiftRenderer().render(Translator(pack: pack).file(sourcePath: "", digest: nil)).utf8).hex
     }
 
     /// A catalog file for a module of compiled packs: `<Module>Packs.all` lists

@@ -1,5 +1,6 @@
 import Synchronization
 import Vectorscan
+import WardenCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -50,7 +51,7 @@ public struct DatabaseCache: Sendable {
     func load(key: String, tests: Int) -> (roles: [Prefilter.Role], database: Database?)? {
         guard let file = Self.readFile(path(key)), file.count > 17,
               let checksum = UInt64(String(decoding: file[(file.count - 16)...], as: UTF8.self), radix: 16),
-              checksum == Self.fnv(file[..<(file.count - 16)]) else { return nil }
+              checksum == Fingerprint(file[..<(file.count - 16)]).value else { return nil }
         let bytes = file[..<(file.count - 17)]
         guard let separator = bytes.firstRange(of: Array("\n--\n".utf8)) else { return nil }
         let lines = String(decoding: bytes[..<separator.lowerBound], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
@@ -89,21 +90,11 @@ public struct DatabaseCache: Sendable {
             bytes += serialized
         }
         bytes.append(0x0A)
-        let hex = String(Self.fnv(bytes[...]), radix: 16)
-        bytes += Array((String(repeating: "0", count: 16 - hex.count) + hex).utf8)
+        bytes += Array(Fingerprint(bytes).hex.utf8)
         Self.writeFile(bytes, to: path(key), directory: directory)
     }
 
     private func path(_ key: String) -> String { directory + "/prefilter-" + key + ".hsdb" }
-
-    private static func fnv(_ bytes: some Sequence<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01B3
-        }
-        return hash
-    }
 
     private static func readFile(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY)

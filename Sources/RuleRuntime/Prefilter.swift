@@ -1,5 +1,6 @@
 import Synchronization
 import Vectorscan
+import WardenCore
 
 /// The multi-pattern prefilter of a pack: every line test Vectorscan can take,
 /// compiled into one database, so that one scan of a window answers them all
@@ -107,14 +108,10 @@ public struct Prefilter: Sendable {
 
     /// What the compiled prefilter depends on: Vectorscan's version and every test's form (FNV-1a, 64 bits).
     private static func cacheKey(_ forms: [Form]) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        var fingerprint = Fingerprint()
         func add(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash &*= 0x0000_0100_0000_01B3
-            }
-            hash ^= 0xFF
-            hash &*= 0x0000_0100_0000_01B3
+            fingerprint.add(bytes)
+            fingerprint.endField()
         }
         add(Database.version.utf8)
         for form in forms {
@@ -128,8 +125,7 @@ public struct Prefilter: Sendable {
             }
             if case .candidate(_, let reason) = form { add(reason.utf8) }
         }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return fingerprint.hex
     }
 
     private enum Form {

@@ -88,6 +88,30 @@ struct InterpreterTests {
         if let expected = example.evidence { #expect(evidence == expected) }
     }
 
+    @Test("Packs run together keep their own regexes: a regex binding in the second pack tests that pack's regex")
+    func packsTogether() throws {
+        let first = try checkedPack("""
+            pack a version "1.0.0"
+            abnormal rule first { any line in window: line matches /alpha/ }
+            """)
+        let second = try checkedPack("""
+            pack b version "1.0.0"
+            abnormal rule second {
+                let pattern = /omega/
+                let numbered = filter l in window where l.number > 0
+                any line in numbered: line matches pattern
+            }
+            abnormal rule listed { any line in window: (line contains "z") or line matches [/omega/] }
+            """)
+        let rules = Interpreter.ruleSet(for: [first, second], name: "both", version: "1.0.0")
+        for prefiltered in [false, true] {
+            let engine = DetectionEngine(rules: rules, fallback: nil)
+            let context = engine.makeContext(prefiltered: prefiltered)
+            #expect(engine.outcomes(Window(texts: ["omega"]), in: context) == [.failed, .held, .held])
+            #expect(engine.outcomes(Window(texts: ["alpha"]), in: context) == [.held, .failed, .failed])
+        }
+    }
+
     @Test("Identical line tests across rules share one memo slot")
     func sharedLineTests() throws {
         let rules = try ruleSet("""

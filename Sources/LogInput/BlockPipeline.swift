@@ -79,13 +79,7 @@ struct BlockPipeline {
             fault = error
         }
         while !inFlight.isEmpty { try deliverOldest() }
-        if let fault {
-            switch fault {
-            case .readFailed, .truncatedGzip, .corruptGzip:
-                throw InputError.stopped(path: reader.source.path, reason: fault.reason, lines: reader.accounting.read)
-            default: throw fault
-            }
-        }
+        if let fault { throw fault.stopped(path: reader.source.path, lines: reader.accounting.read) }
         try reader.checkLabelCount()
     }
 

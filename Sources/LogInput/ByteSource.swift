@@ -28,6 +28,15 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
         }
     }
 
+    /// A fault in the input (a failed read, bad gzip) as reported after the `lines` lines read
+    /// before it were delivered; any other error as it is.
+    func stopped(path: String, lines: Int) -> InputError {
+        switch self {
+        case .readFailed, .truncatedGzip, .corruptGzip: .stopped(path: path, reason: reason, lines: lines)
+        default: self
+        }
+    }
+
     /// What went wrong, without the path (for ``stopped(path:reason:lines:)``).
     var reason: String {
         switch self {
@@ -81,7 +90,7 @@ public final class ByteSource {
     }
 
     /// Whether the source is an uncompressed regular file not yet read: what
-    /// the block pipeline reads directly, in large blocks, with ``readRaw(into:)``.
+    /// the block pipeline reads directly, in blocks of its own, with ``readRaw(into:)``.
     var isPlainFileAtStart: Bool {
         guard totalBytes != nil, bytesRead == 0, !sniffed else { return false }
         var magic: (UInt8, UInt8) = (0, 0)
@@ -108,13 +117,8 @@ public final class ByteSource {
     /// Calls `body` with each chunk of decoded bytes until the end of input.
     public func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         while true {
-            let count = raw.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw InputError.readFailed(path: path, reason: String(cString: strerror(errno)))
-            }
+            let count = try raw.withUnsafeMutableBytes { buffer throws(InputError) in try readRaw(into: buffer) }
             if count == 0 { break }
-            bytesRead += count
             var chunk = raw[0..<count]
             if !sniffed {
                 // Sniff the gzip magic bytes (1f 8b) on the first two bytes.

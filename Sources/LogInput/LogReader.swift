@@ -19,10 +19,11 @@ public final class LogReader {
     public let maximumLineLength: Int
     @exclusivity(unchecked) public private(set) var accounting = LineAccounting()
     /// Lines decoded without a timestamp (time windows put them in the window open at the time).
-    @exclusivity(unchecked) public private(set) var untimedLines = 0
+    public var untimedLines: Int { decoding.untimedLines }
     /// BGL/Thunderbird lines whose label field does not look like a label, and the first such field.
-    public private(set) var implausibleLabels = 0
-    public private(set) var implausibleLabelExample: String?
+    public var implausibleLabels: Int { decoding.implausibleLabels }
+    public var implausibleLabelExample: String? { decoding.implausibleLabelExample }
+    @exclusivity(unchecked) private var decoding = DecodingStatistics()
 
     /// With time windows, a warning when lines had no timestamp: they joined whatever window
     /// was open, and with none at all, windows only closed at `maximumLines`.
@@ -80,10 +81,7 @@ public final class LogReader {
             }
         } catch let fault as InputError {
             // Every complete line before a fault in the input was delivered; the cut-off piece after the last newline is not a line.
-            switch fault {
-            case .readFailed, .truncatedGzip, .corruptGzip: throw InputError.stopped(path: source.path, reason: fault.reason, lines: accounting.read)
-            default: throw fault
-            }
+            throw fault.stopped(path: source.path, lines: accounting.read)
         }
         try splitter.finish(line: { raw, number in try handle(raw, number: number, body) }, tooLong: { _ in tooLong() })
         try checkLabelCount()
@@ -107,16 +105,12 @@ public final class LogReader {
 
     @inline(__always)
     private func deliver(_ line: DecodedLine, number: Int, _ body: (InputRecord) throws -> Void) throws {
-        if line.timestamp == Window.noTimestamp { untimedLines += 1 }
-        if let label = line.implausibleLabel {
-            implausibleLabels += 1
-            if implausibleLabelExample == nil { implausibleLabelExample = String(label.prefix(40)) }
-        }
+        decoding.record(line)
         let truth: Truth? = if case .none = labeling { nil } else { self.truth(for: line, number: number) }
         try body(InputRecord(message: line.message, number: number, timestamp: line.timestamp, truth: truth))
     }
 
-    /// What the block pipeline's workers learned while decoding lines, merged in input order.
+    /// What decoding learned about the lines (the block pipeline's workers keep their own, merged in input order).
     struct DecodingStatistics {
         var untimedLines = 0
         var implausibleLabels = 0
@@ -136,9 +130,9 @@ public final class LogReader {
         accounting.read += read
         accounting.windowed += windowed
         if tooLong > 0 { accounting.skipped[.tooLong, default: 0] += tooLong }
-        untimedLines += statistics.untimedLines
-        implausibleLabels += statistics.implausibleLabels
-        if implausibleLabelExample == nil { implausibleLabelExample = statistics.implausibleLabelExample }
+        decoding.untimedLines += statistics.untimedLines
+        decoding.implausibleLabels += statistics.implausibleLabels
+        if decoding.implausibleLabelExample == nil { decoding.implausibleLabelExample = statistics.implausibleLabelExample }
     }
 
     /// The check ``forEach(_:)`` makes at the end: a per-line label file has a label for every line.

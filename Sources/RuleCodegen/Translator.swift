@@ -156,7 +156,8 @@ struct Translator {
             }
             return .call(.member(context, accessor), [.init(nil, expression(base, &scope))])
         case .quantifier(let quantifier, let slot, let source, let predicate):
-            return self.quantifier(quantifier, slot: slot, source: source, predicate: predicate, type: e.type, &scope)
+            return self.quantifier(quantifier, slot: slot, source: source, predicate: predicate, type: e.type,
+                                   bitwise: e.windowLineQuantifier(bindings: scope.bindings)?.condition, &scope)
         case .call(let builtin, let arguments):
             return self.builtin(builtin, arguments, type: e.type, &scope)
         case .lineTest(let test, let line):
@@ -222,7 +223,7 @@ struct Translator {
 
     private func quantifier(
         _ quantifier: Quantifier, slot: Int, source: TypedExpression, predicate: TypedExpression, type: ValueType,
-        _ scope: inout RuleScope
+        bitwise: LineCondition?, _ scope: inout RuleScope
     ) -> SwiftExpression {
         let elementType = source.type.elementType ?? .line
         let isLine = elementType == .line
@@ -231,8 +232,7 @@ struct Translator {
         let body = expression(predicate, &scope)
         scope.releaseSlot(slot)
         let parameter = (name: name, type: Naming.swiftType(elementType))
-        if case .window = source.kind, quantifier == .any || quantifier == .all || quantifier == .count,
-           let condition = predicate.lineCondition(slot: slot, bindings: scope.bindings) {
+        if let condition = bitwise {
             // Decided from line-test bitsets; the closure is the exact path after a PCRE2 failure.
             return throwing("Quantify.\(quantifier.rawValue)", [.init("window", linePredicate(condition)), .init(nil, context)],
                             trailing: closure([parameter], "Bool", body))

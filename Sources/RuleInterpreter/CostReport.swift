@@ -48,10 +48,9 @@ public struct CostReport: Sendable {
 
     private static func countQuantifiers(_ e: TypedExpression, bindings: [TypedBinding], bitwise: inout Int, perLine: inout Int) {
         switch e.kind {
-        case .quantifier(let quantifier, let slot, let source, let predicate):
+        case .quantifier(_, _, let source, let predicate):
             if case .window = source.kind {
-                let decidable = quantifier == .any || quantifier == .all || quantifier == .count
-                if decidable, predicate.lineCondition(slot: slot, bindings: bindings) != nil { bitwise += 1 } else { perLine += 1 }
+                if e.windowLineQuantifier(bindings: bindings) != nil { bitwise += 1 } else { perLine += 1 }
             }
             countQuantifiers(source, bindings: bindings, bitwise: &bitwise, perLine: &perLine)
             countQuantifiers(predicate, bindings: bindings, bitwise: &bitwise, perLine: &perLine)

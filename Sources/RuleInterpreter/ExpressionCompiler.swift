@@ -61,7 +61,7 @@ struct ExpressionCompiler {
             let elements = self.elements(source)
             let test = bool(predicate)
             let requireAll = quantifier == .all
-            if case .window = source.kind, let condition = predicate.lineCondition(slot: slot, bindings: ruleBindings) {
+            if let (_, _, condition) = expression.windowLineQuantifier(bindings: ruleBindings) {
                 // Decided from line-test bitsets; the per-line closure is the exact path after a PCRE2 failure.
                 let bitwise = linePredicate(condition)
                 return { frame throws(RuleFailure) in
@@ -202,7 +202,7 @@ struct ExpressionCompiler {
             let code = bool(expression)
             return { frame throws(RuleFailure) in .bool(try code(frame)) }
         case .quantifier(let quantifier, let slot, let source, let predicate):
-            return self.quantifier(quantifier, slot: slot, source: source, predicate: predicate, type: expression.type)
+            return self.quantifier(expression, quantifier, slot: slot, source: source, predicate: predicate, type: expression.type)
         case .negate(let operand):
             let code = value(operand)
             return { frame throws(RuleFailure) in
@@ -235,7 +235,7 @@ struct ExpressionCompiler {
     }
 
     private func quantifier(
-        _ quantifier: Quantifier, slot: Int, source: TypedExpression, predicate: TypedExpression, type: ValueType
+        _ node: TypedExpression, _ quantifier: Quantifier, slot: Int, source: TypedExpression, predicate: TypedExpression, type: ValueType
     ) -> ValueCode {
         switch quantifier {
         case .any, .all:
@@ -246,8 +246,7 @@ struct ExpressionCompiler {
             let elements = self.elements(source)
             let test = bool(predicate)
             let empty = Self.emptyValue(type)
-            if quantifier == .count, case .window = source.kind,
-               let condition = predicate.lineCondition(slot: slot, bindings: ruleBindings) {
+            if let (_, _, condition) = node.windowLineQuantifier(bindings: ruleBindings) {
                 let bitwise = linePredicate(condition)
                 return { frame throws(RuleFailure) in
                     .int(try Quantify.count(window: bitwise, frame.context) { (line: Int) throws(RuleFailure) -> Bool in

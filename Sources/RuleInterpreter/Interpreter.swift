@@ -76,9 +76,8 @@ public enum Interpreter {
                 let bindings = rule.bindings.map { compiler.value($0.value) }
                 let condition = compiler.bool(rule.condition)
                 let slots = ([rule.condition] + rule.bindings.map(\.value)).map(maximumSlot).max() ?? -1
-                if case .quantifier(let quantifier, let slot, let source, let predicate) = rule.condition.kind,
-                   quantifier == .any || quantifier == .all, case .window = source.kind,
-                   let lineCondition = predicate.lineCondition(slot: slot, bindings: rule.bindings) {
+                if let (quantifier, slot, lineCondition) = rule.condition.windowLineQuantifier(bindings: rule.bindings),
+                   quantifier != .count, case .quantifier(_, _, _, let predicate) = rule.condition.kind {
                     rules.append(LineRule(metadata: metadata(rule), predicate: compiler.linePredicate(lineCondition),
                                           requireAll: quantifier == .all, body: compiler.bool(predicate), slot: slot,
                                           bindings: bindings, slotCount: slots + 1))

@@ -101,9 +101,9 @@ public final class EvaluationContext {
 
     @usableFromInline
     func runTest(_ test: Int, line: Int) throws(RuleFailure) -> Bool {
+        let word = test &* words &+ (line &>> 6), bit = UInt64(1) &<< UInt64(line & 63)
         if !scanned {
             scan()
-            let word = test &* words &+ (line &>> 6), bit = UInt64(1) &<< UInt64(line & 63)
             if known[word] & bit != 0 { return answers[word] & bit != 0 }
         }
         let lineTest = lineTests[test]
@@ -112,7 +112,6 @@ public final class EvaluationContext {
             Result { () throws(RuleFailure) in try lineTest.run(bytes, scratch: scratch) }
         }
         let passed = try result.get()
-        let word = test &* words &+ (line &>> 6), bit = UInt64(1) &<< UInt64(line & 63)
         known[word] |= bit
         if passed { answers[word] |= bit }
         return passed

@@ -111,6 +111,15 @@ extension TypedExpression {
         }
     }
 
+    /// For `any`, `all` or `count line in window: P` where P is a ``LineCondition`` on the
+    /// quantified line: the quantifier, its slot and P (what a backend decides from bitsets).
+    public func windowLineQuantifier(bindings: [TypedBinding]) -> (quantifier: Quantifier, slot: Int, condition: LineCondition)? {
+        guard case .quantifier(let quantifier, let slot, let source, let predicate) = kind, case .window = source.kind,
+              quantifier == .any || quantifier == .all || quantifier == .count,
+              let condition = predicate.lineCondition(slot: slot, bindings: bindings) else { return nil }
+        return (quantifier, slot, condition)
+    }
+
     /// The regexes a regex-valued expression stands for, when they are known before run time.
     private static func regexTests(_ e: TypedExpression, bindings: [TypedBinding]) -> [Int]? {
         switch e.kind {

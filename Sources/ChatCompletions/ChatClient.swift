@@ -1,7 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
 /// One message of a chat completion request.
 public struct ChatMessage: Sendable, Codable, Hashable {
@@ -87,24 +86,24 @@ public struct ChatClient: Sendable {
         ]
         if let grammar = endpoint.grammar { body["grammar"] = grammar }
         let payload = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        var request = URLRequest(url: endpoint.baseURL.appendingPathComponent("chat/completions"))
-        request.httpMethod = "POST"
-        request.httpBody = payload
-        request.timeoutInterval = endpoint.timeout
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let key = endpoint.apiKey, !key.isEmpty { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        var request = HTTPClientRequest(url: endpoint.baseURL.appendingPathComponent("chat/completions").absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let key = endpoint.apiKey, !key.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
 
         var lastError = ""
         for attempt in 1...(endpoint.maximumRetries + 1) {
             let started = Date()
             var retryAfter: Double?
             do {
-                let (data, response) = try await URLSession.shared.data(for: request)
-                let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                request.body = .bytes(ByteBuffer(bytes: payload))
+                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(endpoint.timeout * 1000)))
+                let data = Data((try await response.body.collect(upTo: Self.largestAnswer)).readableBytesView)
+                let status = Int(response.status.code)
                 let text = String(decoding: data, as: UTF8.self)
                 if status == 429 || (500...599).contains(status) {
                     lastError = "HTTP \(status)"
-                    retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After").flatMap(Double.init)
+                    retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
                 } else if status != 200 {
                     throw ChatError.http(status: status, body: text)
                 } else {
@@ -117,7 +116,7 @@ public struct ChatClient: Sendable {
                 guard case .malformedResponse = error else { throw error }
                 lastError = "\(error)"   // a truncated or garbled body is worth another try
             } catch {
-                lastError = error.localizedDescription
+                lastError = "\(error)"
             }
             if attempt <= endpoint.maximumRetries {
                 let delay = min(retryAfter ?? endpoint.backoff * pow(2, Double(attempt - 1)), 60)
@@ -126,6 +125,9 @@ public struct ChatClient: Sendable {
         }
         throw ChatError.exhausted(attempts: endpoint.maximumRetries + 1, last: lastError)
     }
+
+    /// A larger answer is refused rather than read into memory.
+    static let largestAnswer = 64 << 20
 
     static func parse(_ data: Data) throws -> ChatCompletion {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {

@@ -1,7 +1,6 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
 
 /// Where a detector takes its bundle from: a file, or an HTTP(S) URL polled with `If-None-Match`.
 public enum BundleLocation: Sendable, CustomStringConvertible {
@@ -53,37 +52,27 @@ struct BundleFetcher: Sendable {
             guard let data = FileManager.default.contents(atPath: path) else { return .failed("\(path): cannot read it") }
             return .fetched(bytes: [UInt8](data), tag: current)
         case .url(let url):
-            var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-            if let tag { request.setValue(tag, forHTTPHeaderField: "If-None-Match") }
-            switch await Self.get(request, deadline: timeout) {
-            case .success(let (data, response)):
-                guard let http = response as? HTTPURLResponse else { return .failed("\(url): not an HTTP response") }
-                switch http.statusCode {
-                case 304: return .unchanged
-                case 200: return .fetched(bytes: [UInt8](data), tag: http.value(forHTTPHeaderField: "ETag"))
-                default: return .failed("\(url): HTTP \(http.statusCode)")
+            var request = HTTPClientRequest(url: url.absoluteString)
+            request.headers.add(name: "Cache-Control", value: "no-cache")
+            if let tag { request.headers.add(name: "If-None-Match", value: tag) }
+            do {
+                // The deadline bounds the whole request, so a server that trickles bytes cannot hold a poll for ever.
+                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                switch response.status.code {
+                case 304:
+                    return .unchanged
+                case 200:
+                    let body = try await response.body.collect(upTo: Self.largestBundle)
+                    return .fetched(bytes: Array(body.readableBytesView), tag: response.headers.first(name: "ETag"))
+                default:
+                    return .failed("\(url): HTTP \(response.status.code)")
                 }
-            case .failure(let error):
-                return .failed("\(url): \(error.localizedDescription)")
+            } catch {
+                return .failed("\(url): \(error)")
             }
         }
     }
 
-    /// The response, or the error; a request still running at `deadline` seconds is cancelled
-    /// (URLRequest's own timeout only bounds the time between two packets, so a server that
-    /// trickles bytes would hold a poll for ever).
-    private static func get(_ request: URLRequest, deadline: TimeInterval) async -> Result<(Data, URLResponse), any Error> {
-        await withCheckedContinuation { continuation in
-            let task = URLSession.shared.dataTask(with: request) { data, response, error in
-                if let data, let response {
-                    continuation.resume(returning: .success((data, response)))
-                } else {
-                    let timedOut = (error as? URLError)?.code == .cancelled
-                    continuation.resume(returning: .failure(timedOut ? URLError(.timedOut) : error ?? URLError(.badServerResponse)))
-                }
-            }
-            task.resume()
-            DispatchQueue.global().asyncAfter(deadline: .now() + deadline) { task.cancel() }
-        }
-    }
+    /// A larger answer is refused rather than read into memory.
+    static let largestBundle = 1 << 30
 }

@@ -36,17 +36,10 @@ public struct Windower {
     // Time windows
     private var windowEnd: Int64 = .min
     // Sessions
-    private var sessions: [String: Session] = [:]
-    private var sessionSequence = 0
+    private var sessions = SessionTable()
     /// The latest line timestamp seen (sessions), for telling cut-off sessions at the end.
-    public private(set) var latestTimestamp: Int64?
+    public var latestTimestamp: Int64? { sessions.latestTimestamp }
     private let scratch = MatchScratch()
-
-    private struct Session {
-        var window: Window
-        var order: Int
-        var lastActivity: Int64
-    }
 
     public init(policy: WindowPolicy) {
         self.policy = policy
@@ -80,13 +73,7 @@ public struct Windower {
             if let current = open.first, !current.isEmpty { emitWindow(current, emit) }
             open.removeAll()
         case .session(_, let idle, _):
-            for session in sessions.values.sorted(by: { $0.order < $1.order }) {
-                var window = session.window
-                // Cut off when the idle timeout (on log time) had not passed since its last line.
-                if let idle, let latest = latestTimestamp { window.isTruncated = latest - session.lastActivity < idle }
-                emitWindow(window, emit)
-            }
-            sessions.removeAll()
+            for (window, _) in sessions.finish(idle: idle) { emitWindow(window, emit) }
         }
     }
 
@@ -138,22 +125,17 @@ public struct Windower {
         _ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64, key pattern: Pattern,
         idle: Int64?, maximumLines: Int, emit: (Window) -> Void
     ) -> SkipReason? {
-        let match: Match?
-        do { match = try pattern.firstMatch(in: line, scratch: scratch) } catch { return .keyLimit }
-        guard let match else { return .noSessionKey }
-        let range = (pattern.captureCount > 0 ? match[group: 1] : nil) ?? match.range
-        let key = String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
-        let now = timestamp != Window.noTimestamp ? timestamp : Int64(number)
-        if timestamp != Window.noTimestamp { latestTimestamp = max(latestTimestamp ?? timestamp, timestamp) }
-        if let idle, timestamp != Window.noTimestamp, number % 256 == 0 { closeIdle(before: now - idle, emit) }
-        if sessions[key] == nil {
-            sessions[key] = Session(window: Window(key: key), order: sessionSequence, lastActivity: now)
-            sessionSequence += 1
+        let key: String
+        switch SessionTable.key(of: line, pattern: pattern, scratch: scratch) {
+        case .key(let found): key = found
+        case .skipped(let reason): return reason
         }
-        sessions[key]!.window.append(line, number: number, timestamp: timestamp)
-        sessions[key]!.lastActivity = max(sessions[key]!.lastActivity, now)
-        if sessions[key]!.window.count >= maximumLines, let full = sessions.removeValue(forKey: key) {
-            emitWindow(full.window, emit)
+        if let cutoff = SessionTable.idleCutoff(number: number, timestamp: timestamp, idle: idle) {
+            closeIdle(before: cutoff, emit)
+        }
+        sessions.note(timestamp: timestamp)
+        if let full = sessions.add(line, key: key, number: number, timestamp: timestamp, maximumLines: maximumLines) {
+            emitWindow(full, emit)
         }
         return nil
     }
@@ -164,10 +146,96 @@ public struct Windower {
     /// Closes sessions whose last line is older than `cutoff` (log time), oldest session first:
     /// a live detector calls it as time passes with no new lines.
     public mutating func closeIdle(before cutoff: Int64, _ emit: (Window) -> Void) {
-        let idle = sessions.filter { $0.value.lastActivity < cutoff }.sorted { $0.value.order < $1.value.order }
-        for (key, session) in idle {
-            sessions.removeValue(forKey: key)
-            emitWindow(session.window, emit)
+        for (window, _) in sessions.closeIdle(before: cutoff) { emitWindow(window, emit) }
+    }
+}
+
+/// Open sessions by key: what ``Windower`` keeps for session windows, and what each
+/// shard of the parallel session pipeline keeps for its keys. A session's order is
+/// the number of the line that opened it, so sessions sort the same whichever
+/// table holds them.
+struct SessionTable {
+    private var sessions: [String: Session] = [:]
+    /// The latest line timestamp noted, for telling cut-off sessions at the end.
+    private(set) var latestTimestamp: Int64?
+
+    private struct Session {
+        var window: Window
+        var order: Int
+        var lastActivity: Int64
+    }
+
+    var count: Int { sessions.count }
+
+    /// The session key of `line`: capture group 1 of `pattern` if it has one, else the whole
+    /// match; or why the line joins no session.
+    static func key(of line: UnsafeBufferPointer<UInt8>, pattern: Pattern, scratch: MatchScratch) -> KeyOutcome {
+        let match: Match?
+        do { match = try pattern.firstMatch(in: line, scratch: scratch) } catch { return .skipped(.keyLimit) }
+        guard let match else { return .skipped(.noSessionKey) }
+        let range = (pattern.captureCount > 0 ? match[group: 1] : nil) ?? match.range
+        return .key(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self))
+    }
+
+    /// A line's session key, or why it has none.
+    enum KeyOutcome {
+        case key(String)
+        case skipped(SkipReason)
+    }
+
+    /// Idle sessions are closed every 256 lines (by a keyed line with a timestamp): the
+    /// log time before which a session counts as idle, when line `number` is such a line.
+    static func idleCutoff(number: Int, timestamp: Int64, idle: Int64?) -> Int64? {
+        guard let idle, timestamp != Window.noTimestamp, number % 256 == 0 else { return nil }
+        return timestamp - idle
+    }
+
+    /// The time a line counts as: its timestamp, or its number when it has none.
+    static func activity(number: Int, timestamp: Int64) -> Int64 {
+        timestamp != Window.noTimestamp ? timestamp : Int64(number)
+    }
+
+    mutating func note(timestamp: Int64) {
+        if timestamp != Window.noTimestamp { latestTimestamp = max(latestTimestamp ?? timestamp, timestamp) }
+    }
+
+    /// Adds a line to its key's session; a session that reaches `maximumLines` is closed at once and returned.
+    mutating func add(
+        _ line: UnsafeBufferPointer<UInt8>, key: String, number: Int, timestamp: Int64, maximumLines: Int
+    ) -> Window? {
+        let now = Self.activity(number: number, timestamp: timestamp)
+        // The session is found by one lookup and changed in place (a new one takes a second).
+        var index = sessions.index(forKey: key)
+        if index == nil {
+            var window = Window(key: key)
+            window.reserve(lines: 16, bytes: 16 * (line.count + 1))
+            sessions[key] = Session(window: window, order: number, lastActivity: now)
+            index = sessions.index(forKey: key)
         }
+        let position = index!
+        sessions.values[position].window.append(line, number: number, timestamp: timestamp)
+        sessions.values[position].lastActivity = max(sessions.values[position].lastActivity, now)
+        guard sessions.values[position].window.count >= maximumLines else { return nil }
+        return sessions.remove(at: position).value.window
+    }
+
+    /// Closes sessions whose last line is older than `cutoff`: their windows and orders, in session order.
+    mutating func closeIdle(before cutoff: Int64) -> [(window: Window, order: Int)] {
+        let idle = sessions.filter { $0.value.lastActivity < cutoff }.sorted { $0.value.order < $1.value.order }
+        for (key, _) in idle { sessions.removeValue(forKey: key) }
+        return idle.map { ($0.value.window, $0.value.order) }
+    }
+
+    /// Closes every session, in session order. With an idle timeout, a session whose timeout
+    /// had not passed at `latest` (the latest timestamp of the whole input) is marked truncated.
+    mutating func finish(idle: Int64?, latest: Int64? = nil) -> [(window: Window, order: Int)] {
+        let latest = latest ?? latestTimestamp
+        let closed = sessions.values.sorted(by: { $0.order < $1.order }).map { session in
+            var window = session.window
+            if let idle, let latest { window.isTruncated = latest - session.lastActivity < idle }
+            return (window, session.order)
+        }
+        sessions.removeAll()
+        return closed
     }
 }

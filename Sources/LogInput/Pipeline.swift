@@ -41,6 +41,12 @@ public final class WindowPipeline {
             try blocks.run(worker: worker, process: process, sink: sink, progress: progress)
             return
         }
+        if let sessions = SessionPipeline(reader: reader, policy: policy, threads: threads) {
+            try sessions.run(worker: worker, process: process, sink: sink, progress: progress) { record in
+                if recordTruth { self.record(truth: record) }
+            }
+            return
+        }
         var batch: [Window] = []
         var batchBytes = 0
         // With `threads` > 1, the calling thread reads the next batch while `threads` - 1 workers
@@ -97,10 +103,7 @@ public final class WindowPipeline {
         var readError: Error?
         do {
             try reader.forEach { record in
-                if recordTruth {
-                    if truthByLine.count < record.number { truthByLine.append(contentsOf: repeatElement(-1, count: record.number - truthByLine.count)) }
-                    truthByLine[record.number - 1] = record.truth?.rawValue ?? -1
-                }
+                if recordTruth { self.record(truth: record) }
                 if let reason = windower.add(record.message, number: record.number, timestamp: record.timestamp, emit: collect) {
                     reader.skip(reason)
                 } else {
@@ -114,6 +117,11 @@ public final class WindowPipeline {
         windower.finish(emit: collect)
         try deliver()
         if let readError { throw readError }
+    }
+
+    private func record(truth record: InputRecord) {
+        if truthByLine.count < record.number { truthByLine.append(contentsOf: repeatElement(-1, count: record.number - truthByLine.count)) }
+        truthByLine[record.number - 1] = record.truth?.rawValue ?? -1
     }
 
     /// `body` applied to every window by up to `threads` workers, each with its own state, in order.

@@ -169,17 +169,24 @@ struct SessionTable {
 
     /// The session key of `line`: capture group 1 of `pattern` if it has one, else the whole
     /// match; or why the line joins no session.
-    static func key(of line: UnsafeBufferPointer<UInt8>, pattern: Pattern, scratch: MatchScratch) -> KeyOutcome {
+    static func key(of line: UnsafeBufferPointer<UInt8>, pattern: Pattern, scratch: MatchScratch) -> KeyOutcome<String> {
+        switch keyRange(of: line, pattern: pattern, scratch: scratch) {
+        case .key(let range): .key(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self))
+        case .skipped(let reason): .skipped(reason)
+        }
+    }
+
+    /// Where the session key of `line` is in it, or why the line joins no session.
+    static func keyRange(of line: UnsafeBufferPointer<UInt8>, pattern: Pattern, scratch: MatchScratch) -> KeyOutcome<Range<Int>> {
         let match: Match?
         do { match = try pattern.firstMatch(in: line, scratch: scratch) } catch { return .skipped(.keyLimit) }
         guard let match else { return .skipped(.noSessionKey) }
-        let range = (pattern.captureCount > 0 ? match[group: 1] : nil) ?? match.range
-        return .key(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self))
+        return .key((pattern.captureCount > 0 ? match[group: 1] : nil) ?? match.range)
     }
 
-    /// A line's session key, or why it has none.
-    enum KeyOutcome {
-        case key(String)
+    /// A line's session key (or where it is), or why it has none.
+    enum KeyOutcome<Key> {
+        case key(Key)
         case skipped(SkipReason)
     }
 

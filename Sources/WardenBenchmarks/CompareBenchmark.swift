@@ -28,6 +28,12 @@ struct CompareBenchmark: ParsableCommand {
     @Option(help: "The CPython version of the bgl pack.")
     var python: String = "scripts/baselines/bgl_rules.py"
 
+    @Option(help: "An HDFS log (gzip allowed) for session windows, replicated with block ids renamed per copy.")
+    var sessions: String = "Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz"
+
+    @Option(help: "Copies of the HDFS log.")
+    var sessionCopies: Int = 6
+
     @Option(help: "Write the large pack here and stop (to inspect it, or run it with warden check --explain-cost).")
     var writePack: String?
 
@@ -76,6 +82,15 @@ struct CompareBenchmark: ParsableCommand {
         try measure("large1", "warden detect, \(rules) rules, 1 thread", detect(large, threads: 1))
         try measure("large2", "warden detect, \(rules) rules, 2 threads", detect(large, threads: 2))
         try measure("python", "CPython re, bgl rules (\(python))", ["python3", python, file.path])
+        // Session windows (one per HDFS block), sharded by key on 2 threads.
+        let sessionLog = try Self.replicatedSessions(sessions, copies: sessionCopies)
+        defer { try? FileManager.default.removeItem(atPath: sessionLog.path) }
+        let hdfs = "GeneratedRules/Packs/hdfs.warden"
+        func sessionDetect(threads: Int) -> [String] {
+            [warden, "detect", "--pack", hdfs, "--format", "hdfs", "--window", "session", "--output", "summary", "--threads", "\(threads)", sessionLog.path]
+        }
+        try measure("sessions1", "warden detect, hdfs sessions (\(sessionLog.lines) lines), 1 thread", sessionDetect(threads: 1))
+        try measure("sessions2", "warden detect, hdfs sessions, 2 threads", sessionDetect(threads: 2))
         // Start-up (loading and checking the pack, compiling its regexes and Vectorscan database) on a one-line log,
         // so that the per-line cost of the two packs can be told from their fixed cost.
         let empty = file.path + ".one"
@@ -102,15 +117,20 @@ struct CompareBenchmark: ParsableCommand {
                 print("\(name) verdict counts \(same ? "match" : "DIFFER FROM") warden detect's: \(other.summary(prefix: "decided by:") ?? "?")")
             }
         }
+        if let one = results["sessions1"], let two = results["sessions2"] {
+            let same = one.summary(prefix: "windows:") == two.summary(prefix: "windows:")
+                && one.summary(prefix: "decided by:") == two.summary(prefix: "decided by:")
+            print("sessions on 2 threads: verdict counts \(same ? "match" : "DIFFER FROM") 1 thread's: \(two.summary(prefix: "windows:") ?? "?")")
+        }
 
         // Peak memory as the input doubles.
         let doubled = file.path + ".twice"
         try Self.concatenate(file.path, times: 2, into: doubled)
         defer { try? FileManager.default.removeItem(atPath: doubled) }
-        let memorySmall = try Measurement.median(of: detect(bgl, threads: 2), runs: 1)!
-        let memoryLarge = try Measurement.median(of: detect(bgl, threads: 2, path: doubled), runs: 1)!
+        let memorySmall = try Measurement.peakKilobytes(of: detect(bgl, threads: 2))
+        let memoryLarge = try Measurement.peakKilobytes(of: detect(bgl, threads: 2, path: doubled))
         print(String(format: "peak memory, warden detect (2 threads): %.1f MB on %d lines, %.1f MB on %d lines",
-                     Double(memorySmall.peakKilobytes) / 1024, file.lines, Double(memoryLarge.peakKilobytes) / 1024, file.lines * 2))
+                     Double(memorySmall) / 1024, file.lines, Double(memoryLarge) / 1024, file.lines * 2))
 
         print("ratios (targets in parentheses):")
         if let rg = results["rg"], let one = results["detect1"] {
@@ -122,6 +142,9 @@ struct CompareBenchmark: ParsableCommand {
         if let one = results["detect1"], let two = results["detect2"] {
             print(String(format: "  1 thread / 2 threads:                         %5.2f×  (≥ 1.8)", one.seconds / two.seconds))
         }
+        if let one = results["sessions1"], let two = results["sessions2"] {
+            print(String(format: "  hdfs sessions, 1 thread / 2 threads:          %5.2f×  (sharded by key)", one.seconds / two.seconds))
+        }
         if let small = results["detect1"], let big = results["large1"], let smallStart = results["start1"], let bigStart = results["startLarge"] {
             print(String(format: "  %d-rule pack / 6-rule pack, whole run:       %5.2f×", rules, big.seconds / small.seconds))
             print(String(format: "  %d-rule pack / 6-rule pack, per line:        %5.2f×  (≤ 2; start-up of %.3f s and %.3f s taken off)",
@@ -131,7 +154,7 @@ struct CompareBenchmark: ParsableCommand {
             print(String(format: "  interpreted / compiled, 1 thread:             %5.2f×", interpreted.seconds / compiled.seconds))
         }
         print(String(format: "  peak memory, %d / %d lines:             %5.2f×  (flat: ≈ 1)", file.lines * 2, file.lines,
-                     Double(memoryLarge.peakKilobytes) / Double(memorySmall.peakKilobytes)))
+                     Double(memoryLarge) / Double(memorySmall)))
     }
 
     /// The bgl pack followed by rules on the sample's Drain templates, in the shape
@@ -168,6 +191,33 @@ struct CompareBenchmark: ParsableCommand {
         return text
     }
 
+    /// `copies` copies of an HDFS log, each with its block ids renamed (a digit appended
+    /// per copy), so that the sessions of one copy do not run on into the next.
+    static func replicatedSessions(_ sample: String, copies: Int) throws -> (path: String, lines: Int) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid())-sessions.log").path
+        var lines: [[UInt8]] = []
+        try LogReader(path: sample, decoder: LineDecoder(format: .lines)).forEach { lines.append(Array($0.message)) }
+        var bytes: [UInt8] = []
+        let prefix = Array("blk_".utf8)
+        for copy in 0..<copies {
+            let digit = UInt8(ascii: "0") + UInt8(copy % 10)
+            for line in lines {
+                var index = 0
+                while index < line.count {
+                    bytes.append(line[index])
+                    index += 1
+                    guard index >= prefix.count, Array(line[(index - prefix.count)..<index]) == prefix else { continue }
+                    if index < line.count, line[index] == UInt8(ascii: "-") { bytes.append(line[index]); index += 1 }
+                    while index < line.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[index]) { bytes.append(line[index]); index += 1 }
+                    bytes.append(digit)
+                }
+                bytes.append(0x0A)
+            }
+        }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { throw ValidationError("cannot write \(path)") }
+        return (path, lines.count * copies)
+    }
+
     static func concatenate(_ path: String, times: Int, into destination: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         _ = FileManager.default.createFile(atPath: destination, contents: nil)
@@ -177,11 +227,21 @@ struct CompareBenchmark: ParsableCommand {
     }
 }
 
-/// One command's median wall time, its peak resident memory and what it printed.
+/// One command's median wall time and what it printed.
 struct Measurement {
     var seconds: Double
-    var peakKilobytes: Int
     var output: String
+
+    /// The command's peak resident memory, as GNU time reports it. (`wait4`'s figure would
+    /// not do: a child spawned with vfork is charged the peak of this process, which holds
+    /// the test files, when it calls exec.)
+    static func peakKilobytes(of arguments: [String]) throws -> Int {
+        let marker = "warden-bench peak kilobytes:"
+        guard let measurement = try once(["/usr/bin/time", "-f", "\(marker) %M"] + arguments),
+              let line = measurement.summary(prefix: marker), let kilobytes = Int(line.dropFirst(marker.count).trimmingCharacters(in: .whitespaces))
+        else { throw ValidationError("GNU time (/usr/bin/time, Debian package time) is needed to measure peak memory") }
+        return kilobytes
+    }
 
     /// The line of the output (standard output and error) that starts with `prefix`.
     func summary(prefix: String) -> String? {
@@ -199,7 +259,7 @@ struct Measurement {
         return measurements[measurements.count / 2]
     }
 
-    /// Spawns the command with its output to a temporary file and waits with `wait4` for its resource usage.
+    /// Spawns the command with its output to a temporary file and waits for it.
     private static func once(_ arguments: [String]) throws -> Measurement? {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid())-output").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
@@ -219,14 +279,12 @@ struct Measurement {
             throw ValidationError("cannot run \(arguments[0]): \(String(cString: strerror(status)))")
         }
         var exitStatus: Int32 = 0
-        var usage = rusage()
-        _ = wait4(pid, &exitStatus, 0, &usage)
+        _ = waitpid(pid, &exitStatus, 0)
         let elapsed = clock.now - start
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         // 127: posix_spawnp found no such program (some C libraries report it this way).
         if exitStatus >> 8 == 127 { return nil }
         guard exitStatus == 0 else { throw ValidationError("\(arguments.joined(separator: " ")) failed:\n\(output)") }
-        return Measurement(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                           peakKilobytes: usage.ru_maxrss, output: output)
+        return Measurement(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, output: output)
     }
 }

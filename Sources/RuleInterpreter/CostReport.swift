@@ -12,6 +12,8 @@ public struct CostReport: Sendable {
         /// The test as written: `/regex/flags`, `contains "text"`, ….
         public let source: String
         public let role: Prefilter.Role
+        /// How many literals the scan looks for in its place (word-bounded literals), or 0.
+        public let wordLiterals: Int
     }
 
     public let pack: String
@@ -32,7 +34,7 @@ public struct CostReport: Sendable {
             case .startsWith(let bytes): "startswith \"\(String(decoding: bytes, as: UTF8.self))\""
             case .endsWith(let bytes): "endswith \"\(String(decoding: bytes, as: UTF8.self))\""
             }
-            return Test(index: index, source: source, role: prefilter.roles[index])
+            return Test(index: index, source: source, role: prefilter.roles[index], wordLiterals: prefilter.wordLiteralCount(test: index))
         }
         self.pack = pack.name
         databaseBytes = prefilter.database?.size

@@ -65,7 +65,8 @@ public struct DatabaseCache: Sendable {
             default: return nil
             }
         }
-        guard count == roles.filter({ if case .fallback = $0 { false } else { true } }).count else { return nil }
+        // A database holds an expression per test it takes (or per literal of a word-bounded regex).
+        guard (count == 0) == roles.allSatisfy({ if case .fallback = $0 { true } else { false } }) else { return nil }
         let body = Array(bytes[separator.upperBound...])
         if count == 0 { return body.isEmpty ? (roles, nil) : nil }
         guard let database = try? Database(serialized: body, count: count) else { return nil }

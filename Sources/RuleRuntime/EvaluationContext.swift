@@ -22,6 +22,8 @@ public final class EvaluationContext {
     private let scanScratch: Vectorscan.Scratch?
     /// Each test's role in the scan, from ``Prefilter/roles``.
     private let scanRoles: [ScanRole]
+    /// The prefilter's word-bounded literals, by expression id minus the number of tests.
+    private let wordLiterals: [WordLiteral]
 
     private enum ScanRole {
         case exactLiteral, exactRegex, candidate, none
@@ -49,6 +51,7 @@ public final class EvaluationContext {
         self.lineTests = lineTests
         self.scratch = scratch
         database = nil
+        wordLiterals = []
         scanScratch = nil
         scanRoles = []
     }
@@ -58,6 +61,7 @@ public final class EvaluationContext {
         self.lineTests = lineTests
         self.scratch = scratch
         database = prefilter.database
+        wordLiterals = prefilter.wordLiterals
         scanScratch = prefilter.database.map { Vectorscan.Scratch(for: $0) }
         scanRoles = prefilter.roles.indices.map { test in
             switch prefilter.roles[test] {
@@ -169,9 +173,12 @@ public final class EvaluationContext {
         }
         storage.lines.withUnsafeBufferPointer { ends in
             storage.withBytes { bytes in
-                var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines)
-                withUnsafeMutablePointer(to: &target) { pointer in
-                    database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
+                wordLiterals.withUnsafeBufferPointer { literals in
+                    var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines,
+                                            bytes: bytes.baseAddress!, tests: lineTests.count, literals: literals.baseAddress)
+                    withUnsafeMutablePointer(to: &target) { pointer in
+                        database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
+                    }
                 }
             }
         }
@@ -251,12 +258,17 @@ public final class EvaluationContext {
     func flipPolarity() { isNegated.toggle() }
 }
 
-/// Where a scan's matches go: the answer bits, and the lines' ends to place a match by its end.
+/// Where a scan's matches go: the answer bits, and the lines' ends to place a match by its end;
+/// the window's bytes and the word-bounded literals, whose boundaries a match must pass.
 private struct ScanTarget {
     let answers: UnsafeMutablePointer<UInt64>
     let words: Int
     let lines: UnsafePointer<Window.Line>
     let count: Int
+    let bytes: UnsafePointer<UInt8>
+    /// Expression ids from `tests` on are `literals`.
+    let tests: Int
+    let literals: UnsafePointer<WordLiteral>?
     /// The line of the last match (matches mostly arrive in order of their end).
     var line = 0
 }
@@ -265,6 +277,16 @@ private struct ScanTarget {
 /// and never are empty, so the match's last byte is in its line.
 private let recordMatch: Database.MatchHandler = { id, _, end, _, context in
     let target = context!.assumingMemoryBound(to: ScanTarget.self)
+    var test = Int(id)
+    if test >= target.pointee.tests {
+        // A word-bounded literal: no word character just before or after it (every line ends
+        // with a newline, so the byte after a match is in the window).
+        let literal = target.pointee.literals![test - target.pointee.tests]
+        let bytes = target.pointee.bytes, start = Int(end) - literal.length
+        if literal.boundedBefore, start > 0, WordLiteral.isWordCharacter(bytes[start - 1]) { return 0 }
+        if literal.boundedAfter, WordLiteral.isWordCharacter(bytes[Int(end)]) { return 0 }
+        test = literal.test
+    }
     let last = Int(end) - 1
     var line = target.pointee.line
     let lines = target.pointee.lines
@@ -278,6 +300,6 @@ private let recordMatch: Database.MatchHandler = { id, _, end, _, context in
         line = low
         target.pointee.line = line
     }
-    target.pointee.answers[Int(id) * target.pointee.words + (line >> 6)] |= UInt64(1) << UInt64(line & 63)
+    target.pointee.answers[test * target.pointee.words + (line >> 6)] |= UInt64(1) << UInt64(line & 63)
     return 0
 }

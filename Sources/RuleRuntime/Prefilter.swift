@@ -41,6 +41,15 @@ public struct Prefilter: Sendable {
     public let database: Database?
     /// Whether each test is a regex (whose scan answer holds on ASCII lines only).
     let isRegex: [Bool]
+    /// How many literals test `test` is scanned as (a regex of word-bounded literals such as
+    /// `\b(INFO|WARNING)\b`, whose boundaries are checked on the bytes), or 0.
+    public func wordLiteralCount(test: Int) -> Int {
+        wordLiterals.count { $0.test == test }
+    }
+
+    /// Literals scanned for regexes of word-bounded literals: the database's expression
+    /// `lineTests.count + i` is `wordLiterals[i]` (expressions below that are the tests themselves).
+    let wordLiterals: [WordLiteral]
 
     /// Compiles the tests Vectorscan can take. A test it rejects in exact mode is
     /// retried in prefilter mode, and one it rejects in both falls back to PCRE2.
@@ -48,7 +57,22 @@ public struct Prefilter: Sendable {
     public init(lineTests: [LineTest], cache: DatabaseCache? = DatabaseCache.shared) {
         let forms = lineTests.enumerated().map { index, test in Self.expression(for: test, id: UInt32(index)) }
         isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
-        let key = Self.cacheKey(forms)
+        // A regex of word-bounded literals is scanned as its literals (ids after the tests').
+        var wordLiterals: [WordLiteral] = []
+        var literalExpressions: [Int: [Database.Expression]] = [:]
+        for (index, test) in lineTests.enumerated() {
+            guard case .matches(let pattern) = test, case .exact(let expression) = forms[index],
+                  let split = WordLiteral.split(pattern.source) else { continue }
+            for literal in split.literals {
+                let id = UInt32(lineTests.count + wordLiterals.count)
+                wordLiterals.append(WordLiteral(test: index, length: literal.count,
+                                                boundedBefore: split.boundedBefore, boundedAfter: split.boundedAfter))
+                literalExpressions[index, default: []].append(
+                    Database.Expression(source: Self.escaped(literal), flags: expression.flags, id: id))
+            }
+        }
+        self.wordLiterals = wordLiterals
+        let key = Self.cacheKey(forms, literals: literalExpressions.keys.sorted().flatMap { literalExpressions[$0]! })
         if let cached = cache?.load(key: key, tests: lineTests.count) {
             roles = cached.roles
             database = cached.database
@@ -69,7 +93,11 @@ public struct Prefilter: Sendable {
             switch form {
             case .exact(let expression):
                 roles.append(.exact)
-                expressions[index] = expression
+                if let literals = literalExpressions[index] {
+                    for literal in literals { expressions[Int(literal.id)] = literal }
+                } else {
+                    expressions[index] = expression
+                }
             case .candidate(let expression, let reason):
                 roles.append(.candidate(reason: reason))
                 expressions[index] = expression
@@ -91,7 +119,14 @@ public struct Prefilter: Sendable {
                     expressions.removeAll()
                     break
                 }
-                let index = order[position]
+                var index = order[position]
+                if index >= lineTests.count {
+                    // A literal of a word-bounded regex: the test goes back to its regex.
+                    index = wordLiterals[index - lineTests.count].test
+                    for literal in literalExpressions[index]! { expressions[Int(literal.id)] = nil }
+                    if case .exact(let expression) = forms[index] { expressions[index] = expression }
+                    continue
+                }
                 if roles[index] == .exact, case .matches = lineTests[index] {
                     roles[index] = .candidate(reason: "Vectorscan cannot match it exactly (\(error.message))")
                     expressions[index]!.flags.insert(.prefilter)
@@ -107,7 +142,7 @@ public struct Prefilter: Sendable {
     }
 
     /// What the compiled prefilter depends on: Vectorscan's version and every test's form (FNV-1a, 64 bits).
-    private static func cacheKey(_ forms: [Form]) -> String {
+    private static func cacheKey(_ forms: [Form], literals: [Database.Expression]) -> String {
         var fingerprint = Fingerprint()
         func add(_ bytes: some Sequence<UInt8>) {
             fingerprint.add(bytes)
@@ -125,6 +160,10 @@ public struct Prefilter: Sendable {
             }
             if case .candidate(_, let reason) = form { add(reason.utf8) }
         }
+        for literal in literals {
+            add(literal.source)
+            add(String(literal.id).utf8)
+        }
         return fingerprint.hex
     }
 
@@ -134,14 +173,18 @@ public struct Prefilter: Sendable {
         case fallback(reason: String)
     }
 
+    /// `bytes` as a Vectorscan pattern that matches exactly them.
+    private static func escaped(_ bytes: [UInt8]) -> [UInt8] {
+        Array(bytes.map { byte in "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined().utf8)
+    }
+
     /// Vectorscan's form of a test, or why it has none.
     private static func expression(for test: LineTest, id: UInt32) -> Form {
         let flags: Database.Flags = [.multiline]
         func literal(_ bytes: [UInt8], prefix: String, suffix: String) -> Form {
             guard !bytes.isEmpty else { return .fallback(reason: "an empty literal holds on every line") }
             guard !bytes.contains(0x0A) else { return .fallback(reason: "a literal with a newline (a line never holds one)") }
-            let escaped = bytes.map { byte in "\\x" + (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-            return .exact(Database.Expression(source: Array((prefix + escaped + suffix).utf8), flags: flags, id: id))
+            return .exact(Database.Expression(source: Array(prefix.utf8) + escaped(bytes) + Array(suffix.utf8), flags: flags, id: id))
         }
         switch test {
         case .contains(let needle): return literal(needle, prefix: "", suffix: "")

@@ -12,10 +12,26 @@ public struct Fingerprint: Sendable {
 
     /// Adds `bytes`.
     public mutating func add(_ bytes: some Sequence<UInt8>) {
+        // Contiguous bytes (arrays, buffers, UTF-8 views) take a loop the caller's type does not slow down.
+        if let hashed = bytes.withContiguousStorageIfAvailable({ Self.hash($0, from: value) }) {
+            value = hashed
+            return
+        }
         for byte in bytes {
             value ^= UInt64(byte)
-            value &*= 0x0000_0100_0000_01B3
+            value &*= Self.prime
         }
+    }
+
+    private static let prime: UInt64 = 0x0000_0100_0000_01B3
+
+    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, from start: UInt64) -> UInt64 {
+        var value = start
+        for byte in bytes {
+            value ^= UInt64(byte)
+            value &*= prime
+        }
+        return value
     }
 
     /// Adds a byte no UTF-8 text holds, to end one field before the next.

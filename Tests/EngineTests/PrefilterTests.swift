@@ -1,6 +1,6 @@
 import Foundation
 import PCRE2
-import RuleRuntime
+@testable import RuleRuntime
 import Testing
 
 /// The multi-pattern prefilter answers every line test exactly as PCRE2 (or the
@@ -18,6 +18,9 @@ struct PrefilterTests {
         ("[[:space:]]y", ""), ("[[:alpha:]]+9", ""), ("[^[:alpha:]]9", ""), ("a{2,5}", ""), (#"\Qa.b\E"#, ""), ("a b", "x"),
         (#"\d+\.\d+"#, ""), ("[]a]", ""), ("[^]a]b", ""), (#"[a\-z]"#, ""), (#"\t"#, ""), (#"\x0a"#, ""), (#"\n"#, ""),
         (#"\bé"#, ""), ("(?s).x", ""), (#"\h+"#, ""), (#"\H\H"#, ""), (#"\v"#, ""), (#"[\s]z"#, ""), ("ERROR", "i"),
+        // Word-bounded literals, scanned as literals with their boundaries checked on the bytes.
+        (#"\bERROR\b"#, "i"), (#"\b(?:foo|bar_baz)\b"#, ""), (#"\bab"#, ""), (#"ab\b"#, ""), (#"\b(a\.b|x-y|9)\b"#, ""),
+        (#"\bINFO|WARNING\b"#, ""), (#"\b(INFO)\b"#, ""), (#"\bINFO\\b"#, ""),
     ]
 
     /// Subjects: ASCII, UTF-8, invalid UTF-8, empty, control characters.
@@ -25,6 +28,7 @@ struct PrefilterTests {
         "KERNEL FATAL data TLB error interrupt", "RAS KERNEL INFO instruction cache", "an ERROR and an Error", "start middle end",
         "", "ab abc aab aaab", "foobar foobaz xfoo", "word word twice", "a  b", "a\tb\u{0B}c", "café au lait", "CAFÉ", "日本語 x9",
         "x y z 9", "a.b a+b AB", "end", "start", "lowercase words then x", "\r", "tab\there", "]a ]b -", "aaaab", "1.25 ms", "Ümlaut Lu", "y y",
+        "INFO", "xINFO INFO_ WARNINGS", "-INFO-", "error_ERROR", "foo bar_baz", "xfoo cab abc", "a.bc 9x x-y", "éINFO", "INFOé", "INFO\\b",
     ].map { Array($0.utf8) } + [[0xFF, 0x61, 0x62], [0x63, 0x61, 0x66, 0xC3], [0xC3, 0x28, 0x20, 0x79], [0x61, 0x00, 0x62]]
 
     private static func window(_ lines: [[UInt8]]) -> Window {
@@ -58,6 +62,27 @@ struct PrefilterTests {
         let exact = prefilter.roles.filter { $0 == .exact }.count
         #expect(exact >= tests.count / 2)
         for role in prefilter.roles where role != .exact { #expect(role.reason?.isEmpty == false) }
+    }
+
+    @Test("Word-bounded literal regexes are scanned as their literals; other shapes are not split")
+    func wordLiterals() throws {
+        func split(_ pattern: String) -> [String]? {
+            WordLiteral.split(Array(pattern.utf8)).map { $0.literals.map { String(decoding: $0, as: UTF8.self) } }
+        }
+        #expect(split(#"\b(INFO|WARNING)\b"#) == ["INFO", "WARNING"])
+        #expect(split(#"\b(?:a\.b|x-y)\b"#) == ["a.b", "x-y"])
+        #expect(split(#"\bERROR"#) == ["ERROR"])
+        #expect(split(#"ERROR\b"#) == ["ERROR"])
+        #expect(split(#"\bINFO|WARNING\b"#) == nil)   // `\bINFO` or `WARNING\b`
+        #expect(split(#"\b(INFO|-x)\b"#) == nil)      // a boundary before `-` is not a word start
+        #expect(split(#"\b(\d|x)\b"#) == nil)
+        #expect(split(#"\b(a|b)+\b"#) == nil)
+        #expect(split(#"\bINFO\\b"#) == [#"INFO\b"#])  // an escaped backslash, then b: a boundary before only
+        #expect(split("INFO") == nil)
+        #expect(split(#"\b(?<n>INFO)\b"#) == nil)
+        let prefilter = Prefilter(lineTests: [.regex(#"\b(INFO|WARNING)\b"#, flags: ""), .regex("x", flags: ""), .regex(#"\bERROR\b"#, flags: "i")], cache: nil)
+        #expect(prefilter.wordLiterals.map(\.test) == [0, 0, 2])
+        #expect(prefilter.roles == [.exact, .exact, .exact])
     }
 
     @Test("Roles: exact, approximated by Vectorscan, or PCRE2 with the reason")

@@ -207,8 +207,14 @@ public final class EvaluationContext {
     private static func hasHighBit(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return false }
         var index = 0
-        var accumulated: UInt64 = 0
         let raw = UnsafeRawPointer(base)
+        // 32 bytes per step in four independent words (the compiler keeps them in vector registers).
+        var wide = SIMD4<UInt64>(repeating: 0)
+        while index + 32 <= bytes.count {
+            wide |= raw.loadUnaligned(fromByteOffset: index, as: SIMD4<UInt64>.self)
+            index += 32
+        }
+        var accumulated = wide[0] | wide[1] | wide[2] | wide[3]
         while index + 8 <= bytes.count {
             accumulated |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
             index += 8
@@ -290,7 +296,11 @@ private let recordMatch: Database.MatchHandler = { id, _, end, _, context in
     let last = Int(end) - 1
     var line = target.pointee.line
     let lines = target.pointee.lines
-    if last >= lines[line].end || (line > 0 && last < lines[line - 1].end) {
+    // Matches mostly arrive in order: the next line is the usual other place to look.
+    if last >= lines[line].end, line + 1 < target.pointee.count, last < lines[line + 1].end {
+        line += 1
+        target.pointee.line = line
+    } else if last >= lines[line].end || (line > 0 && last < lines[line - 1].end) {
         // Binary search for the first line that ends after `last`.
         var low = 0, high = target.pointee.count - 1
         while low < high {

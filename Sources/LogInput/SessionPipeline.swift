@@ -6,8 +6,7 @@ import WardenCore
 /// Session windows on several threads, sharded by key.
 ///
 /// The calling thread reads and decodes lines into batches. For each batch, a worker
-/// finds every line's session key (the key pattern is most of the cost of sessions),
-/// and each shard, one serial queue per thread, adds the lines of its keys to its own
+/// finds every line's session key and the shard it goes to (by the key's hash), and each shard, one serial queue per thread, adds the lines of its keys to its own
 /// ``SessionTable``, batch after batch. A shard closes a session when it reaches its
 /// line limit or goes idle at a tick (every 256 lines, as the ``Windower`` does), and
 /// the windows closed in a batch are put back into the order the ``Windower`` closes

@@ -101,6 +101,42 @@ struct SessionPipelineTests {
         }
     }
 
+    @Test("A truncated gzip input: the same windows before the fault, then the same error")
+    func truncatedInput() throws {
+        let path = try temporaryFile(Self.input())
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-c", path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let compressed = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let cut = try temporaryFile(Array(compressed.prefix(compressed.count / 2)), suffix: ".log.gz")
+        let policy = WindowPolicy.session(key: try Pattern(#"blk_(-?\d+)"#), idleMilliseconds: 60_000, maximumLines: 9)
+        func run(_ body: () throws -> Outcome) -> (Outcome?, String?) {
+            do { return (try body(), nil) } catch { return (nil, "\(error)") }
+        }
+        var expected = Outcome(), actual = Outcome()
+        let (_, expectedError) = run {
+            let reader = try LogReader(path: cut, decoder: LineDecoder(format: .hdfs))
+            defer { Self.finish(reader, into: &expected) }
+            try WindowPipeline(reader: reader, policy: policy, threads: 1).windows { Self.record($0, into: &expected) }
+            return expected
+        }
+        let (_, actualError) = run {
+            let reader = try LogReader(path: cut, decoder: LineDecoder(format: .hdfs))
+            defer { Self.finish(reader, into: &actual) }
+            try #require(SessionPipeline(reader: reader, policy: policy, threads: 2, batchLines: 100))
+                .run(worker: { 0 }, process: { _, _ in 0 }, sink: { window, _ in Self.record(window, into: &actual) },
+                     progress: nil, record: { _ in })
+            return actual
+        }
+        #expect(expectedError != nil && actualError == expectedError)
+        #expect(expected.windows.count > 10)
+        #expect(actual == expected)
+    }
+
     @Test("It takes session windows on more than one thread only")
     func applicability() throws {
         let path = try temporaryFile(Array("a\n".utf8))

@@ -185,7 +185,8 @@ let package = Package(
             dependencies: ["WardenCore", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
-        // A client for OpenAI-compatible chat-completions endpoints: retries, backoff, usage.
+        // A client for OpenAI-compatible chat-completions endpoints: retries, backoff, usage;
+        // and the HTTP transport (proxies from the environment) every Warden request uses.
         .target(
             name: "ChatCompletions",
             dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -243,7 +244,7 @@ let package = Package(
         // The long-running detector: followed logs, bundles polled and activated live, metrics and health over HTTP.
         .target(
             name: "LiveDetection",
-            dependencies: ["WardenCore", "RuleRuntime", "LogInput", "Runs", "Bundles", "FAME",
+            dependencies: ["WardenCore", "RuleRuntime", "LogInput", "Runs", "Bundles", "FAME", "ChatCompletions",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus"),
@@ -325,7 +326,8 @@ let package = Package(
         // End-to-end tests of the `warden` executable.
         .testTarget(
             name: "CLITests",
-            dependencies: ["TestSupport", .target(name: "warden"), .target(name: "warden-compile")],
+            dependencies: ["TestSupport", "ChatCompletions", .target(name: "warden"), .target(name: "warden-compile"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -86,7 +86,9 @@ public struct ChatClient: Sendable {
         ]
         if let grammar = endpoint.grammar { body["grammar"] = grammar }
         let payload = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        var request = HTTPClientRequest(url: endpoint.baseURL.appendingPathComponent("chat/completions").absoluteString)
+        let url = endpoint.baseURL.appendingPathComponent("chat/completions")
+        let client = HTTPTransport.client(for: url)
+        var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         if let key = endpoint.apiKey, !key.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
@@ -97,7 +99,7 @@ public struct ChatClient: Sendable {
             var retryAfter: Double?
             do {
                 request.body = .bytes(ByteBuffer(bytes: payload))
-                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(endpoint.timeout * 1000)))
+                let response = try await client.execute(request, timeout: .milliseconds(Int64(endpoint.timeout * 1000)))
                 let data = Data((try await response.body.collect(upTo: Self.largestAnswer)).readableBytesView)
                 let status = Int(response.status.code)
                 let text = String(decoding: data, as: UTF8.self)

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ChatCompletions
 import Foundation
 import NIOCore
 
@@ -57,7 +58,7 @@ struct BundleFetcher: Sendable {
             if let tag { request.headers.add(name: "If-None-Match", value: tag) }
             do {
                 // The deadline bounds the whole request, so a server that trickles bytes cannot hold a poll for ever.
-                let response = try await HTTPClient.shared.execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
+                let response = try await HTTPTransport.client(for: url).execute(request, timeout: .milliseconds(Int64(timeout * 1000)))
                 switch response.status.code {
                 case 304:
                     return .unchanged

@@ -90,11 +90,15 @@ public struct LineDecoder: Sendable {
             let labelEnd = raw.firstIndex(of: 0x20) ?? raw.count
             var messageStart = labelEnd
             while messageStart < raw.count, raw[messageStart] == 0x20 { messageStart += 1 }
-            let label = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<labelEnd]), as: UTF8.self)
             let message = UnsafeBufferPointer(rebasing: raw[messageStart...])
             let secondsEnd = message.firstIndex(of: 0x20) ?? message.count
-            let timestamp = Timestamps.epochSeconds(UnsafeBufferPointer(rebasing: message[0..<secondsEnd]))
-            return DecodedLine(message: message, timestamp: timestamp ?? noTimestamp,
+            let timestamp = Timestamps.epochSeconds(UnsafeBufferPointer(rebasing: message[0..<secondsEnd])) ?? noTimestamp
+            // `-` (normal) is most lines' label: read without making a string.
+            if labelEnd == 1, raw[0] == UInt8(ascii: "-") {
+                return DecodedLine(message: message, timestamp: timestamp, inlineTruth: .normal)
+            }
+            let label = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<labelEnd]), as: UTF8.self)
+            return DecodedLine(message: message, timestamp: timestamp,
                                inlineTruth: raw.isEmpty ? nil : Truth(labelText: Substring(label)),
                                implausibleLabel: raw.isEmpty || Self.isPlausibleLabel(label) ? nil : Substring(label))
         case .jsonl: return nil

@@ -29,6 +29,7 @@ struct InputTests {
             "1117838570 2005.06.03 R02 RAS KERNEL INFO ok",
         ])
         #expect(run.windows[0].timestamps == [1_117_869_876_000])
+        #expect(run.windows[1].timestamps == [1_117_838_570_000])
         #expect(run.detections.map(\.rule) == ["fatal", nil])
         #expect(run.pipeline.truth(ofLine: 1) == .abnormal && run.pipeline.truth(ofLine: 2) == .normal)
     }

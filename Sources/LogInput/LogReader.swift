@@ -142,9 +142,9 @@ public final class LogReader {
         }
     }
 
-    /// Records a line that reached no window.
-    public func skip(_ reason: SkipReason) {
-        accounting.skipped[reason, default: 0] += 1
+    /// Records lines that reached no window.
+    public func skip(_ reason: SkipReason, count: Int = 1) {
+        accounting.skipped[reason, default: 0] += count
     }
 
     /// Records lines that reached a window.

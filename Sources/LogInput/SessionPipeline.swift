@@ -6,7 +6,8 @@ import WardenCore
 /// Session windows on several threads, sharded by key.
 ///
 /// The calling thread reads and decodes lines into batches. For each batch, a worker
-/// finds every line's session key and the shard it goes to (by the key's hash), and each shard, one serial queue per thread, adds the lines of its keys to its own
+/// finds every line's session key and the shard it goes to (by the key's hash), and
+/// each shard, one serial queue per thread, adds the lines of its keys to its own
 /// ``SessionTable``, batch after batch. A shard closes a session when it reaches its
 /// line limit or goes idle at a tick (every 256 lines, as the ``Windower`` does), and
 /// the windows closed in a batch are put back into the order the ``Windower`` closes
@@ -66,7 +67,7 @@ struct SessionPipeline {
         func deliverOldest() throws {
             let batch = inFlight.removeFirst()
             batch.done.wait()
-            for (reason, lines) in batch.skipped { for _ in 0..<lines { reader.skip(reason) } }
+            for (reason, lines) in batch.skipped { reader.skip(reason, count: lines) }
             reader.windowed(batch.windowed)
             if let batchLatest = batch.latest { latest = max(latest ?? batchLatest, batchLatest) }
             try collect(batch.outputs.flatMap(\.emissions))

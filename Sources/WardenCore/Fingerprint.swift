@@ -12,24 +12,17 @@ public struct Fingerprint: Sendable {
 
     /// Adds `bytes`.
     public mutating func add(_ bytes: some Sequence<UInt8>) {
-        // Contiguous bytes (arrays, buffers, UTF-8 views) take a loop the caller's type does not slow down.
-        if let hashed = bytes.withContiguousStorageIfAvailable({ Self.hash($0, from: value) }) {
-            value = hashed
-            return
-        }
-        for byte in bytes {
-            value ^= UInt64(byte)
-            value &*= Self.prime
-        }
+        // One loop over contiguous bytes, which the caller's sequence type does not slow down.
+        let start = value
+        value = bytes.withContiguousStorageIfAvailable { Self.hash($0, from: start) }
+            ?? Array(bytes).withUnsafeBufferPointer { Self.hash($0, from: start) }
     }
-
-    private static let prime: UInt64 = 0x0000_0100_0000_01B3
 
     private static func hash(_ bytes: UnsafeBufferPointer<UInt8>, from start: UInt64) -> UInt64 {
         var value = start
         for byte in bytes {
             value ^= UInt64(byte)
-            value &*= prime
+            value &*= 0x0000_0100_0000_01B3
         }
         return value
     }

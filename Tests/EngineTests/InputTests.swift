@@ -294,18 +294,5 @@ struct InputTests {
             try misaligned.forEach { _ in }
         }
     }
-
-    private func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-        let input = try temporaryFile(bytes)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-c", input]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Array(data)
-    }
 }
 

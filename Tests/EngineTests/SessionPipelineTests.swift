@@ -103,15 +103,7 @@ struct SessionPipelineTests {
 
     @Test("A truncated gzip input: the same windows before the fault, then the same error")
     func truncatedInput() throws {
-        let path = try temporaryFile(Self.input())
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-c", path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let compressed = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let compressed = try gzip(Self.input())
         let cut = try temporaryFile(Array(compressed.prefix(compressed.count / 2)), suffix: ".log.gz")
         let policy = WindowPolicy.session(key: try Pattern(#"blk_(-?\d+)"#), idleMilliseconds: 60_000, maximumLines: 9)
         func run(_ body: () throws -> Outcome) -> (Outcome?, String?) {

@@ -56,6 +56,20 @@ func temporaryFile(_ contents: [UInt8], suffix: String = ".log") throws -> Strin
     return url.path
 }
 
+/// `bytes` compressed by the system's gzip.
+func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+    let input = try temporaryFile(bytes)
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["gzip", "-c", input]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Array(data)
+}
+
 /// Runs a pack over a file through the whole pipeline; returns windows and detections in order.
 func detectFile(
     _ path: String, rules: RuleSet, format: LogFormat, policy: WindowPolicy = .codeAD, threads: Int = 1,

@@ -104,11 +104,20 @@ struct Translator {
             attributes.append("- Provenance: " + parts.joined(separator: ", "))
         }
         if !attributes.isEmpty { documentation += [""] + attributes }
+        var properties = [SwiftProperty(modifiers: ["public"], name: "metadata", type: "RuleMetadata",
+                                        value: .call(.name("RuleMetadata"), metadata))]
+        // A rule that is one `any` or `all` over the window decided from bitsets: the tests the
+        // engine checks before evaluating it (the interpreter's rule of that shape does the same).
+        if case .quantifier(let quantifier, _, _, _) = rule.condition.kind, quantifier == .any || quantifier == .all,
+           let condition = rule.condition.windowLineQuantifier(bindings: rule.bindings)?.condition,
+           case .call(.name(let member), let arguments, _) = linePredicate(condition) {
+            properties.append(SwiftProperty(modifiers: ["public"], name: "triggers", type: "[Int]?",
+                                            value: .member(.call(.name("LinePredicate" + member), arguments), "triggers")))
+        }
         return SwiftType(
             documentation: documentation, modifiers: ["public"], kind: "struct",
             name: Naming.typeName(rule.name, suffix: "Rule"), conformances: ["WindowRule"],
-            properties: [SwiftProperty(modifiers: ["public"], name: "metadata", type: "RuleMetadata",
-                                       value: .call(.name("RuleMetadata"), metadata))],
+            properties: properties,
             functions: [SwiftFunction(modifiers: ["public"], name: "holds", parameters: ["in context: EvaluationContext"],
                                       throwsType: "RuleFailure", returnType: "Bool", body: body)])
     }

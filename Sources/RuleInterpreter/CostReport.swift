@@ -14,6 +14,8 @@ public struct CostReport: Sendable {
         public let role: Prefilter.Role
         /// How many literals the scan looks for in its place (word-bounded literals), or 0.
         public let wordLiterals: Int
+        /// Whether it is matched by tokens as a log template instead of scanned.
+        public let isTokenTemplate: Bool
     }
 
     public let pack: String
@@ -34,7 +36,8 @@ public struct CostReport: Sendable {
             case .startsWith(let bytes): "startswith \"\(String(decoding: bytes, as: UTF8.self))\""
             case .endsWith(let bytes): "endswith \"\(String(decoding: bytes, as: UTF8.self))\""
             }
-            return Test(index: index, source: source, role: prefilter.roles[index], wordLiterals: prefilter.wordLiteralCount(test: index))
+            return Test(index: index, source: source, role: prefilter.roles[index], wordLiterals: prefilter.wordLiteralCount(test: index),
+                        isTokenTemplate: prefilter.isTokenTemplate(test: index))
         }
         self.pack = pack.name
         databaseBytes = prefilter.database?.size

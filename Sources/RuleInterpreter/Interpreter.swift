@@ -34,6 +34,7 @@ final class LineRule: WindowRule {
     let slot: Int
     let bindings: [ValueCode]
     let slotCount: Int
+    let triggers: [Int]?
 
     init(metadata: RuleMetadata, predicate: LinePredicate, requireAll: Bool, body: @escaping BoolCode, slot: Int,
          bindings: [ValueCode], slotCount: Int) {
@@ -44,6 +45,7 @@ final class LineRule: WindowRule {
         self.slot = slot
         self.bindings = bindings
         self.slotCount = slotCount
+        triggers = predicate.triggers
     }
 
     func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {

@@ -62,6 +62,7 @@ public struct DetectionEngine: Sendable {
         context.reset(to: window)
         var inconclusive: [String] = []
         for rule in rules.normalRules {
+            if let triggers = rule.triggers, !context.mayPass(anyOf: triggers) { continue }
             do {
                 if try rule.holds(in: context) {
                     return Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
@@ -70,6 +71,7 @@ public struct DetectionEngine: Sendable {
             } catch { inconclusive.append(rule.metadata.name) }
         }
         for rule in rules.abnormalRules {
+            if let triggers = rule.triggers, !context.mayPass(anyOf: triggers) { continue }
             do {
                 if try rule.holds(in: context) {
                     let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)

@@ -24,6 +24,9 @@ public final class EvaluationContext {
     private let scanRoles: [ScanRole]
     /// The prefilter's word-bounded literals, by expression id minus the number of tests.
     private let wordLiterals: [WordLiteral]
+    /// The prefilter's tests matched by tokens, if any, and where lines are split into tokens.
+    private let templates: TemplateIndex?
+    private let templateScratch = TemplateIndex.Scratch()
 
     private enum ScanRole {
         case exactLiteral, exactRegex, candidate, none
@@ -52,6 +55,7 @@ public final class EvaluationContext {
         self.scratch = scratch
         database = nil
         wordLiterals = []
+        templates = nil
         scanScratch = nil
         scanRoles = []
     }
@@ -62,6 +66,7 @@ public final class EvaluationContext {
         self.scratch = scratch
         database = prefilter.database
         wordLiterals = prefilter.wordLiterals
+        templates = prefilter.templates.isEmpty ? nil : prefilter.templates
         scanScratch = prefilter.database.map { Vectorscan.Scratch(for: $0) }
         scanRoles = prefilter.roles.indices.map { test in
             switch prefilter.roles[test] {
@@ -91,7 +96,7 @@ public final class EvaluationContext {
         }
         known.update(repeating: 0, count: size)
         answers.update(repeating: 0, count: size)
-        scanned = database == nil
+        scanned = database == nil && templates == nil
     }
 
     /// Whether line `line` of the window passes line test `test`, running it at most once per window.
@@ -132,6 +137,19 @@ public final class EvaluationContext {
         return answers[slot]
     }
 
+    /// Whether one of `tests` may pass on some line of a window with lines: `false` only when
+    /// the scan decided every one of them failing on every line (a rule's ``WindowRule/triggers``).
+    @inlinable
+    public func mayPass(anyOf tests: [Int]) -> Bool {
+        guard window.count > 0 else { return true }
+        if !scanned { scan() }
+        for test in tests {
+            let base = test &* words
+            for word in 0..<words where (answers[base &+ word] | ~known[base &+ word]) & lineMask(word) != 0 { return true }
+        }
+        return false
+    }
+
     /// The lines of word `word` that exist in the window.
     @inlinable
     public func lineMask(_ word: Int) -> UInt64 {
@@ -155,7 +173,7 @@ public final class EvaluationContext {
     @usableFromInline
     func scan() {
         scanned = true
-        guard let database, let scanScratch, window.count > 0 else { return }
+        guard database != nil || templates != nil, window.count > 0 else { return }
         let lines = window.count
         let words = words
         // Regex answers hold on ASCII lines only; others go to PCRE2.
@@ -171,13 +189,27 @@ public final class EvaluationContext {
                 ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
             }
         }
-        storage.lines.withUnsafeBufferPointer { ends in
+        if let database, let scanScratch {
+            storage.lines.withUnsafeBufferPointer { ends in
+                storage.withBytes { bytes in
+                    wordLiterals.withUnsafeBufferPointer { literals in
+                        var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines,
+                                                bytes: bytes.baseAddress!, tests: lineTests.count, literals: literals.baseAddress)
+                        withUnsafeMutablePointer(to: &target) { pointer in
+                            database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
+                        }
+                    }
+                }
+            }
+        }
+        if let templates {
+            // Token templates, on ASCII lines (the others go to PCRE2).
+            let answers = answers, scratch = templateScratch
             storage.withBytes { bytes in
-                wordLiterals.withUnsafeBufferPointer { literals in
-                    var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines,
-                                            bytes: bytes.baseAddress!, tests: lineTests.count, literals: literals.baseAddress)
-                    withUnsafeMutablePointer(to: &target) { pointer in
-                        database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
+                for line in 0..<lines where ascii[line >> 6] & (UInt64(1) << UInt64(line & 63)) != 0 {
+                    let text = UnsafeBufferPointer(rebasing: bytes[window.range(of: line)])
+                    templates.forEachMatch(in: text, scratch: scratch) { test in
+                        answers[test * words + (line >> 6)] |= UInt64(1) << UInt64(line & 63)
                     }
                 }
             }

@@ -9,6 +9,19 @@ public indirect enum LinePredicate: Sendable, Hashable {
     case or(LinePredicate, LinePredicate)
     case constant(Bool)
 
+    /// Tests one of which must pass on a line for the predicate to hold there, each one
+    /// evaluated before any test that could fail with a PCRE2 error when it does not
+    /// (the left operand of `and`); `nil` when there are none (`not`, `true`).
+    public var triggers: [Int]? {
+        switch self {
+        case .test(let test): [test]
+        case .not: nil
+        case .and(let left, _): left.triggers
+        case .or(let left, let right): left.triggers.flatMap { left in right.triggers.map { left + $0 } }
+        case .constant(let value): value ? nil : []
+        }
+    }
+
     /// The lines of word `word` (lines `64 * word ..< 64 * word + 64`) on which the predicate holds.
     @inlinable
     func bits(_ context: EvaluationContext, word: Int) throws(RuleFailure) -> UInt64 {

@@ -9,7 +9,8 @@ import WardenCore
 /// Each test gets a ``Role``:
 /// - ``Role/exact``: the scan's answer is the test's answer (literal tests on every
 ///   line, regexes on lines that are entirely ASCII, where Vectorscan's byte mode and
-///   PCRE2's UTF-8 mode agree);
+///   PCRE2's UTF-8 mode agree); regexes in the shape of a log template are matched by
+///   tokens instead (``TokenTemplate``), at a cost per line that does not grow with their number;
 /// - ``Role/candidate``: compiled in Vectorscan's prefilter mode, an approximation that
 ///   matches at least wherever the regex does: a line without a match fails the test,
 ///   and PCRE2 confirms a line with one;
@@ -51,12 +52,34 @@ public struct Prefilter: Sendable {
     /// `lineTests.count + i` is `wordLiterals[i]` (expressions below that are the tests themselves).
     let wordLiterals: [WordLiteral]
 
+    /// The tests matched by tokens rather than scanned (regexes in the shape of a log template).
+    let templates: TemplateIndex
+    private let templateTests: Set<Int>
+
+    /// Whether test `test` is matched by tokens as a log template (``TokenTemplate``).
+    public func isTokenTemplate(test: Int) -> Bool { templateTests.contains(test) }
+
     /// Compiles the tests Vectorscan can take. A test it rejects in exact mode is
     /// retried in prefilter mode, and one it rejects in both falls back to PCRE2.
     /// With a `cache` (by default ``DatabaseCache/shared``), a pack compiled before is read back instead.
     public init(lineTests: [LineTest], cache: DatabaseCache? = DatabaseCache.shared) {
-        let forms = lineTests.enumerated().map { index, test in Self.expression(for: test, id: UInt32(index)) }
+        var forms = lineTests.enumerated().map { index, test in Self.expression(for: test, id: UInt32(index)) }
         isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
+        // A regex in the shape of a log template is matched by tokens, outside the database.
+        var templates: [TemplateIndex.Entry] = []
+        var unkeyed = 0
+        for (index, test) in lineTests.enumerated() {
+            guard case .matches(let pattern) = test, case .exact = forms[index],
+                  let template = TokenTemplate(pattern: pattern) else { continue }
+            if template.keyDistances.isEmpty {
+                guard unkeyed < TemplateIndex.unkeyedLimit else { continue }
+                unkeyed += 1
+            }
+            templates.append(TemplateIndex.Entry(test: index, template: template))
+            forms[index] = .template
+        }
+        self.templates = TemplateIndex(templates)
+        templateTests = Set(templates.map(\.test))
         // A regex of word-bounded literals is scanned as its literals (ids after the tests').
         var wordLiterals: [WordLiteral] = []
         var literalExpressions: [Int: [Database.Expression]] = [:]
@@ -88,9 +111,11 @@ public struct Prefilter: Sendable {
                 if Database.minimumWidth(of: expression) == 0 {
                     form = .fallback(reason: "it can match the empty string (the scan places a match by its last byte)")
                 }
-            case .fallback: break
+            case .template, .fallback: break
             }
             switch form {
+            case .template:
+                roles.append(.exact)
             case .exact(let expression):
                 roles.append(.exact)
                 if let literals = literalExpressions[index] {
@@ -157,6 +182,8 @@ public struct Prefilter: Sendable {
                 add(String(expression.id).utf8)
             case .fallback(let reason):
                 add(reason.utf8)
+            case .template:
+                add("token template".utf8)
             }
             if case .candidate(_, let reason) = form { add(reason.utf8) }
         }
@@ -171,6 +198,8 @@ public struct Prefilter: Sendable {
         case exact(Database.Expression)
         case candidate(Database.Expression, reason: String)
         case fallback(reason: String)
+        /// Matched by tokens, not scanned.
+        case template
     }
 
     /// `bytes` as a Vectorscan pattern that matches exactly them.

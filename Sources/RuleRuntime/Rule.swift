@@ -27,6 +27,14 @@ public protocol WindowRule: Sendable {
     /// Whether the rule holds on the context's current window.
     /// - Throws: ``RuleFailure`` when a regex reaches a PCRE2 resource limit.
     func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool
+    /// Line tests one of which must pass on some line for the rule to hold on a window with
+    /// lines, and whose failing everywhere the rule's evaluation would see without a PCRE2 error;
+    /// `nil` when the rule has none. The engine skips a rule whose triggers the scan ruled out.
+    var triggers: [Int]? { get }
+}
+
+extension WindowRule {
+    public var triggers: [Int]? { nil }
 }
 
 extension WindowRule {

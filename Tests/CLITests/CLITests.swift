@@ -297,7 +297,7 @@ struct CLITests {
             /// A rule with a literal, a regex Vectorscan takes and one it cannot.
             abnormal rule r {
                 any line in window: line contains "FATAL" or line matches /err(or)?s? \\d+/ or line matches /foo(?=bar)/
-                    or line matches /\\b(INFO|WARN)\\b/
+                    or line matches /\\b(INFO|WARN)\\b/ or line matches /^(?:\\S+ ){2}FATAL block \\S+ lost$/i
             }
 
             """.utf8).write(to: pack)
@@ -308,6 +308,7 @@ struct CLITests {
         #expect(result.stdout.contains("PCRE2      /foo(?=bar)/  (a lookahead"))
         #expect(result.stdout.contains("1 quantifier over the window decided from bitsets, 0 line by line"))
         #expect(result.stdout.contains(#"exact      /\b(INFO|WARN)\b/  (scanned as 2 literals, word boundaries checked)"#))
+        #expect(result.stdout.contains(#"exact      /^(?:\S+ ){2}FATAL block \S+ lost$/i  (a log template: matched by tokens, not scanned)"#))
     }
 
     @Test("A write error on standard output is an error in every command, not a crash or exit 0")

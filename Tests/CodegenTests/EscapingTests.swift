@@ -100,6 +100,7 @@ struct EscapingTests {
         }
         public indirect enum LinePredicate: Sendable {
             case test(Int), not(LinePredicate), and(LinePredicate, LinePredicate), or(LinePredicate, LinePredicate), constant(Bool)
+            var triggers: [Int]? { nil }
         }
         public enum LineTest: Sendable {
             case contains([UInt8])

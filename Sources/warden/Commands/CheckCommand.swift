@@ -89,7 +89,8 @@ struct CheckCommand: ParsableCommand {
             case .fallback: "PCRE2      "
             }
             let literals = test.wordLiterals > 0 ? "  (scanned as \(test.wordLiterals) literal\(test.wordLiterals == 1 ? "" : "s"), word boundaries checked)" : ""
-            lines.append("  \(test.index): \(role)\(test.source)" + (test.role.reason.map { "  (\($0))" } ?? "") + literals)
+            let template = test.isTokenTemplate ? "  (a log template: matched by tokens, not scanned)" : ""
+            lines.append("  \(test.index): \(role)\(test.source)" + (test.role.reason.map { "  (\($0))" } ?? "") + literals + template)
         }
         let exact = report.tests.filter { $0.role == .exact }.count
         lines.append("  \(exact) exact in the scan, \(report.tests.count - exact) confirmed or run by PCRE2; "

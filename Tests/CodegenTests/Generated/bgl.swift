@@ -20,7 +20,7 @@ public enum BglPack {
             KernelTerminatedRule(),
             TreeNetworkErrorsRule(),
         ],
-        digest: "4f0d2d2ba6116fee",
+        digest: "25f1e7125c812abb",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -43,6 +43,8 @@ public enum BglPack {
     public struct RoutineMessagesRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "routine_messages", kind: .normal)
 
+        public let triggers: [Int]? = LinePredicate.test(0).triggers
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 0)
@@ -63,6 +65,8 @@ public enum BglPack {
             domain: "memory",
             tags: ["kernel"],
         )
+
+        public let triggers: [Int]? = LinePredicate.test(1).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(1), context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -85,6 +89,8 @@ public enum BglPack {
             tags: ["ciod"],
         )
 
+        public let triggers: [Int]? = LinePredicate.test(2).triggers
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 2)
@@ -104,6 +110,8 @@ public enum BglPack {
             domain: "storage",
         )
 
+        public let triggers: [Int]? = LinePredicate.test(4).triggers
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(4), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 4)
@@ -122,6 +130,8 @@ public enum BglPack {
             severity: .critical,
             domain: "kernel",
         )
+
+        public let triggers: [Int]? = LinePredicate.test(3).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var terminatedValue: Int?
@@ -150,6 +160,8 @@ public enum BglPack {
             severity: .high,
             domain: "network",
         )
+
+        public let triggers: [Int]? = LinePredicate.test(5).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(5), context) { (line: Int) throws(RuleFailure) -> Bool in

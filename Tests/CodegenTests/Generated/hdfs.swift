@@ -13,7 +13,7 @@ public enum HdfsPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [CompleteWritePipelineRule(), DataPathExceptionRule()],
-        digest: "90e1c9fa4c026ae8",
+        digest: "a9c9b194305c9b2f",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -98,6 +98,8 @@ public enum HdfsPack {
             severity: .high,
             domain: "datanode",
         )
+
+        public let triggers: [Int]? = LinePredicate.or(.test(4), .test(5)).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .or(.test(4), .test(5)), context) { (line: Int) throws(RuleFailure) -> Bool in

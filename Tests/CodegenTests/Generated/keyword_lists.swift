@@ -13,7 +13,7 @@ public enum KeywordListsPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [FatalOutsideTestsRule(), OnlyKernelInfoRule()],
-        digest: "ef20f1af477b14e3",
+        digest: "21af33ae0cf6010b",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -42,6 +42,8 @@ public enum KeywordListsPack {
             tags: ["keyword", "blacklist"],
         )
 
+        public let triggers: [Int]? = LinePredicate.and(.or(.test(1), .test(0)), .not(.test(2))).triggers
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .and(.or(.test(1), .test(0)), .not(.test(2))), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.and(
@@ -60,6 +62,8 @@ public enum KeywordListsPack {
     /// Windows made only of routine informational kernel messages.
     public struct OnlyKernelInfoRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "only_kernel_info", kind: .normal)
+
+        public let triggers: [Int]? = LinePredicate.test(3).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(window: .test(3), context) { (line: Int) throws(RuleFailure) -> Bool in

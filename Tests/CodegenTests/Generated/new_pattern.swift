@@ -13,7 +13,7 @@ public enum NewPatternPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [UnknownMessageRule()],
-        digest: "4ac135e1d967fc53",
+        digest: "f848bbd85f65c1a9",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -37,6 +37,8 @@ public enum NewPatternPack {
             severity: .medium,
             domain: "unclassified",
         )
+
+        public let triggers: [Int]? = LinePredicate.not(.or(.or(.test(0), .test(1)), .test(2))).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var knownValue: [Int]?

@@ -13,7 +13,7 @@ public enum Random01Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "54ed1c5447d00b99",
+        digest: "abff800861056f92",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -68,6 +68,8 @@ public enum Random01Pack {
     /// Normal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
+
+        public let triggers: [Int]? = LinePredicate.test(2).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in

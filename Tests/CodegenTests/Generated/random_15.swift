@@ -13,7 +13,7 @@ public enum Random15Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "1130a9618c2887d9",
+        digest: "e1cc2076cf3f6a1d",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -95,6 +95,8 @@ public enum Random15Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let triggers: [Int]? = LinePredicate.test(5).triggers
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?

@@ -1,0 +1,447 @@
+import PCRE2
+
+/// A regex in the shape of a log template: tokens separated by single spaces,
+/// each token a literal word or `\S+` (a variable), anchored at the line's end,
+/// such as `/generating \S+$/` or `/^(?:\S+ ){7}FATAL data TLB error interrupt$/i`.
+///
+/// Packs written from Drain templates are made of such regexes, and Vectorscan
+/// scans them slowly (every `\S+` and the end anchor need an automaton). The
+/// prefilter matches them instead by tokens: a ``TemplateIndex`` looks up one
+/// token of each line in a hash table, so the cost per line does not grow with
+/// the number of templates, and verifies the few templates it finds.
+///
+/// The answer is PCRE2's on ASCII lines: split on single spaces, the last tokens
+/// of the line must be the template's tokens (a literal equal to its word, ASCII
+/// case folded under `i`; a variable a non-empty token without whitespace). When
+/// the start is not anchored, the first template token may match the end of a
+/// longer line token. Other lines go to PCRE2, as for every regex.
+struct TokenTemplate: Sendable, Hashable {
+    enum Token: Sendable, Hashable {
+        /// A literal word (lower-cased when the template is caseless).
+        case word([UInt8])
+        /// `\S+`.
+        case variable
+    }
+
+    let tokens: [Token]
+    /// Whether the template starts at the line's start (`^`); otherwise its first token may match a suffix.
+    let anchoredStart: Bool
+    let caseless: Bool
+
+    /// The template `pattern` stands for, or `nil` when it is not of that shape.
+    init?(pattern: Pattern) {
+        // `m` and `s` change nothing a line can show, nor `U` whether a line matches.
+        guard pattern.options.isSubset(of: [.caseInsensitive, .multiline, .dotMatchesNewlines, .ungreedy]) else { return nil }
+        self.init(source: pattern.source, caseless: pattern.options.contains(.caseInsensitive))
+    }
+
+    /// The template `source` stands for, or `nil` when it is not of that shape.
+    init?(source: [UInt8], caseless: Bool) {
+        var body = source[...]
+        anchoredStart = body.first == UInt8(ascii: "^")
+        if anchoredStart { body = body.dropFirst() }
+        // The end anchor, unless its `$` is escaped.
+        guard body.last == UInt8(ascii: "$"), body.dropLast().reversed().prefix(while: { $0 == 0x5C }).count % 2 == 0 else { return nil }
+        body = body.dropLast()
+        var tokens: [Token] = []
+        var word: [UInt8] = []
+        var atTokenStart = true
+        let variable = Array(#"\S+"#.utf8), repeated = Array(#"(?:\S+ ){"#.utf8)
+        func endWord() {
+            if !word.isEmpty { tokens.append(.word(word)) }
+            word = []
+        }
+        var index = body.startIndex
+        while index < body.endIndex {
+            let rest = body[index...]
+            let byte = body[index]
+            if atTokenStart, rest.starts(with: repeated) {
+                // `(?:\S+ ){N}`: N variables, each followed by its space.
+                var digits = body.index(index, offsetBy: repeated.count)
+                var count = 0
+                while digits < body.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(body[digits]), count < 1000 {
+                    count = count * 10 + Int(body[digits] - UInt8(ascii: "0"))
+                    digits += 1
+                }
+                guard count > 0, digits < body.endIndex, body[digits] == UInt8(ascii: "}") else { return nil }
+                tokens += Array(repeating: .variable, count: count)
+                index = digits + 1
+                continue
+            }
+            if atTokenStart, rest.starts(with: variable) {
+                let after = index + variable.count
+                // A variable is a whole token: a space or the end comes next.
+                guard after == body.endIndex || body[after] == UInt8(ascii: " ") else { return nil }
+                tokens.append(.variable)
+                atTokenStart = false
+                index = after
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: " "):
+                // One space between two tokens, never at the start or doubled.
+                guard !atTokenStart else { return nil }
+                endWord()
+                atTokenStart = true
+            case 0x5C:
+                // An escaped punctuation character is itself; other escapes are classes or assertions.
+                let next = index + 1
+                guard atTokenStart || !word.isEmpty, next < body.endIndex, body[next] > 0x20, body[next] < 0x7F,
+                      !WordLiteral.isWordCharacter(body[next]) else { return nil }
+                word.append(Self.folded(body[next], caseless))
+                atTokenStart = false
+                index = next
+            case _ where byte <= 0x20 || byte >= 0x7F || Array("^$.|?*+()[]{}".utf8).contains(byte):
+                return nil
+            default:
+                // A word does not follow a variable within one token.
+                guard atTokenStart || !word.isEmpty else { return nil }
+                word.append(Self.folded(byte, caseless))
+                atTokenStart = false
+            }
+            index += 1
+        }
+        guard !atTokenStart || tokens.isEmpty && word.isEmpty else { return nil }
+        endWord()
+        guard !tokens.isEmpty else { return nil }
+        self.tokens = tokens
+        self.caseless = caseless
+    }
+
+    /// The distances from the line's last token (0 for the last) of the template's whole words:
+    /// the tokens a line must hold exactly, so the ones an index can look a line up by. A template
+    /// without any (`generating \S+$`) is verified on every line.
+    var keyDistances: [Int] {
+        tokens.indices.reversed().compactMap { index in
+            guard case .word = tokens[index], anchoredStart || index > 0 else { return nil }
+            return tokens.count - 1 - index
+        }
+    }
+
+    @inline(__always)
+    static func folded(_ byte: UInt8, _ caseless: Bool) -> UInt8 {
+        caseless && byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    }
+
+    /// Whether PCRE2's whitespace (`\s` without Unicode properties) includes `byte`.
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte &- 0x09 < 5
+    }
+}
+
+/// Token templates indexed by one whole word each: a line is split into tokens
+/// once, looked up by its token at each distance from its end that some template
+/// is keyed on, and the templates found are verified token by token. Distances are
+/// shared between templates as far as their words allow, so a line costs a few
+/// lookups however many templates there are. The few templates without a whole
+/// word (at most ``unkeyedLimit``) are verified on every line.
+///
+/// The templates are laid out flat (tokens as offsets into one byte buffer) so that
+/// matching a line neither allocates nor retains anything.
+struct TemplateIndex: Sendable {
+    /// A template and the line test it answers for.
+    struct Entry: Sendable {
+        let test: Int
+        let template: TokenTemplate
+    }
+
+    private let storage: Storage
+    var isEmpty: Bool { storage.templateCount == 0 }
+
+    /// How many templates without a whole word an index takes (each costs a verification per line).
+    static let unkeyedLimit = 4
+
+    init(_ entries: [Entry]) {
+        storage = Storage(entries)
+    }
+
+    /// Where a line's spaces are, reused from line to line by one thread.
+    final class Scratch {
+        /// `bounds[0] = -1`, then the offsets of the line's spaces, then the line's length:
+        /// token `i` is `bounds[i] + 1 ..< bounds[i + 1]`.
+        fileprivate var bounds = UnsafeMutablePointer<Int>.allocate(capacity: 64)
+        fileprivate var capacity = 64
+
+        init() {}
+        deinit { bounds.deallocate() }
+    }
+
+    /// Calls `found` with the test of every template the ASCII line `line` matches.
+    @inline(__always)
+    func forEachMatch(in line: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ found: (Int) -> Void) {
+        storage.forEachMatch(in: line, scratch: scratch, found)
+    }
+
+    private struct Template {
+        let test: Int
+        /// The template's tokens from `firstToken`, and the order to check them in from `firstCheck`
+        /// (words first, from the anchored side; variables last).
+        let firstToken: Int
+        let firstCheck: Int
+        let tokenCount: Int
+        let anchoredStart: Bool
+        let caseless: Bool
+    }
+
+    /// A token of a template: `length` bytes at `offset` of the word bytes, or a variable (`length < 0`).
+    private struct Token {
+        let offset: Int32
+        let length: Int32
+    }
+
+    /// A table slot: a word's hash (0 for empty) and the run of candidates it heads.
+    private struct Slot {
+        var hash: UInt64 = 0
+        var start: Int32 = 0
+        var count: Int32 = 0
+    }
+
+    private final class Storage: @unchecked Sendable {
+        // Sendable: written only in init.
+        let templateCount: Int
+        private let templates: UnsafeMutableBufferPointer<Template>
+        private let tokens: UnsafeMutableBufferPointer<Token>
+        private let checks: UnsafeMutableBufferPointer<Int32>
+        private let words: UnsafeMutableBufferPointer<UInt8>
+        /// Entry indices grouped by (distance, word): a slot's run.
+        private let candidates: UnsafeMutableBufferPointer<Int32>
+        /// Entry indices of the templates without a whole word.
+        private let unkeyed: UnsafeMutableBufferPointer<Int32>
+        /// The token distances lines are looked up at, ascending, and each one's open-addressing table
+        /// (`masks[i] + 1` slots from `firstSlots[i]`).
+        private let distances: UnsafeMutableBufferPointer<Int>
+        private let firstSlots: UnsafeMutableBufferPointer<Int>
+        private let masks: UnsafeMutableBufferPointer<Int>
+        private let slots: UnsafeMutableBufferPointer<Slot>
+
+        init(_ entries: [Entry]) {
+            templateCount = entries.count
+            // Key every template on a distance another template already uses when one of its words
+            // is there, else on its nearest word: few distances, each looked up once per line.
+            var used = Set<Int>()
+            var keys = [Int?](repeating: nil, count: entries.count)
+            for (index, entry) in entries.enumerated() {
+                let distances = entry.template.keyDistances
+                guard let nearest = distances.first else { continue }
+                let key = distances.first(where: used.contains) ?? nearest
+                keys[index] = key
+                used.insert(key)
+            }
+            precondition(keys.count { $0 == nil } <= TemplateIndex.unkeyedLimit, "too many templates without a whole word")
+            let distances = used.sorted()
+            var templates: [Template] = [], tokens: [Token] = [], checks: [Int32] = [], words: [UInt8] = [], unkeyed: [Int32] = []
+            var groups: [[UInt64: [Int32]]] = Array(repeating: [:], count: distances.count)
+            for (index, entry) in entries.enumerated() {
+                let template = entry.template
+                templates.append(Template(test: entry.test, firstToken: tokens.count, firstCheck: checks.count,
+                                          tokenCount: template.tokens.count, anchoredStart: template.anchoredStart,
+                                          caseless: template.caseless))
+                var wordChecks: [Int32] = [], variableChecks: [Int32] = []
+                for (position, token) in template.tokens.enumerated() {
+                    switch token {
+                    case .variable:
+                        tokens.append(Token(offset: 0, length: -1))
+                        variableChecks.append(Int32(position))
+                    case .word(let word):
+                        tokens.append(Token(offset: Int32(words.count), length: Int32(word.count)))
+                        words += word
+                        wordChecks.append(Int32(position))
+                    }
+                }
+                checks += (template.anchoredStart ? wordChecks : wordChecks.reversed()) + variableChecks
+                guard let distance = keys[index] else {
+                    unkeyed.append(Int32(index))
+                    continue
+                }
+                guard case .word(let key) = template.tokens[template.tokens.count - 1 - distance] else {
+                    preconditionFailure("a template is keyed on one of its words")
+                }
+                // Eight bytes before the word, as a line has before a short last token.
+                let padded = [UInt8](repeating: 0, count: 8) + key
+                let hash = padded.withUnsafeBufferPointer { Self.hash($0.baseAddress!, from: 8, to: padded.count) }
+                groups[distances.firstIndex(of: distance)!][hash, default: []].append(Int32(index))
+            }
+            var candidates: [Int32] = [], slots: [Slot] = [], firstSlots: [Int] = [], masks: [Int] = []
+            for group in groups {
+                var size = 8
+                while size < group.count * 2 { size *= 2 }
+                firstSlots.append(slots.count)
+                masks.append(size - 1)
+                let first = slots.count
+                slots += Array(repeating: Slot(), count: size)
+                for (hash, members) in group.sorted(by: { $0.key < $1.key }) {
+                    var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+                    while slots[first + slot].hash != 0 { slot = (slot + 1) & (size - 1) }
+                    slots[first + slot] = Slot(hash: hash, start: Int32(candidates.count), count: Int32(members.count))
+                    candidates += members
+                }
+            }
+            func copy<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
+                let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(1, array.count))
+                _ = buffer.initialize(from: array)
+                return UnsafeMutableBufferPointer(rebasing: buffer[..<array.count])
+            }
+            self.templates = copy(templates)
+            self.tokens = copy(tokens)
+            self.checks = copy(checks)
+            self.words = copy(words)
+            self.candidates = copy(candidates)
+            self.unkeyed = copy(unkeyed)
+            self.distances = copy(distances)
+            self.firstSlots = copy(firstSlots)
+            self.masks = copy(masks)
+            self.slots = copy(slots)
+        }
+
+        deinit {
+            let buffers: [UnsafeMutableRawPointer?] = [
+                UnsafeMutableRawPointer(templates.baseAddress), UnsafeMutableRawPointer(tokens.baseAddress),
+                UnsafeMutableRawPointer(checks.baseAddress), UnsafeMutableRawPointer(words.baseAddress),
+                UnsafeMutableRawPointer(candidates.baseAddress), UnsafeMutableRawPointer(unkeyed.baseAddress),
+                UnsafeMutableRawPointer(distances.baseAddress),
+                UnsafeMutableRawPointer(firstSlots.baseAddress), UnsafeMutableRawPointer(masks.baseAddress),
+                UnsafeMutableRawPointer(slots.baseAddress),
+            ]
+            for buffer in buffers { buffer?.deallocate() }
+        }
+
+        /// A hash of the case-folded ASCII bytes `from ..< to`, eight at a time, never 0 (0 marks an
+        /// empty slot). When fewer than eight bytes are left, the eight bytes ending at `to` are read
+        /// if `to >= 8` (so bytes before `from` must be readable then) and the ones before the rest dropped.
+        @inline(__always)
+        static func hash(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) -> UInt64 {
+            let raw = UnsafeRawPointer(bytes)
+            var hash = UInt64(truncatingIfNeeded: end - start) &* 0x9E37_79B9_7F4A_7C15
+            var offset = start
+            while offset + 8 <= end {
+                hash = (hash ^ folded(raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) &* 0xFF51_AFD7_ED55_8CCD
+                hash ^= hash >> 32
+                offset += 8
+            }
+            let rest = end - offset
+            if rest > 0 {
+                var last: UInt64 = 0
+                if end >= 8 {
+                    last = raw.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) &>> UInt64((8 - rest) * 8)
+                } else {
+                    for index in 0..<rest { last |= UInt64(bytes[offset + index]) << UInt64(index * 8) }
+                }
+                hash = (hash ^ folded(last)) &* 0xFF51_AFD7_ED55_8CCD
+                hash ^= hash >> 32
+            }
+            return hash | 1
+        }
+
+        /// Eight ASCII bytes with `A`–`Z` lower-cased.
+        @inline(__always)
+        private static func folded(_ word: UInt64) -> UInt64 {
+            // A byte's high bit: at least `A` and not past `Z` (no byte is above 0x7F, so no carry crosses bytes).
+            let upper = (word &+ 0x3F3F_3F3F_3F3F_3F3F) & ~(word &+ 0x2525_2525_2525_2525) & 0x8080_8080_8080_8080
+            return word | upper >> 2
+        }
+
+        /// Splits the line at its spaces into `scratch` and returns the number of tokens.
+        @inline(__always)
+        private func split(_ line: UnsafePointer<UInt8>, count: Int, into scratch: Scratch) -> Int {
+            // At most one bound per byte, plus the two ends.
+            if scratch.capacity < count + 2 {
+                scratch.bounds.deallocate()
+                scratch.capacity = count + 2
+                scratch.bounds = .allocate(capacity: scratch.capacity)
+            }
+            let bounds = scratch.bounds
+            bounds[0] = -1
+            var found = 1
+            var offset = 0
+            let raw = UnsafeRawPointer(line)
+            // Eight bytes at a time: a byte equal to a space becomes 0, and each zero byte sets its high bit.
+            while offset + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ 0x2020_2020_2020_2020
+                var zeros = ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
+                while zeros != 0 {
+                    bounds[found] = offset + zeros.trailingZeroBitCount >> 3
+                    found += 1
+                    zeros &= zeros &- 1
+                }
+                offset += 8
+            }
+            while offset < count {
+                if line[offset] == 0x20 {
+                    bounds[found] = offset
+                    found += 1
+                }
+                offset += 1
+            }
+            bounds[found] = count
+            return found
+        }
+
+        @inline(__always)
+        func forEachMatch(in line: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ found: (Int) -> Void) {
+            guard let bytes = line.baseAddress else { return }
+            let count = split(bytes, count: line.count, into: scratch)
+            let bounds = scratch.bounds
+            for candidate in unkeyed {
+                let template = templates[Int(candidate)]
+                if matches(template, bytes, bounds: bounds, count: count) { found(template.test) }
+            }
+            for table in 0..<distances.count {
+                let distance = distances[table]
+                guard distance < count else { return }
+                let token = count - 1 - distance
+                let hash = Self.hash(bytes, from: bounds[token] + 1, to: bounds[token + 1])
+                let mask = masks[table], first = firstSlots[table]
+                var position = Int(truncatingIfNeeded: hash) & mask
+                while true {
+                    let slot = slots[first + position]
+                    if slot.hash == 0 { break }
+                    if slot.hash == hash {
+                        for candidate in Int(slot.start)..<Int(slot.start + slot.count) {
+                            let template = templates[Int(candidates[candidate])]
+                            if matches(template, bytes, bounds: bounds, count: count) { found(template.test) }
+                        }
+                        break
+                    }
+                    position = (position + 1) & mask
+                }
+            }
+        }
+
+        /// Whether the line split into `count` tokens at `bounds` matches `template`.
+        @inline(__always)
+        private func matches(_ template: Template, _ line: UnsafePointer<UInt8>, bounds: UnsafeMutablePointer<Int>, count: Int) -> Bool {
+            let tokenCount = template.tokenCount
+            guard template.anchoredStart ? count == tokenCount : count >= tokenCount else { return false }
+            // Template token `i` is line token `i + shift`.
+            let shift = count - tokenCount
+            for check in 0..<tokenCount {
+                let index = Int(checks[template.firstCheck + check])
+                let token = tokens[template.firstToken + index]
+                let start = bounds[index + shift] + 1, end = bounds[index + shift + 1]
+                // The first token of a template not anchored at the start may end a longer line token.
+                let suffix = index == 0 && !template.anchoredStart
+                if token.length < 0 {
+                    guard end > start else { return false }
+                    if suffix {
+                        // `\S+` first: one non-whitespace byte before the next token is enough.
+                        guard !TokenTemplate.isWhitespace(line[end - 1]) else { return false }
+                    } else {
+                        for position in start..<end where TokenTemplate.isWhitespace(line[position]) { return false }
+                    }
+                } else {
+                    let length = Int(token.length)
+                    guard suffix ? end - start >= length : end - start == length else { return false }
+                    let from = end - length
+                    let word = words.baseAddress! + Int(token.offset)
+                    if template.caseless {
+                        for offset in 0..<length where TokenTemplate.folded(line[from + offset], true) != word[offset] { return false }
+                    } else {
+                        for offset in 0..<length where line[from + offset] != word[offset] { return false }
+                    }
+                }
+            }
+            return true
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import PCRE2
+@testable import RuleRuntime
+import Testing
+
+/// Regexes in the shape of a log template are matched by tokens, and answer
+/// every line exactly as PCRE2 does.
+@Suite("Token templates")
+struct TokenTemplateTests {
+    private static func template(_ source: String, caseless: Bool = false) -> TokenTemplate? {
+        TokenTemplate(source: Array(source.utf8), caseless: caseless)
+    }
+
+    @Test("Shapes taken as templates, with their tokens; shapes left to the scan")
+    func shapes() {
+        let taken: [(String, [String], Bool)] = [
+            (#"instruction cache parity error corrected$"#, ["instruction", "cache", "parity", "error", "corrected"], false),
+            (#"\S+ double-hummer alignment exceptions$"#, ["*", "double-hummer", "alignment", "exceptions"], false),
+            (#"^(?:\S+ ){3}FATAL data \S+ interrupt$"#, ["*", "*", "*", "FATAL", "data", "*", "interrupt"], true),
+            (#"chdir\(\/p\/gb1\) failed: Input\/output error$"#, ["chdir(/p/gb1)", "failed:", "Input/output", "error"], false),
+            (#"generating \S+$"#, ["generating", "*"], false),
+            (#"^\S+$"#, ["*"], true),
+        ]
+        for (source, tokens, anchored) in taken {
+            guard let template = Self.template(source) else {
+                Issue.record("\(source) is a template")
+                continue
+            }
+            let words = template.tokens.map { token in
+                switch token {
+                case .variable: "*"
+                case .word(let bytes): String(decoding: bytes, as: UTF8.self)
+                }
+            }
+            #expect(words == tokens, "\(source)")
+            #expect(template.anchoredStart == anchored, "\(source)")
+        }
+        // A caseless template keeps its words lower-cased, and is keyed on its whole words only.
+        #expect(Self.template(#"\S+ FATAL Error$"#, caseless: true)?.tokens == [.variable, .word(Array("fatal".utf8)), .word(Array("error".utf8))])
+        #expect(Self.template(#"generating \S+$"#)?.keyDistances == [])
+        #expect(Self.template(#"^a \S+ b$"#)?.keyDistances == [0, 2])
+
+        let left = [
+            "no end anchor", #"a\$"#, "^$", "$", "a  b$", " a$", "a $", #"\S+x$"#, #"x\S+$"#, #"a\S+ b$"#, "a.b$", #"\d+ x$"#,
+            "a|b$", "(a) b$", "a* b$", "a? b$", #"\bword$"#, #"a\ b$"#, #"a\tb$"#, #"(?:\S+ ){0}a$"#, #"(?:\S+ ){2}$"#,
+            #"(?:\S+ ){x}a$"#, "é$", "a\u{7F}$", #"\S+\.$"#,
+        ]
+        for source in left { #expect(Self.template(source) == nil, "\(source) is not a template") }
+    }
+
+    @Test("Templates need a pattern whose options keep their meaning on a line")
+    func options() throws {
+        let caseless = try Pattern(bytes: Array("a B$".utf8), options: Pattern.Options(flags: "ims"))
+        #expect(TokenTemplate(pattern: caseless)?.caseless == true)
+        let extended = try Pattern(bytes: Array("a B$".utf8), options: Pattern.Options(flags: "x"))
+        #expect(TokenTemplate(pattern: extended) == nil)
+    }
+
+    /// Random templates over a small vocabulary, and lines made from them (and mutated),
+    /// so that many lines match and many almost match.
+    struct Generator {
+        var random: SeededGenerator
+        static let words = ["FATAL", "fatal", "INFO", "error", "Error", "a.b", "x", "0x1F", "(a)", "ciod:", "é"]
+
+        mutating func pick<T>(_ choices: [T]) -> T { choices[Int.random(in: 0..<choices.count, using: &random)] }
+        mutating func chance(_ percent: Int) -> Bool { Int.random(in: 0..<100, using: &random) < percent }
+
+        /// A template's source: `^`, a run of `(?:\S+ ){N}`, then words and `\S+`, then `$`.
+        mutating func template() -> (source: String, tokens: [String?], anchored: Bool) {
+            let anchored = chance(40)
+            var tokens: [String?] = []
+            var source = anchored ? "^" : ""
+            if chance(30) {
+                let count = Int.random(in: 1...3, using: &random)
+                source += "(?:\\S+ ){\(count)}"
+                tokens += Array(repeating: nil, count: count)
+            }
+            var parts: [String] = []
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                if chance(30) {
+                    parts.append(#"\S+"#)
+                    tokens.append(nil)
+                } else {
+                    let word = pick(Self.words.filter { $0 != "é" })
+                    parts.append(word.map { "().".contains($0) ? "\\\($0)" : String($0) }.joined())
+                    tokens.append(word)
+                }
+            }
+            return (source + parts.joined(separator: " ") + "$", tokens, anchored)
+        }
+
+        /// A line that matches `tokens` (variables filled in), then perhaps mutated.
+        mutating func line(from tokens: [String?], anchored: Bool) -> [UInt8] {
+            var parts = tokens.map { token in
+                token ?? pick(["v", "12", "x.y", "FATAL", "a\tb", "-", "é9"])
+            }
+            if chance(50) { parts = parts.map { chance(20) ? $0.uppercased() : $0 } }
+            if !anchored || chance(20) { parts.insert(pick(["pre", "p re", "", "0x1F"]), at: 0) }
+            if chance(30) { parts[Int.random(in: 0..<parts.count, using: &random)] = pick(Self.words + ["", "a  b"]) }
+            var line = parts.joined(separator: " ")
+            if chance(10) { line += pick([" ", "\t", "x", "\r"]) }
+            if chance(10) { line = pick([" ", "x", "\u{0B}"]) + line }
+            return Array(line.utf8)
+        }
+    }
+
+    @Test("400 random templates on 240 lines made from them: every answer is PCRE2's")
+    func randomTemplates() throws {
+        var generator = Generator(random: SeededGenerator(seed: 1612))
+        var tests: [LineTest] = []
+        var shapes: [(tokens: [String?], anchored: Bool)] = []
+        while tests.count < 400 {
+            let (source, tokens, anchored) = generator.template()
+            let flags = generator.pick(["", "", "i"])
+            let pattern = try Pattern(bytes: Array(source.utf8), options: Pattern.Options(flags: flags))
+            tests.append(.matches(pattern))
+            shapes.append((tokens, anchored))
+        }
+        let prefilter = Prefilter(lineTests: tests, cache: nil)
+        // Every generated regex is taken as a template, but for those without a whole word past the limit.
+        let templates = tests.indices.filter { prefilter.isTokenTemplate(test: $0) }
+        let keyless = tests.indices.filter { test in
+            guard case .matches(let pattern) = tests[test] else { return false }
+            return TokenTemplate(pattern: pattern)?.keyDistances.isEmpty == true
+        }
+        #expect(templates.count == tests.count - max(0, keyless.count - TemplateIndex.unkeyedLimit))
+        #expect(keyless.count > TemplateIndex.unkeyedLimit)
+
+        var window = Window()
+        for number in 1...240 {
+            let shape = generator.pick(shapes)
+            window.append(generator.line(from: shape.tokens, anchored: shape.anchored), number: number, timestamp: Window.noTimestamp)
+        }
+        let prefiltered = EvaluationContext(lineTests: tests, prefilter: prefilter)
+        let plain = EvaluationContext(lineTests: tests)
+        prefiltered.reset(to: window)
+        plain.reset(to: window)
+        var disagreements = 0, matches = 0
+        for test in tests.indices {
+            for line in 0..<window.count {
+                let expected = try plain.line(line, passes: test)
+                if expected { matches += 1 }
+                if try prefiltered.line(line, passes: test) != expected {
+                    disagreements += 1
+                    if disagreements <= 10, case .matches(let pattern) = tests[test] {
+                        Issue.record("/\(pattern.sourceText)/ on \(Array(window.text(line).utf8)): PCRE2 says \(expected)")
+                    }
+                }
+            }
+        }
+        #expect(disagreements == 0)
+        // The lines exercise both answers.
+        #expect(matches > 500)
+    }
+
+    @Test("A rule's triggers: the tests one of which must pass on a line, the left of `and` only")
+    func triggers() {
+        #expect(LinePredicate.test(3).triggers == [3])
+        #expect(LinePredicate.or(.test(1), .test(2)).triggers == [1, 2])
+        #expect(LinePredicate.and(.test(1), .test(2)).triggers == [1])
+        #expect(LinePredicate.and(.not(.test(1)), .test(2)).triggers == nil)
+        #expect(LinePredicate.or(.test(1), .not(.test(2))).triggers == nil)
+        #expect(LinePredicate.constant(false).triggers == [])
+        #expect(LinePredicate.constant(true).triggers == nil)
+    }
+}

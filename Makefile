@@ -23,8 +23,9 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# Tests write their scratch files under a directory of their own, removed afterwards.
 test: deps encoder sarif-schema
-	$(SWIFT) test
+	@scratch=$$(mktemp -d) && TMPDIR=$$scratch $(SWIFT) test; status=$$?; rm -rf "$$scratch"; exit $$status
 	SWIFT=$(SWIFT) scripts/plugin-fixture.sh
 
 demo: release

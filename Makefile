@@ -23,9 +23,10 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Tests write their scratch files under a directory of their own, removed afterwards.
+# Tests write their scratch files under a directory of their own, removed afterwards
+# (readable by all: nginx's workers, started by the tests, drop root).
 test: deps encoder sarif-schema
-	@scratch=$$(mktemp -d) && TMPDIR=$$scratch $(SWIFT) test; status=$$?; rm -rf "$$scratch"; exit $$status
+	@scratch=$$(mktemp -d) && chmod 755 "$$scratch" && TMPDIR=$$scratch $(SWIFT) test; status=$$?; rm -rf "$$scratch"; exit $$status
 	SWIFT=$(SWIFT) scripts/plugin-fixture.sh
 
 demo: release

@@ -61,8 +61,8 @@ public struct DetectionEngine: Sendable {
     public func detect(_ window: Window, in context: EvaluationContext) -> Detection {
         context.reset(to: window)
         var inconclusive: [String] = []
-        for rule in rules.normalRules {
-            if let triggers = rule.triggers, !context.mayPass(anyOf: triggers) { continue }
+        for (index, rule) in rules.normalRules.enumerated() {
+            if let range = rules.normalTriggers.ranges[index], !context.mayPass(anyOf: rules.normalTriggers.tests[range]) { continue }
             do {
                 if try rule.holds(in: context) {
                     return Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
@@ -70,8 +70,8 @@ public struct DetectionEngine: Sendable {
                 }
             } catch { inconclusive.append(rule.metadata.name) }
         }
-        for rule in rules.abnormalRules {
-            if let triggers = rule.triggers, !context.mayPass(anyOf: triggers) { continue }
+        for (index, rule) in rules.abnormalRules.enumerated() {
+            if let range = rules.abnormalTriggers.ranges[index], !context.mayPass(anyOf: rules.abnormalTriggers.tests[range]) { continue }
             do {
                 if try rule.holds(in: context) {
                     let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)

@@ -140,7 +140,7 @@ public final class EvaluationContext {
     /// Whether one of `tests` may pass on some line of a window with lines: `false` only when
     /// the scan decided every one of them failing on every line (a rule's ``WindowRule/triggers``).
     @inlinable
-    public func mayPass(anyOf tests: [Int]) -> Bool {
+    public func mayPass(anyOf tests: ArraySlice<Int>) -> Bool {
         guard window.count > 0 else { return true }
         if !scanned { scan() }
         for test in tests {

@@ -88,6 +88,9 @@ public struct RuleSet: Sendable {
     public let normalRules: [any WindowRule]
     public let abnormalRules: [any WindowRule]
     private let metadataByName: [String: RuleMetadata]
+    /// The rules' ``WindowRule/triggers``, read once (normal rules, then abnormal).
+    let normalTriggers: Triggers
+    let abnormalTriggers: Triggers
     private let prefilterCache = PrefilterCache()
     /// For a compiled pack, the code generator's fingerprint of what it was generated from.
     public let digest: String?
@@ -99,6 +102,8 @@ public struct RuleSet: Sendable {
         self.lineTests = lineTests
         self.normalRules = rules.filter { $0.metadata.kind == .normal }
         self.abnormalRules = rules.filter { $0.metadata.kind == .abnormal }
+        normalTriggers = Triggers(normalRules)
+        abnormalTriggers = Triggers(abnormalRules)
         metadataByName = Dictionary(rules.map { ($0.metadata.name, $0.metadata) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -110,6 +115,22 @@ public struct RuleSet: Sendable {
 
     /// Every rule, normal rules first.
     public var rules: [any WindowRule] { normalRules + abnormalRules }
+}
+
+/// Rules' triggers laid out flat: rule `i`'s tests are `tests[ranges[i]]` (`nil`: it has none).
+struct Triggers: Sendable {
+    let ranges: [Range<Int>?]
+    let tests: [Int]
+
+    init(_ rules: [any WindowRule]) {
+        var tests: [Int] = []
+        ranges = rules.map { rule in
+            guard let triggers = rule.triggers else { return nil }
+            tests += triggers
+            return tests.count - triggers.count..<tests.count
+        }
+        self.tests = tests
+    }
 }
 
 extension LineTest {

@@ -230,7 +230,9 @@ struct TemplateIndex: Sendable {
             }
             precondition(keys.count { $0 == nil } <= TemplateIndex.unkeyedLimit, "too many templates without a whole word")
             let distances = used.sorted()
-            var templates: [Template] = [], tokens: [Token] = [], checks: [Int32] = [], words: [UInt8] = [], unkeyed: [Int32] = []
+            // Eight zero bytes before the first word, so that the eight bytes ending a word can always be read.
+            var templates: [Template] = [], tokens: [Token] = [], checks: [Int32] = [], unkeyed: [Int32] = []
+            var words = [UInt8](repeating: 0, count: 8)
             var groups: [[UInt64: [Int32]]] = Array(repeating: [:], count: distances.count)
             for (index, entry) in entries.enumerated() {
                 let template = entry.template
@@ -333,6 +335,35 @@ struct TemplateIndex: Sendable {
             return hash | 1
         }
 
+        /// Whether the `length` bytes ending at `end` of the line equal those ending at `word`
+        /// (case folded when `caseless`), eight at a time; the eight bytes before the end of either may be read.
+        @inline(__always)
+        private static func equal(_ line: UnsafePointer<UInt8>, end: Int, _ word: UnsafePointer<UInt8>, length: Int, caseless: Bool) -> Bool {
+            let lineBytes = UnsafeRawPointer(line), wordBytes = UnsafeRawPointer(word)
+            var remaining = length
+            while remaining >= 8 {
+                var a = lineBytes.loadUnaligned(fromByteOffset: end - remaining, as: UInt64.self)
+                let b = wordBytes.loadUnaligned(fromByteOffset: -remaining, as: UInt64.self)
+                if caseless { a = folded(a) }
+                if a != b { return false }
+                remaining -= 8
+            }
+            guard remaining > 0 else { return true }
+            if end < 8 {
+                for offset in 1...remaining {
+                    let byte = line[end - offset]
+                    if (caseless ? TokenTemplate.folded(byte, true) : byte) != word[-offset] { return false }
+                }
+                return true
+            }
+            // The last `remaining` bytes: the eight ending there, with the ones before dropped.
+            let shift = UInt64((8 - remaining) * 8)
+            var a = lineBytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) &>> shift
+            let b = wordBytes.loadUnaligned(fromByteOffset: -8, as: UInt64.self) &>> shift
+            if caseless { a = folded(a) }
+            return a == b
+        }
+
         /// Eight ASCII bytes with `A`–`Z` lower-cased.
         @inline(__always)
         private static func folded(_ word: UInt64) -> UInt64 {
@@ -341,9 +372,10 @@ struct TemplateIndex: Sendable {
             return word | upper >> 2
         }
 
-        /// Splits the line at its spaces into `scratch` and returns the number of tokens.
+        /// Splits the line at its spaces into `scratch` and returns the number of tokens, and whether
+        /// the line holds whitespace other than spaces (tab, line feed, vertical tab, form feed, carriage return).
         @inline(__always)
-        private func split(_ line: UnsafePointer<UInt8>, count: Int, into scratch: Scratch) -> Int {
+        private func split(_ line: UnsafePointer<UInt8>, count: Int, into scratch: Scratch) -> (tokens: Int, otherWhitespace: Bool) {
             // At most one bound per byte, plus the two ends.
             if scratch.capacity < count + 2 {
                 scratch.bounds.deallocate()
@@ -354,10 +386,14 @@ struct TemplateIndex: Sendable {
             bounds[0] = -1
             var found = 1
             var offset = 0
+            var other: UInt64 = 0
             let raw = UnsafeRawPointer(line)
             // Eight bytes at a time: a byte equal to a space becomes 0, and each zero byte sets its high bit.
             while offset + 8 <= count {
-                let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ 0x2020_2020_2020_2020
+                let bytes = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                // High bits of the (ASCII) bytes below 0x0E and not below 0x09.
+                other |= ~((bytes | 0x8080_8080_8080_8080) &- 0x0E0E_0E0E_0E0E_0E0E) & ((bytes | 0x8080_8080_8080_8080) &- 0x0909_0909_0909_0909)
+                let word = bytes ^ 0x2020_2020_2020_2020
                 var zeros = ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
                 while zeros != 0 {
                     bounds[found] = offset + zeros.trailingZeroBitCount >> 3
@@ -370,21 +406,23 @@ struct TemplateIndex: Sendable {
                 if line[offset] == 0x20 {
                     bounds[found] = offset
                     found += 1
+                } else if TokenTemplate.isWhitespace(line[offset]) {
+                    other = 0x80
                 }
                 offset += 1
             }
             bounds[found] = count
-            return found
+            return (found, other & 0x8080_8080_8080_8080 != 0)
         }
 
         @inline(__always)
         func forEachMatch(in line: UnsafeBufferPointer<UInt8>, scratch: Scratch, _ found: (Int) -> Void) {
             guard let bytes = line.baseAddress else { return }
-            let count = split(bytes, count: line.count, into: scratch)
+            let (count, otherWhitespace) = split(bytes, count: line.count, into: scratch)
             let bounds = scratch.bounds
             for candidate in unkeyed {
                 let template = templates[Int(candidate)]
-                if matches(template, bytes, bounds: bounds, count: count) { found(template.test) }
+                if matches(template, bytes, bounds: bounds, count: count, otherWhitespace) { found(template.test) }
             }
             for table in 0..<distances.count {
                 let distance = distances[table]
@@ -399,7 +437,7 @@ struct TemplateIndex: Sendable {
                     if slot.hash == hash {
                         for candidate in Int(slot.start)..<Int(slot.start + slot.count) {
                             let template = templates[Int(candidates[candidate])]
-                            if matches(template, bytes, bounds: bounds, count: count) { found(template.test) }
+                            if matches(template, bytes, bounds: bounds, count: count, otherWhitespace) { found(template.test) }
                         }
                         break
                     }
@@ -410,7 +448,8 @@ struct TemplateIndex: Sendable {
 
         /// Whether the line split into `count` tokens at `bounds` matches `template`.
         @inline(__always)
-        private func matches(_ template: Template, _ line: UnsafePointer<UInt8>, bounds: UnsafeMutablePointer<Int>, count: Int) -> Bool {
+        private func matches(_ template: Template, _ line: UnsafePointer<UInt8>, bounds: UnsafeMutablePointer<Int>, count: Int,
+                             _ otherWhitespace: Bool) -> Bool {
             let tokenCount = template.tokenCount
             guard template.anchoredStart ? count == tokenCount : count >= tokenCount else { return false }
             // Template token `i` is line token `i + shift`.
@@ -426,19 +465,14 @@ struct TemplateIndex: Sendable {
                     if suffix {
                         // `\S+` first: one non-whitespace byte before the next token is enough.
                         guard !TokenTemplate.isWhitespace(line[end - 1]) else { return false }
-                    } else {
+                    } else if otherWhitespace {
                         for position in start..<end where TokenTemplate.isWhitespace(line[position]) { return false }
                     }
                 } else {
                     let length = Int(token.length)
                     guard suffix ? end - start >= length : end - start == length else { return false }
-                    let from = end - length
-                    let word = words.baseAddress! + Int(token.offset)
-                    if template.caseless {
-                        for offset in 0..<length where TokenTemplate.folded(line[from + offset], true) != word[offset] { return false }
-                    } else {
-                        for offset in 0..<length where line[from + offset] != word[offset] { return false }
-                    }
+                    guard Self.equal(line, end: end, words.baseAddress! + Int(token.offset) + length, length: length,
+                                     caseless: template.caseless) else { return false }
                 }
             }
             return true

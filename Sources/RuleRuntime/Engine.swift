@@ -61,25 +61,36 @@ public struct DetectionEngine: Sendable {
     public func detect(_ window: Window, in context: EvaluationContext) -> Detection {
         context.reset(to: window)
         var inconclusive: [String] = []
-        for (index, rule) in rules.normalRules.enumerated() {
-            if let range = rules.normalTriggers.ranges[index], !context.mayPass(anyOf: rules.normalTriggers.tests[range]) { continue }
+        // Only the rules whose triggers the scan did not rule out (the others would fail).
+        let passing = context.passingTests()
+        var detection: Detection?
+        rules.normalSelection.forEachCandidate(passing: passing, scratch: &context.ruleScratch) { index in
+            let rule = rules.normalRules[index]
             do {
-                if try rule.holds(in: context) {
-                    return Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
-                                     rule: rule.metadata.name, inconclusive: inconclusive)
-                }
-            } catch { inconclusive.append(rule.metadata.name) }
+                guard try rule.holds(in: context) else { return false }
+                detection = Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
+                                      rule: rule.metadata.name, inconclusive: inconclusive)
+                return true
+            } catch {
+                inconclusive.append(rule.metadata.name)
+                return false
+            }
         }
-        for (index, rule) in rules.abnormalRules.enumerated() {
-            if let range = rules.abnormalTriggers.ranges[index], !context.mayPass(anyOf: rules.abnormalTriggers.tests[range]) { continue }
+        if let detection { return detection }
+        rules.abnormalSelection.forEachCandidate(passing: passing, scratch: &context.ruleScratch) { index in
+            let rule = rules.abnormalRules[index]
             do {
-                if try rule.holds(in: context) {
-                    let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)
-                    return Detection(windowID: window.id, verdict: .abnormal, stage: .abnormalRules,
-                                     rule: rule.metadata.name, evidence: evidence, inconclusive: inconclusive)
-                }
-            } catch { inconclusive.append(rule.metadata.name) }
+                guard try rule.holds(in: context) else { return false }
+                let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)
+                detection = Detection(windowID: window.id, verdict: .abnormal, stage: .abnormalRules,
+                                      rule: rule.metadata.name, evidence: evidence, inconclusive: inconclusive)
+                return true
+            } catch {
+                inconclusive.append(rule.metadata.name)
+                return false
+            }
         }
+        if let detection { return detection }
         guard let fallback else {
             return Detection(windowID: window.id, verdict: .undecided, stage: .fallback, inconclusive: inconclusive)
         }

@@ -42,6 +42,16 @@ public final class EvaluationContext {
     @exclusivity(unchecked) @usableFromInline var scanned = false
     /// The window's lines that are entirely ASCII (one bit per line), from the scan.
     private var ascii: [UInt64] = []
+    /// The tests the scan found on some line of the window (one bit per test; a superset of the
+    /// tests it decided passing), and the tests whose answer the scan may leave open: the ones not
+    /// decided by it, then the regexes (open on lines that are not ASCII).
+    private let hits: UnsafeMutablePointer<UInt64>
+    private let undecided: [UInt64]
+    private let regexes: [UInt64]
+    /// The tests that may pass on the window (``passingTests()``) and a scratch bitset over rules.
+    private var passing: [UInt64]
+    var ruleScratch: [UInt64] = []
+    private var allASCII = true
     /// Lines marked as supporting the rule while collecting evidence.
     private var marks: [Bool] = []
     /// Whether the rule is being evaluated to collect evidence.
@@ -58,6 +68,20 @@ public final class EvaluationContext {
         templates = nil
         scanScratch = nil
         scanRoles = []
+        (hits, undecided, regexes, passing) = Self.testBitsets(lineTests.count, undecided: [], regexes: [])
+    }
+
+    private static func testBitsets(_ tests: Int, undecided: [Int], regexes: [Int])
+        -> (UnsafeMutablePointer<UInt64>, [UInt64], [UInt64], [UInt64]) {
+        let words = (tests + 63) >> 6
+        func bitset(_ members: [Int]) -> [UInt64] {
+            var bits = [UInt64](repeating: 0, count: words)
+            for test in members { bits[test >> 6] |= 1 << UInt64(test & 63) }
+            return bits
+        }
+        let hits = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, words))
+        hits.initialize(repeating: 0, count: max(1, words))
+        return (hits, bitset(undecided), bitset(regexes), [UInt64](repeating: 0, count: words))
     }
 
     /// A context that scans each window with `prefilter` (built from the same `lineTests`).
@@ -68,18 +92,23 @@ public final class EvaluationContext {
         wordLiterals = prefilter.wordLiterals
         templates = prefilter.templates.isEmpty ? nil : prefilter.templates
         scanScratch = prefilter.database.map { Vectorscan.Scratch(for: $0) }
-        scanRoles = prefilter.roles.indices.map { test in
+        let roles: [ScanRole] = prefilter.roles.indices.map { test in
             switch prefilter.roles[test] {
             case .exact: prefilter.isRegex[test] ? .exactRegex : .exactLiteral
             case .candidate: .candidate
             case .fallback: .none
             }
         }
+        scanRoles = roles
+        (hits, undecided, regexes, passing) = Self.testBitsets(
+            lineTests.count, undecided: roles.indices.filter { roles[$0] == .candidate || roles[$0] == .none },
+            regexes: roles.indices.filter { roles[$0] == .exactRegex })
     }
 
     deinit {
         known.deallocate()
         answers.deallocate()
+        hits.deallocate()
     }
 
     /// Makes `window` the current window and forgets every known test.
@@ -96,6 +125,8 @@ public final class EvaluationContext {
         }
         known.update(repeating: 0, count: size)
         answers.update(repeating: 0, count: size)
+        hits.update(repeating: 0, count: passing.count)
+        allASCII = true
         scanned = database == nil && templates == nil
     }
 
@@ -137,17 +168,16 @@ public final class EvaluationContext {
         return answers[slot]
     }
 
-    /// Whether one of `tests` may pass on some line of a window with lines: `false` only when
-    /// the scan decided every one of them failing on every line (a rule's ``WindowRule/triggers``).
-    @inlinable
-    public func mayPass(anyOf tests: ArraySlice<Int>) -> Bool {
-        guard window.count > 0 else { return true }
+    /// The tests that may pass on some line of the window, as a bitset over the tests: all but
+    /// those the scan decided failing on every line. `nil` when that is every test: a window
+    /// without lines (a rule's ``WindowRule/triggers`` say nothing about it) or no scan.
+    func passingTests() -> [UInt64]? {
+        guard window.count > 0, database != nil || templates != nil else { return nil }
         if !scanned { scan() }
-        for test in tests {
-            let base = test &* words
-            for word in 0..<words where (answers[base &+ word] | ~known[base &+ word]) & lineMask(word) != 0 { return true }
+        for word in passing.indices {
+            passing[word] = hits[word] | undecided[word] | (allASCII ? 0 : regexes[word])
         }
-        return false
+        return passing
     }
 
     /// The lines of word `word` that exist in the window.
@@ -185,6 +215,7 @@ public final class EvaluationContext {
                 for word in 0..<words { ascii[word] = lineMask(word) }
                 return
             }
+            allASCII = false
             for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[window.start(of: line)..<storage.lines[line].end])) {
                 ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
             }
@@ -194,7 +225,8 @@ public final class EvaluationContext {
                 storage.withBytes { bytes in
                     wordLiterals.withUnsafeBufferPointer { literals in
                         var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines,
-                                                bytes: bytes.baseAddress!, tests: lineTests.count, literals: literals.baseAddress)
+                                                bytes: bytes.baseAddress!, tests: lineTests.count, literals: literals.baseAddress,
+                                                hits: hits)
                         withUnsafeMutablePointer(to: &target) { pointer in
                             database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
                         }
@@ -204,12 +236,13 @@ public final class EvaluationContext {
         }
         if let templates {
             // Token templates, on ASCII lines (the others go to PCRE2).
-            let answers = answers, scratch = templateScratch
+            let answers = answers, scratch = templateScratch, hits = hits
             storage.withBytes { bytes in
                 for line in 0..<lines where ascii[line >> 6] & (UInt64(1) << UInt64(line & 63)) != 0 {
                     let text = UnsafeBufferPointer(rebasing: bytes[window.range(of: line)])
                     templates.forEachMatch(in: text, scratch: scratch) { test in
                         answers[test * words + (line >> 6)] |= UInt64(1) << UInt64(line & 63)
+                        hits[test >> 6] |= 1 << UInt64(test & 63)
                     }
                 }
             }
@@ -307,6 +340,8 @@ private struct ScanTarget {
     /// Expression ids from `tests` on are `literals`.
     let tests: Int
     let literals: UnsafePointer<WordLiteral>?
+    /// The tests found, one bit each.
+    let hits: UnsafeMutablePointer<UInt64>
     /// The line of the last match (matches mostly arrive in order of their end).
     var line = 0
 }
@@ -343,5 +378,6 @@ private let recordMatch: Database.MatchHandler = { id, _, end, _, context in
         target.pointee.line = line
     }
     target.pointee.answers[test * target.pointee.words + (line >> 6)] |= UInt64(1) << UInt64(line & 63)
+    target.pointee.hits[test >> 6] |= 1 << UInt64(test & 63)
     return 0
 }

@@ -88,9 +88,9 @@ public struct RuleSet: Sendable {
     public let normalRules: [any WindowRule]
     public let abnormalRules: [any WindowRule]
     private let metadataByName: [String: RuleMetadata]
-    /// The rules' ``WindowRule/triggers``, read once (normal rules, then abnormal).
-    let normalTriggers: Triggers
-    let abnormalTriggers: Triggers
+    /// The rules a window can make hold, from their ``WindowRule/triggers``.
+    let normalSelection: RuleSelection
+    let abnormalSelection: RuleSelection
     private let prefilterCache = PrefilterCache()
     /// For a compiled pack, the code generator's fingerprint of what it was generated from.
     public let digest: String?
@@ -102,8 +102,8 @@ public struct RuleSet: Sendable {
         self.lineTests = lineTests
         self.normalRules = rules.filter { $0.metadata.kind == .normal }
         self.abnormalRules = rules.filter { $0.metadata.kind == .abnormal }
-        normalTriggers = Triggers(normalRules)
-        abnormalTriggers = Triggers(abnormalRules)
+        normalSelection = RuleSelection(normalRules, tests: lineTests.count)
+        abnormalSelection = RuleSelection(abnormalRules, tests: lineTests.count)
         metadataByName = Dictionary(rules.map { ($0.metadata.name, $0.metadata) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -117,19 +117,59 @@ public struct RuleSet: Sendable {
     public var rules: [any WindowRule] { normalRules + abnormalRules }
 }
 
-/// Rules' triggers laid out flat: rule `i`'s tests are `tests[ranges[i]]` (`nil`: it has none).
-struct Triggers: Sendable {
-    let ranges: [Range<Int>?]
-    let tests: [Int]
+/// Which rules of a list a window can make hold, from the tests that may pass on it:
+/// the rules without ``WindowRule/triggers``, and those with a trigger among the tests.
+struct RuleSelection: Sendable {
+    let ruleCount: Int
+    /// Rules without triggers, as a bitset over the list.
+    let untriggered: [UInt64]
+    /// For each test, the rules it triggers.
+    let rulesByTest: [[Int]]
+    /// Whether every rule has triggers none of which is a test of the rule set (nothing to select by).
+    let selects: Bool
 
-    init(_ rules: [any WindowRule]) {
-        var tests: [Int] = []
-        ranges = rules.map { rule in
-            guard let triggers = rule.triggers else { return nil }
-            tests += triggers
-            return tests.count - triggers.count..<tests.count
+    init(_ rules: [any WindowRule], tests: Int) {
+        ruleCount = rules.count
+        var untriggered = [UInt64](repeating: 0, count: (rules.count + 63) / 64)
+        var rulesByTest = [[Int]](repeating: [], count: tests)
+        for (index, rule) in rules.enumerated() {
+            guard let triggers = rule.triggers, triggers.allSatisfy({ $0 < tests }) else {
+                untriggered[index >> 6] |= 1 << UInt64(index & 63)
+                continue
+            }
+            for test in Set(triggers) { rulesByTest[test].append(index) }
         }
-        self.tests = tests
+        self.untriggered = untriggered
+        self.rulesByTest = rulesByTest
+        selects = rulesByTest.contains { !$0.isEmpty }
+    }
+
+    /// Calls `body` with each rule a window can make hold, in list order, until `body` returns
+    /// `true`; `passing` is the tests that may pass on it (``EvaluationContext/passingTests()``,
+    /// `nil`: every test), `scratch` a bitset over rules to reuse.
+    @inline(__always)
+    func forEachCandidate(passing: [UInt64]?, scratch: inout [UInt64], _ body: (Int) -> Bool) {
+        guard let passing, selects else {
+            for index in 0..<ruleCount where body(index) { return }
+            return
+        }
+        if scratch.count < untriggered.count { scratch = [UInt64](repeating: 0, count: untriggered.count) }
+        for word in untriggered.indices { scratch[word] = untriggered[word] }
+        for word in passing.indices {
+            var bits = passing[word]
+            while bits != 0 {
+                let test = word << 6 | bits.trailingZeroBitCount
+                bits &= bits &- 1
+                for rule in rulesByTest[test] { scratch[rule >> 6] |= 1 << UInt64(rule & 63) }
+            }
+        }
+        for word in untriggered.indices {
+            var bits = scratch[word]
+            while bits != 0 {
+                if body(word << 6 | bits.trailingZeroBitCount) { return }
+                bits &= bits &- 1
+            }
+        }
     }
 }
 

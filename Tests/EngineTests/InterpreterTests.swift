@@ -124,6 +124,33 @@ struct InterpreterTests {
         #expect(rules.lineTests.count == 2)
     }
 
+    @Test("Rules whose triggers the scan ruled out are skipped; a regex the scan leaves open on a non-ASCII line is not")
+    func ruleSelection() throws {
+        let rules = try ruleSet("""
+            pack t version "1.0.0"
+            normal rule quiet { all line in window: line matches /^ok/ }
+            abnormal rule cafe { any line in window: line matches /caf.$/ }
+            abnormal rule template { any line in window: line matches /^\\S+ FATAL \\S+$/i }
+            abnormal rule both { any line in window: line contains "x" and line matches /y+/ }
+            """)
+        let engine = DetectionEngine(rules: rules, fallback: nil)
+        let windows: [[String]] = [
+            ["ok", "ok then"], ["café"], ["ok", "n fatal X"], ["xyz"], ["x", "y"], ["ok", "caf"], [],
+        ]
+        for texts in windows {
+            let window = Window(texts: texts)
+            let expected = engine.detect(window, in: engine.makeContext(prefiltered: false))
+            #expect(engine.detect(window, in: engine.makeContext()) == expected, "\(texts)")
+        }
+        // The scan reads bytes: `.` does not take the two bytes of `é`, so only PCRE2 finds this match.
+        let cafe = engine.detect(Window(texts: ["café"]), in: engine.makeContext())
+        #expect(cafe.verdict == .abnormal && cafe.rule == "cafe")
+        let template = engine.detect(Window(texts: ["ok", "n fatal X"]), in: engine.makeContext())
+        #expect(template.verdict == .abnormal && template.rule == "template")
+        // An empty window: `all` holds with no line to trigger it.
+        #expect(engine.detect(Window(texts: []), in: engine.makeContext()).verdict == .normal)
+    }
+
     @Test("A regex that hits a PCRE2 limit makes the rule inconclusive, never false")
     func inconclusiveRule() throws {
         let rules = try ruleSet("""

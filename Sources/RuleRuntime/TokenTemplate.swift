@@ -213,6 +213,8 @@ struct TemplateIndex: Sendable {
         private let distances: UnsafeMutableBufferPointer<Int>
         private let firstSlots: UnsafeMutableBufferPointer<Int>
         private let masks: UnsafeMutableBufferPointer<Int>
+        /// Per distance, the lengths of its words (bit `min(length, 63)`): a token of another length is not looked up.
+        private let lengths: UnsafeMutableBufferPointer<UInt64>
         private let slots: UnsafeMutableBufferPointer<Slot>
 
         init(_ entries: [Entry]) {
@@ -265,6 +267,12 @@ struct TemplateIndex: Sendable {
                 groups[distances.firstIndex(of: distance)!][hash, default: []].append(Int32(index))
             }
             var candidates: [Int32] = [], slots: [Slot] = [], firstSlots: [Int] = [], masks: [Int] = []
+            var lengths = [UInt64](repeating: 0, count: distances.count)
+            for (index, entry) in entries.enumerated() {
+                let tokens = entry.template.tokens
+                guard let distance = keys[index], case .word(let word) = tokens[tokens.count - 1 - distance] else { continue }
+                lengths[distances.firstIndex(of: distance)!] |= 1 << UInt64(min(word.count, 63))
+            }
             for group in groups {
                 var size = 8
                 while size < group.count * 2 { size *= 2 }
@@ -293,6 +301,7 @@ struct TemplateIndex: Sendable {
             self.distances = copy(distances)
             self.firstSlots = copy(firstSlots)
             self.masks = copy(masks)
+            self.lengths = copy(lengths)
             self.slots = copy(slots)
         }
 
@@ -303,6 +312,7 @@ struct TemplateIndex: Sendable {
                 UnsafeMutableRawPointer(candidates.baseAddress), UnsafeMutableRawPointer(unkeyed.baseAddress),
                 UnsafeMutableRawPointer(distances.baseAddress),
                 UnsafeMutableRawPointer(firstSlots.baseAddress), UnsafeMutableRawPointer(masks.baseAddress),
+                UnsafeMutableRawPointer(lengths.baseAddress),
                 UnsafeMutableRawPointer(slots.baseAddress),
             ]
             for buffer in buffers { buffer?.deallocate() }
@@ -428,7 +438,9 @@ struct TemplateIndex: Sendable {
                 let distance = distances[table]
                 guard distance < count else { return }
                 let token = count - 1 - distance
-                let hash = Self.hash(bytes, from: bounds[token] + 1, to: bounds[token + 1])
+                let start = bounds[token] + 1, end = bounds[token + 1]
+                guard lengths[table] & (1 << UInt64(min(end - start, 63))) != 0 else { continue }
+                let hash = Self.hash(bytes, from: start, to: end)
                 let mask = masks[table], first = firstSlots[table]
                 var position = Int(truncatingIfNeeded: hash) & mask
                 while true {

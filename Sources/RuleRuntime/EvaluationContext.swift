@@ -40,6 +40,12 @@ public final class EvaluationContext {
     private var capacity = 0
     /// Whether the current window was scanned with the prefilter.
     @exclusivity(unchecked) @usableFromInline var scanned = false
+    /// Whether the scan decided every exact test on every line of the window (all of them ASCII):
+    /// their answers are then final without a `known` bit set for each of them.
+    @exclusivity(unchecked) @usableFromInline var exactDecided = false
+    /// Per test, whether the scan decides it exactly (``Prefilter/Role/exact``); the tests in prefilter mode.
+    @usableFromInline let isExact: [Bool]
+    private let candidateTests: [Int]
     /// The window's lines that are entirely ASCII (one bit per line), from the scan.
     private var ascii: [UInt64] = []
     /// The tests the scan found on some line of the window (one bit per test; a superset of the
@@ -68,6 +74,8 @@ public final class EvaluationContext {
         templates = nil
         scanScratch = nil
         scanRoles = []
+        isExact = []
+        candidateTests = []
         (hits, undecided, regexes, passing) = Self.testBitsets(lineTests.count, undecided: [], regexes: [])
     }
 
@@ -100,6 +108,8 @@ public final class EvaluationContext {
             }
         }
         scanRoles = roles
+        isExact = roles.map { $0 == .exactRegex || $0 == .exactLiteral }
+        candidateTests = roles.indices.filter { roles[$0] == .candidate }
         (hits, undecided, regexes, passing) = Self.testBitsets(
             lineTests.count, undecided: roles.indices.filter { roles[$0] == .candidate || roles[$0] == .none },
             regexes: roles.indices.filter { roles[$0] == .exactRegex })
@@ -127,6 +137,7 @@ public final class EvaluationContext {
         answers.update(repeating: 0, count: size)
         hits.update(repeating: 0, count: passing.count)
         allASCII = true
+        exactDecided = false
         scanned = database == nil && templates == nil
     }
 
@@ -146,6 +157,7 @@ public final class EvaluationContext {
             scan()
             if known[word] & bit != 0 { return answers[word] & bit != 0 }
         }
+        if exactDecided, isExact[test] { return answers[word] & bit != 0 }
         let lineTest = lineTests[test]
         let scratch = scratch
         let result: Result<Bool, RuleFailure> = window.withLine(line) { bytes in
@@ -163,6 +175,7 @@ public final class EvaluationContext {
     public func answers(_ test: Int, word: Int) throws(RuleFailure) -> UInt64 {
         if !scanned { scan() }
         let slot = test &* words &+ word
+        if exactDecided, isExact[test] { return answers[slot] }
         let open = ~known[slot] & lineMask(word)
         if open != 0 { try resolve(test, word: word, open: open) }
         return answers[slot]
@@ -247,6 +260,19 @@ public final class EvaluationContext {
                 }
             }
         }
+        // No candidate on an ASCII line: the test fails there; PCRE2 confirms the rest.
+        func narrowCandidate(_ base: Int) {
+            for word in 0..<words {
+                known[base + word] = ascii[word] & ~answers[base + word]
+                answers[base + word] = 0
+            }
+        }
+        // On an all-ASCII window the exact tests' answers are final as they stand.
+        exactDecided = allASCII
+        if exactDecided {
+            for test in candidateTests { narrowCandidate(test * words) }
+            return
+        }
         for test in scanRoles.indices {
             let base = test * words
             switch scanRoles[test] {
@@ -258,11 +284,7 @@ public final class EvaluationContext {
             case .exactLiteral:
                 for word in 0..<words { known[base + word] = lineMask(word) }
             case .candidate:
-                // No candidate on an ASCII line: the test fails there; PCRE2 confirms the rest.
-                for word in 0..<words {
-                    known[base + word] = ascii[word] & ~answers[base + word]
-                    answers[base + word] = 0
-                }
+                narrowCandidate(base)
             case .none:
                 break
             }

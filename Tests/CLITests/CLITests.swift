@@ -309,6 +309,7 @@ struct CLITests {
         #expect(result.stdout.contains("1 quantifier over the window decided from bitsets, 0 line by line"))
         #expect(result.stdout.contains(#"exact      /\b(INFO|WARN)\b/  (scanned as 2 literals, word boundaries checked)"#))
         #expect(result.stdout.contains(#"exact      /^(?:\S+ ){2}FATAL block \S+ lost$/i  (a log template: matched by tokens, not scanned)"#))
+        #expect(result.stdout.contains("4 exact in the scan (1 of them matched as log templates), 1 confirmed or run by PCRE2"))
     }
 
     @Test("A write error on standard output is an error in every command, not a crash or exit 0")

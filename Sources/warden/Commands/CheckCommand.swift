@@ -93,7 +93,9 @@ struct CheckCommand: ParsableCommand {
             lines.append("  \(test.index): \(role)\(test.source)" + (test.role.reason.map { "  (\($0))" } ?? "") + literals + template)
         }
         let exact = report.tests.filter { $0.role == .exact }.count
-        lines.append("  \(exact) exact in the scan, \(report.tests.count - exact) confirmed or run by PCRE2; "
+        let templates = report.tests.filter(\.isTokenTemplate).count
+        lines.append("  \(exact) exact in the scan" + (templates > 0 ? " (\(templates) of them matched as log templates)" : "")
+            + ", \(report.tests.count - exact) confirmed or run by PCRE2; "
             + "\(report.bitwiseQuantifiers) quantifier\(report.bitwiseQuantifiers == 1 ? "" : "s") over the window decided from bitsets, "
             + "\(report.perLineQuantifiers) line by line")
         return lines.joined(separator: "\n")

@@ -43,8 +43,9 @@ public final class EvaluationContext {
     /// Whether the scan decided every exact test on every line of the window (all of them ASCII):
     /// their answers are then final without a `known` bit set for each of them.
     @exclusivity(unchecked) @usableFromInline var exactDecided = false
-    /// Per test, whether the scan decides it exactly (``Prefilter/Role/exact``); the tests in prefilter mode.
+    /// Per test, whether the scan decides it exactly (``Prefilter/Role/exact``).
     @usableFromInline let isExact: [Bool]
+    /// The tests in Vectorscan's prefilter mode (``Prefilter/Role/candidate``).
     private let candidateTests: [Int]
     /// The window's lines that are entirely ASCII (one bit per line), from the scan.
     private var ascii: [UInt64] = []
@@ -146,7 +147,7 @@ public final class EvaluationContext {
     public func line(_ line: Int, passes test: Int) throws(RuleFailure) -> Bool {
         let word = test &* words &+ (line &>> 6)
         let bit = UInt64(1) &<< UInt64(line & 63)
-        if known[word] & bit != 0 { return answers[word] & bit != 0 }
+        if known[word] & bit != 0 || exactDecided && isExact[test] { return answers[word] & bit != 0 }
         return try runTest(test, line: line)
     }
 

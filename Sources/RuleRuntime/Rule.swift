@@ -125,7 +125,7 @@ struct RuleSelection: Sendable {
     let untriggered: [UInt64]
     /// For each test, the rules it triggers.
     let rulesByTest: [[Int]]
-    /// Whether every rule has triggers none of which is a test of the rule set (nothing to select by).
+    /// Whether some rule has triggers (otherwise every rule is a candidate: nothing to select by).
     let selects: Bool
 
     init(_ rules: [any WindowRule], tests: Int) {

@@ -236,6 +236,7 @@ struct TemplateIndex: Sendable {
             var templates: [Template] = [], tokens: [Token] = [], checks: [Int32] = [], unkeyed: [Int32] = []
             var words = [UInt8](repeating: 0, count: 8)
             var groups: [[UInt64: [Int32]]] = Array(repeating: [:], count: distances.count)
+            var lengths = [UInt64](repeating: 0, count: distances.count)
             for (index, entry) in entries.enumerated() {
                 let template = entry.template
                 templates.append(Template(test: entry.test, firstToken: tokens.count, firstCheck: checks.count,
@@ -264,15 +265,11 @@ struct TemplateIndex: Sendable {
                 // Eight bytes before the word, as a line has before a short last token.
                 let padded = [UInt8](repeating: 0, count: 8) + key
                 let hash = padded.withUnsafeBufferPointer { Self.hash($0.baseAddress!, from: 8, to: padded.count) }
-                groups[distances.firstIndex(of: distance)!][hash, default: []].append(Int32(index))
+                let table = distances.firstIndex(of: distance)!
+                groups[table][hash, default: []].append(Int32(index))
+                lengths[table] |= 1 << UInt64(min(key.count, 63))
             }
             var candidates: [Int32] = [], slots: [Slot] = [], firstSlots: [Int] = [], masks: [Int] = []
-            var lengths = [UInt64](repeating: 0, count: distances.count)
-            for (index, entry) in entries.enumerated() {
-                let tokens = entry.template.tokens
-                guard let distance = keys[index], case .word(let word) = tokens[tokens.count - 1 - distance] else { continue }
-                lengths[distances.firstIndex(of: distance)!] |= 1 << UInt64(min(word.count, 63))
-            }
             for group in groups {
                 var size = 8
                 while size < group.count * 2 { size *= 2 }

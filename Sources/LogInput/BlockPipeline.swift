@@ -10,10 +10,10 @@ import Darwin
 
 /// Tumbling count windows of an uncompressed file, read in large blocks.
 ///
-/// The calling thread only reads blocks and finds line ends (one `memchr` per
-/// line, no copy, no decoding); it groups line spans into windows and hands
-/// jobs of whole windows to the worker threads, which decode the lines, build
-/// the windows and process them. Results are delivered in input order. Memory is
+/// The calling thread only reads blocks and counts their newlines (sixteen bytes
+/// at a time, no copy, no decoding); it cuts the blocks into jobs of whole windows
+/// for the worker threads, which split and decode the lines, build the windows
+/// and process them. Results are delivered in input order. Memory is
 /// bounded by the jobs in flight (a few per thread), whatever the input length.
 ///
 /// Lines, numbers, skipped lines, window boundaries and ids are exactly those of
@@ -83,18 +83,30 @@ struct BlockPipeline {
         try reader.checkLabelCount()
     }
 
-    /// Reads blocks, finds lines and groups them into jobs of whole windows (the last window
-    /// may be partial, at the end of input or at a fault, which is thrown after the last job).
+    /// Reads blocks, counts their lines and groups them into jobs of whole windows (the last
+    /// window may be partial, at the end of input or at a fault, which is thrown after the last job).
+    ///
+    /// Lines are counted, not split: a job holds runs of whole lines, which its worker splits.
+    /// Only a buffer that could hold a line over the limit (one larger than the limit) is
+    /// split here, line by line, to leave those lines out.
     private func split(_ submit: (Job) throws -> Void) throws {
         let maximum = reader.maximumLineLength
+        let jobLines = size * jobWindows
         var job = Job()
-        var pending = 0  // lines of the job's last, unfinished window
         var nextWindow = 0
         var number = 1
         var carry: (buffer: Buffer, start: Int)?
         var skipping = false  // inside a line already counted as too long
         var failure: InputError?
         let pool = BufferPool(usual: blockBytes)
+        func cut() throws {
+            job.windows = (job.lines + size - 1) / size
+            job.firstWindow = nextWindow
+            nextWindow += job.windows
+            try submit(job)
+            job = Job()
+            job.bytesRead = reader.source.bytesRead
+        }
         while failure == nil {
             // A line longer than a buffer, but not too long, gets a buffer twice its length.
             let carried = carry.map { $0.buffer.count - $0.start } ?? 0
@@ -117,42 +129,61 @@ struct BlockPipeline {
                 }
             }
             buffer.count = filled
-            // The buffer joins the job with its first line (a buffer inside a too-long line never does).
-            var index: Int?
             job.bytesRead = reader.source.bytesRead
-            // One line of this buffer: too long, or a span of the job, which goes to a worker
-            // once it holds `jobWindows` whole windows.
-            func line(from start: Int, to end: Int) throws {
-                job.read += 1
-                guard end - start <= maximum else {
-                    job.tooLong += 1
-                    return
-                }
+            // The buffer joins a job with its first run of lines (a buffer inside a too-long line never does).
+            var index: Int?
+            // A run of `lines` whole lines of this buffer, none too long, from `start` to `end`
+            // (past the last one's newline, when it has one).
+            func run(from start: Int, to end: Int, lines: Int) throws {
                 if index == nil {
                     job.buffers.append(buffer)
                     index = job.buffers.count - 1
                 }
-                job.spans.append(Span(buffer: index!, start: start, end: end, number: number))
-                pending += 1
-                guard pending == size else { return }
-                pending = 0
-                job.windows += 1
-                guard job.windows >= jobWindows else { return }
-                job.firstWindow = nextWindow
-                nextWindow += job.windows
-                try submit(job)
-                job = Job()
-                job.bytesRead = reader.source.bytesRead
-                index = nil
+                job.runs.append(Run(buffer: index!, start: start, end: end, number: number))
+                job.read += lines
+                job.lines += lines
+                number += lines
+                if job.lines == jobLines {
+                    try cut()
+                    index = nil
+                }
+            }
+            // One line ending at `end` (its newline, or the end of input): too long, or a run of one line.
+            func line(from start: Int, to end: Int) throws {
+                guard end - start <= maximum else {
+                    job.read += 1
+                    job.tooLong += 1
+                    number += 1
+                    return
+                }
+                try run(from: start, to: min(end + 1, filled), lines: 1)
             }
             let base = UnsafeRawPointer(buffer.bytes.baseAddress!)
             var start = 0
-            while start < filled {
-                guard let hit = memchr(base + start, 0x0A, filled - start) else { break }
-                let end = base.distance(to: UnsafeRawPointer(hit))
-                if skipping { skipping = false } else { try line(from: start, to: end) }
+            if skipping, let hit = memchr(base, 0x0A, filled) {
+                // The rest of a too-long line, already counted.
+                skipping = false
                 number += 1
-                start = end + 1
+                start = base.distance(to: UnsafeRawPointer(hit)) + 1
+            } else if skipping {
+                start = filled
+            }
+            if buffer.capacity <= maximum {
+                // No whole line here can be over the limit: count lines, `jobLines` at most at a time.
+                while start < filled {
+                    let (lines, length) = Newlines.count(in: UnsafeRawBufferPointer(start: base + start, count: filled - start),
+                                                         upTo: jobLines - job.lines)
+                    guard lines > 0 else { break }
+                    try run(from: start, to: start + length, lines: lines)
+                    start += length
+                }
+            } else {
+                while start < filled {
+                    guard let hit = memchr(base + start, 0x0A, filled - start) else { break }
+                    let end = base.distance(to: UnsafeRawPointer(hit))
+                    try line(from: start, to: end)
+                    start = end + 1
+                }
             }
             let rest = filled - start
             if failure != nil { break }  // the cut-off piece after the last newline is not a line
@@ -169,9 +200,7 @@ struct BlockPipeline {
                 carry = (buffer, start)
             }
         }
-        if pending > 0 { job.windows += 1 }
-        job.firstWindow = nextWindow
-        if !job.spans.isEmpty || job.read > 0 { try submit(job) }
+        if !job.runs.isEmpty || job.read > 0 { try cut() }
         if let failure { throw failure }
     }
 
@@ -187,23 +216,24 @@ struct BlockPipeline {
         windows.reserveCapacity(job.windows)
         values.reserveCapacity(job.windows)
         let bases = job.buffers.map { UnsafePointer($0.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        let spans = job.spans()
         var index = 0
         var id = job.firstWindow
         var shared: [Window.Line] = []
-        while index < job.spans.count {
-            let upper = min(job.spans.count, index + size)
-            let first = job.spans[index], last = job.spans[upper - 1]
+        while index < spans.count {
+            let upper = min(spans.count, index + size)
+            let first = spans[index], last = spans[upper - 1]
             // Lines decoded to themselves (no label, no carriage return), one after another in one
             // buffer with the last one's newline there too: the window shares the buffer's bytes.
             shared.removeAll(keepingCapacity: true)
             var contiguous = first.buffer == last.buffer && last.end < job.buffers[last.buffer].count
             var position = index
             while contiguous, position < upper {
-                let span = job.spans[position]
+                let span = spans[position]
                 let raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
                 let line = decoder.decodeInPlace(raw)!
                 contiguous = raw.last != 0x0D && line.message.baseAddress == raw.baseAddress && line.message.count == raw.count
-                    && (position == index || span.start == job.spans[position - 1].end + 1)
+                    && (position == index || span.start == spans[position - 1].end + 1)
                 if contiguous {
                     shared.append(Window.Line(end: span.end + 1 - first.start, number: span.number, timestamp: line.timestamp))
                 }
@@ -219,7 +249,7 @@ struct BlockPipeline {
                 window = Window(id: id)
                 window.reserve(lines: upper - index, bytes: first.buffer == last.buffer ? last.end - first.start : 64 * size)
                 for position in index..<upper {
-                    let span = job.spans[position]
+                    let span = spans[position]
                     var raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
                     if let last = raw.last, last == 0x0D { raw = UnsafeBufferPointer(rebasing: raw.dropLast()) }
                     guard let line = decoder.decodeInPlace(raw) else { preconditionFailure("the block pipeline reads formats decoded in place") }
@@ -288,20 +318,47 @@ private struct Span {
     var number: Int
 }
 
+/// Whole lines one after another in a job's buffer, from `start` to past the last one's
+/// newline (or to the end of input), the first of them numbered `number`.
+private struct Run {
+    var buffer: Int
+    var start: Int
+    var end: Int
+    var number: Int
+}
+
 /// Whole windows' worth of lines for one worker, with the reader's accounting of them.
 private struct Job: @unchecked Sendable {
     // Sendable: its buffers are no longer written once the job is submitted.
     var buffers: [Buffer] = []
-    var spans: [Span] = []
+    var runs: [Run] = []
     /// The id of the job's first window, and how many windows it has (its last may be partial).
     var firstWindow = 0
     var windows = 0
-    /// Lines read (windowed or too long) and lines too long.
+    /// Lines in the runs, lines read (in the runs or too long) and lines too long.
+    var lines = 0
     var read = 0
     var tooLong = 0
     /// Input bytes read when the job was cut, for progress.
     var bytesRead = 0
-    var windowed: Int { spans.count }
+    var windowed: Int { lines }
+
+    /// The lines of the runs, in order.
+    func spans() -> [Span] {
+        var spans: [Span] = []
+        spans.reserveCapacity(lines)
+        for run in runs {
+            let base = UnsafeRawPointer(buffers[run.buffer].bytes.baseAddress!)
+            var start = run.start, number = run.number
+            while start < run.end {
+                let end = memchr(base + start, 0x0A, run.end - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? run.end
+                spans.append(Span(buffer: run.buffer, start: start, end: end, number: number))
+                number += 1
+                start = end + 1
+            }
+        }
+        return spans
+    }
 }
 
 /// Worker states for reuse: a job takes one (or makes one when none is free) and gives it back.

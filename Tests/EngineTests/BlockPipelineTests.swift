@@ -118,4 +118,21 @@ struct BlockPipelineTests {
         let gzip = try LogReader(path: try temporaryFile(gzipped), decoder: LineDecoder(format: .lines))
         #expect(BlockPipeline(reader: gzip, policy: .count(size: 20, step: 20), threads: 2, recordTruth: false) == nil)
     }
+
+    @Test("Newlines are counted up to a limit, with the length up to the last one counted")
+    func newlineCount() {
+        var generator = SeededGenerator(seed: 11)
+        for _ in 0..<300 {
+            let count = Int.random(in: 0..<400, using: &generator)
+            let density = Int.random(in: 1...200, using: &generator)
+            let bytes = (0..<count).map { _ in Int.random(in: 0..<density, using: &generator) == 0 ? UInt8(0x0A) : UInt8.random(in: 0x20...0x7E, using: &generator) }
+            let positions = bytes.indices.filter { bytes[$0] == 0x0A }
+            for limit in [1, 2, 7, positions.count, positions.count + 1, 1 << 20] where limit > 0 {
+                let lines = min(limit, positions.count)
+                let expected = (lines: lines, length: lines == 0 ? 0 : positions[lines - 1] + 1)
+                let actual = bytes.withUnsafeBytes { Newlines.count(in: $0, upTo: limit) }
+                #expect(actual == expected, "\(count) bytes, \(positions.count) newlines, limit \(limit)")
+            }
+        }
+    }
 }

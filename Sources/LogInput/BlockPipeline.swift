@@ -223,19 +223,17 @@ struct BlockPipeline {
         while index < spans.count {
             let upper = min(spans.count, index + size)
             let first = spans[index], last = spans[upper - 1]
-            // Lines decoded to themselves (no label, no carriage return), one after another in one
-            // buffer with the last one's newline there too: the window shares the buffer's bytes.
+            // Lines that are their own message (no label, no carriage return), one after another in
+            // one buffer with the last one's newline there too: the window shares the buffer's bytes.
             shared.removeAll(keepingCapacity: true)
-            var contiguous = first.buffer == last.buffer && last.end < job.buffers[last.buffer].count
+            var contiguous = decoder.keepsLinesWhole && first.buffer == last.buffer && last.end < job.buffers[last.buffer].count
             var position = index
             while contiguous, position < upper {
                 let span = spans[position]
                 let raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
-                let line = decoder.decodeInPlace(raw)!
-                contiguous = raw.last != 0x0D && line.message.baseAddress == raw.baseAddress && line.message.count == raw.count
-                    && (position == index || span.start == spans[position - 1].end + 1)
+                contiguous = raw.last != 0x0D && (position == index || span.start == spans[position - 1].end + 1)
                 if contiguous {
-                    shared.append(Window.Line(end: span.end + 1 - first.start, number: span.number, timestamp: line.timestamp))
+                    shared.append(Window.Line(end: span.end + 1 - first.start, number: span.number, timestamp: decoder.timestamp(ofWhole: raw)))
                 }
                 position += 1
             }

@@ -82,9 +82,7 @@ public struct LineDecoder: Sendable {
     @inline(__always)
     public func decodeInPlace(_ raw: UnsafeBufferPointer<UInt8>) -> DecodedLine? {
         switch format {
-        case .lines: return DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
-        case .hdfs: return DecodedLine(message: raw, timestamp: Timestamps.hdfs(raw) ?? noTimestamp, inlineTruth: nil)
-        case .hadoop: return DecodedLine(message: raw, timestamp: Timestamps.iso(raw) ?? noTimestamp, inlineTruth: nil)
+        case .lines, .hdfs, .hadoop: return DecodedLine(message: raw, timestamp: timestamp(ofWhole: raw), inlineTruth: nil)
         case .bgl, .thunderbird:
             // Label, one run of spaces, then the message. The label never reaches `message`.
             let labelEnd = raw.firstIndex(of: 0x20) ?? raw.count
@@ -106,6 +104,21 @@ public struct LineDecoder: Sendable {
     }
 
     private var noTimestamp: Int64 { Int64.min }
+
+    /// Whether each line is its own message, with no label field (`lines`, `hdfs`, `hadoop`).
+    public var keepsLinesWhole: Bool {
+        switch format {
+        case .lines, .hdfs, .hadoop: true
+        case .bgl, .thunderbird, .jsonl: false
+        }
+    }
+
+    /// The timestamp of a line in a format that keeps lines whole (``keepsLinesWhole``);
+    /// `Int64.min` when it has none.
+    @inline(__always)
+    public func timestamp(ofWhole raw: UnsafeBufferPointer<UInt8>) -> Int64 {
+        (format == .hdfs ? Timestamps.hdfs(raw) : Timestamps.iso(raw)) ?? noTimestamp
+    }
 
     /// `-`, or an alert category: capital letters, digits and `_`, with a letter (`KERNDTLB`, `R_VAPI`).
     static func isPlausibleLabel(_ label: String) -> Bool {

@@ -31,12 +31,12 @@ enum Timestamps {
 
     /// `YYYY-MM-DD[T ]HH:MM:SS[.,fff]` at `offset`.
     static func iso(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int = 0) -> Int64? {
-        guard let year = digits(bytes, offset, 4), bytes.count > offset + 18, bytes[offset + 4] == 45,
-              let month = digits(bytes, offset + 5, 2), bytes[offset + 7] == 45,
-              let day = digits(bytes, offset + 8, 2), bytes[offset + 10] == 84 || bytes[offset + 10] == 32,
-              let hour = digits(bytes, offset + 11, 2), bytes[offset + 13] == 58,
-              let minute = digits(bytes, offset + 14, 2), bytes[offset + 16] == 58,
-              let second = digits(bytes, offset + 17, 2) else { return nil }
+        // The separators first: most lines without a timestamp there fail at the first one.
+        guard offset >= 0, bytes.count > offset + 18, bytes[offset + 4] == 45, bytes[offset + 7] == 45,
+              bytes[offset + 10] == 84 || bytes[offset + 10] == 32, bytes[offset + 13] == 58, bytes[offset + 16] == 58,
+              let year = digits(bytes, offset, 4), let month = digits(bytes, offset + 5, 2),
+              let day = digits(bytes, offset + 8, 2), let hour = digits(bytes, offset + 11, 2),
+              let minute = digits(bytes, offset + 14, 2), let second = digits(bytes, offset + 17, 2) else { return nil }
         var millisecond = 0
         if bytes.count > offset + 22, bytes[offset + 19] == 46 || bytes[offset + 19] == 44,
            let fraction = digits(bytes, offset + 20, 3) {

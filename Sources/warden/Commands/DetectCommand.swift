@@ -76,8 +76,9 @@ enum DetectOutput: String, ExpressibleByArgument, CaseIterable {
 /// Counts over every window of a detect run.
 struct DetectionSummary {
     var windows = 0
-    var verdicts: [Verdict: Int] = [:]
-    var stages: [Stage: Int] = [:]
+    /// Windows per verdict and per stage (counted without hashing: this runs once per window).
+    var abnormal = 0, normal = 0, undecided = 0
+    var byNormalRules = 0, byAbnormalRules = 0, byFallback = 0
     var inconclusive = 0
     var truncated = 0
     var accounting: [(String, LineAccounting)] = []
@@ -85,15 +86,24 @@ struct DetectionSummary {
     mutating func add(_ detection: Detection, truncated isTruncated: Bool) {
         windows += 1
         if isTruncated { truncated += 1 }
-        verdicts[detection.verdict, default: 0] += 1
-        stages[detection.stage, default: 0] += 1
+        switch detection.verdict {
+        case .abnormal: abnormal += 1
+        case .normal: normal += 1
+        case .undecided: undecided += 1
+        }
+        switch detection.stage {
+        case .normalRules: byNormalRules += 1
+        case .abnormalRules: byAbnormalRules += 1
+        case .fallback: byFallback += 1
+        }
         if !detection.inconclusive.isEmpty { inconclusive += 1 }
     }
 
     func render() -> String {
-        var text = "windows: \(windows)  abnormal: \(verdicts[.abnormal] ?? 0)  normal: \(verdicts[.normal] ?? 0)"
-        if let undecided = verdicts[.undecided] { text += "  undecided: \(undecided)" }
-        text += "\ndecided by: " + Stage.allCases.map { "\($0.rawValue) \(stages[$0] ?? 0)" }.joined(separator: ", ")
+        var text = "windows: \(windows)  abnormal: \(abnormal)  normal: \(normal)"
+        if undecided > 0 { text += "  undecided: \(undecided)" }
+        let stages = [(Stage.normalRules, byNormalRules), (.abnormalRules, byAbnormalRules), (.fallback, byFallback)]
+        text += "\ndecided by: " + stages.map { "\($0.rawValue) \($1)" }.joined(separator: ", ")
         if inconclusive > 0 { text += "\nwindows with inconclusive rules (a regex hit a PCRE2 limit): \(inconclusive)" }
         if truncated > 0 { text += "\ntruncated sessions (cut off by the end of input, marked \"truncated\"): \(truncated)" }
         for (path, lines) in accounting {

@@ -48,7 +48,9 @@ public final class EvaluationContext {
     /// The tests in Vectorscan's prefilter mode (``Prefilter/Role/candidate``).
     private let candidateTests: [Int]
     /// The window's lines that are entirely ASCII (one bit per line), from the scan.
-    private var ascii: [UInt64] = []
+    /// (Like the other state touched once per window or line, read and written without
+    /// Swift's dynamic exclusivity checks: a context is used by one thread at a time.)
+    @exclusivity(unchecked) private var ascii: [UInt64] = []
     /// The tests the scan found on some line of the window (one bit per test; a superset of the
     /// tests it decided passing), and the tests whose answer the scan may leave open: the ones not
     /// decided by it, then the regexes (open on lines that are not ASCII).
@@ -56,15 +58,15 @@ public final class EvaluationContext {
     private let undecided: [UInt64]
     private let regexes: [UInt64]
     /// The tests that may pass on the window (``passingTests()``) and a scratch bitset over rules.
-    private var passing: [UInt64]
-    var ruleScratch: [UInt64] = []
-    private var allASCII = true
+    @exclusivity(unchecked) private var passing: [UInt64]
+    @exclusivity(unchecked) var ruleScratch: [UInt64] = []
+    @exclusivity(unchecked) private var allASCII = true
     /// Lines marked as supporting the rule while collecting evidence.
-    private var marks: [Bool] = []
+    @exclusivity(unchecked) private var marks: [Bool] = []
     /// Whether the rule is being evaluated to collect evidence.
     @exclusivity(unchecked) public private(set) var isCollectingEvidence = false
     /// Whether evaluation is inside an odd number of `not`s (evidence polarity).
-    public private(set) var isNegated = false
+    @exclusivity(unchecked) public private(set) var isNegated = false
 
     /// A context that runs every line test on its own (no prefilter).
     public init(lineTests: [LineTest], scratch: MatchScratch = MatchScratch()) {

@@ -175,19 +175,21 @@ struct TemplateIndex: Sendable {
 
     private struct Template {
         let test: Int
-        /// The template's tokens from `firstToken`, and the order to check them in from `firstCheck`
-        /// (words first, from the anchored side; variables last).
-        let firstToken: Int
+        /// The template's tokens in the order they are checked, from `firstCheck`: its
+        /// `wordCount` words first, from the anchored side, then its variables.
         let firstCheck: Int
+        let wordCount: Int
         let tokenCount: Int
         let anchoredStart: Bool
         let caseless: Bool
     }
 
-    /// A token of a template: `length` bytes at `offset` of the word bytes, or a variable (`length < 0`).
-    private struct Token {
-        let offset: Int32
+    /// A token of a template to check: its position in the template, and for a word, its
+    /// `length` bytes ending at offset `wordEnd` of the word bytes (a variable has no length).
+    private struct Check {
+        let position: Int32
         let length: Int32
+        let wordEnd: Int32
     }
 
     /// A table slot: a word's hash (0 for empty) and the run of candidates it heads.
@@ -201,8 +203,7 @@ struct TemplateIndex: Sendable {
         // Sendable: written only in init.
         let templateCount: Int
         private let templates: UnsafeMutableBufferPointer<Template>
-        private let tokens: UnsafeMutableBufferPointer<Token>
-        private let checks: UnsafeMutableBufferPointer<Int32>
+        private let checks: UnsafeMutableBufferPointer<Check>
         private let words: UnsafeMutableBufferPointer<UInt8>
         /// Entry indices grouped by (distance, word): a slot's run.
         private let candidates: UnsafeMutableBufferPointer<Int32>
@@ -233,27 +234,25 @@ struct TemplateIndex: Sendable {
             precondition(keys.count { $0 == nil } <= TemplateIndex.unkeyedLimit, "too many templates without a whole word")
             let distances = used.sorted()
             // Eight zero bytes before the first word, so that the eight bytes ending a word can always be read.
-            var templates: [Template] = [], tokens: [Token] = [], checks: [Int32] = [], unkeyed: [Int32] = []
+            var templates: [Template] = [], checks: [Check] = [], unkeyed: [Int32] = []
             var words = [UInt8](repeating: 0, count: 8)
             var groups: [[UInt64: [Int32]]] = Array(repeating: [:], count: distances.count)
             var lengths = [UInt64](repeating: 0, count: distances.count)
             for (index, entry) in entries.enumerated() {
                 let template = entry.template
-                templates.append(Template(test: entry.test, firstToken: tokens.count, firstCheck: checks.count,
-                                          tokenCount: template.tokens.count, anchoredStart: template.anchoredStart,
-                                          caseless: template.caseless))
-                var wordChecks: [Int32] = [], variableChecks: [Int32] = []
+                var wordChecks: [Check] = [], variableChecks: [Check] = []
                 for (position, token) in template.tokens.enumerated() {
                     switch token {
                     case .variable:
-                        tokens.append(Token(offset: 0, length: -1))
-                        variableChecks.append(Int32(position))
+                        variableChecks.append(Check(position: Int32(position), length: -1, wordEnd: 0))
                     case .word(let word):
-                        tokens.append(Token(offset: Int32(words.count), length: Int32(word.count)))
                         words += word
-                        wordChecks.append(Int32(position))
+                        wordChecks.append(Check(position: Int32(position), length: Int32(word.count), wordEnd: Int32(words.count)))
                     }
                 }
+                templates.append(Template(test: entry.test, firstCheck: checks.count, wordCount: wordChecks.count,
+                                          tokenCount: template.tokens.count, anchoredStart: template.anchoredStart,
+                                          caseless: template.caseless))
                 checks += (template.anchoredStart ? wordChecks : wordChecks.reversed()) + variableChecks
                 guard let distance = keys[index] else {
                     unkeyed.append(Int32(index))
@@ -290,7 +289,6 @@ struct TemplateIndex: Sendable {
                 return UnsafeMutableBufferPointer(rebasing: buffer[..<array.count])
             }
             self.templates = copy(templates)
-            self.tokens = copy(tokens)
             self.checks = copy(checks)
             self.words = copy(words)
             self.candidates = copy(candidates)
@@ -304,8 +302,8 @@ struct TemplateIndex: Sendable {
 
         deinit {
             let buffers: [UnsafeMutableRawPointer?] = [
-                UnsafeMutableRawPointer(templates.baseAddress), UnsafeMutableRawPointer(tokens.baseAddress),
-                UnsafeMutableRawPointer(checks.baseAddress), UnsafeMutableRawPointer(words.baseAddress),
+                UnsafeMutableRawPointer(templates.baseAddress), UnsafeMutableRawPointer(checks.baseAddress),
+                UnsafeMutableRawPointer(words.baseAddress),
                 UnsafeMutableRawPointer(candidates.baseAddress), UnsafeMutableRawPointer(unkeyed.baseAddress),
                 UnsafeMutableRawPointer(distances.baseAddress),
                 UnsafeMutableRawPointer(firstSlots.baseAddress), UnsafeMutableRawPointer(masks.baseAddress),
@@ -393,13 +391,13 @@ struct TemplateIndex: Sendable {
             bounds[0] = -1
             var found = 1
             var offset = 0
-            var other: UInt64 = 0
+            var low: UInt64 = 0
             let raw = UnsafeRawPointer(line)
             // Eight bytes at a time: a byte equal to a space becomes 0, and each zero byte sets its high bit.
             while offset + 8 <= count {
                 let bytes = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                // High bits of the (ASCII) bytes below 0x0E and not below 0x09.
-                other |= ~((bytes | 0x8080_8080_8080_8080) &- 0x0E0E_0E0E_0E0E_0E0E) & ((bytes | 0x8080_8080_8080_8080) &- 0x0909_0909_0909_0909)
+                // A high bit set when some (ASCII) byte is below 0x0E.
+                low |= (bytes &- 0x0E0E_0E0E_0E0E_0E0E) & ~bytes
                 let word = bytes ^ 0x2020_2020_2020_2020
                 var zeros = ~(((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | word) & 0x8080_8080_8080_8080
                 while zeros != 0 {
@@ -413,13 +411,16 @@ struct TemplateIndex: Sendable {
                 if line[offset] == 0x20 {
                     bounds[found] = offset
                     found += 1
-                } else if TokenTemplate.isWhitespace(line[offset]) {
-                    other = 0x80
+                } else if line[offset] < 0x0E {
+                    low = 0x80
                 }
                 offset += 1
             }
             bounds[found] = count
-            return (found, other & 0x8080_8080_8080_8080 != 0)
+            // A byte below 0x0E is rare: only then look for one from 0x09 (tab) to 0x0D.
+            guard low & 0x8080_8080_8080_8080 != 0 else { return (found, false) }
+            for offset in 0..<count where line[offset] != 0x20 && TokenTemplate.isWhitespace(line[offset]) { return (found, true) }
+            return (found, false)
         }
 
         @inline(__always)
@@ -461,27 +462,27 @@ struct TemplateIndex: Sendable {
                              _ otherWhitespace: Bool) -> Bool {
             let tokenCount = template.tokenCount
             guard template.anchoredStart ? count == tokenCount : count >= tokenCount else { return false }
-            // Template token `i` is line token `i + shift`.
-            let shift = count - tokenCount
-            for check in 0..<tokenCount {
-                let index = Int(checks[template.firstCheck + check])
-                let token = tokens[template.firstToken + index]
-                let start = bounds[index + shift] + 1, end = bounds[index + shift + 1]
-                // The first token of a template not anchored at the start may end a longer line token.
-                let suffix = index == 0 && !template.anchoredStart
-                if token.length < 0 {
-                    guard end > start else { return false }
-                    if suffix {
-                        // `\S+` first: one non-whitespace byte before the next token is enough.
-                        guard !TokenTemplate.isWhitespace(line[end - 1]) else { return false }
-                    } else if otherWhitespace {
-                        for position in start..<end where TokenTemplate.isWhitespace(line[position]) { return false }
-                    }
-                } else {
-                    let length = Int(token.length)
-                    guard suffix ? end - start >= length : end - start == length else { return false }
-                    guard Self.equal(line, end: end, words.baseAddress! + Int(token.offset) + length, length: length,
-                                     caseless: template.caseless) else { return false }
+            // Template token `i` is the line's token `i + count - tokenCount`: `tokenBounds[i] + 1 ..< tokenBounds[i + 1]`.
+            let tokenBounds = bounds + (count - tokenCount)
+            let checks = self.checks.baseAddress! + template.firstCheck, words = self.words.baseAddress!
+            // The first token of a template not anchored at the start may end a longer line token.
+            let suffixPosition = template.anchoredStart ? -1 : 0
+            for check in 0..<template.wordCount {
+                let position = Int(checks[check].position), length = Int(checks[check].length)
+                let start = tokenBounds[position] + 1, end = tokenBounds[position + 1]
+                guard position == suffixPosition ? end - start >= length : end - start == length else { return false }
+                guard Self.equal(line, end: end, words + Int(checks[check].wordEnd), length: length,
+                                 caseless: template.caseless) else { return false }
+            }
+            for check in template.wordCount..<tokenCount {
+                let position = Int(checks[check].position)
+                let start = tokenBounds[position] + 1, end = tokenBounds[position + 1]
+                guard end > start else { return false }
+                if position == suffixPosition {
+                    // `\S+` first: one non-whitespace byte before the next token is enough.
+                    guard !TokenTemplate.isWhitespace(line[end - 1]) else { return false }
+                } else if otherWhitespace {
+                    for index in start..<end where TokenTemplate.isWhitespace(line[index]) { return false }
                 }
             }
             return true

@@ -2,6 +2,11 @@
 # `make test` runs the test suite; both install missing system packages first.
 
 SWIFT ?= swift
+# Release builds link the Swift runtime and Foundation statically: the binaries run on a
+# host without the Swift toolchain, and start and call into the runtime faster (no dynamic
+# loading or symbol binding of a dozen libraries; measured on detect, 6-rule pack, 600k
+# lines: 16.9 -> 11.7 ms start-up, 100 -> 92 ms in all).
+RELEASE = -c release --static-swift-stdlib
 
 .PHONY: deps encoder sarif-schema build release test demo accuracy bench clean
 
@@ -21,7 +26,7 @@ build: deps
 	$(SWIFT) build
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE)
 
 # Tests write their scratch files under a directory of their own, removed afterwards
 # (readable by all: nginx's workers, started by the tests, drop root).
@@ -37,18 +42,18 @@ accuracy: release encoder
 
 bench: release encoder
 	@scripts/install-bench-tools.sh
-	$(SWIFT) run -c release warden-bench compare
-	$(SWIFT) run -c release warden-bench regex Samples/BGL_2k/BGL_2k.log
-	$(SWIFT) run -c release warden-bench check --rules 200
-	$(SWIFT) run -c release warden-bench lint --rules 200
-	$(SWIFT) run -c release warden-bench compile --rules 20000
-	$(SWIFT) run -c release warden-bench detect
-	$(SWIFT) run -c release warden-bench compiled
-	$(SWIFT) run -c release warden-bench fame
-	$(SWIFT) run -c release warden-bench fame --features dense --messages 600000
-	$(SWIFT) run -c release warden-bench synthesize
-	$(SWIFT) run -c release warden-bench run
-	scripts/drain-bench.sh
+	$(SWIFT) run $(RELEASE) warden-bench compare
+	$(SWIFT) run $(RELEASE) warden-bench regex Samples/BGL_2k/BGL_2k.log
+	$(SWIFT) run $(RELEASE) warden-bench check --rules 200
+	$(SWIFT) run $(RELEASE) warden-bench lint --rules 200
+	$(SWIFT) run $(RELEASE) warden-bench compile --rules 20000
+	$(SWIFT) run $(RELEASE) warden-bench detect
+	$(SWIFT) run $(RELEASE) warden-bench compiled
+	$(SWIFT) run $(RELEASE) warden-bench fame
+	$(SWIFT) run $(RELEASE) warden-bench fame --features dense --messages 600000
+	$(SWIFT) run $(RELEASE) warden-bench synthesize
+	$(SWIFT) run $(RELEASE) warden-bench run
+	SWIFT=$(SWIFT) scripts/drain-bench.sh
 
 clean:
 	rm -rf .build

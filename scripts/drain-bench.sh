@@ -10,8 +10,8 @@ file=${1:-Samples/HDFS_20k_head/HDFS_20000.log}
 format=${2:-hdfs}
 repeat=${3:-50}
 python3 -c 'import drain3' 2>/dev/null || python3 -m pip install --quiet 'drain3==0.9.11'
-swift build -c release --product warden >/dev/null
-swift build -c release --product warden-bench >/dev/null
+"${SWIFT:-swift}" build -c release --static-swift-stdlib --product warden >/dev/null
+"${SWIFT:-swift}" build -c release --static-swift-stdlib --product warden-bench >/dev/null
 warden=.build/release/warden
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

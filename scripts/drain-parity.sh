@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -c 'import drain3' 2>/dev/null || python3 -m pip install --quiet 'drain3==0.9.11'
-swift build -c release --product warden >/dev/null
+"${SWIFT:-swift}" build -c release --static-swift-stdlib --product warden >/dev/null
 warden=.build/release/warden
 out=Tests/LogParsingTests/Drain3
 mkdir -p "$out"

@@ -83,6 +83,7 @@ extension Pattern {
         _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, options: UInt32, scratch: MatchScratch
     ) -> Int32 {
         guard start >= 0, start <= bytes.count else { return PCRE2_ERROR_BADOFFSET }
+        let jit = usesJIT()
         scratch.prepare(for: self)
         let base = bytes.baseAddress ?? emptyBytes
         // pcre2_jit_match skips argument checks and supports these match options;
@@ -90,7 +91,7 @@ extension Pattern {
         let jitOptions = PCRE2_NOTEMPTY_ATSTART | PCRE2_NOTEMPTY | PCRE2_NOTBOL | PCRE2_NOTEOL
         while true {
             let status: Int32
-            if engine == .jit, options & ~jitOptions == 0 {
+            if jit, options & ~jitOptions == 0 {
                 status = pcre2_jit_match_8(
                     code, base, bytes.count, start, options, scratch.matchData, scratch.matchContext)
             } else {

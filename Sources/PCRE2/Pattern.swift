@@ -1,18 +1,22 @@
 import CPCRE2
+import Synchronization
 
 /// A compiled PCRE2 regular expression over UTF-8 bytes.
 ///
 /// A pattern is compiled once with UTF and `PCRE2_MATCH_INVALID_UTF`, so any
 /// subject bytes can be matched: invalid UTF-8 never matches a character and
 /// never makes a match fail. It is JIT-compiled when the platform allows and
-/// falls back to PCRE2's interpreter otherwise (``engine`` says which).
+/// falls back to PCRE2's interpreter otherwise (``engine`` says which). JIT
+/// compilation waits for the first match (or the first question about the
+/// engine): a pack's regexes that a scan answers never pay for it.
 ///
 /// A `Pattern` is immutable and may be shared by any number of threads. Each
 /// thread matches with its own ``MatchScratch`` (the default is one per thread).
 public final class Pattern: @unchecked Sendable {
-    // Sendable: `code` is written once in `init` and only read afterwards; PCRE2
-    // documents compiled (and JIT-compiled) code as safe to share across threads
-    // as long as each thread has its own match data and JIT stack.
+    // Sendable: `code` is written in `init` and then only by the one JIT compilation,
+    // under `jitLock` before `jitState` says it is done; PCRE2 documents compiled
+    // (and JIT-compiled) code as safe to share across threads as long as each thread
+    // has its own match data and JIT stack.
 
     /// Compile-time flags, each one a PCRE2 compile option.
     public struct Options: OptionSet, Sendable, Hashable {
@@ -98,16 +102,23 @@ public final class Pattern: @unchecked Sendable {
     /// The limits every match with this pattern runs under.
     public let limits: Limits
     /// The engine matches run on.
-    public let engine: Engine
+    public var engine: Engine { usesJIT() ? .jit : .interpreter }
     /// Why JIT compilation was not used, when the policy was ``JITPolicy/automatic``
     /// and it failed or is unavailable; `nil` otherwise.
-    public let jitUnavailableReason: String?
+    public var jitUnavailableReason: String? {
+        _ = usesJIT()
+        return jitLock.withLock { $0 }
+    }
     /// Number of capture groups (group 0, the whole match, not counted).
     public let captureCount: Int
     /// Named capture groups in order of their numbers.
     public let namedGroups: [NamedGroup]
 
     let code: OpaquePointer
+    /// 0 until JIT compilation is tried, then 1 when matches run on JIT code, 2 when on the interpreter.
+    private let jitState: Atomic<UInt8>
+    /// Held while JIT-compiling; then why JIT is not used, if it is not.
+    private let jitLock = Mutex<String?>(nil)
 
     /// Compiles a pattern given as UTF-8 bytes.
     ///
@@ -135,19 +146,7 @@ public final class Pattern: @unchecked Sendable {
         self.options = options
         self.limits = limits
 
-        var reason: String?
-        if jit == .automatic {
-            if !PCRE2Library.isJITAvailable {
-                reason = "PCRE2 was built without JIT support"
-            } else {
-                let status = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE)
-                if status != 0 { reason = PCRE2Library.message(for: status) }
-            }
-        } else {
-            reason = nil
-        }
-        self.engine = (jit == .automatic && reason == nil) ? .jit : .interpreter
-        self.jitUnavailableReason = reason
+        self.jitState = Atomic(jit == .automatic ? 0 : 2)
         self.captureCount = Int(Self.info(compiled, PCRE2_INFO_CAPTURECOUNT))
         self.namedGroups = Self.readNameTable(compiled)
     }
@@ -164,6 +163,31 @@ public final class Pattern: @unchecked Sendable {
 
     deinit {
         pcre2_code_free_8(code)
+    }
+
+    /// Whether matches run on JIT code, JIT-compiling the pattern the first time (once, under a lock).
+    @inline(__always)
+    func usesJIT() -> Bool {
+        switch jitState.load(ordering: .acquiring) {
+        case 1: true
+        case 2: false
+        default: compileJIT()
+        }
+    }
+
+    private func compileJIT() -> Bool {
+        jitLock.withLock { reason in
+            let state = jitState.load(ordering: .relaxed)
+            guard state == 0 else { return state == 1 }
+            if !PCRE2Library.isJITAvailable {
+                reason = "PCRE2 was built without JIT support"
+            } else {
+                let status = pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE)
+                if status != 0 { reason = PCRE2Library.message(for: status) }
+            }
+            jitState.store(reason == nil ? 1 : 2, ordering: .releasing)
+            return reason == nil
+        }
     }
 
     /// The pattern's source as text (invalid UTF-8 repaired for display).

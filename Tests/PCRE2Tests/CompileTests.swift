@@ -55,6 +55,25 @@ struct CompileTests {
         #expect(interpreted.jitUnavailableReason == nil)
     }
 
+    @Test("A pattern JIT-compiles on first use, once, however many threads use it first")
+    func jitCompilesOnFirstConcurrentUse() async throws {
+        let pattern = try Pattern(#"(\w+)@(\w+)\.com"#)
+        let subjects = (0..<64).map { Array(($0 % 3 == 0 ? "user\($0)@example.com" : "user\($0) at example dot com").utf8) }
+        let answers = try await withThrowingTaskGroup(of: [Bool].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    let scratch = MatchScratch()
+                    return try subjects.map { try pattern.matches($0, scratch: scratch) }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.count == 8)
+        for answer in answers { #expect(answer == subjects.indices.map { $0 % 3 == 0 }) }
+        #expect(pattern.engine == (PCRE2Library.isJITAvailable ? .jit : .interpreter))
+        #expect(pattern.jitUnavailableReason == nil || !PCRE2Library.isJITAvailable)
+    }
+
     @Test func patternsCompileFromBytes() throws {
         // A pattern given as bytes may contain NUL and is compiled by byte length.
         let pattern = try Pattern(bytes: [0x61, 0x00, 0x62])

@@ -57,31 +57,25 @@ struct CompareBenchmark: ParsableCommand {
         setenv("WARDEN_CACHE_DIR", cache, 1)
         defer { try? FileManager.default.removeItem(atPath: cache) }
         let megabytes = Double(file.bytes) / 1e6
-        print("\(file.lines) lines, \(String(format: "%.1f", megabytes)) MB (BGL_2k repeated, labels stripped), windows of 20; median of \(runs) runs")
+        print("\(file.lines) lines, \(String(format: "%.1f", megabytes)) MB (BGL_2k repeated, labels stripped), windows of 20; median of \(runs) runs, interleaved")
 
         func detect(_ pack: String, threads: Int, path: String = file.path) -> [String] {
             [warden, "detect", "--pack", pack, "--format", "lines", "--output", "summary", "--threads", "\(threads)", path]
         }
-        var results: [String: Measurement] = [:]
-        var rows: [(String, String)] = []
-        func measure(_ key: String, _ label: String, _ arguments: [String]) throws {
-            guard let measurement = try Measurement.median(of: arguments, runs: runs) else {
-                print("(skipped \(label): \(arguments[0]) is not installed)")
-                return
-            }
-            results[key] = measurement
-            rows.append((key, label))
+        var commands: [(key: String, label: String, arguments: [String])] = []
+        func measure(_ key: String, _ label: String, _ arguments: [String]) {
+            commands.append((key, label, arguments))
         }
-        try measure("wc", "wc -l", ["wc", "-l", file.path])
-        try measure("rg", "rg -c KERNEL (common literal)", ["rg", "-c", "KERNEL", file.path])
-        try measure("rg-rare", "rg -c \"Lustre mount FAILED\" (rare)", ["rg", "-c", "Lustre mount FAILED", file.path])
-        try measure("detect1", "warden detect, bgl (6 rules), 1 thread", detect(bgl, threads: 1))
-        try measure("detect2", "warden detect, bgl (6 rules), 2 threads", detect(bgl, threads: 2))
-        try measure("compiled1", "warden detect --compiled, bgl, 1 thread", detect(bgl, threads: 1) + ["--compiled"])
-        try measure("compiled2", "warden detect --compiled, bgl, 2 threads", detect(bgl, threads: 2) + ["--compiled"])
-        try measure("large1", "warden detect, \(rules) rules, 1 thread", detect(large, threads: 1))
-        try measure("large2", "warden detect, \(rules) rules, 2 threads", detect(large, threads: 2))
-        try measure("python", "CPython re, bgl rules (\(python))", ["python3", python, file.path])
+        measure("wc", "wc -l", ["wc", "-l", file.path])
+        measure("rg", "rg -c KERNEL (common literal)", ["rg", "-c", "KERNEL", file.path])
+        measure("rg-rare", "rg -c \"Lustre mount FAILED\" (rare)", ["rg", "-c", "Lustre mount FAILED", file.path])
+        measure("detect1", "warden detect, bgl (6 rules), 1 thread", detect(bgl, threads: 1))
+        measure("detect2", "warden detect, bgl (6 rules), 2 threads", detect(bgl, threads: 2))
+        measure("compiled1", "warden detect --compiled, bgl, 1 thread", detect(bgl, threads: 1) + ["--compiled"])
+        measure("compiled2", "warden detect --compiled, bgl, 2 threads", detect(bgl, threads: 2) + ["--compiled"])
+        measure("large1", "warden detect, \(rules) rules, 1 thread", detect(large, threads: 1))
+        measure("large2", "warden detect, \(rules) rules, 2 threads", detect(large, threads: 2))
+        measure("python", "CPython re, bgl rules (\(python))", ["python3", python, file.path])
         // Session windows (one per HDFS block), sharded by key on 2 threads.
         let sessionLog = try Self.replicatedSessions(sessions, copies: sessionCopies)
         defer { try? FileManager.default.removeItem(atPath: sessionLog.path) }
@@ -89,16 +83,41 @@ struct CompareBenchmark: ParsableCommand {
         func sessionDetect(threads: Int) -> [String] {
             [warden, "detect", "--pack", hdfs, "--format", "hdfs", "--window", "session", "--output", "summary", "--threads", "\(threads)", sessionLog.path]
         }
-        try measure("sessions1", "warden detect, hdfs sessions (\(sessionLog.lines) lines), 1 thread", sessionDetect(threads: 1))
-        try measure("sessions2", "warden detect, hdfs sessions, 2 threads", sessionDetect(threads: 2))
+        measure("sessions1", "warden detect, hdfs sessions (\(sessionLog.lines) lines), 1 thread", sessionDetect(threads: 1))
+        measure("sessions2", "warden detect, hdfs sessions, 2 threads", sessionDetect(threads: 2))
         // Start-up (loading and checking the pack, compiling its regexes and Vectorscan database) on a one-line log,
         // so that the per-line cost of the two packs can be told from their fixed cost.
         let empty = file.path + ".one"
         _ = FileManager.default.createFile(atPath: empty, contents: Data("RAS KERNEL INFO one line\n".utf8))
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        try measure("start1", "warden detect, bgl (6 rules), one-line log", detect(bgl, threads: 1, path: empty))
-        try measure("startLarge", "warden detect, \(rules) rules, one-line log", detect(large, threads: 1, path: empty))
-        try measure("startLargeCold", "  the same, database not cached", ["env", "WARDEN_CACHE_DIR=off"] + detect(large, threads: 1, path: empty))
+        measure("start1", "warden detect, bgl (6 rules), one-line log", detect(bgl, threads: 1, path: empty))
+        measure("startLarge", "warden detect, \(rules) rules, one-line log", detect(large, threads: 1, path: empty))
+        measure("startLargeCold", "  the same, database not cached", ["env", "WARDEN_CACHE_DIR=off"] + detect(large, threads: 1, path: empty))
+
+        // One untimed round warms the page cache and warden's database cache. Then each round runs
+        // every command once, so that a slow spell of the host slows all of them alike and the
+        // ratios between them hold; a fixed CPU loop timed before and after tells how busy the host was.
+        let loopBefore = Measurement.hostLoopMilliseconds()
+        var samples: [String: [Measurement]] = [:]
+        var missing = Set<String>()
+        for round in 0...max(1, runs) {
+            for command in commands where !missing.contains(command.key) {
+                guard let measurement = try Measurement.once(command.arguments) else {
+                    print("(skipped \(command.label): \(command.arguments[0]) is not installed)")
+                    missing.insert(command.key)
+                    continue
+                }
+                if round > 0 { samples[command.key, default: []].append(measurement) }
+            }
+        }
+        let loopAfter = Measurement.hostLoopMilliseconds()
+        var results: [String: Measurement] = [:]
+        var rows: [(String, String)] = []
+        for command in commands where !missing.contains(command.key) {
+            results[command.key] = Measurement.median(samples[command.key]!)
+            rows.append((command.key, command.label))
+        }
+        print(String(format: "host check: a fixed CPU loop took %.0f ms before the runs and %.0f ms after (equal on a quiet host)", loopBefore, loopAfter))
 
         let reference = results["rg"] ?? results["wc"]!
         print("command".padding(toLength: 48, withPad: " ", startingAt: 0) + "  seconds   lines/s    × rg common")
@@ -248,19 +267,30 @@ struct Measurement {
         output.split(separator: "\n").first { $0.hasPrefix(prefix) }.map(String.init)
     }
 
-    /// Runs `arguments` `runs` times; `nil` when the program is not installed.
-    static func median(of arguments: [String], runs: Int) throws -> Measurement? {
-        var measurements: [Measurement] = []
-        for _ in 0..<max(1, runs) {
-            guard let measurement = try once(arguments) else { return nil }
-            measurements.append(measurement)
-        }
-        measurements.sort { $0.seconds < $1.seconds }
-        return measurements[measurements.count / 2]
+    /// The median of one command's runs (at least one).
+    static func median(_ measurements: [Measurement]) -> Measurement {
+        let sorted = measurements.sorted { $0.seconds < $1.seconds }
+        return sorted[sorted.count / 2]
     }
 
-    /// Spawns the command with its output to a temporary file and waits for it.
-    private static func once(_ arguments: [String]) throws -> Measurement? {
+    /// Milliseconds a fixed chain of xorshift steps (each depending on the last) takes on this
+    /// thread: the same on a quiet host, longer when other work shares the cores.
+    static func hostLoopMilliseconds() -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var value: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<100_000_000 {
+            value ^= value << 13
+            value ^= value >> 7
+            value ^= value << 17
+        }
+        let elapsed = clock.now - start
+        if value == 0 { print("") }  // keeps the loop
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+    }
+
+    /// Spawns the command with its output to a temporary file and waits for it; `nil` when the program is not installed.
+    static func once(_ arguments: [String]) throws -> Measurement? {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("warden-bench-\(getpid())-output").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         var actions = posix_spawn_file_actions_t()

@@ -175,7 +175,13 @@ struct TemplateIndex: Sendable {
 
     private struct Template {
         let test: Int
-        /// The template's tokens in the order they are checked, from `firstCheck`: its
+        /// The template's tail: its last `tailTokens` tokens, the words after its last variable,
+        /// compared with the line's end as one run of `tailLength` bytes (the words joined by
+        /// spaces) ending at offset `tailEnd` of the word bytes.
+        let tailTokens: Int
+        let tailLength: Int
+        let tailEnd: Int
+        /// The template's other tokens in the order they are checked, from `firstCheck`: its
         /// `wordCount` words first, from the anchored side, then its variables.
         let firstCheck: Int
         let wordCount: Int
@@ -240,8 +246,9 @@ struct TemplateIndex: Sendable {
             var lengths = [UInt64](repeating: 0, count: distances.count)
             for (index, entry) in entries.enumerated() {
                 let template = entry.template
+                let tailStart = (template.tokens.lastIndex(of: .variable) ?? -1) + 1
                 var wordChecks: [Check] = [], variableChecks: [Check] = []
-                for (position, token) in template.tokens.enumerated() {
+                for (position, token) in template.tokens.enumerated() where position < tailStart {
                     switch token {
                     case .variable:
                         variableChecks.append(Check(position: Int32(position), length: -1, wordEnd: 0))
@@ -250,7 +257,13 @@ struct TemplateIndex: Sendable {
                         wordChecks.append(Check(position: Int32(position), length: Int32(word.count), wordEnd: Int32(words.count)))
                     }
                 }
-                templates.append(Template(test: entry.test, firstCheck: checks.count, wordCount: wordChecks.count,
+                let tail = template.tokens[tailStart...].map { token -> [UInt8] in
+                    guard case .word(let word) = token else { preconditionFailure("a tail holds words only") }
+                    return word
+                }.joined(separator: [0x20]).map { $0 }
+                words += tail
+                templates.append(Template(test: entry.test, tailTokens: template.tokens.count - tailStart, tailLength: tail.count,
+                                          tailEnd: words.count, firstCheck: checks.count, wordCount: wordChecks.count,
                                           tokenCount: template.tokens.count, anchoredStart: template.anchoredStart,
                                           caseless: template.caseless))
                 checks += (template.anchoredStart ? wordChecks : wordChecks.reversed()) + variableChecks
@@ -465,6 +478,17 @@ struct TemplateIndex: Sendable {
             // Template token `i` is the line's token `i + count - tokenCount`: `tokenBounds[i] + 1 ..< tokenBounds[i + 1]`.
             let tokenBounds = bounds + (count - tokenCount)
             let checks = self.checks.baseAddress! + template.firstCheck, words = self.words.baseAddress!
+            if template.tailLength > 0 {
+                // The tail must start a line token, unless it holds the template's first token and the
+                // start is not anchored (that token may end a longer one); then its bytes end the line.
+                let lineLength = bounds[count], start = lineLength - template.tailLength
+                guard start >= 0 else { return false }
+                if template.tailTokens < tokenCount || template.anchoredStart {
+                    guard tokenBounds[tokenCount - template.tailTokens] + 1 == start else { return false }
+                }
+                guard Self.equal(line, end: lineLength, words + template.tailEnd, length: template.tailLength,
+                                 caseless: template.caseless) else { return false }
+            }
             // The first token of a template not anchored at the start may end a longer line token.
             let suffixPosition = template.anchoredStart ? -1 : 0
             for check in 0..<template.wordCount {
@@ -474,7 +498,7 @@ struct TemplateIndex: Sendable {
                 guard Self.equal(line, end: end, words + Int(checks[check].wordEnd), length: length,
                                  caseless: template.caseless) else { return false }
             }
-            for check in template.wordCount..<tokenCount {
+            for check in template.wordCount..<(tokenCount - template.tailTokens) {
                 let position = Int(checks[check].position)
                 let start = tokenBounds[position] + 1, end = tokenBounds[position + 1]
                 guard end > start else { return false }

@@ -29,14 +29,24 @@ enum Timestamps {
         return value
     }
 
+    /// Two ASCII digits at `offset`, which the caller has checked is in bounds.
+    @inline(__always)
+    static func twoDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int) -> Int? {
+        let tens = bytes[offset] &- 48, ones = bytes[offset + 1] &- 48
+        guard tens < 10, ones < 10 else { return nil }
+        return Int(tens) * 10 + Int(ones)
+    }
+
     /// `YYYY-MM-DD[T ]HH:MM:SS[.,fff]` at `offset`.
     static func iso(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int = 0) -> Int64? {
         // The separators first: most lines without a timestamp there fail at the first one.
         guard offset >= 0, bytes.count > offset + 18, bytes[offset + 4] == 45, bytes[offset + 7] == 45,
               bytes[offset + 10] == 84 || bytes[offset + 10] == 32, bytes[offset + 13] == 58, bytes[offset + 16] == 58,
-              let year = digits(bytes, offset, 4), let month = digits(bytes, offset + 5, 2),
-              let day = digits(bytes, offset + 8, 2), let hour = digits(bytes, offset + 11, 2),
-              let minute = digits(bytes, offset + 14, 2), let second = digits(bytes, offset + 17, 2) else { return nil }
+              let century = twoDigits(bytes, offset), let yearOfCentury = twoDigits(bytes, offset + 2),
+              let month = twoDigits(bytes, offset + 5), let day = twoDigits(bytes, offset + 8),
+              let hour = twoDigits(bytes, offset + 11), let minute = twoDigits(bytes, offset + 14),
+              let second = twoDigits(bytes, offset + 17) else { return nil }
+        let year = century * 100 + yearOfCentury
         var millisecond = 0
         if bytes.count > offset + 22, bytes[offset + 19] == 46 || bytes[offset + 19] == 44,
            let fraction = digits(bytes, offset + 20, 3) {
@@ -47,9 +57,9 @@ enum Timestamps {
 
     /// HDFS: `yyMMdd HHmmss` (years 2000-2099).
     static func hdfs(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
-        guard bytes.count >= 13, bytes[6] == 32, let year = digits(bytes, 0, 2), let month = digits(bytes, 2, 2),
-              let day = digits(bytes, 4, 2), let hour = digits(bytes, 7, 2), let minute = digits(bytes, 9, 2),
-              let second = digits(bytes, 11, 2) else { return nil }
+        guard bytes.count >= 13, bytes[6] == 32, let year = twoDigits(bytes, 0), let month = twoDigits(bytes, 2),
+              let day = twoDigits(bytes, 4), let hour = twoDigits(bytes, 7), let minute = twoDigits(bytes, 9),
+              let second = twoDigits(bytes, 11) else { return nil }
         return milliseconds(year: 2000 + year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 

@@ -63,34 +63,30 @@ public struct DetectionEngine: Sendable {
         var inconclusive: [String] = []
         // Only the rules whose triggers the scan did not rule out (the others would fail).
         let passing = context.passingTests()
-        var detection: Detection?
-        rules.normalSelection.forEachCandidate(passing: passing, scratch: &context.ruleScratch) { index in
-            let rule = rules.normalRules[index]
-            do {
-                guard try rule.holds(in: context) else { return false }
-                detection = Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
-                                      rule: rule.metadata.name, inconclusive: inconclusive)
-                return true
-            } catch {
-                inconclusive.append(rule.metadata.name)
-                return false
+        // The first rule of the list that holds; rules a PCRE2 limit stopped are noted as inconclusive.
+        func firstHolding(_ selection: RuleSelection, _ list: [any WindowRule]) -> (any WindowRule)? {
+            var holding: (any WindowRule)?
+            selection.forEachCandidate(passing: passing, scratch: &context.ruleScratch) { index in
+                do {
+                    guard try list[index].holds(in: context) else { return false }
+                    holding = list[index]
+                    return true
+                } catch {
+                    inconclusive.append(list[index].metadata.name)
+                    return false
+                }
             }
+            return holding
         }
-        if let detection { return detection }
-        rules.abnormalSelection.forEachCandidate(passing: passing, scratch: &context.ruleScratch) { index in
-            let rule = rules.abnormalRules[index]
-            do {
-                guard try rule.holds(in: context) else { return false }
-                let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)
-                detection = Detection(windowID: window.id, verdict: .abnormal, stage: .abnormalRules,
-                                      rule: rule.metadata.name, evidence: evidence, inconclusive: inconclusive)
-                return true
-            } catch {
-                inconclusive.append(rule.metadata.name)
-                return false
-            }
+        if let rule = firstHolding(rules.normalSelection, rules.normalRules) {
+            return Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
+                             rule: rule.metadata.name, inconclusive: inconclusive)
         }
-        if let detection { return detection }
+        if let rule = firstHolding(rules.abnormalSelection, rules.abnormalRules) {
+            let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)
+            return Detection(windowID: window.id, verdict: .abnormal, stage: .abnormalRules,
+                             rule: rule.metadata.name, evidence: evidence, inconclusive: inconclusive)
+        }
         guard let fallback else {
             return Detection(windowID: window.id, verdict: .undecided, stage: .fallback, inconclusive: inconclusive)
         }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import RuleRuntime
 import Synchronization
 import WardenCore
@@ -8,13 +9,18 @@ import Glibc
 import Darwin
 #endif
 
-/// Tumbling count windows of an uncompressed file, read in large blocks.
+/// Tumbling count windows of an uncompressed file, read in chunks by the worker threads themselves.
 ///
-/// The calling thread only reads blocks and counts their newlines (sixteen bytes
-/// at a time, no copy, no decoding); it cuts the blocks into jobs of whole windows
-/// for the worker threads, which split and decode the lines, build the windows
-/// and process them. Results are delivered in input order. Memory is
-/// bounded by the jobs in flight (a few per thread), whatever the input length.
+/// The file, as long as it was when opened, is cut into chunks of `chunkBytes`; a line
+/// belongs to the chunk its first byte lies in. A worker reads a chunk with `pread`, and
+/// past its end as far as its last line reaches, splits the lines and publishes how many
+/// there are. Once the chunk before it has published its running total, the worker knows
+/// its lines' numbers and where windows start; it builds and processes the windows that lie
+/// wholly in the chunk while the bytes are still in its core's cache. A window that crosses
+/// into the next chunk leaves in pieces, which the calling thread joins and processes (at
+/// most one window per chunk). Reading, splitting and detection so run on every worker, and
+/// no byte moves from one core to another on its way. Results are delivered in input order;
+/// memory is bounded by the chunks in flight (two per thread), whatever the input length.
 ///
 /// Lines, numbers, skipped lines, window boundaries and ids are exactly those of
 /// the line-by-line path (``LogReader/forEach(_:)`` into a ``Windower``).
@@ -22,23 +28,23 @@ struct BlockPipeline {
     let reader: LogReader
     let size: Int
     let threads: Int
-    /// Bytes per read buffer (a buffer grows, up to the longest line allowed, only for a longer line).
-    let blockBytes: Int
-    /// Windows per job.
-    let jobWindows: Int
+    /// Bytes per chunk.
+    let chunkBytes: Int
+    private let length: Int
 
-    /// The block pipeline for `reader` and `policy`, when it applies: tumbling
-    /// count windows, a plain file, a format decoded in place, no truth recorded
+    /// The block pipeline for `reader` and `policy`, when it applies: tumbling count
+    /// windows, a plain file that is not empty, a format decoded in place, no truth recorded
     /// per line and no label per key (which carries state from line to line).
-    init?(reader: LogReader, policy: WindowPolicy, threads: Int, recordTruth: Bool, blockBytes: Int = 1 << 18, jobWindows: Int = 64) {
+    init?(reader: LogReader, policy: WindowPolicy, threads: Int, recordTruth: Bool, chunkBytes: Int = 1 << 18) {
         guard case .count(let size, let step) = policy, size == step, size > 0, !recordTruth,
-              reader.decoder.format != .jsonl, reader.source.isPlainFileAtStart else { return nil }
+              reader.decoder.format != .jsonl, let length = reader.source.totalBytes, length > 0,
+              reader.source.isPlainFileAtStart else { return nil }
         if case .byKey = reader.labeling { return nil }
         self.reader = reader
         self.size = size
-        self.threads = threads
-        self.blockBytes = max(16, blockBytes)
-        self.jobWindows = max(1, jobWindows)
+        self.threads = max(1, threads)
+        self.chunkBytes = max(1, chunkBytes)
+        self.length = length
     }
 
     /// Reads to the end of input; see ``WindowPipeline/run(worker:process:sink:progress:)``.
@@ -48,226 +54,423 @@ struct BlockPipeline {
         sink: (Window, T) throws -> Void,
         progress: ((Int) -> Void)?
     ) throws {
-        let reader = reader, size = size, decoder = reader.decoder
+        let chunks = Chunks(file: reader.source.positional, length: length, chunkBytes: chunkBytes, maximum: reader.maximumLineLength)
         // Worker states (an evaluation context and its scratch space, say) are made once per
-        // concurrent job and reused by the jobs after it. Jobs run on the system's worker threads.
+        // concurrent chunk and reused by the chunks after it.
         let states = StatePool(make: worker)
-        let work: @Sendable (Job) -> JobOutput<T> = { job in Self.process(job, size: size, decoder: decoder, states: states, process) }
-        var inFlight: [JobSlot<T>] = []
-        func deliverOldest() throws {
-            let slot = inFlight.removeFirst()
-            let output = slot.wait()
-            reader.merge(read: slot.job.read, tooLong: slot.job.tooLong, windowed: slot.job.windowed, statistics: output.statistics)
-            for index in output.windows.indices { try sink(output.windows[index], output.values[index]) }
-            progress?(slot.job.bytesRead)
+        let assembly = Assembly(size: size, decoder: reader.decoder)
+        let reader = reader, size = size
+        // The window that crosses chunks, joined from their pieces.
+        var open: Window?
+        func finishOpen() throws {
+            guard let window = open else { return }
+            open = nil
+            let state = states.take()
+            defer { states.give(state) }
+            try sink(window, process(window, state))
         }
-        func submit(_ job: Job) throws {
-            let slot = JobSlot<T>(job)
-            inFlight.append(slot)
-            if threads == 1 {
-                slot.finish(work(job))
-            } else {
-                DispatchQueue.global().async { slot.finish(work(job)) }
+        // Delivers one chunk's windows, in input order; whether the input goes on after it.
+        func deliver(_ output: ChunkOutput<T>) throws -> Bool {
+            reader.merge(read: output.lines, tooLong: output.tooLong, windowed: output.kept, statistics: output.statistics)
+            reader.source.recordRead(upTo: output.end)
+            if let head = output.head {
+                guard var window = open else { preconditionFailure("a chunk's first lines continue a window of the chunk before") }
+                open = nil
+                for index in 0..<head.count {
+                    head.withLine(index) { window.append($0, number: head.number(at: index), timestamp: head.timestamp(at: index)) }
+                }
+                open = window
+                if window.count == size { try finishOpen() }
             }
-            // The calling thread reads ahead at most two jobs per thread.
-            while inFlight.count > 2 * threads || inFlight.first?.isFinished == true { try deliverOldest() }
+            for index in output.windows.indices { try sink(output.windows[index], output.values[index]) }
+            if let tail = output.tail { open = tail }
+            progress?(output.end)
+            return !output.endsInput
         }
         var fault: InputError?
-        do {
-            try split(submit)
-        } catch let error as InputError {
-            fault = error
+        if threads == 1 {
+            var before = Totals()
+            for index in 0... {
+                let lines = chunks.read(index)
+                let output = assembly.assemble(lines, before: before, states: states, process)
+                before.add(lines)
+                fault = lines.fault
+                if try !deliver(output) { break }
+            }
+        } else {
+            let schedule = Schedule<T>(inFlight: 2 * threads)
+            let group = DispatchGroup()
+            // Threads of their own: Dispatch's pool counts the calling thread's core as busy and
+            // would run the workers one after the other.
+            for _ in 0..<threads {
+                group.enter()
+                let thread = Thread {
+                    while let slot = schedule.claim() {
+                        let lines = chunks.read(slot.index)
+                        if lines.endsInput { schedule.stop() }
+                        let output = slot.publish(lines).map { assembly.assemble(lines, before: $0, states: states, process) }
+                        slot.finish(output)
+                    }
+                    group.leave()
+                }
+                thread.start()
+            }
+            defer {
+                schedule.stop()
+                group.wait()
+            }
+            for index in 0... {
+                guard let output = schedule.take(index) else { preconditionFailure("chunks after the end of input are never delivered") }
+                fault = output.fault
+                if try !deliver(output) { break }
+            }
         }
-        while !inFlight.isEmpty { try deliverOldest() }
+        try finishOpen()
         if let fault { throw fault.stopped(path: reader.source.path, lines: reader.accounting.read) }
         try reader.checkLabelCount()
     }
+}
 
-    /// Reads blocks, counts their lines and groups them into jobs of whole windows (the last
-    /// window may be partial, at the end of input or at a fault, which is thrown after the last job).
-    ///
-    /// Lines are counted, not split: a job holds runs of whole lines, which its worker splits.
-    /// Only a buffer that could hold a line over the limit (one larger than the limit) is
-    /// split here, line by line, to leave those lines out.
-    private func split(_ submit: (Job) throws -> Void) throws {
-        let maximum = reader.maximumLineLength
-        let jobLines = size * jobWindows
-        var job = Job()
-        var nextWindow = 0
-        var number = 1
-        var carry: (buffer: Buffer, start: Int)?
-        var skipping = false  // inside a line already counted as too long
-        var failure: InputError?
-        let pool = BufferPool(usual: blockBytes)
-        func cut() throws {
-            job.windows = (job.lines + size - 1) / size
-            job.firstWindow = nextWindow
-            nextWindow += job.windows
-            try submit(job)
-            job = Job()
-            job.bytesRead = reader.source.bytesRead
-        }
-        while failure == nil {
-            // A line longer than a buffer, but not too long, gets a buffer twice its length.
-            let carried = carry.map { $0.buffer.count - $0.start } ?? 0
-            let buffer = Buffer(capacity: carried * 2 > blockBytes ? min(carried * 2, maximum + 2) : blockBytes, pool: pool)
-            var filled = 0
-            if let (previous, start) = carry {
-                filled = previous.count - start
-                buffer.bytes.baseAddress!.copyMemory(from: previous.bytes.baseAddress! + start, byteCount: filled)
-                carry = nil
-            }
-            var atEnd = false
-            while filled < buffer.capacity {
-                do {
-                    let count = try reader.source.readRaw(into: UnsafeMutableRawBufferPointer(rebasing: buffer.bytes[filled...]))
-                    if count == 0 { atEnd = true; break }
-                    filled += count
-                } catch {
-                    failure = error
-                    break
-                }
-            }
-            buffer.count = filled
-            job.bytesRead = reader.source.bytesRead
-            // The buffer joins a job with its first run of lines (a buffer inside a too-long line never does).
-            var index: Int?
-            // A run of `lines` whole lines of this buffer, none too long, from `start` to `end`
-            // (past the last one's newline, when it has one).
-            func run(from start: Int, to end: Int, lines: Int) throws {
-                if index == nil {
-                    job.buffers.append(buffer)
-                    index = job.buffers.count - 1
-                }
-                job.runs.append(Run(buffer: index!, start: start, end: end, number: number))
-                job.read += lines
-                job.lines += lines
-                number += lines
-                if job.lines == jobLines {
-                    try cut()
-                    index = nil
-                }
-            }
-            // One line ending at `end` (its newline, or the end of input): too long, or a run of one line.
-            func line(from start: Int, to end: Int) throws {
-                guard end - start <= maximum else {
-                    job.read += 1
-                    job.tooLong += 1
-                    number += 1
-                    return
-                }
-                try run(from: start, to: min(end + 1, filled), lines: 1)
-            }
-            let base = UnsafeRawPointer(buffer.bytes.baseAddress!)
-            var start = 0
-            if skipping, let hit = memchr(base, 0x0A, filled) {
-                // The rest of a too-long line, already counted.
-                skipping = false
-                number += 1
-                start = base.distance(to: UnsafeRawPointer(hit)) + 1
-            } else if skipping {
-                start = filled
-            }
-            if buffer.capacity <= maximum {
-                // No whole line here can be over the limit: count lines, `jobLines` at most at a time.
-                while start < filled {
-                    let (lines, length) = Newlines.count(in: UnsafeRawBufferPointer(start: base + start, count: filled - start),
-                                                         upTo: jobLines - job.lines)
-                    guard lines > 0 else { break }
-                    try run(from: start, to: start + length, lines: lines)
-                    start += length
-                }
-            } else {
-                while start < filled {
-                    guard let hit = memchr(base + start, 0x0A, filled - start) else { break }
-                    let end = base.distance(to: UnsafeRawPointer(hit))
-                    try line(from: start, to: end)
-                    start = end + 1
-                }
-            }
-            let rest = filled - start
-            if failure != nil { break }  // the cut-off piece after the last newline is not a line
-            if atEnd {
-                if rest > 0, !skipping { try line(from: start, to: filled) }
-                break
-            }
-            if rest > maximum, !skipping {
-                // Too long: counted now, its bytes dropped up to its newline.
-                job.read += 1
-                job.tooLong += 1
-                skipping = true
-            } else if !skipping, rest > 0 {
-                carry = (buffer, start)
-            }
-        }
-        if !job.runs.isEmpty || job.read > 0 { try cut() }
-        if let failure { throw failure }
-    }
+/// Lines and kept lines of every chunk up to one.
+private struct Totals {
+    var lines = 0
+    var kept = 0
 
-    /// Decodes and windows one job's lines and processes its windows, on one worker.
-    private static func process<Worker, T>(
-        _ job: Job, size: Int, decoder: LineDecoder, states: StatePool<Worker>, _ process: (Window, Worker) -> T
-    ) -> JobOutput<T> {
-        let state = states.take()
-        defer { states.give(state) }
-        var statistics = LogReader.DecodingStatistics()
-        var windows: [Window] = []
-        var values: [T] = []
-        windows.reserveCapacity(job.windows)
-        values.reserveCapacity(job.windows)
-        let bases = job.buffers.map { UnsafePointer($0.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
-        let spans = job.spans()
-        var index = 0
-        var id = job.firstWindow
-        var shared: [Window.Line] = []
-        while index < spans.count {
-            let upper = min(spans.count, index + size)
-            let first = spans[index], last = spans[upper - 1]
-            // Lines that are their own message (no label, no carriage return), one after another in
-            // one buffer with the last one's newline there too: the window shares the buffer's bytes.
-            shared.removeAll(keepingCapacity: true)
-            var contiguous = decoder.keepsLinesWhole && first.buffer == last.buffer && last.end < job.buffers[last.buffer].count
-            var position = index
-            while contiguous, position < upper {
-                let span = spans[position]
-                let raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
-                contiguous = raw.last != 0x0D && (position == index || span.start == spans[position - 1].end + 1)
-                if contiguous {
-                    shared.append(Window.Line(end: span.end + 1 - first.start, number: span.number, timestamp: decoder.timestamp(ofWhole: raw)))
-                }
-                position += 1
-            }
-            var window: Window
-            if contiguous {
-                // A line that decodes to itself has no label field, so only its timestamp counts.
-                statistics.untimedLines += shared.count { $0.timestamp == Window.noTimestamp }
-                window = Window(id: id, sharing: UnsafeBufferPointer(start: bases[first.buffer] + first.start, count: last.end + 1 - first.start),
-                                owner: job.buffers[first.buffer], lines: shared)
-            } else {
-                window = Window(id: id)
-                window.reserve(lines: upper - index, bytes: first.buffer == last.buffer ? last.end - first.start : 64 * size)
-                for position in index..<upper {
-                    let span = spans[position]
-                    var raw = UnsafeBufferPointer(start: bases[span.buffer] + span.start, count: span.end - span.start)
-                    if let last = raw.last, last == 0x0D { raw = UnsafeBufferPointer(rebasing: raw.dropLast()) }
-                    guard let line = decoder.decodeInPlace(raw) else { preconditionFailure("the block pipeline reads formats decoded in place") }
-                    statistics.record(line)
-                    window.append(line.message, number: span.number, timestamp: line.timestamp)
-                }
-            }
-            values.append(process(window, state))
-            windows.append(window)
-            index = upper
-            id += 1
-        }
-        return JobOutput(windows: windows, values: values, statistics: statistics)
+    mutating func add(_ chunk: ChunkLines) {
+        lines += chunk.lines
+        kept += chunk.spans.count
     }
 }
 
-/// One read buffer, shared by the jobs whose lines lie in it; its memory goes back
-/// to the pool with the last of them (so the pages are not faulted in again).
+/// A line of a chunk: where it lies in the chunk's buffer (`end` is its newline, or the
+/// end of input), and its position among all the lines that start in the chunk.
+private struct Span {
+    var start: Int
+    var end: Int
+    var index: Int
+}
+
+/// The lines that start in one chunk, read and split.
+private struct ChunkLines {
+    /// The chunk's bytes (from the byte before the chunk, past its end up to where its last line ends).
+    var buffer: Buffer?
+    /// The lines kept (not too long).
+    var spans: [Span] = []
+    /// Lines that start in the chunk, kept or too long, and those too long.
+    var lines = 0
+    var tooLong = 0
+    /// The input ends in this chunk (or before it): at the file's length, where the file
+    /// turned out shorter, or at a read fault.
+    var endsInput = false
+    var fault: InputError?
+    /// The file offset the chunk reaches to, for progress.
+    var end = 0
+}
+
+/// Reads chunks of the file and splits them into lines; from any thread.
+private struct Chunks: Sendable {
+    let file: PositionalFile
+    let length: Int
+    let chunkBytes: Int
+    let maximum: Int
+    let pool: BufferPool
+    /// Bytes read past a chunk's end at first, for its last line.
+    static let lookahead = 4096
+
+    init(file: PositionalFile, length: Int, chunkBytes: Int, maximum: Int) {
+        self.file = file
+        self.length = length
+        self.chunkBytes = chunkBytes
+        self.maximum = maximum
+        pool = BufferPool(usual: chunkBytes + 1 + Self.lookahead)
+    }
+
+    /// Chunk `index`: the lines whose first byte lies in it, each too long or kept.
+    func read(_ index: Int) -> ChunkLines {
+        var chunk = ChunkLines()
+        let from = index * chunkBytes
+        guard from < length else {
+            chunk.endsInput = true
+            chunk.end = length
+            return chunk
+        }
+        let to = min(from + chunkBytes, length)
+        // The byte before the chunk says whether a line starts at its first byte.
+        let origin = max(0, from - 1)
+        var buffer = Buffer(capacity: min(length, to + Self.lookahead) - origin, pool: pool)
+        var filled = 0
+        var atEnd = false  // no bytes past `filled`: the file's length, a shorter file, or a fault
+        func fill(to wanted: Int) {
+            if wanted > buffer.capacity {
+                let larger = Buffer(capacity: min(max(wanted, 2 * buffer.capacity), length - origin), pool: pool)
+                larger.bytes.baseAddress!.copyMemory(from: buffer.bytes.baseAddress!, byteCount: filled)
+                buffer = larger
+            }
+            let (count, fault) = file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer.bytes[filled..<wanted]), at: origin + filled)
+            filled += count
+            if let fault {
+                chunk.fault = fault
+                atEnd = true
+            } else if filled < wanted || origin + filled >= length {
+                atEnd = true
+            }
+        }
+        fill(to: min(length, to + Self.lookahead) - origin)
+        let stop = to - origin  // lines start before this
+        var start = from - origin
+        if start > 0, start <= filled, buffer.bytes[start - 1] != 0x0A {
+            // The chunk starts inside a line of the chunk before: its first line starts after its first newline.
+            let base = UnsafeRawPointer(buffer.bytes.baseAddress!)
+            let limit = min(stop, filled)
+            start = memchr(base + start, 0x0A, limit - start).map { base.distance(to: UnsafeRawPointer($0)) + 1 } ?? limit
+        }
+        while start < stop, start < filled {
+            var searched = start
+            var end: Int?
+            while true {
+                let base = UnsafeRawPointer(buffer.bytes.baseAddress!)
+                if let hit = memchr(base + searched, 0x0A, filled - searched) {
+                    end = base.distance(to: UnsafeRawPointer(hit))
+                    break
+                }
+                searched = filled
+                if atEnd || filled - start > maximum { break }
+                // The chunk's last line goes on past the bytes read: read on, doubling, up to the limit.
+                fill(to: min(length - origin, start + maximum + 1, filled + max(Self.lookahead, filled - start)))
+            }
+            chunk.lines += 1
+            if let end {
+                if end - start > maximum { chunk.tooLong += 1 } else { chunk.spans.append(Span(start: start, end: end, index: chunk.lines - 1)) }
+                start = end + 1
+            } else if filled - start > maximum {
+                chunk.tooLong += 1
+                start = filled
+            } else if chunk.fault == nil {
+                // The input's last line, without a newline.
+                chunk.spans.append(Span(start: start, end: filled, index: chunk.lines - 1))
+                start = filled
+            } else {
+                // The piece a fault cut off is not a line.
+                chunk.lines -= 1
+                start = filled
+            }
+        }
+        buffer.count = filled
+        chunk.buffer = buffer
+        chunk.endsInput = chunk.fault != nil || (atEnd && origin + filled <= to)
+        chunk.end = min(to, origin + filled)
+        return chunk
+    }
+}
+
+/// Builds a chunk's windows from its lines and processes those that lie wholly in it.
+private struct Assembly: Sendable {
+    let size: Int
+    let decoder: LineDecoder
+
+    func assemble<Worker, T>(
+        _ chunk: ChunkLines, before: Totals, states: StatePool<Worker>, _ process: (Window, Worker) -> T
+    ) -> ChunkOutput<T> {
+        var output = ChunkOutput<T>(lines: chunk.lines, tooLong: chunk.tooLong, kept: chunk.spans.count,
+                                    endsInput: chunk.endsInput, fault: chunk.fault, end: chunk.end)
+        guard let buffer = chunk.buffer, !chunk.spans.isEmpty else { return output }
+        let spans = chunk.spans
+        let firstNumber = before.lines + 1
+        // The first lines complete the window the chunks before left open.
+        let phase = before.kept % size
+        let head = min(phase == 0 ? 0 : size - phase, spans.count)
+        if head > 0 {
+            output.head = window(spans[0..<head], id: before.kept / size, firstNumber: firstNumber, buffer: buffer, statistics: &output.statistics)
+        }
+        var index = head
+        var id = (before.kept + head) / size
+        if spans.count - index >= size {
+            let state = states.take()
+            defer { states.give(state) }
+            output.windows.reserveCapacity((spans.count - index) / size)
+            output.values.reserveCapacity((spans.count - index) / size)
+            while spans.count - index >= size {
+                let window = window(spans[index..<(index + size)], id: id, firstNumber: firstNumber, buffer: buffer, statistics: &output.statistics)
+                output.values.append(process(window, state))
+                output.windows.append(window)
+                index += size
+                id += 1
+            }
+        }
+        // The last lines open a window the chunks after complete (or the input's last window).
+        if index < spans.count {
+            output.tail = window(spans[index...], id: id, firstNumber: firstNumber, buffer: buffer, statistics: &output.statistics)
+        }
+        return output
+    }
+
+    /// A window of consecutive lines of one chunk.
+    private func window(
+        _ spans: ArraySlice<Span>, id: Int, firstNumber: Int, buffer: Buffer, statistics: inout LogReader.DecodingStatistics
+    ) -> Window {
+        let base = UnsafePointer(buffer.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        let first = spans[spans.startIndex], last = spans[spans.endIndex - 1]
+        // Lines that are their own message (no label, no carriage return), one after another with
+        // the last one's newline there too: the window shares the chunk's bytes.
+        if decoder.keepsLinesWhole, last.end < buffer.count {
+            var lines: [Window.Line] = []
+            lines.reserveCapacity(spans.count)
+            var previousEnd = first.start - 1
+            for span in spans {
+                let raw = UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
+                guard raw.last != 0x0D, span.start == previousEnd + 1 else { lines = []; break }
+                lines.append(Window.Line(end: span.end + 1 - first.start, number: firstNumber + span.index, timestamp: decoder.timestamp(ofWhole: raw)))
+                previousEnd = span.end
+            }
+            if !lines.isEmpty {
+                // A line that decodes to itself has no label field, so only its timestamp counts.
+                statistics.untimedLines += lines.count { $0.timestamp == Window.noTimestamp }
+                return Window(id: id, sharing: UnsafeBufferPointer(start: base + first.start, count: last.end + 1 - first.start),
+                              owner: buffer, lines: lines)
+            }
+        }
+        var window = Window(id: id)
+        window.reserve(lines: spans.count, bytes: last.end - first.start)
+        for span in spans {
+            var raw = UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
+            if let last = raw.last, last == 0x0D { raw = UnsafeBufferPointer(rebasing: raw.dropLast()) }
+            guard let line = decoder.decodeInPlace(raw) else { preconditionFailure("the block pipeline reads formats decoded in place") }
+            statistics.record(line)
+            window.append(line.message, number: firstNumber + span.index, timestamp: line.timestamp)
+        }
+        return window
+    }
+}
+
+/// What one chunk gives: the pieces of the windows it shares with the chunks before and
+/// after, the windows wholly in it with their results, and its accounting.
+private struct ChunkOutput<T> {
+    var lines: Int
+    var tooLong: Int
+    var kept: Int
+    var endsInput: Bool
+    var fault: InputError?
+    var end: Int
+    var head: Window?
+    var windows: [Window] = []
+    var values: [T] = []
+    var tail: Window?
+    var statistics = LogReader.DecodingStatistics()
+
+    init(lines: Int, tooLong: Int, kept: Int, endsInput: Bool, fault: InputError?, end: Int) {
+        self.lines = lines
+        self.tooLong = tooLong
+        self.kept = kept
+        self.endsInput = endsInput
+        self.fault = fault
+        self.end = end
+    }
+}
+
+/// Which worker reads which chunk, in order, and how the chunks' running totals and
+/// outputs pass from one to the next: at most `inFlight` chunks are claimed and not yet delivered.
+private final class Schedule<T>: @unchecked Sendable {
+    // Sendable: its state is only touched under the lock; slots hand values over with semaphores.
+    private struct State {
+        var next = 0
+        var stopped = false
+        var last: Slot<T>?
+        var claimed: [Int: Slot<T>] = [:]
+    }
+    private let state = Mutex<State>(State())
+    private let permits: DispatchSemaphore
+    private let claims = DispatchSemaphore(value: 0)
+    private let inFlight: Int
+
+    init(inFlight: Int) {
+        self.inFlight = inFlight
+        permits = DispatchSemaphore(value: inFlight)
+    }
+
+    /// The next chunk to read, once fewer than `inFlight` wait for delivery; `nil` once the input ended or the run stopped.
+    func claim() -> Slot<T>? {
+        permits.wait()
+        return state.withLock { state in
+            guard !state.stopped else { return nil }
+            let slot = Slot<T>(index: state.next, previous: state.last)
+            state.next += 1
+            state.last = slot
+            state.claimed[slot.index] = slot
+            claims.signal()
+            return slot
+        }
+    }
+
+    /// No chunk is claimed after this; workers waiting for room go on (and find nothing).
+    func stop() {
+        let first = state.withLock { state in
+            defer { state.stopped = true }
+            return !state.stopped
+        }
+        if first { for _ in 0..<inFlight { permits.signal() } }
+    }
+
+    /// The output of chunk `index` (claimed after every chunk before it was taken), once its
+    /// worker is done; `nil` for a chunk after the end of input.
+    func take(_ index: Int) -> ChunkOutput<T>? {
+        claims.wait()
+        let slot = state.withLock { $0.claimed.removeValue(forKey: index)! }
+        let output = slot.wait()
+        permits.signal()
+        return output
+    }
+}
+
+/// One claimed chunk: its running totals for the chunk after it, and its output for the calling thread.
+///
+/// `@unchecked Sendable`: `after` is written before `counted` is signalled and read only after
+/// waiting on it; `output` likewise with `done`.
+private final class Slot<T>: @unchecked Sendable {
+    let index: Int
+    private var previous: Slot<T>?
+    /// The totals up to and including this chunk, `nil` when the input ended in or before it.
+    private var after: Totals?
+    private let counted = DispatchSemaphore(value: 0)
+    private var output: ChunkOutput<T>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(index: Int, previous: Slot<T>?) {
+        self.index = index
+        self.previous = previous
+    }
+
+    /// Publishes this chunk's totals once the chunk before has published its own; returns the
+    /// totals before this chunk, or `nil` when the input ended before it.
+    func publish(_ chunk: ChunkLines) -> Totals? {
+        var before: Totals? = Totals()
+        if let previous {
+            previous.counted.wait()
+            before = previous.after
+            self.previous = nil
+        }
+        if var running = before, !chunk.endsInput {
+            running.add(chunk)
+            after = running
+        }
+        counted.signal()
+        return before
+    }
+
+    func finish(_ output: ChunkOutput<T>?) {
+        self.output = output
+        done.signal()
+    }
+
+    func wait() -> ChunkOutput<T>? {
+        done.wait()
+        return output
+    }
+}
+
+/// A chunk's bytes, shared by the windows that lie in it; its memory goes back to the
+/// pool with the last of them (so the pages are not faulted in again).
 private final class Buffer: @unchecked Sendable {
-    // Sendable: written by the reading thread before any job that holds it is submitted, then only read.
+    // Sendable: written by one worker before any window shares it, then only read.
     let bytes: UnsafeMutableRawBufferPointer
     var count = 0
     var capacity: Int { bytes.count }
@@ -281,7 +484,7 @@ private final class Buffer: @unchecked Sendable {
     deinit { pool.give(bytes) }
 }
 
-/// Read buffers of the usual size, kept for reuse; larger ones (for long lines) are freed.
+/// Buffers of the usual size, kept for reuse; larger ones (for long lines) are freed.
 private final class BufferPool: Sendable {
     /// Free buffers' base addresses (all `usual` bytes long).
     private let free = Mutex<[UInt]>([])
@@ -295,67 +498,18 @@ private final class BufferPool: Sendable {
         }
     }
 
+    /// A buffer of at least `capacity` bytes.
     func take(_ capacity: Int) -> UnsafeMutableRawBufferPointer {
-        if capacity == usual, let address = free.withLock({ $0.popLast() }) {
+        guard capacity <= usual else { return .allocate(byteCount: capacity, alignment: 16) }
+        if let address = free.withLock({ $0.popLast() }) {
             return UnsafeMutableRawBufferPointer(start: UnsafeMutableRawPointer(bitPattern: address), count: usual)
         }
-        return .allocate(byteCount: capacity, alignment: 16)
+        return .allocate(byteCount: usual, alignment: 16)
     }
 
     func give(_ bytes: UnsafeMutableRawBufferPointer) {
         guard bytes.count == usual, let base = bytes.baseAddress else { bytes.deallocate(); return }
         free.withLock { $0.append(UInt(bitPattern: base)) }
-    }
-}
-
-/// A line: its raw bytes (newline excluded) in a job's buffer, and its input line number.
-private struct Span {
-    var buffer: Int
-    var start: Int
-    var end: Int
-    var number: Int
-}
-
-/// Whole lines one after another in a job's buffer, from `start` to past the last one's
-/// newline (or to the end of input), the first of them numbered `number`.
-private struct Run {
-    var buffer: Int
-    var start: Int
-    var end: Int
-    var number: Int
-}
-
-/// Whole windows' worth of lines for one worker, with the reader's accounting of them.
-private struct Job: @unchecked Sendable {
-    // Sendable: its buffers are no longer written once the job is submitted.
-    var buffers: [Buffer] = []
-    var runs: [Run] = []
-    /// The id of the job's first window, and how many windows it has (its last may be partial).
-    var firstWindow = 0
-    var windows = 0
-    /// Lines in the runs, lines read (in the runs or too long) and lines too long.
-    var lines = 0
-    var read = 0
-    var tooLong = 0
-    /// Input bytes read when the job was cut, for progress.
-    var bytesRead = 0
-    var windowed: Int { lines }
-
-    /// The lines of the runs, in order.
-    func spans() -> [Span] {
-        var spans: [Span] = []
-        spans.reserveCapacity(lines)
-        for run in runs {
-            let base = UnsafeRawPointer(buffers[run.buffer].bytes.baseAddress!)
-            var start = run.start, number = run.number
-            while start < run.end {
-                let end = memchr(base + start, 0x0A, run.end - start).map { base.distance(to: UnsafeRawPointer($0)) } ?? run.end
-                spans.append(Span(buffer: run.buffer, start: start, end: end, number: number))
-                number += 1
-                start = end + 1
-            }
-        }
-        return spans
     }
 }
 
@@ -376,39 +530,6 @@ private final class StatePool<Worker>: @unchecked Sendable {
 
     func give(_ state: Worker) {
         lock.withLock { _ in free.append(state) }
-    }
-}
-
-/// What processing one job gives: its windows, their results, and what decoding learned.
-private struct JobOutput<T> {
-    var windows: [Window]
-    var values: [T]
-    var statistics: LogReader.DecodingStatistics
-}
-
-/// One job on its way to a thread, and its output once the thread has processed it.
-///
-/// `@unchecked Sendable`: `output` is written once, before `done` is signalled, and read
-/// only after waiting on `done` (which orders the write before the read).
-private final class JobSlot<T>: @unchecked Sendable {
-    let job: Job
-    private var output: JobOutput<T>?
-    private let done = DispatchSemaphore(value: 0)
-    private let finished = Atomic<Bool>(false)
-
-    init(_ job: Job) { self.job = job }
-
-    var isFinished: Bool { finished.load(ordering: .acquiring) }
-
-    func finish(_ output: JobOutput<T>) {
-        self.output = output
-        finished.store(true, ordering: .releasing)
-        done.signal()
-    }
-
-    func wait() -> JobOutput<T> {
-        done.wait()
-        return output!
     }
 }
 

@@ -90,7 +90,7 @@ public final class ByteSource {
     }
 
     /// Whether the source is an uncompressed regular file not yet read: what
-    /// the block pipeline reads directly, in blocks of its own, with ``readRaw(into:)``.
+    /// the block pipeline reads directly, in chunks of its own, through ``positional``.
     var isPlainFileAtStart: Bool {
         guard totalBytes != nil, bytesRead == 0, !sniffed else { return false }
         var magic: (UInt8, UInt8) = (0, 0)
@@ -109,6 +109,15 @@ public final class ByteSource {
             if errno == EINTR { continue }
             throw .readFailed(path: path, reason: String(cString: strerror(errno)))
         }
+    }
+
+    /// The file for reads at given offsets, which the block pipeline's workers make
+    /// at once; valid while the source is.
+    var positional: PositionalFile { PositionalFile(descriptor: descriptor, path: path) }
+
+    /// Records that the bytes up to `offset` were read through ``positional``.
+    func recordRead(upTo offset: Int) {
+        bytesRead = max(bytesRead, offset)
     }
 
     /// Whether the input is gzip-compressed (known after the first read).
@@ -263,5 +272,30 @@ public struct LineSplitter {
     private func trimCR(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         if let last = line.last, last == 0x0D { return UnsafeBufferPointer(rebasing: line.dropLast()) }
         return line
+    }
+}
+
+/// An open regular file read at given offsets (`pread`), from any number of threads at
+/// once: the reads change no shared state. It does not own its descriptor.
+struct PositionalFile: Sendable {
+    let descriptor: Int32
+    let path: String
+
+    /// Reads up to `buffer.count` bytes at `offset` (retrying on EINTR and short reads):
+    /// how many it read, fewer only at the end of the file or at a fault, which it
+    /// returns with the bytes read before it.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> (count: Int, fault: InputError?) {
+        var filled = 0
+        while filled < buffer.count {
+            let count = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if count > 0 {
+                filled += count
+            } else if count == 0 {
+                break
+            } else if errno != EINTR {
+                return (filled, .readFailed(path: path, reason: String(cString: strerror(errno))))
+            }
+        }
+        return (filled, nil)
     }
 }

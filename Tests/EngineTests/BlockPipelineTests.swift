@@ -4,9 +4,9 @@ import RuleRuntime
 import Testing
 import WardenCore
 
-/// The block pipeline (large reads, line spans, jobs of whole windows on worker
-/// threads) gives exactly the windows, order, line numbers, bytes, timestamps and
-/// accounting of the line-by-line path, whatever the buffer and job sizes.
+/// The block pipeline (chunks read and split by the worker threads, windows joined
+/// across chunks) gives exactly the windows, order, line numbers, bytes, timestamps and
+/// accounting of the line-by-line path, whatever the chunk size and thread count.
 @Suite("Block pipeline")
 struct BlockPipelineTests {
     /// What one run produced, in a comparable form.
@@ -32,10 +32,10 @@ struct BlockPipelineTests {
         return outcome
     }
 
-    static func blocks(_ path: String, format: LogFormat, size: Int, maximum: Int, threads: Int, blockBytes: Int, jobWindows: Int) throws -> Outcome {
+    static func blocks(_ path: String, format: LogFormat, size: Int, maximum: Int, threads: Int, chunkBytes: Int) throws -> Outcome {
         let reader = try LogReader(path: path, decoder: LineDecoder(format: format), maximumLineLength: maximum)
         let pipeline = try #require(BlockPipeline(reader: reader, policy: .count(size: size, step: size), threads: threads,
-                                                  recordTruth: false, blockBytes: blockBytes, jobWindows: jobWindows))
+                                                  recordTruth: false, chunkBytes: chunkBytes))
         var outcome = Outcome()
         try pipeline.run(worker: { 1000 }, process: { window, scale in window.count * scale + window.id }, sink: { window, result in
             record(window, into: &outcome)
@@ -61,7 +61,7 @@ struct BlockPipelineTests {
     }
 
     /// Inputs with CRLF and empty lines, lines over the limit (also at the end, without a
-    /// newline), lines longer than a buffer, and BGL labels.
+    /// newline), lines longer than a chunk and longer than what is first read past one, and BGL labels.
     static func inputs() -> [(name: String, bytes: [UInt8], format: LogFormat)] {
         var generator = SeededGenerator(seed: 7)
         var mixed: [UInt8] = []
@@ -81,22 +81,34 @@ struct BlockPipelineTests {
             let label = index % 7 == 0 ? "KERNDTLB" : (index % 50 == 0 ? "label?" : "-")
             bgl += Array("\(label) 11178\(index) 2005.06.03 R02 RAS KERNEL INFO message \(index)\n".utf8)
         }
+        // Lines of exactly the limits of 600 and 9,000 bytes, and one byte either side.
+        var edges: [UInt8] = []
+        for index in 0..<60 {
+            let limit = index < 30 ? 600 : 9_000
+            edges += Array(repeating: UInt8(ascii: "e"), count: limit - 1 + index % 3) + (index % 4 == 0 ? [0x0D, 0x0A] : [0x0A])
+        }
+        var long: [UInt8] = []
+        for index in 0..<40 {
+            let length = [10, 5_000, 9_000, 30_000][index % 4]
+            long += Array("2024-01-01 10:00:00 line \(index) ".utf8) + Array(repeating: UInt8(ascii: "q"), count: length) + [0x0A]
+        }
         return [("mixed", mixed, .lines), ("unterminated", unterminated, .lines), ("long last line", longLast, .lines),
-                ("bgl", bgl, .bgl), ("empty", [], .lines), ("one line", Array("x".utf8), .lines)]
+                ("long lines", long, .lines), ("lines at the limit", edges, .lines), ("bgl", bgl, .bgl), ("one line", Array("x".utf8), .lines),
+                ("one line and a newline", Array("x\n".utf8), .lines), ("newlines only", Array("\n\n\n".utf8), .lines)]
     }
 
-    @Test("Same windows and accounting as line by line, for buffer sizes, job sizes and thread counts")
+    @Test("Same windows and accounting as line by line, for chunk sizes and thread counts")
     func agreesWithLineByLine() throws {
         for input in Self.inputs() {
             let path = try temporaryFile(input.bytes)
             defer { try? FileManager.default.removeItem(atPath: path) }
             for size in [1, 3, 20] {
-                for maximum in [600, 4 << 20] {
+                for maximum in [600, 9_000, 4 << 20] {
                     let expected = try Self.reference(path, format: input.format, size: size, maximum: maximum)
-                    for (blockBytes, jobWindows, threads) in [(64, 1, 1), (100, 2, 2), (1000, 7, 3), (1 << 18, 64, 2)] {
-                        let actual = try Self.blocks(path, format: input.format, size: size, maximum: maximum, threads: threads,
-                                                     blockBytes: blockBytes, jobWindows: jobWindows)
-                        #expect(actual == expected, "\(input.name): windows of \(size), limit \(maximum), buffers of \(blockBytes), jobs of \(jobWindows), \(threads) threads")
+                    for (chunkBytes, threads) in [(1, 1), (2, 2), (64, 1), (100, 2), (1000, 3), (1 << 18, 2)] {
+                        if chunkBytes < 64, input.bytes.count > 20_000 { continue }
+                        let actual = try Self.blocks(path, format: input.format, size: size, maximum: maximum, threads: threads, chunkBytes: chunkBytes)
+                        #expect(actual == expected, "\(input.name): windows of \(size), limit \(maximum), chunks of \(chunkBytes), \(threads) threads")
                     }
                 }
             }
@@ -117,22 +129,8 @@ struct BlockPipelineTests {
         gzipped += Array(repeating: 0, count: 20)
         let gzip = try LogReader(path: try temporaryFile(gzipped), decoder: LineDecoder(format: .lines))
         #expect(BlockPipeline(reader: gzip, policy: .count(size: 20, step: 20), threads: 2, recordTruth: false) == nil)
-    }
-
-    @Test("Newlines are counted up to a limit, with the length up to the last one counted")
-    func newlineCount() {
-        var generator = SeededGenerator(seed: 11)
-        for _ in 0..<300 {
-            let count = Int.random(in: 0..<400, using: &generator)
-            let density = Int.random(in: 1...200, using: &generator)
-            let bytes = (0..<count).map { _ in Int.random(in: 0..<density, using: &generator) == 0 ? UInt8(0x0A) : UInt8.random(in: 0x20...0x7E, using: &generator) }
-            let positions = bytes.indices.filter { bytes[$0] == 0x0A }
-            for limit in [1, 2, 7, positions.count, positions.count + 1, 1 << 20] where limit > 0 {
-                let lines = min(limit, positions.count)
-                let expected = (lines: lines, length: lines == 0 ? 0 : positions[lines - 1] + 1)
-                let actual = bytes.withUnsafeBytes { Newlines.count(in: $0, upTo: limit) }
-                #expect(actual == expected, "\(count) bytes, \(positions.count) newlines, limit \(limit)")
-            }
-        }
+        // An empty file (or one that says it is, as /proc files do) is read line by line, to its end.
+        let empty = try LogReader(path: try temporaryFile([]), decoder: LineDecoder(format: .lines))
+        #expect(BlockPipeline(reader: empty, policy: .count(size: 20, step: 20), threads: 2, recordTruth: false) == nil)
     }
 }

@@ -35,7 +35,7 @@ struct BlockPipeline {
     /// The block pipeline for `reader` and `policy`, when it applies: tumbling count
     /// windows, a plain file that is not empty, a format decoded in place, no truth recorded
     /// per line and no label per key (which carries state from line to line).
-    init?(reader: LogReader, policy: WindowPolicy, threads: Int, recordTruth: Bool, chunkBytes: Int = 1 << 18) {
+    init?(reader: LogReader, policy: WindowPolicy, threads: Int, recordTruth: Bool, chunkBytes: Int = 1 << 19) {
         guard case .count(let size, let step) = policy, size == step, size > 0, !recordTruth,
               reader.decoder.format != .jsonl, let length = reader.source.totalBytes, length > 0,
               reader.source.isPlainFileAtStart else { return nil }

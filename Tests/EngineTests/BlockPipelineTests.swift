@@ -115,6 +115,35 @@ struct BlockPipelineTests {
         }
     }
 
+    @Test("A file is read to the length it had when opened: lines appended later, or a file cut short, end the input cleanly")
+    func lengthAtOpen() throws {
+        let first = (1...50).map { "line \($0)\n" }.joined()
+        let path = try temporaryFile(Array(first.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for threads in [1, 2] {
+            try Data(first.utf8).write(to: URL(fileURLWithPath: path))
+            let grown = try LogReader(path: path, decoder: LineDecoder(format: .lines))
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("appended 1\nappended 2\n".utf8))
+            try handle.close()
+            let growing = try #require(BlockPipeline(reader: grown, policy: .count(size: 20, step: 20), threads: threads, recordTruth: false, chunkBytes: 64))
+            var numbers: [Int] = []
+            try growing.run(worker: { 0 }, process: { _, _ in 0 }, sink: { window, _ in numbers += window.numbers }, progress: nil)
+            #expect(numbers == Array(1...50) && grown.accounting.read == 50, "\(threads) threads")
+
+            // Cut to 10 whole lines and half a line after the reader opened it.
+            let cut = try LogReader(path: path, decoder: LineDecoder(format: .lines))
+            let shortened = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try shortened.truncate(atOffset: UInt64(Array((1...10).map { "line \($0)\n" }.joined().utf8).count + 3))
+            try shortened.close()
+            let shrinking = try #require(BlockPipeline(reader: cut, policy: .count(size: 20, step: 20), threads: threads, recordTruth: false, chunkBytes: 64))
+            var texts: [String] = []
+            try shrinking.run(worker: { 0 }, process: { _, _ in 0 }, sink: { window, _ in texts += (0..<window.count).map(window.text) }, progress: nil)
+            #expect(texts == (1...10).map { "line \($0)" } + ["lin"] && cut.accounting.read == 11, "\(threads) threads")
+        }
+    }
+
     @Test("It applies to tumbling count windows of plain files only")
     func applicability() throws {
         let plain = try temporaryFile(Array("a\nb\n".utf8))

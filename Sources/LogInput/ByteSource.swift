@@ -55,7 +55,8 @@ public enum InputError: Error, CustomStringConvertible, Equatable {
 public final class ByteSource {
     public let path: String
     private let descriptor: Int32
-    private var raw = [UInt8](repeating: 0, count: 1 << 20)
+    /// The read buffer of ``forEachChunk(_:)``, made on its first call (the block pipeline reads into buffers of its own).
+    private var raw: [UInt8] = []
     private var inflater: Inflater?
     private var pending: ArraySlice<UInt8> = []
     private var sniffed = false
@@ -125,6 +126,7 @@ public final class ByteSource {
 
     /// Calls `body` with each chunk of decoded bytes until the end of input.
     public func forEachChunk(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        if raw.isEmpty { raw = [UInt8](repeating: 0, count: 1 << 20) }
         while true {
             let count = try raw.withUnsafeMutableBytes { buffer throws(InputError) in try readRaw(into: buffer) }
             if count == 0 { break }

@@ -114,6 +114,9 @@ struct Translator {
             properties.append(SwiftProperty(modifiers: ["public"], name: "triggers", type: "[Int]?",
                                             value: .member(.call(.name("LinePredicate" + member), arguments), "triggers")))
         }
+        // What the engine scans a window for before the abnormal rules' tests (see `WindowRule.lineTests`).
+        properties.append(SwiftProperty(modifiers: ["public"], name: "lineTests", type: "[Int]?",
+                                        value: .array(rule.lineTests.map { .int($0) }, elementType: "Int")))
         return SwiftType(
             documentation: documentation, modifiers: ["public"], kind: "struct",
             name: Naming.typeName(rule.name, suffix: "Rule"), conformances: ["WindowRule"],

@@ -2,8 +2,9 @@ import RuleLanguage
 import RuleRuntime
 
 /// What a pack costs per line: how the prefilter takes each line test (one
-/// Vectorscan scan per window, PCRE2 only to confirm candidates or for tests
-/// it falls back on, and why), and which quantifiers over the window are
+/// Vectorscan scan per window and stage, PCRE2 only to confirm candidates or for
+/// tests it falls back on, and why), which tests are scanned for only when no
+/// normal rule decides a window, and which quantifiers over the window are
 /// decided from line-test bitsets rather than line by line.
 public struct CostReport: Sendable {
     /// One line test and how the prefilter decides it.
@@ -16,11 +17,14 @@ public struct CostReport: Sendable {
         public let wordLiterals: Int
         /// Whether it is matched by tokens as a log template instead of scanned.
         public let isTokenTemplate: Bool
+        /// Its prefilter stage: 0 for the tests the normal rules ask about (every test when a
+        /// normal rule does not say), 1 for those scanned only when no normal rule decides the window.
+        public let stage: Int
     }
 
     public let pack: String
     public let tests: [Test]
-    /// The Vectorscan database's size in bytes (`nil` when no test is in it).
+    /// The Vectorscan databases' size in bytes (`nil` when no test is in one).
     public let databaseBytes: Int?
     /// Quantifiers over the window decided from bitsets, and those evaluated line by line.
     public let bitwiseQuantifiers: Int
@@ -37,10 +41,10 @@ public struct CostReport: Sendable {
             case .endsWith(let bytes): "endswith \"\(String(decoding: bytes, as: UTF8.self))\""
             }
             return Test(index: index, source: source, role: prefilter.roles[index], wordLiterals: prefilter.wordLiteralCount(test: index),
-                        isTokenTemplate: prefilter.isTokenTemplate(test: index))
+                        isTokenTemplate: prefilter.isTokenTemplate(test: index), stage: prefilter.stageOfTest[index])
         }
         self.pack = pack.name
-        databaseBytes = prefilter.database?.size
+        databaseBytes = prefilter.databaseSize
         var bitwise = 0, perLine = 0
         for rule in pack.rules {
             for expression in [rule.condition] + rule.bindings.map(\.value) {

@@ -9,12 +9,14 @@ final class InterpretedRule: WindowRule {
     let bindings: [ValueCode]
     let condition: BoolCode
     let slotCount: Int
+    let lineTests: [Int]?
 
-    init(metadata: RuleMetadata, bindings: [ValueCode], condition: @escaping BoolCode, slotCount: Int) {
+    init(metadata: RuleMetadata, bindings: [ValueCode], condition: @escaping BoolCode, slotCount: Int, lineTests: [Int]) {
         self.metadata = metadata
         self.bindings = bindings
         self.condition = condition
         self.slotCount = slotCount
+        self.lineTests = lineTests
     }
 
     func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
@@ -35,9 +37,10 @@ final class LineRule: WindowRule {
     let bindings: [ValueCode]
     let slotCount: Int
     let triggers: [Int]?
+    let lineTests: [Int]?
 
     init(metadata: RuleMetadata, predicate: LinePredicate, requireAll: Bool, body: @escaping BoolCode, slot: Int,
-         bindings: [ValueCode], slotCount: Int) {
+         bindings: [ValueCode], slotCount: Int, lineTests: [Int]) {
         self.metadata = metadata
         self.predicate = predicate
         self.requireAll = requireAll
@@ -45,6 +48,7 @@ final class LineRule: WindowRule {
         self.slot = slot
         self.bindings = bindings
         self.slotCount = slotCount
+        self.lineTests = lineTests
         triggers = predicate.triggers
     }
 
@@ -78,15 +82,16 @@ public enum Interpreter {
                 let bindings = rule.bindings.map { compiler.value($0.value) }
                 let condition = compiler.bool(rule.condition)
                 let slots = ([rule.condition] + rule.bindings.map(\.value)).map(maximumSlot).max() ?? -1
+                let asked = rule.lineTests.map { compiler.lineTestOffset + $0 }
                 if let (quantifier, slot, lineCondition) = rule.condition.windowLineQuantifier(bindings: rule.bindings),
                    quantifier != .count, case .quantifier(_, _, _, let predicate) = rule.condition.kind {
                     rules.append(LineRule(metadata: metadata(rule), predicate: compiler.linePredicate(lineCondition),
                                           requireAll: quantifier == .all, body: compiler.bool(predicate), slot: slot,
-                                          bindings: bindings, slotCount: slots + 1))
+                                          bindings: bindings, slotCount: slots + 1, lineTests: asked))
                     continue
                 }
                 rules.append(InterpretedRule(metadata: metadata(rule), bindings: bindings, condition: condition,
-                                             slotCount: slots + 1))
+                                             slotCount: slots + 1, lineTests: asked))
             }
             lineTests += compiler.lineTests
         }

@@ -12,8 +12,9 @@ import Darwin
 /// start. Rule sets use ``shared``, off unless set (`warden` sets it from
 /// `$WARDEN_CACHE_DIR`, else `$XDG_CACHE_HOME/warden`, else `~/.cache/warden`).
 ///
-/// A file is named by a hash of Vectorscan's version and every test's form, and
-/// holds the roles and the serialized database, then a checksum of both. A file that
+/// A file holds one stage of a prefilter (``Prefilter/Stage``). It is named by a hash of
+/// Vectorscan's version and each of the stage's tests with its form, and holds their
+/// roles and the serialized database, then a checksum of both. A file that
 /// does not read back whole (corrupt, truncated, from another CPU) is ignored and
 /// written again; a directory that cannot be written only costs the compile.
 public struct DatabaseCache: Sendable {
@@ -45,9 +46,9 @@ public struct DatabaseCache: Sendable {
         }
     }
 
-    private static let magic = "warden-prefilter 1\n"
+    private static let magic = "warden-prefilter 2\n"
 
-    /// The roles and database stored under `key`, when the file reads back whole.
+    /// The roles and database stored under `key` (a stage's: its tests' roles, in order), when the file reads back whole.
     func load(key: String, tests: Int) -> (roles: [Prefilter.Role], database: Database?)? {
         guard let file = Self.readFile(path(key)), file.count > 17,
               let checksum = UInt64(String(decoding: file[(file.count - 16)...], as: UTF8.self), radix: 16),
@@ -57,7 +58,7 @@ public struct DatabaseCache: Sendable {
         let lines = String(decoding: bytes[..<separator.lowerBound], as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.count == tests + 2, lines[0] + "\n" == Self.magic, let count = Int(lines[tests + 1]) else { return nil }
         var roles: [Prefilter.Role] = []
-        for line in lines[1...tests] {
+        for line in lines[1..<tests + 1] {
             switch line.first {
             case "e": roles.append(.exact)
             case "c": roles.append(.candidate(reason: String(line.dropFirst(2))))
@@ -65,8 +66,6 @@ public struct DatabaseCache: Sendable {
             default: return nil
             }
         }
-        // A database holds an expression per test it takes (or per literal of a word-bounded regex).
-        guard (count == 0) == roles.allSatisfy({ if case .fallback = $0 { true } else { false } }) else { return nil }
         let body = Array(bytes[separator.upperBound...])
         if count == 0 { return body.isEmpty ? (roles, nil) : nil }
         guard let database = try? Database(serialized: body, count: count) else { return nil }

@@ -48,7 +48,7 @@ public struct DetectionEngine: Sendable {
         self.fallback = fallback
     }
 
-    /// A context for one thread; each window is scanned once with the rule set's ``Prefilter``.
+    /// A context for one thread; each window is scanned at most once per stage of the rule set's ``Prefilter``.
     public func makeContext() -> EvaluationContext { makeContext(prefiltered: true) }
 
     /// A context for one thread, with or without the prefilter (the same verdicts either way).
@@ -61,10 +61,11 @@ public struct DetectionEngine: Sendable {
     public func detect(_ window: Window, in context: EvaluationContext) -> Detection {
         context.reset(to: window)
         var inconclusive: [String] = []
-        // Only the rules whose triggers the scan did not rule out (the others would fail).
-        let passing = context.passingTests()
         // The first rule of the list that holds; rules a PCRE2 limit stopped are noted as inconclusive.
-        func firstHolding(_ selection: RuleSelection, _ list: [any WindowRule]) -> (any WindowRule)? {
+        // Only the rules whose triggers the scan did not rule out are evaluated (the others would fail):
+        // normal rules after the scan of the first stage, abnormal rules after the scan of every stage.
+        func firstHolding(_ selection: RuleSelection, _ list: [any WindowRule], throughStage stage: Int) -> (any WindowRule)? {
+            let passing = context.passingTests(throughStage: stage)
             var holding: (any WindowRule)?
             selection.forEachCandidate(passing: passing, scratch: &context.ruleScratch) { index in
                 do {
@@ -78,11 +79,11 @@ public struct DetectionEngine: Sendable {
             }
             return holding
         }
-        if let rule = firstHolding(rules.normalSelection, rules.normalRules) {
+        if let rule = firstHolding(rules.normalSelection, rules.normalRules, throughStage: 0) {
             return Detection(windowID: window.id, verdict: .normal, stage: .normalRules,
                              rule: rule.metadata.name, inconclusive: inconclusive)
         }
-        if let rule = firstHolding(rules.abnormalSelection, rules.abnormalRules) {
+        if let rule = firstHolding(rules.abnormalSelection, rules.abnormalRules, throughStage: context.lastStage) {
             let evidence = (try? rule.evidence(in: context)) ?? Array(0..<window.count)
             return Detection(windowID: window.id, verdict: .abnormal, stage: .abnormalRules,
                              rule: rule.metadata.name, evidence: evidence, inconclusive: inconclusive)

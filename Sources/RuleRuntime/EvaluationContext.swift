@@ -7,8 +7,10 @@ import Vectorscan
 ///
 /// Line tests are kept as bitsets, one bit per line: whether a test's answer
 /// is known for a line, and the answer. With a ``Prefilter``, the first question
-/// about a window scans the whole window once and answers every test the
-/// prefilter decides for every line; PCRE2 runs only for what is left.
+/// about a test of one of its stages scans the whole window once for that stage
+/// and answers every test of it the prefilter decides for every line; PCRE2 runs
+/// only for what is left. A window that a normal rule decides is never scanned for
+/// the tests only abnormal rules ask about.
 ///
 /// Not thread-safe: make one per thread with ``DetectionEngine/makeContext()``.
 /// Resetting to a new window reuses the buffers, so steady-state evaluation
@@ -17,19 +19,41 @@ public final class EvaluationContext {
     @exclusivity(unchecked) public private(set) var window = Window()
     public let lineTests: [LineTest]
     public let scratch: MatchScratch
-    /// The prefilter's database the context scans windows with, if any.
-    private let database: Database?
-    private let scanScratch: Vectorscan.Scratch?
+    /// What the context scans windows with, stage by stage (``Prefilter/stages``); empty without a prefilter.
+    private let stages: [StageScan]
     /// Each test's role in the scan, from ``Prefilter/roles``.
     private let scanRoles: [ScanRole]
     /// The prefilter's word-bounded literals, by expression id minus the number of tests.
     private let wordLiterals: [WordLiteral]
-    /// The prefilter's tests matched by tokens, if any, and where lines are split into tokens.
-    private let templates: TemplateIndex?
+    /// Where lines are split into tokens for token templates.
     private let templateScratch = TemplateIndex.Scratch()
 
     private enum ScanRole {
         case exactLiteral, exactRegex, candidate, none
+    }
+
+    /// One stage of the prefilter, ready to scan with. (A class: one reference count per use.)
+    private final class StageScan {
+        let database: Database?
+        let scratch: Vectorscan.Scratch?
+        /// The stage's tests matched by tokens, if any.
+        let templates: TemplateIndex?
+        let tests: [Int]
+        /// The stage's tests in Vectorscan's prefilter mode (``Prefilter/Role/candidate``).
+        let candidateTests: [Int]
+        /// The stage's tests, one bit each.
+        let testBits: [UInt64]
+        var isEmpty: Bool { database == nil && templates == nil }
+
+        init(database: Database?, scratch: Vectorscan.Scratch?, templates: TemplateIndex?, tests: [Int],
+             candidateTests: [Int], testBits: [UInt64]) {
+            self.database = database
+            self.scratch = scratch
+            self.templates = templates
+            self.tests = tests
+            self.candidateTests = candidateTests
+            self.testBits = testBits
+        }
     }
     /// 64-bit words per test (`⌈lines / 64⌉`).
     @exclusivity(unchecked) @usableFromInline var words = 0
@@ -38,15 +62,19 @@ public final class EvaluationContext {
     @exclusivity(unchecked) @usableFromInline var known = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
     @exclusivity(unchecked) @usableFromInline var answers = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
     private var capacity = 0
-    /// Whether the current window was scanned with the prefilter.
-    @exclusivity(unchecked) @usableFromInline var scanned = false
-    /// Whether the scan decided every exact test on every line of the window (all of them ASCII):
-    /// their answers are then final without a `known` bit set for each of them.
-    @exclusivity(unchecked) @usableFromInline var exactDecided = false
-    /// Per test, whether the scan decides it exactly (``Prefilter/Role/exact``).
-    @usableFromInline let isExact: [Bool]
-    /// The tests in Vectorscan's prefilter mode (``Prefilter/Role/candidate``).
-    private let candidateTests: [Int]
+    /// The stages the current window was scanned for (one bit per stage; stages with nothing to
+    /// scan, or every stage without a prefilter, count as scanned from the start).
+    @exclusivity(unchecked) @usableFromInline var scannedStages: UInt32 = 0
+    private var unscannable: UInt32 = 0
+    /// The stages whose scan decided every exact test on every line of the window (all of them
+    /// ASCII): their answers are then final without a `known` bit set for each of them.
+    @exclusivity(unchecked) @usableFromInline var decidedStages: UInt32 = 0
+    /// Per test, the bit of its stage.
+    @usableFromInline let stageBit: [UInt32]
+    /// Per test, the bit of its stage when the scan decides it exactly (``Prefilter/Role/exact``), else 0.
+    @usableFromInline let exactStageBit: [UInt32]
+    /// Whether ``ascii`` and ``allASCII`` are known for the current window.
+    @exclusivity(unchecked) private var asciiKnown = false
     /// The window's lines that are entirely ASCII (one bit per line), from the scan.
     /// (Like the other state touched once per window or line, read and written without
     /// Swift's dynamic exclusivity checks: a context is used by one thread at a time.)
@@ -72,37 +100,35 @@ public final class EvaluationContext {
     public init(lineTests: [LineTest], scratch: MatchScratch = MatchScratch()) {
         self.lineTests = lineTests
         self.scratch = scratch
-        database = nil
+        stages = []
         wordLiterals = []
-        templates = nil
-        scanScratch = nil
         scanRoles = []
-        isExact = []
-        candidateTests = []
+        stageBit = [UInt32](repeating: 1, count: lineTests.count)
+        exactStageBit = [UInt32](repeating: 0, count: lineTests.count)
+        unscannable = ~0
         (hits, undecided, regexes, passing) = Self.testBitsets(lineTests.count, undecided: [], regexes: [])
     }
 
     private static func testBitsets(_ tests: Int, undecided: [Int], regexes: [Int])
         -> (UnsafeMutablePointer<UInt64>, [UInt64], [UInt64], [UInt64]) {
         let words = (tests + 63) >> 6
-        func bitset(_ members: [Int]) -> [UInt64] {
-            var bits = [UInt64](repeating: 0, count: words)
-            for test in members { bits[test >> 6] |= 1 << UInt64(test & 63) }
-            return bits
-        }
         let hits = UnsafeMutablePointer<UInt64>.allocate(capacity: max(1, words))
         hits.initialize(repeating: 0, count: max(1, words))
-        return (hits, bitset(undecided), bitset(regexes), [UInt64](repeating: 0, count: words))
+        return (hits, bitset(undecided, tests: tests), bitset(regexes, tests: tests), [UInt64](repeating: 0, count: words))
+    }
+
+    private static func bitset(_ members: [Int], tests: Int) -> [UInt64] {
+        var bits = [UInt64](repeating: 0, count: (tests + 63) >> 6)
+        for test in members { bits[test >> 6] |= 1 << UInt64(test & 63) }
+        return bits
     }
 
     /// A context that scans each window with `prefilter` (built from the same `lineTests`).
     public init(lineTests: [LineTest], prefilter: Prefilter, scratch: MatchScratch = MatchScratch()) {
         self.lineTests = lineTests
         self.scratch = scratch
-        database = prefilter.database
+        precondition(prefilter.stages.count <= 32, "at most 32 prefilter stages")
         wordLiterals = prefilter.wordLiterals
-        templates = prefilter.templates.isEmpty ? nil : prefilter.templates
-        scanScratch = prefilter.database.map { Vectorscan.Scratch(for: $0) }
         let roles: [ScanRole] = prefilter.roles.indices.map { test in
             switch prefilter.roles[test] {
             case .exact: prefilter.isRegex[test] ? .exactRegex : .exactLiteral
@@ -111,8 +137,19 @@ public final class EvaluationContext {
             }
         }
         scanRoles = roles
-        isExact = roles.map { $0 == .exactRegex || $0 == .exactLiteral }
-        candidateTests = roles.indices.filter { roles[$0] == .candidate }
+        stages = prefilter.stages.map { stage in
+            StageScan(database: stage.database, scratch: stage.database.map { Vectorscan.Scratch(for: $0) },
+                      templates: stage.templates.isEmpty ? nil : stage.templates, tests: stage.tests,
+                      candidateTests: stage.tests.filter { roles[$0] == .candidate },
+                      testBits: Self.bitset(stage.tests, tests: lineTests.count))
+        }
+        stageBit = prefilter.stageOfTest.map { 1 << UInt32($0) }
+        exactStageBit = roles.indices.map { test in
+            roles[test] == .exactRegex || roles[test] == .exactLiteral ? 1 << UInt32(prefilter.stageOfTest[test]) : 0
+        }
+        var unscannable: UInt32 = 0
+        for (index, stage) in stages.enumerated() where stage.isEmpty { unscannable |= 1 << UInt32(index) }
+        self.unscannable = unscannable
         (hits, undecided, regexes, passing) = Self.testBitsets(
             lineTests.count, undecided: roles.indices.filter { roles[$0] == .candidate || roles[$0] == .none },
             regexes: roles.indices.filter { roles[$0] == .exactRegex })
@@ -140,8 +177,9 @@ public final class EvaluationContext {
         answers.update(repeating: 0, count: size)
         hits.update(repeating: 0, count: passing.count)
         allASCII = true
-        exactDecided = false
-        scanned = database == nil && templates == nil
+        asciiKnown = false
+        decidedStages = 0
+        scannedStages = unscannable
     }
 
     /// Whether line `line` of the window passes line test `test`, running it at most once per window.
@@ -149,18 +187,18 @@ public final class EvaluationContext {
     public func line(_ line: Int, passes test: Int) throws(RuleFailure) -> Bool {
         let word = test &* words &+ (line &>> 6)
         let bit = UInt64(1) &<< UInt64(line & 63)
-        if known[word] & bit != 0 || exactDecided && isExact[test] { return answers[word] & bit != 0 }
+        if known[word] & bit != 0 || decidedStages & exactStageBit[test] != 0 { return answers[word] & bit != 0 }
         return try runTest(test, line: line)
     }
 
     @usableFromInline
     func runTest(_ test: Int, line: Int) throws(RuleFailure) -> Bool {
         let word = test &* words &+ (line &>> 6), bit = UInt64(1) &<< UInt64(line & 63)
-        if !scanned {
-            scan()
+        if scannedStages & stageBit[test] == 0 {
+            scan(stageBit[test].trailingZeroBitCount)
             if known[word] & bit != 0 { return answers[word] & bit != 0 }
         }
-        if exactDecided, isExact[test] { return answers[word] & bit != 0 }
+        if decidedStages & exactStageBit[test] != 0 { return answers[word] & bit != 0 }
         let lineTest = lineTests[test]
         let scratch = scratch
         let result: Result<Bool, RuleFailure> = window.withLine(line) { bytes in
@@ -176,25 +214,36 @@ public final class EvaluationContext {
     /// (PCRE2 runs on the lines the prefilter left open).
     @inlinable
     public func answers(_ test: Int, word: Int) throws(RuleFailure) -> UInt64 {
-        if !scanned { scan() }
+        if scannedStages & stageBit[test] == 0 { scan(stageBit[test].trailingZeroBitCount) }
         let slot = test &* words &+ word
-        if exactDecided, isExact[test] { return answers[slot] }
+        if decidedStages & exactStageBit[test] != 0 { return answers[slot] }
         let open = ~known[slot] & lineMask(word)
         if open != 0 { try resolve(test, word: word, open: open) }
         return answers[slot]
     }
 
     /// The tests that may pass on some line of the window, as a bitset over the tests: all but
-    /// those the scan decided failing on every line. `nil` when that is every test: a window
-    /// without lines (a rule's ``WindowRule/triggers`` say nothing about it) or no scan.
-    func passingTests() -> [UInt64]? {
-        guard window.count > 0, database != nil || templates != nil else { return nil }
-        if !scanned { scan() }
+    /// those the scan of stages `0...stage` decided failing on every line (the tests of later
+    /// stages, not scanned for, may pass). `nil` when that is every test: a window without lines
+    /// (a rule's ``WindowRule/triggers`` say nothing about it) or no scan.
+    func passingTests(throughStage stage: Int) -> [UInt64]? {
+        guard window.count > 0, unscannable != ~0 else { return nil }
+        for earlier in 0...min(stage, stages.count - 1) where scannedStages & (1 << UInt32(earlier)) == 0 { scan(earlier) }
+        let nonASCII: UInt64 = allASCII ? 0 : ~0
         for word in passing.indices {
-            passing[word] = hits[word] | undecided[word] | (allASCII ? 0 : regexes[word])
+            passing[word] = hits[word] | undecided[word] | (regexes[word] & nonASCII)
+        }
+        if scannedStages != unscannable | ((1 << UInt32(stages.count)) &- 1) {
+            for later in stages.indices where scannedStages & (1 << UInt32(later)) == 0 {
+                let bits = stages[later].testBits
+                for word in passing.indices { passing[word] |= bits[word] }
+            }
         }
         return passing
     }
+
+    /// The last prefilter stage (every test is scanned for by then).
+    var lastStage: Int { max(0, stages.count - 1) }
 
     /// The lines of word `word` that exist in the window.
     @inlinable
@@ -215,28 +264,32 @@ public final class EvaluationContext {
 
     // MARK: The scan
 
-    /// Scans the window once with the prefilter and records every answer it decides.
+    /// Scans the window once for the tests of stage `stage` and records every answer it decides.
     @usableFromInline
-    func scan() {
-        scanned = true
-        guard database != nil || templates != nil, window.count > 0 else { return }
+    func scan(_ stage: Int) {
+        scannedStages |= 1 << UInt32(stage)
+        guard window.count > 0 else { return }
         let lines = window.count
         let words = words
-        // Regex answers hold on ASCII lines only; others go to PCRE2.
-        if ascii.count < words { ascii = [UInt64](repeating: 0, count: words) }
-        for word in 0..<words { ascii[word] = 0 }
         let storage = window.storage
-        storage.withBytes { bytes in
-            if !Self.hasHighBit(bytes) {
-                for word in 0..<words { ascii[word] = lineMask(word) }
-                return
-            }
-            allASCII = false
-            for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[window.start(of: line)..<storage.lines[line].end])) {
-                ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
+        if !asciiKnown {
+            // Regex answers hold on ASCII lines only; others go to PCRE2.
+            asciiKnown = true
+            if ascii.count < words { ascii = [UInt64](repeating: 0, count: words) }
+            for word in 0..<words { ascii[word] = 0 }
+            storage.withBytes { bytes in
+                if !Self.hasHighBit(bytes) {
+                    for word in 0..<words { ascii[word] = lineMask(word) }
+                    return
+                }
+                allASCII = false
+                for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[window.start(of: line)..<storage.lines[line].end])) {
+                    ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
+                }
             }
         }
-        if let database, let scanScratch {
+        let scan = stages[stage]
+        if let database = scan.database, let scanScratch = scan.scratch {
             storage.lines.withUnsafeBufferPointer { ends in
                 storage.withBytes { bytes in
                     wordLiterals.withUnsafeBufferPointer { literals in
@@ -250,7 +303,7 @@ public final class EvaluationContext {
                 }
             }
         }
-        if let templates {
+        if let templates = scan.templates {
             // Token templates, on ASCII lines (the others go to PCRE2).
             let answers = answers, scratch = templateScratch, hits = hits
             storage.withBytes { bytes in
@@ -271,12 +324,12 @@ public final class EvaluationContext {
             }
         }
         // On an all-ASCII window the exact tests' answers are final as they stand.
-        exactDecided = allASCII
-        if exactDecided {
-            for test in candidateTests { narrowCandidate(test * words) }
+        if allASCII {
+            decidedStages |= 1 << UInt32(stage)
+            for test in scan.candidateTests { narrowCandidate(test * words) }
             return
         }
-        for test in scanRoles.indices {
+        for test in scan.tests {
             let base = test * words
             switch scanRoles[test] {
             case .exactRegex:

@@ -38,10 +38,31 @@ public struct Prefilter: Sendable {
 
     /// The role of each of the pack's line tests, in line-test order.
     public let roles: [Role]
-    /// The database, or `nil` when no test is in it.
-    public let database: Database?
+    /// The tests scanned together, in the order a window is scanned for them: the tests of the
+    /// normal rules first, the others only when no normal rule decides the window (see
+    /// ``RuleSet``). One stage when the pack is not split.
+    public let stages: [Stage]
+    /// The stage of each test (an index into ``stages``).
+    public let stageOfTest: [Int]
     /// Whether each test is a regex (whose scan answer holds on ASCII lines only).
     let isRegex: [Bool]
+
+    /// Tests a window is scanned for at once: their database and their token templates.
+    public struct Stage: Sendable {
+        /// The stage's tests, in line-test order.
+        public let tests: [Int]
+        /// The database, or `nil` when no test of the stage is in one.
+        public let database: Database?
+        /// The stage's tests matched by tokens rather than scanned (regexes in the shape of a log template).
+        let templates: TemplateIndex
+    }
+
+    /// The bytes of every stage's database.
+    public var databaseSize: Int? {
+        let sizes = stages.compactMap { $0.database?.size }
+        return sizes.isEmpty ? nil : sizes.reduce(0, +)
+    }
+
     /// How many literals test `test` is scanned as (a regex of word-bounded literals such as
     /// `\b(INFO|WARNING)\b`, whose boundaries are checked on the bytes), or 0.
     public func wordLiteralCount(test: Int) -> Int {
@@ -52,17 +73,20 @@ public struct Prefilter: Sendable {
     /// `lineTests.count + i` is `wordLiterals[i]` (expressions below that are the tests themselves).
     let wordLiterals: [WordLiteral]
 
-    /// The tests matched by tokens rather than scanned (regexes in the shape of a log template).
-    let templates: TemplateIndex
     private let templateTests: Set<Int>
 
     /// Whether test `test` is matched by tokens as a log template (``TokenTemplate``).
     public func isTokenTemplate(test: Int) -> Bool { templateTests.contains(test) }
 
-    /// Compiles the tests Vectorscan can take. A test it rejects in exact mode is
-    /// retried in prefilter mode, and one it rejects in both falls back to PCRE2.
-    /// With a `cache` (by default ``DatabaseCache/shared``), a pack compiled before is read back instead.
-    public init(lineTests: [LineTest], cache: DatabaseCache? = DatabaseCache.shared) {
+    /// Compiles the tests Vectorscan can take, a database per stage (`stageOfTest`: each test's
+    /// stage, numbered from 0; by default every test is in stage 0). A test Vectorscan rejects in
+    /// exact mode is retried in prefilter mode, and one it rejects in both falls back to PCRE2.
+    /// With a `cache` (by default ``DatabaseCache/shared``), a stage compiled before is read back instead.
+    public init(lineTests: [LineTest], stageOfTest: [Int]? = nil, cache: DatabaseCache? = DatabaseCache.shared) {
+        let stageOfTest = stageOfTest ?? [Int](repeating: 0, count: lineTests.count)
+        precondition(stageOfTest.count == lineTests.count && stageOfTest.allSatisfy { $0 >= 0 }, "a stage per line test")
+        self.stageOfTest = stageOfTest
+        let stageCount = (stageOfTest.max() ?? 0) + 1
         var forms = lineTests.enumerated().map { index, test in Self.expression(for: test, id: UInt32(index)) }
         isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
         // A regex in the shape of a log template is matched by tokens, outside the database.
@@ -78,7 +102,6 @@ public struct Prefilter: Sendable {
             templates.append(TemplateIndex.Entry(test: index, template: template))
             forms[index] = .template
         }
-        self.templates = TemplateIndex(templates)
         templateTests = Set(templates.map(\.test))
         // A regex of word-bounded literals is scanned as its literals (ids after the tests').
         var wordLiterals: [WordLiteral] = []
@@ -95,39 +118,48 @@ public struct Prefilter: Sendable {
             }
         }
         self.wordLiterals = wordLiterals
-        let key = Self.cacheKey(forms, literals: literalExpressions.keys.sorted().flatMap { literalExpressions[$0]! })
-        if let cached = cache?.load(key: key, tests: lineTests.count) {
-            roles = cached.roles
-            database = cached.database
-            return
-        }
-        var roles: [Role] = []
-        var expressions: [Int: Database.Expression] = [:]
-        for (index, form) in forms.enumerated() {
-            var form = form
-            // A match must end inside its line, so a pattern that can match the empty string stays with PCRE2.
+        var roles: [Role] = forms.map { form in
             switch form {
+            case .template, .exact: .exact
+            case .candidate(_, let reason): .candidate(reason: reason)
+            case .fallback(let reason): .fallback(reason: reason)
+            }
+        }
+        var stages: [Stage] = []
+        for stage in 0..<stageCount {
+            let tests = stageOfTest.indices.filter { stageOfTest[$0] == stage }
+            let database = Self.database(tests: tests, forms: forms, literals: literalExpressions, wordLiterals: wordLiterals,
+                                         lineTests: lineTests, roles: &roles, cache: cache)
+            stages.append(Stage(tests: tests, database: database,
+                                templates: TemplateIndex(templates.filter { stageOfTest[$0.test] == stage })))
+        }
+        self.roles = roles
+        self.stages = stages
+    }
+
+    /// The database of `tests`, read back from `cache` or compiled (which settles their `roles`).
+    private static func database(tests: [Int], forms: [Form], literals literalExpressions: [Int: [Database.Expression]],
+                                 wordLiterals: [WordLiteral], lineTests: [LineTest], roles: inout [Role],
+                                 cache: DatabaseCache?) -> Database? {
+        guard !tests.isEmpty else { return nil }
+        let key = cacheKey(tests.map { ($0, forms[$0]) }, literals: tests.flatMap { literalExpressions[$0] ?? [] })
+        if let cached = cache?.load(key: key, tests: tests.count) {
+            for (position, test) in tests.enumerated() { roles[test] = cached.roles[position] }
+            return cached.database
+        }
+        var expressions: [Int: Database.Expression] = [:]
+        for index in tests {
+            // A match must end inside its line, so a pattern that can match the empty string stays with PCRE2.
+            switch forms[index] {
             case .exact(let expression), .candidate(let expression, _):
                 if Database.minimumWidth(of: expression) == 0 {
-                    form = .fallback(reason: "it can match the empty string (the scan places a match by its last byte)")
-                }
-            case .template, .fallback: break
-            }
-            switch form {
-            case .template:
-                roles.append(.exact)
-            case .exact(let expression):
-                roles.append(.exact)
-                if let literals = literalExpressions[index] {
+                    roles[index] = .fallback(reason: "it can match the empty string (the scan places a match by its last byte)")
+                } else if let literals = literalExpressions[index] {
                     for literal in literals { expressions[Int(literal.id)] = literal }
                 } else {
                     expressions[index] = expression
                 }
-            case .candidate(let expression, let reason):
-                roles.append(.candidate(reason: reason))
-                expressions[index] = expression
-            case .fallback(let reason):
-                roles.append(.fallback(reason: reason))
+            case .template, .fallback: break
             }
         }
         var database: Database?
@@ -140,7 +172,12 @@ public struct Prefilter: Sendable {
                 break
             } catch {
                 guard let position = error.expression else {
-                    for index in order { roles[index] = .fallback(reason: "Vectorscan: \(error.message)") }
+                    for index in order where index < lineTests.count {
+                        roles[index] = .fallback(reason: "Vectorscan: \(error.message)")
+                    }
+                    for index in order where index >= lineTests.count {
+                        roles[wordLiterals[index - lineTests.count].test] = .fallback(reason: "Vectorscan: \(error.message)")
+                    }
                     expressions.removeAll()
                     break
                 }
@@ -161,20 +198,20 @@ public struct Prefilter: Sendable {
                 }
             }
         }
-        self.roles = roles
-        self.database = database
-        cache?.store(key: key, roles: roles, database: database)
+        cache?.store(key: key, roles: tests.map { roles[$0] }, database: database)
+        return database
     }
 
     /// What the compiled prefilter depends on: Vectorscan's version and every test's form (FNV-1a, 64 bits).
-    private static func cacheKey(_ forms: [Form], literals: [Database.Expression]) -> String {
+    private static func cacheKey(_ forms: [(test: Int, form: Form)], literals: [Database.Expression]) -> String {
         var fingerprint = Fingerprint()
         func add(_ bytes: some Sequence<UInt8>) {
             fingerprint.add(bytes)
             fingerprint.endField()
         }
         add(Database.version.utf8)
-        for form in forms {
+        for (test, form) in forms {
+            add(String(test).utf8)
             switch form {
             case .exact(let expression), .candidate(let expression, _):
                 add(expression.source)
@@ -244,10 +281,10 @@ public struct Prefilter: Sendable {
 final class PrefilterCache: Sendable {
     private let storage = Mutex<Prefilter?>(nil)
 
-    func prefilter(for lineTests: [LineTest]) -> Prefilter {
+    func prefilter(for lineTests: [LineTest], stageOfTest: [Int]) -> Prefilter {
         storage.withLock { cached in
             if let cached { return cached }
-            let built = Prefilter(lineTests: lineTests)
+            let built = Prefilter(lineTests: lineTests, stageOfTest: stageOfTest)
             cached = built
             return built
         }

@@ -31,10 +31,15 @@ public protocol WindowRule: Sendable {
     /// lines, and whose failing everywhere the rule's evaluation would see without a PCRE2 error;
     /// `nil` when the rule has none. The engine skips a rule whose triggers the scan ruled out.
     var triggers: [Int]? { get }
+    /// Every line test the rule may ask about (more will do), or `nil` when not known. When
+    /// every normal rule says, the engine scans a window for the normal rules' tests first and
+    /// for the others only when no normal rule decides the window.
+    var lineTests: [Int]? { get }
 }
 
 extension WindowRule {
     public var triggers: [Int]? { nil }
+    public var lineTests: [Int]? { nil }
 }
 
 extension WindowRule {
@@ -91,6 +96,9 @@ public struct RuleSet: Sendable {
     /// The rules a window can make hold, from their ``WindowRule/triggers``.
     let normalSelection: RuleSelection
     let abnormalSelection: RuleSelection
+    /// The prefilter stage of each line test: 1 for the tests no normal rule asks about, when
+    /// every normal rule says which it asks about (``WindowRule/lineTests``); 0 for the others.
+    let stageOfTest: [Int]
     private let prefilterCache = PrefilterCache()
     /// For a compiled pack, the code generator's fingerprint of what it was generated from.
     public let digest: String?
@@ -104,6 +112,13 @@ public struct RuleSet: Sendable {
         self.abnormalRules = rules.filter { $0.metadata.kind == .abnormal }
         normalSelection = RuleSelection(normalRules, tests: lineTests.count)
         abnormalSelection = RuleSelection(abnormalRules, tests: lineTests.count)
+        var stageOfTest = [Int](repeating: 0, count: lineTests.count)
+        let asked = normalRules.map(\.lineTests)
+        if !asked.contains(where: { $0 == nil }) {
+            let normalTests = Set(asked.flatMap { $0! })
+            for test in stageOfTest.indices where !normalTests.contains(test) { stageOfTest[test] = 1 }
+        }
+        self.stageOfTest = stageOfTest
         metadataByName = Dictionary(rules.map { ($0.metadata.name, $0.metadata) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -111,7 +126,7 @@ public struct RuleSet: Sendable {
     public func metadata(of name: String) -> RuleMetadata? { metadataByName[name] }
 
     /// The multi-pattern prefilter of the line tests, compiled on first use and shared.
-    public var prefilter: Prefilter { prefilterCache.prefilter(for: lineTests) }
+    public var prefilter: Prefilter { prefilterCache.prefilter(for: lineTests, stageOfTest: stageOfTest) }
 
     /// Every rule, normal rules first.
     public var rules: [any WindowRule] { normalRules + abnormalRules }

@@ -300,16 +300,22 @@ struct CLITests {
                     or line matches /\\b(INFO|WARN)\\b/ or line matches /^(?:\\S+ ){2}FATAL block \\S+ lost$/i
             }
 
+            /// Scanned for first: a window it decides is not scanned for the tests above.
+            normal rule quiet { all line in window: line contains "ok" }
+
             """.utf8).write(to: pack)
         let result = try Warden.run(["check", "--explain-cost", pack.path])
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("one Vectorscan scan per window"))
         #expect(result.stdout.contains("exact      contains \"FATAL\""))
         #expect(result.stdout.contains("PCRE2      /foo(?=bar)/  (a lookahead"))
-        #expect(result.stdout.contains("1 quantifier over the window decided from bitsets, 0 line by line"))
+        #expect(result.stdout.contains("2 quantifiers over the window decided from bitsets, 0 line by line"))
         #expect(result.stdout.contains(#"exact      /\b(INFO|WARN)\b/  (scanned as 2 literals, word boundaries checked)"#))
         #expect(result.stdout.contains(#"exact      /^(?:\S+ ){2}FATAL block \S+ lost$/i  (a log template: matched by tokens, not scanned)"#))
-        #expect(result.stdout.contains("4 exact in the scan (1 of them matched as log templates), 1 confirmed or run by PCRE2"))
+        #expect(result.stdout.contains("5 exact in the scan (1 of them matched as log templates), 1 confirmed or run by PCRE2"))
+        #expect(result.stdout.contains(#"exact      /\b(INFO|WARN)\b/  (scanned as 2 literals, word boundaries checked)  (second stage)"#))
+        #expect(result.stdout.contains("exact      contains \"ok\"\n"))
+        #expect(result.stdout.contains("1 test the normal rules ask about scanned first; the 5 of the second stage only for windows no normal rule decides"))
     }
 
     @Test("A write error on standard output is an error in every command, not a crash or exit 0")

@@ -43,18 +43,32 @@ struct PrefilterTests {
             + [.contains(Array("FATAL".utf8)), .startsWith(Array("start".utf8)), .endsWith(Array("end".utf8)),
                .contains(Array("é".utf8)), .contains([0xFF]), .contains(Array("a\nb".utf8))]
         let prefilter = Prefilter(lineTests: tests)
-        #expect(prefilter.database != nil)
-        let prefiltered = EvaluationContext(lineTests: tests, prefilter: prefilter)
+        #expect(prefilter.stages.count == 1 && prefilter.stages[0].database != nil)
+        // The same tests in three stages, each scanned for when first asked about, asked in an order
+        // that starts in the last stage and goes back and forth.
+        let staged = Prefilter(lineTests: tests, stageOfTest: tests.indices.map { $0 % 3 })
+        #expect(staged.stages.count == 3 && staged.roles == prefilter.roles)
+        let order = tests.indices.filter { $0 % 3 == 2 } + tests.indices.filter { $0 % 3 != 2 }
         let plain = EvaluationContext(lineTests: tests)
         let window = Self.window(Self.lines)
-        for (lines, label) in [(window, "all lines"), (Self.window(Array(Self.lines.prefix(9))), "ASCII lines")] {
-            prefiltered.reset(to: lines)
-            plain.reset(to: lines)
-            for test in tests.indices {
-                for line in 0..<lines.count {
-                    let expected = try plain.line(line, passes: test)
-                    #expect(try prefiltered.line(line, passes: test) == expected,
-                            "\(label): test \(test) (\(prefilter.roles[test])) on line \(line): \(lines.text(line))")
+        for (context, tests, label) in [(EvaluationContext(lineTests: tests, prefilter: prefilter), Array(tests.indices), ""),
+                                        (EvaluationContext(lineTests: tests, prefilter: staged), order, ", in stages")] {
+            for (lines, lineLabel) in [(window, "all lines"), (Self.window(Array(Self.lines.prefix(9))), "ASCII lines")] {
+                context.reset(to: lines)
+                plain.reset(to: lines)
+                for test in tests {
+                    for line in 0..<lines.count {
+                        let expected = try plain.line(line, passes: test)
+                        #expect(try context.line(line, passes: test) == expected,
+                                "\(lineLabel)\(label): test \(test) (\(prefilter.roles[test])) on line \(line): \(lines.text(line))")
+                    }
+                }
+                // Bitwise answers agree too, asked for in a fresh window.
+                context.reset(to: lines)
+                for test in tests.reversed() {
+                    var expected: UInt64 = 0
+                    for line in 0..<min(64, lines.count) where try plain.line(line, passes: test) { expected |= 1 << UInt64(line) }
+                    #expect(try context.answers(test, word: 0) == expected, "\(lineLabel)\(label): bits of test \(test)")
                 }
             }
         }
@@ -62,6 +76,47 @@ struct PrefilterTests {
         let exact = prefilter.roles.filter { $0 == .exact }.count
         #expect(exact >= tests.count / 2)
         for role in prefilter.roles where role != .exact { #expect(role.reason?.isEmpty == false) }
+    }
+
+    @Test("A window a normal rule decides is never scanned for the tests only abnormal rules ask about")
+    func stages() throws {
+        let rules = try ruleSet(#"""
+            pack t version "1.0.0"
+            normal rule routine { all line in window: line matches /\b(INFO|WARNING)\b/ }
+            normal rule quiet {
+                let known = [/^heartbeat \S+$/, /^ok/]
+                (count line in window where line matches known and not (line contains "late")) > 1
+            }
+            abnormal rule fatal { any line in window: line matches /FATAL/ or line matches /^ok/ }
+            abnormal rule template { any line in window: line matches /^\S+ failed on \S+$/ }
+            abnormal rule late { any line in window: line contains "late" and line endswith "!" }
+            """#)
+        // Regexes first, then literals: the normal rules ask about tests 0, 1, 2 and "late".
+        #expect(rules.stageOfTest == [0, 0, 0, 1, 1, 0, 1])
+        let engine = DetectionEngine(rules: rules, fallback: nil)
+        let windows: [([String], stages: UInt32)] = [
+            (["a INFO b", "WARNING"], 0b01),                      // routine: normal after the first stage
+            (["heartbeat 1", "ok", "INFO"], 0b01),                // quiet
+            (["heartbeat 1", "ok late"], 0b11),                   // abnormal: fatal (/^ok/ is a first-stage test)
+            (["n failed on x", "INFO"], 0b11),                    // abnormal: template
+            (["INFO late!", "x"], 0b11),                          // abnormal: late
+            (["café INFO", "WARNING é"], 0b01),                   // not ASCII: PCRE2 answers the regexes
+            (["nothing"], 0b11),                                  // undecided
+        ]
+        let context = engine.makeContext()
+        for (texts, stages) in windows {
+            let window = Window(texts: texts)
+            let expected = engine.detect(window, in: engine.makeContext(prefiltered: false))
+            #expect(engine.detect(window, in: context) == expected, "\(texts)")
+            #expect(context.scannedStages == stages, "\(texts)")
+        }
+        // A normal rule that does not say which tests it asks about keeps every test in the first stage.
+        struct Opaque: WindowRule {
+            var metadata: RuleMetadata { RuleMetadata(name: "opaque", kind: .normal) }
+            func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool { try context.line(0, passes: 1) }
+        }
+        let opaque = RuleSet(name: "o", version: "1", lineTests: rules.lineTests, rules: [Opaque()] + rules.abnormalRules)
+        #expect(opaque.stageOfTest.allSatisfy { $0 == 0 } && opaque.prefilter.stages.count == 1)
     }
 
     @Test("Word-bounded literal regexes are scanned as their literals; other shapes are not split")
@@ -115,7 +170,7 @@ struct PrefilterTests {
         #expect(reason.contains("Vectorscan cannot compile it"))
         #expect(prefilter.roles[1].reason?.contains("empty string") == true)
         #expect(prefilter.roles[3] == .exact)
-        #expect(prefilter.database != nil)
+        #expect(prefilter.stages[0].database != nil)
         let context = EvaluationContext(lineTests: tests, prefilter: prefilter)
         let window = Self.window(Self.lines)
         context.reset(to: window)

@@ -138,3 +138,34 @@ extension TypedExpression {
         }
     }
 }
+
+extension CheckedRule {
+    /// The line tests the rule may ask about, sorted: every `.lineTest` node and every regex it
+    /// names (regex `i` is line test `i`, and a regex chosen at run time is one of those named),
+    /// in its bindings and its condition. A backend can scan for the tests of the rules it
+    /// evaluates first before the others.
+    public var lineTests: [Int] {
+        var tests = Set<Int>()
+        func visit(_ e: TypedExpression) {
+            switch e.kind {
+            case .regex(let index): tests.insert(index)
+            case .lineTest(let test, let line):
+                tests.insert(test)
+                visit(line)
+            case .list(let elements): elements.forEach(visit)
+            case .call(_, let arguments): arguments.forEach(visit)
+            case .not(let operand), .negate(let operand), .intToFloat(let operand), .member(_, let operand): visit(operand)
+            case .binary(_, let left, let right):
+                visit(left)
+                visit(right)
+            case .quantifier(_, _, let source, let predicate):
+                visit(source)
+                visit(predicate)
+            case .boolean, .integer, .float, .duration, .string, .binding, .variable, .window, .group: break
+            }
+        }
+        bindings.forEach { visit($0.value) }
+        visit(condition)
+        return tests.sorted()
+    }
+}

@@ -81,7 +81,7 @@ struct CheckCommand: ParsableCommand {
 
     private func render(_ report: CostReport, path: String) -> String {
         var lines = ["\(path): pack \(report.pack), \(report.tests.count) line test\(report.tests.count == 1 ? "" : "s")"
-            + (report.databaseBytes.map { ", one Vectorscan scan per window (database \($0) bytes)" } ?? ", no Vectorscan database")]
+            + (report.databaseBytes.map { ", one Vectorscan scan per window and stage (databases \($0) bytes)" } ?? ", no Vectorscan database")]
         for test in report.tests {
             let role: String = switch test.role {
             case .exact: "exact      "
@@ -90,7 +90,13 @@ struct CheckCommand: ParsableCommand {
             }
             let literals = test.wordLiterals > 0 ? "  (scanned as \(test.wordLiterals) literal\(test.wordLiterals == 1 ? "" : "s"), word boundaries checked)" : ""
             let template = test.isTokenTemplate ? "  (a log template: matched by tokens, not scanned)" : ""
-            lines.append("  \(test.index): \(role)\(test.source)" + (test.role.reason.map { "  (\($0))" } ?? "") + literals + template)
+            let stage = test.stage > 0 ? "  (second stage)" : ""
+            lines.append("  \(test.index): \(role)\(test.source)" + (test.role.reason.map { "  (\($0))" } ?? "") + literals + template + stage)
+        }
+        let second = report.tests.filter { $0.stage > 0 }.count
+        if second > 0 {
+            lines.append("  \(report.tests.count - second) test\(report.tests.count - second == 1 ? "" : "s") the normal rules ask about scanned first; "
+                + "the \(second) of the second stage only for windows no normal rule decides")
         }
         let exact = report.tests.filter { $0.role == .exact }.count
         let templates = report.tests.filter(\.isTokenTemplate).count

@@ -20,7 +20,7 @@ public enum BglPack {
             KernelTerminatedRule(),
             TreeNetworkErrorsRule(),
         ],
-        digest: "25f1e7125c812abb",
+        digest: "f36455b34034b740",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -45,6 +45,8 @@ public enum BglPack {
 
         public let triggers: [Int]? = LinePredicate.test(0).triggers
 
+        public let lineTests: [Int]? = [0]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 0)
@@ -67,6 +69,8 @@ public enum BglPack {
         )
 
         public let triggers: [Int]? = LinePredicate.test(1).triggers
+
+        public let lineTests: [Int]? = [1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(1), context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -91,6 +95,8 @@ public enum BglPack {
 
         public let triggers: [Int]? = LinePredicate.test(2).triggers
 
+        public let lineTests: [Int]? = [2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 2)
@@ -112,6 +118,8 @@ public enum BglPack {
 
         public let triggers: [Int]? = LinePredicate.test(4).triggers
 
+        public let lineTests: [Int]? = [4]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(4), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 4)
@@ -132,6 +140,8 @@ public enum BglPack {
         )
 
         public let triggers: [Int]? = LinePredicate.test(3).triggers
+
+        public let lineTests: [Int]? = [3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var terminatedValue: Int?
@@ -162,6 +172,8 @@ public enum BglPack {
         )
 
         public let triggers: [Int]? = LinePredicate.test(5).triggers
+
+        public let lineTests: [Int]? = [5]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .test(5), context) { (line: Int) throws(RuleFailure) -> Bool in

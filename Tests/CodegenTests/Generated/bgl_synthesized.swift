@@ -13,7 +13,7 @@ public enum BglSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Normal2Rule(), Normal3Rule(), Abnormal1Rule(), Abnormal2Rule()],
-        digest: "8ab42c3fcb788d33",
+        digest: "efaa490ed45f555d",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -203,6 +203,8 @@ public enum BglSynthesizedPack {
     public struct Normal2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "normal_2", kind: .normal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var durationValue: Int64?
             func duration() throws(RuleFailure) -> Int64 {
@@ -222,6 +224,8 @@ public enum BglSynthesizedPack {
     /// - Provenance: backend builtin, model none, epoch 3, coverage 0.0208
     public struct Normal3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "normal_3", kind: .normal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var disable_store_2Value: Int?
@@ -251,6 +255,58 @@ public enum BglSynthesizedPack {
             severity: .critical,
             domain: "rts-cpu",
         )
+
+        public let lineTests: [Int]? = [
+            1,
+            2,
+            3,
+            4,
+            5,
+            6,
+            7,
+            8,
+            9,
+            10,
+            11,
+            12,
+            13,
+            14,
+            15,
+            16,
+            17,
+            18,
+            19,
+            20,
+            21,
+            22,
+            23,
+            24,
+            25,
+            26,
+            27,
+            28,
+            29,
+            30,
+            31,
+            32,
+            33,
+            34,
+            35,
+            36,
+            37,
+            38,
+            39,
+            40,
+            41,
+            42,
+            43,
+            44,
+            45,
+            46,
+            47,
+            48,
+            49,
+        ]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var routineValue: [Int]?
@@ -563,6 +619,8 @@ public enum BglSynthesizedPack {
             severity: .critical,
             domain: "loading-invalid",
         )
+
+        public let lineTests: [Int]? = [50]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var such_fileValue: Int?

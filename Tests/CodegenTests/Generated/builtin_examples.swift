@@ -66,7 +66,7 @@ public enum BuiltinExamplesPack {
             Span1Rule(),
             Span2Rule(),
         ],
-        digest: "5c0fc59ed194e092",
+        digest: "edf5f9e947d13923",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -111,6 +111,8 @@ public enum BuiltinExamplesPack {
     public struct Count1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "count_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return context.window.count == 3
         }
@@ -119,6 +121,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `count_2`.
     public struct Count2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "count_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [15]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.filter(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -131,6 +135,8 @@ public enum BuiltinExamplesPack {
     public struct Sum1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "sum_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.sum([1, 2, 3]) == 6
         }
@@ -140,6 +146,8 @@ public enum BuiltinExamplesPack {
     public struct Sum2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "sum_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.sum([0.5, 0.25]) == 0.75
         }
@@ -148,6 +156,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `sum_3`.
     public struct Sum3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "sum_3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.sum(
@@ -165,6 +175,8 @@ public enum BuiltinExamplesPack {
     public struct Min1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "min_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.min([3, 0 &- 1, 2]) == (0 &- 1)
         }
@@ -174,6 +186,8 @@ public enum BuiltinExamplesPack {
     public struct Min2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "min_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.min([2.5, 1.5]) == 1.5
         }
@@ -182,6 +196,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `min_3`.
     public struct Min3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "min_3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.min(
@@ -199,6 +215,8 @@ public enum BuiltinExamplesPack {
     public struct Max1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "max_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.max([3, 0 &- 1, 2]) == 3
         }
@@ -208,6 +226,8 @@ public enum BuiltinExamplesPack {
     public struct Max2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "max_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.max([2.5, 1.5]) == 2.5
         }
@@ -216,6 +236,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `max_3`.
     public struct Max3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "max_3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.max(
@@ -233,6 +255,8 @@ public enum BuiltinExamplesPack {
     public struct Mean1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "mean_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.mean([1, 2, 6]) == 3.0
         }
@@ -241,6 +265,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `mean_2`.
     public struct Mean2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "mean_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.mean(
@@ -258,6 +284,8 @@ public enum BuiltinExamplesPack {
     public struct Percentile1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "percentile_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], Double(90)) == 9.0
         }
@@ -266,6 +294,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `percentile_2`.
     public struct Percentile2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "percentile_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.percentile([5, 1, 3], Double(0)) == 1.0
@@ -276,6 +306,8 @@ public enum BuiltinExamplesPack {
     public struct Percentile3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "percentile_3", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.percentile([2.5, 7.5], Double(150)) == 7.5
         }
@@ -284,6 +316,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `numbers_1`.
     public struct Numbers1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "numbers_1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.numbers(context.allLines, context.pattern(0), group: 1, context: context).count == 2
@@ -294,6 +328,8 @@ public enum BuiltinExamplesPack {
     public struct Numbers2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "numbers_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [0]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return (try Functions.numbers(context.allLines, context.pattern(0), group: 1, context: context)).contains(30.0)
         }
@@ -302,6 +338,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `numbers_3`.
     public struct Numbers3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "numbers_3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.sum(
@@ -319,6 +357,8 @@ public enum BuiltinExamplesPack {
     public struct Numbers4Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "numbers_4", kind: .abnormal)
 
+        public let lineTests: [Int]? = [2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.numbers(
                 ["x=1.5", "x=oops"],
@@ -332,6 +372,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `captures_1`.
     public struct Captures1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "captures_1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.contains(
@@ -350,6 +392,8 @@ public enum BuiltinExamplesPack {
     public struct Captures2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "captures_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [3]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.captures(context.allLines, context.pattern(3), group: 1, context: context).count == 2
         }
@@ -358,6 +402,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `captures_3`.
     public struct Captures3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "captures_3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [4]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.distinct(
@@ -375,6 +421,8 @@ public enum BuiltinExamplesPack {
     public struct Capture1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "capture_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [3]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
                 Text.equal(try context.capture(line, 3, group: 1), "ann")
@@ -385,6 +433,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `capture_2`.
     public struct Capture2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "capture_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [5]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.equal(
@@ -403,6 +453,8 @@ public enum BuiltinExamplesPack {
     public struct Capture3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "capture_3", kind: .abnormal)
 
+        public let lineTests: [Int]? = [6]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.equal(
                 try Functions.capture(
@@ -420,6 +472,8 @@ public enum BuiltinExamplesPack {
     public struct Sequence1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "sequence_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [7, 8, 9]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.sequence(context.allLines, tests: [7, 8, 9], context: context)
         }
@@ -428,6 +482,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `sequence_2`.
     public struct Sequence2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "sequence_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [7, 9]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.not(context) { () throws(RuleFailure) -> Bool in
@@ -439,6 +495,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `unpaired_1`.
     public struct Unpaired1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "unpaired_1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [10, 11]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.unpaired(
@@ -456,6 +514,8 @@ public enum BuiltinExamplesPack {
     public struct Unpaired2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "unpaired_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [12, 13]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.unpaired(
                 context.allLines,
@@ -472,6 +532,8 @@ public enum BuiltinExamplesPack {
     public struct Distinct1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "distinct_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.distinct([3, 1, 3, 2, 1]).count == 3
         }
@@ -480,6 +542,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `distinct_2`.
     public struct Distinct2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "distinct_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [14]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.distinct(
@@ -497,6 +561,8 @@ public enum BuiltinExamplesPack {
     public struct Lower1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "lower_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.equal(Functions.lower("Disk FULL"), "disk full")
         }
@@ -505,6 +571,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `lower_2`.
     public struct Lower2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "lower_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -517,6 +585,8 @@ public enum BuiltinExamplesPack {
     public struct Upper1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "upper_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.equal(Functions.upper("stra\u{DF}e"), "STRASSE")
         }
@@ -525,6 +595,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `upper_2`.
     public struct Upper2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "upper_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -537,6 +609,8 @@ public enum BuiltinExamplesPack {
     public struct Length1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "length_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.length("h\u{E9}llo") == 5
         }
@@ -545,6 +619,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `length_2`.
     public struct Length2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "length_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -557,6 +633,8 @@ public enum BuiltinExamplesPack {
     public struct Int1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "int_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.int(" 42 ") == 42
         }
@@ -565,6 +643,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `int_2`.
     public struct Int2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "int_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.int("4.2") == 0
@@ -575,6 +655,8 @@ public enum BuiltinExamplesPack {
     public struct Int3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "int_3", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.int(-2.7) == (0 &- 2)
         }
@@ -583,6 +665,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `int_4`.
     public struct Int4Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "int_4", kind: .abnormal)
+
+        public let lineTests: [Int]? = [6]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
@@ -595,6 +679,8 @@ public enum BuiltinExamplesPack {
     public struct Float1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "float_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.float("2.5e1") == 25.0
         }
@@ -603,6 +689,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `float_2`.
     public struct Float2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "float_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.float("inf") == 0.0
@@ -613,6 +701,8 @@ public enum BuiltinExamplesPack {
     public struct Float3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "float_3", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.divide(Double(3), Double(2)) == 1.5
         }
@@ -621,6 +711,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `abs_1`.
     public struct Abs1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "abs_1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.abs(0 &- 3) == 3
@@ -631,6 +723,8 @@ public enum BuiltinExamplesPack {
     public struct Abs2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "abs_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.abs(-2.5) == 2.5
         }
@@ -639,6 +733,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `div_1`.
     public struct Div1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "div_1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.div(7, 2) == 3
@@ -649,6 +745,8 @@ public enum BuiltinExamplesPack {
     public struct Div2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "div_2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.div(0 &- 7, 2) == (0 &- 4)
         }
@@ -657,6 +755,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `div_3`.
     public struct Div3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "div_3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.div(5, 0) == 0
@@ -667,6 +767,8 @@ public enum BuiltinExamplesPack {
     public struct Span1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "span_1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.span(context.allLines, of: context.window) == Int64(0)
         }
@@ -675,6 +777,8 @@ public enum BuiltinExamplesPack {
     /// Abnormal rule `span_2`.
     public struct Span2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "span_2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [16]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Functions.span(

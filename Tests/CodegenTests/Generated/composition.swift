@@ -13,7 +13,7 @@ public enum CompositionPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [GcPressureRule(), WidespreadErrorsRule()],
-        digest: "50f8074de68b4c5b",
+        digest: "a5f740b161de5dab",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -42,6 +42,8 @@ public enum CompositionPack {
             domain: "memory",
             tags: ["jvm", "gc"],
         )
+
+        public let lineTests: [Int]? = [0, 3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var pausesValue: [Double]?
@@ -86,6 +88,8 @@ public enum CompositionPack {
             severity: .critical,
             domain: "cluster",
         )
+
+        public let lineTests: [Int]? = [1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var failingValue: [Int]?

@@ -13,7 +13,7 @@ public enum EventCountPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [RefusedConnectionBurstRule()],
-        digest: "0e6843cb63078c7c",
+        digest: "863527a4a62b9ee6",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -33,6 +33,8 @@ public enum EventCountPack {
             severity: .high,
             domain: "network",
         )
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var refusedValue: Int?

@@ -13,7 +13,7 @@ public enum EventSequencePack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [JobNeverFinishedRule(), DiskFailureSequenceRule()],
-        digest: "c8dabeb44997d27d",
+        digest: "afbd4e1b17f60d01",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -41,6 +41,8 @@ public enum EventSequencePack {
             severity: .high,
             domain: "scheduler",
         )
+
+        public let lineTests: [Int]? = [0, 1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var stuckValue: [Int]?
@@ -74,6 +76,8 @@ public enum EventSequencePack {
             severity: .critical,
             domain: "storage",
         )
+
+        public let lineTests: [Int]? = [2, 3, 4]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.sequence(context.allLines, tests: [2, 3, 4], context: context)

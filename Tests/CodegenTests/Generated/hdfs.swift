@@ -13,7 +13,7 @@ public enum HdfsPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [CompleteWritePipelineRule(), DataPathExceptionRule()],
-        digest: "a9c9b194305c9b2f",
+        digest: "4d43684bc7bd2dd2",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -36,6 +36,8 @@ public enum HdfsPack {
     /// started receiving finished, was acknowledged and stored, with no exception.
     public struct CompleteWritePipelineRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "complete_write_pipeline", kind: .normal)
+
+        public let lineTests: [Int]? = [0, 1, 2, 3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var receivingValue: Int?
@@ -100,6 +102,8 @@ public enum HdfsPack {
         )
 
         public let triggers: [Int]? = LinePredicate.or(.test(4), .test(5)).triggers
+
+        public let lineTests: [Int]? = [4, 5]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .or(.test(4), .test(5)), context) { (line: Int) throws(RuleFailure) -> Bool in

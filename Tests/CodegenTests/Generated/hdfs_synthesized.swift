@@ -13,7 +13,7 @@ public enum HdfsSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Normal1Rule(), Abnormal1Rule(), Abnormal2Rule(), Abnormal3Rule()],
-        digest: "b91095d3c5c7ee36",
+        digest: "b5a7542ee0a95e32",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -83,6 +83,8 @@ public enum HdfsSynthesizedPack {
     /// - Provenance: backend builtin, model none, epoch 1, coverage 0.9982
     public struct Normal1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "normal_1", kind: .normal)
+
+        public let lineTests: [Int]? = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var routineValue: [Int]?
@@ -228,6 +230,8 @@ public enum HdfsSynthesizedPack {
             domain: "randtxt",
         )
 
+        public let lineTests: [Int]? = [19]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var largest_of_sizeValue: Double?
             func largest_of_size() throws(RuleFailure) -> Double {
@@ -274,6 +278,8 @@ public enum HdfsSynthesizedPack {
             domain: "unexpected-trying",
         )
 
+        public let lineTests: [Int]? = [17, 20]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var component_dfs_fsdatasetValue: Int?
             func component_dfs_fsdataset() throws(RuleFailure) -> Int {
@@ -315,6 +321,8 @@ public enum HdfsSynthesizedPack {
             severity: .medium,
             domain: "request-but",
         )
+
+        public let lineTests: [Int]? = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var routineValue: [Int]?

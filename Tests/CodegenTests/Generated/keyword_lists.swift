@@ -13,7 +13,7 @@ public enum KeywordListsPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [FatalOutsideTestsRule(), OnlyKernelInfoRule()],
-        digest: "21af33ae0cf6010b",
+        digest: "237bfb3319e000dd",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -44,6 +44,8 @@ public enum KeywordListsPack {
 
         public let triggers: [Int]? = LinePredicate.and(.or(.test(1), .test(0)), .not(.test(2))).triggers
 
+        public let lineTests: [Int]? = [0, 1, 2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(window: .and(.or(.test(1), .test(0)), .not(.test(2))), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.and(
@@ -64,6 +66,8 @@ public enum KeywordListsPack {
         public let metadata: RuleMetadata = RuleMetadata(name: "only_kernel_info", kind: .normal)
 
         public let triggers: [Int]? = LinePredicate.test(3).triggers
+
+        public let lineTests: [Int]? = [3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(window: .test(3), context) { (line: Int) throws(RuleFailure) -> Bool in

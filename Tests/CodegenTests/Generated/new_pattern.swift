@@ -13,7 +13,7 @@ public enum NewPatternPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [UnknownMessageRule()],
-        digest: "f848bbd85f65c1a9",
+        digest: "2ffb7ccdc8f15db6",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -39,6 +39,8 @@ public enum NewPatternPack {
         )
 
         public let triggers: [Int]? = LinePredicate.not(.or(.or(.test(0), .test(1)), .test(2))).triggers
+
+        public let lineTests: [Int]? = [0, 1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var knownValue: [Int]?

@@ -13,7 +13,7 @@ public enum Random00Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "6847ea5864220893",
+        digest: "fbbf4970eecd1e87",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -31,6 +31,8 @@ public enum Random00Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
@@ -71,6 +73,8 @@ public enum Random00Pack {
     /// Abnormal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?
@@ -122,6 +126,8 @@ public enum Random00Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [1]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.not(context) { () throws(RuleFailure) -> Bool in
                 try context.matches("end" + "start", [1])
@@ -132,6 +138,8 @@ public enum Random00Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 2, 3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?

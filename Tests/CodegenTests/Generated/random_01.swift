@@ -13,7 +13,7 @@ public enum Random01Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "abff800861056f92",
+        digest: "f162050c3ec0b58f",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -29,6 +29,8 @@ public enum Random01Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?
@@ -52,6 +54,8 @@ public enum Random01Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .normal)
 
+        public let lineTests: [Int]? = [0, 1]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try context.matches(
                 try Functions.capture(
@@ -71,6 +75,8 @@ public enum Random01Pack {
 
         public let triggers: [Int]? = LinePredicate.test(2).triggers
 
+        public let lineTests: [Int]? = [2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(window: .test(2), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 2)
@@ -81,6 +87,8 @@ public enum Random01Pack {
     /// Normal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .normal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.contains(

@@ -13,7 +13,7 @@ public enum Random02Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "33e2c31cab880c87",
+        digest: "31769d2f0970e20d",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -33,6 +33,8 @@ public enum Random02Pack {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
 
         public let triggers: [Int]? = LinePredicate.not(.and(.constant(false), .constant(true))).triggers
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
@@ -66,6 +68,8 @@ public enum Random02Pack {
     /// Abnormal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
@@ -101,6 +105,8 @@ public enum Random02Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
             func b0() throws(RuleFailure) -> Double {
@@ -118,6 +124,8 @@ public enum Random02Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?

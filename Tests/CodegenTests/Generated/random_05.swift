@@ -13,7 +13,7 @@ public enum Random05Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "2aa76527d41fa5f4",
+        digest: "15905bb2ffc3b0fa",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -32,6 +32,8 @@ public enum Random05Pack {
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .normal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return (2 &- Functions.int("FATAL")) > Functions.length(Functions.upper("blk_2"))
         }
@@ -40,6 +42,8 @@ public enum Random05Pack {
     /// Abnormal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
@@ -60,6 +64,8 @@ public enum Random05Pack {
     /// Abnormal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [1, 2, 3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
@@ -103,6 +109,8 @@ public enum Random05Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?

@@ -13,7 +13,7 @@ public enum Random06Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "3e2385722c454c02",
+        digest: "bb00e26a5210fc40",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -29,6 +29,8 @@ public enum Random06Pack {
     /// Normal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .normal)
+
+        public let lineTests: [Int]? = [0, 1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
@@ -82,6 +84,8 @@ public enum Random06Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .normal)
 
+        public let lineTests: [Int]? = [0, 1, 2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
             func b0() throws(RuleFailure) -> [Int] {
@@ -125,6 +129,8 @@ public enum Random06Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
 
+        public let lineTests: [Int]? = [2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?
             func b0() throws(RuleFailure) -> String {
@@ -142,6 +148,8 @@ public enum Random06Pack {
     /// Normal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .normal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?

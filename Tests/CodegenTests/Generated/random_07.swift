@@ -13,7 +13,7 @@ public enum Random07Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "40a76e90d53de8d5",
+        digest: "d5bc730ee87f5db0",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -35,6 +35,8 @@ public enum Random07Pack {
     /// Normal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .normal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?
@@ -71,6 +73,8 @@ public enum Random07Pack {
     /// Abnormal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
@@ -132,6 +136,8 @@ public enum Random07Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [3]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.contains(
                 try context.capture(
@@ -149,6 +155,8 @@ public enum Random07Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [4, 5]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.all(

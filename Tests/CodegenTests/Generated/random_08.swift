@@ -13,7 +13,7 @@ public enum Random08Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "4f73041a9785a725",
+        digest: "459faeaa0f0f0f00",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -31,6 +31,8 @@ public enum Random08Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?
@@ -74,6 +76,8 @@ public enum Random08Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [2]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
             func b0() throws(RuleFailure) -> [Int] {
@@ -106,6 +110,8 @@ public enum Random08Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
 
+        public let lineTests: [Int]? = [3]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.any(lines: context.allLines, context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.or(try context.test(line, 3)) { () throws(RuleFailure) -> Bool in
@@ -120,6 +126,8 @@ public enum Random08Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?

@@ -13,7 +13,7 @@ public enum Random11Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "c5369acbf7961d8f",
+        digest: "fc6ee12d475c69e5",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -29,6 +29,8 @@ public enum Random11Pack {
     /// Normal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .normal)
+
+        public let lineTests: [Int]? = [0, 1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
@@ -64,6 +66,8 @@ public enum Random11Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [1]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?
             func b0() throws(RuleFailure) -> Int {
@@ -83,6 +87,8 @@ public enum Random11Pack {
     /// Abnormal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?
@@ -107,6 +113,8 @@ public enum Random11Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.and(Functions.float("net") == Functions.float("end")) { () throws(RuleFailure) -> Bool in

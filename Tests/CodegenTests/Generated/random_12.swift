@@ -13,7 +13,7 @@ public enum Random12Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "f5e881c1abf3ecd3",
+        digest: "af8880e9b44db3bc",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -32,6 +32,8 @@ public enum Random12Pack {
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
 
+        public let lineTests: [Int]? = [0, 1]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.unpaired(
                 context.allLines,
@@ -47,6 +49,8 @@ public enum Random12Pack {
     /// Abnormal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.not(context) { () throws(RuleFailure) -> Bool in
@@ -66,6 +70,8 @@ public enum Random12Pack {
     /// Abnormal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 1, 2, 3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
@@ -111,6 +117,8 @@ public enum Random12Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?

@@ -13,7 +13,7 @@ public enum Random13Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "6b7bdab9bc48fa2a",
+        digest: "e89c9c6b1e7f5e3e",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -33,6 +33,8 @@ public enum Random13Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
@@ -69,6 +71,8 @@ public enum Random13Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [3]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
             func b0() throws(RuleFailure) -> Bool {
@@ -90,6 +94,8 @@ public enum Random13Pack {
     /// Normal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
+
+        public let lineTests: [Int]? = [4]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?
@@ -124,6 +130,8 @@ public enum Random13Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.not(context) { () throws(RuleFailure) -> Bool in

@@ -13,7 +13,7 @@ public enum Random14Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "e8d0108caee12c70",
+        digest: "06f03455a9e46b12",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -29,6 +29,8 @@ public enum Random14Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
@@ -61,6 +63,8 @@ public enum Random14Pack {
     /// Abnormal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
@@ -108,6 +112,8 @@ public enum Random14Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
             func b0() throws(RuleFailure) -> Double {
@@ -136,6 +142,8 @@ public enum Random14Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?

@@ -13,7 +13,7 @@ public enum Random15Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "e1cc2076cf3f6a1d",
+        digest: "b81d839e0e623640",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -36,6 +36,8 @@ public enum Random15Pack {
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
 
+        public let lineTests: [Int]? = [0, 1]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Functions.sequence(context.allLines, tests: [0, 1], context: context)
         }
@@ -45,6 +47,8 @@ public enum Random15Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .normal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return Text.contains("node=a", "node=b")
         }
@@ -53,6 +57,8 @@ public enum Random15Pack {
     /// Abnormal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [2, 3, 4]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
@@ -97,6 +103,8 @@ public enum Random15Pack {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
 
         public let triggers: [Int]? = LinePredicate.test(5).triggers
+
+        public let lineTests: [Int]? = [5]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?

@@ -13,7 +13,7 @@ public enum Random18Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "8aed7db0c4d15524",
+        digest: "6c17a46131618335",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -30,6 +30,8 @@ public enum Random18Pack {
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .normal)
 
+        public let lineTests: [Int]? = [0]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try context.matches("end", [0])
         }
@@ -38,6 +40,8 @@ public enum Random18Pack {
     /// Abnormal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
+
+        public let lineTests: [Int]? = [1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?
@@ -67,6 +71,8 @@ public enum Random18Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.not(context) { () throws(RuleFailure) -> Bool in
                 132.25 == Functions.divide(Double(context.window.count), Double(1))
@@ -77,6 +83,8 @@ public enum Random18Pack {
     /// Normal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .normal)
+
+        public let lineTests: [Int]? = [2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?

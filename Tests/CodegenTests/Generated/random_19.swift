@@ -13,7 +13,7 @@ public enum Random19Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "23ab4bed74a079c3",
+        digest: "0c28b7f4b8956be7",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -33,6 +33,8 @@ public enum Random19Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
@@ -67,6 +69,8 @@ public enum Random19Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .normal)
 
+        public let lineTests: [Int]? = [Int]()
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.and(
                 try Logic.and(Text.equal("Exception", "error")) { () throws(RuleFailure) -> Bool in
@@ -85,6 +89,8 @@ public enum Random19Pack {
     /// Abnormal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
+
+        public let lineTests: [Int]? = [2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?
@@ -111,6 +117,8 @@ public enum Random19Pack {
     /// Normal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .normal)
+
+        public let lineTests: [Int]? = [3, 4]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?

@@ -13,7 +13,7 @@ public enum Random20Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "24e32eda4cbdfcb0",
+        digest: "f89cfb1838415cc8",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -31,6 +31,8 @@ public enum Random20Pack {
     /// Normal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .normal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Int?
@@ -51,6 +53,8 @@ public enum Random20Pack {
     /// Normal rule `r1`.
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .normal)
+
+        public let lineTests: [Int]? = [1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
@@ -98,6 +102,8 @@ public enum Random20Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
 
+        public let lineTests: [Int]? = [2, 3]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
             func b0() throws(RuleFailure) -> [Int] {
@@ -133,6 +139,8 @@ public enum Random20Pack {
     /// Normal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .normal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?

@@ -13,7 +13,7 @@ public enum Random21Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "50034884fdb6241d",
+        digest: "d9aeac923226ee88",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -33,6 +33,8 @@ public enum Random21Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0, 4]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
@@ -78,6 +80,8 @@ public enum Random21Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [1, 2, 3]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: [Int]?
             func b0() throws(RuleFailure) -> [Int] {
@@ -104,6 +108,8 @@ public enum Random21Pack {
     /// Normal rule `r2`.
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .normal)
+
+        public let lineTests: [Int]? = [1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
@@ -146,6 +152,8 @@ public enum Random21Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [Int]()
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?

@@ -13,7 +13,7 @@ public enum Random23Pack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [R0Rule(), R1Rule(), R2Rule(), R3Rule()],
-        digest: "309835bd39f3e215",
+        digest: "0d8334d99461b2fb",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -31,6 +31,8 @@ public enum Random23Pack {
     /// Abnormal rule `r0`.
     public struct R0Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r0", kind: .abnormal)
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: String?
@@ -81,6 +83,8 @@ public enum Random23Pack {
     public struct R1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r1", kind: .abnormal)
 
+        public let lineTests: [Int]? = [0]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Bool?
             func b0() throws(RuleFailure) -> Bool {
@@ -109,6 +113,8 @@ public enum Random23Pack {
     public struct R2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r2", kind: .abnormal)
 
+        public let lineTests: [Int]? = [1]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?
             func b0() throws(RuleFailure) -> Double {
@@ -133,6 +139,8 @@ public enum Random23Pack {
     /// Abnormal rule `r3`.
     public struct R3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "r3", kind: .abnormal)
+
+        public let lineTests: [Int]? = [2, 3]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var b0Value: Double?

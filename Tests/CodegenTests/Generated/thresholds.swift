@@ -13,7 +13,7 @@ public enum ThresholdsPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [ErrorFloodRule(), MissingHeartbeatRule()],
-        digest: "02638f6f8ef00db4",
+        digest: "7eb0287b0c33a86d",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -36,6 +36,8 @@ public enum ThresholdsPack {
             domain: "application",
         )
 
+        public let lineTests: [Int]? = [0]
+
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Quantify.count(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try context.test(line, 0)
@@ -54,6 +56,8 @@ public enum ThresholdsPack {
             severity: .medium,
             domain: "liveness",
         )
+
+        public let lineTests: [Int]? = [1]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             return try Logic.and(context.window.count >= 20) { () throws(RuleFailure) -> Bool in

@@ -13,7 +13,7 @@ public enum VariablesPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [SlowRequestsRule(), ServerErrorShareRule()],
-        digest: "e8cda95f0c750afd",
+        digest: "1b8f16c63043e902",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -37,6 +37,8 @@ public enum VariablesPack {
             severity: .medium,
             domain: "latency",
         )
+
+        public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var latenciesValue: [Double]?
@@ -68,6 +70,8 @@ public enum VariablesPack {
             severity: .high,
             domain: "http",
         )
+
+        public let lineTests: [Int]? = [1, 2]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var requestsValue: Int?

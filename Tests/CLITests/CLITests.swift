@@ -442,6 +442,9 @@ struct CLITests {
     func helpNits() throws {
         let help = try Warden.run(["detect", "--help"])
         #expect(help.stdout.contains("Worker threads (default: all cores).") && !help.stdout.contains("(default: all cores). (default:"))
+        // A verb's help names the tool, as `warden help detect` does.
+        #expect(help.stdout.contains("USAGE: warden detect [<options>] --pack <pack>"), "\(help.stdout)")
+        #expect(try Warden.run(["check", "--help"]).stdout.contains("USAGE: warden check <files>"))
         let one = FileManager.default.temporaryDirectory.appendingPathComponent("one-\(UUID().uuidString).log")
         try Data("just one line\n".utf8).write(to: one)
         defer { try? FileManager.default.removeItem(at: one) }

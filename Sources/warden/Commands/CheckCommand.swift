@@ -28,6 +28,7 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
+        _superCommandName: "warden",
         abstract: "Check rule packs and print their diagnostics.",
         discussion: "Exits 1 when any pack has an error (or, with --warnings-as-errors, a warning)."
     )

@@ -7,6 +7,7 @@ import RuleLanguage
 struct CompileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compile",
+        _superCommandName: "warden",
         abstract: "Compile rule packs to Swift source that imports only RuleRuntime.",
         discussion: """
             Writes PACK.swift for each PACK.warden into the output directory (files are rewritten \

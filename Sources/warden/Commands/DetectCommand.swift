@@ -11,6 +11,7 @@ import WardenCore
 struct DetectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "detect",
+        _superCommandName: "warden",
         abstract: "Run a rule pack over logs and stream one verdict per window.",
         discussion: """
             Windows go to normal rules (any match: normal), then abnormal rules (any match: \

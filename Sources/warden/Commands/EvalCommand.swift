@@ -14,6 +14,7 @@ extension Split: ExpressibleByArgument {}
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
+        _superCommandName: "warden",
         abstract: "Score a rule pack on labeled logs.",
         discussion: """
             Reports precision, recall and F1 at window (or session) level and at message level \

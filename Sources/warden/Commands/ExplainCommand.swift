@@ -6,6 +6,7 @@ import RuleLint
 struct ExplainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
+        _superCommandName: "warden",
         abstract: "Explain a diagnostic or lint code, e.g. `warden explain E0203` or `warden explain W1001`."
     )
 

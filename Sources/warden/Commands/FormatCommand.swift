@@ -6,6 +6,7 @@ import RuleLanguage
 struct FormatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fmt",
+        _superCommandName: "warden",
         abstract: "Format rule packs in Warden's canonical layout.",
         discussion: "Rewrites files in place. With --check, changes nothing and exits 1 if any file is not formatted."
     )

@@ -9,6 +9,7 @@ import WardenCore
 struct LintCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lint",
+        _superCommandName: "warden",
         abstract: "Lint rule packs: overfitting, correctness, regex, testing, documentation and performance findings.",
         discussion: """
             Checks each pack, then runs every enabled lint on the packs that checked. A directory stands \

@@ -5,6 +5,7 @@ import PCRE2
 struct RegexCheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regex-check",
+        _superCommandName: "warden",
         abstract: "Compile a PCRE2 pattern the way rule packs do, and optionally match it.",
         discussion: """
             The pattern is compiled with UTF and invalid-UTF-8 matching, JIT-compiled \

@@ -12,6 +12,7 @@ import WardenCore
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
+        _superCommandName: "warden",
         abstract: "Follow logs with a signed bundle's rules, write alerts as JSON Lines, and take new bundles live.",
         discussion: """
             Follows each file like `tail -F` (rotation and truncation handled) or standard input, \

@@ -14,6 +14,7 @@ import Synthesis
 struct SynthesizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthesize",
+        _superCommandName: "warden",
         abstract: "Synthesize a rule pack from labeled logs.",
         discussion: """
             Windows are split chronologically 6:1:3; rules are learned on the training windows and \

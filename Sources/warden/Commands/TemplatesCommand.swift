@@ -8,6 +8,7 @@ import WardenCore
 struct TemplatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates",
+        _superCommandName: "warden",
         abstract: "Mine message templates from a log with Drain.",
         discussion: """
             Prints one template per line with its id and the number of lines it \

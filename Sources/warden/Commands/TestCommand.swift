@@ -8,6 +8,7 @@ import RuleLanguage
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "test",
+        _superCommandName: "warden",
         abstract: "Run the tests inside rule packs.",
         discussion: """
             Each `test` block is one window: normal rules run first, then abnormal rules, \

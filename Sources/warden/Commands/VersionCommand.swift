@@ -6,6 +6,7 @@ import PCRE2
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version",
+        _superCommandName: "warden",
         abstract: "Print Warden's version and the PCRE2 library in use."
     )
 

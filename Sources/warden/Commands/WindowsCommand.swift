@@ -7,6 +7,7 @@ import Synthesis
 struct WindowsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "windows",
+        _superCommandName: "warden",
         abstract: "Write the labeled windows and their chronological split as JSON Lines.",
         discussion: """
             One object per labeled window: {"window": N, "split": "train|val|test", "abnormal": BOOL, \

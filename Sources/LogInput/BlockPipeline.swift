@@ -289,8 +289,15 @@ private struct Assembly: Sendable {
             defer { states.give(state) }
             output.windows.reserveCapacity((spans.count - index) / size)
             output.values.reserveCapacity((spans.count - index) / size)
+            let full = index..<(index + (spans.count - index) / size * size)
+            // The windows wholly in the chunk view one record of its lines when they can share its bytes.
+            let shared = sharedLines(spans[full], firstNumber: firstNumber, buffer: buffer, statistics: &output.statistics)
             while spans.count - index >= size {
-                let window = window(spans[index..<(index + size)], id: id, firstNumber: firstNumber, buffer: buffer, statistics: &output.statistics)
+                let window = if let shared {
+                    Window(id: id, lines: (index - full.lowerBound)..<(index - full.lowerBound + size), of: shared)
+                } else {
+                    window(spans[index..<(index + size)], id: id, firstNumber: firstNumber, buffer: buffer, statistics: &output.statistics)
+                }
                 output.values.append(process(window, state))
                 output.windows.append(window)
                 index += size
@@ -302,6 +309,29 @@ private struct Assembly: Sendable {
             output.tail = window(spans[index...], id: id, firstNumber: firstNumber, buffer: buffer, statistics: &output.statistics)
         }
         return output
+    }
+
+    /// The lines `spans` as one record for windows to view, when they can share the chunk's bytes:
+    /// lines that are their own message (no label, no carriage return), one after another with the
+    /// last one's newline there too; `nil` otherwise.
+    private func sharedLines(
+        _ spans: ArraySlice<Span>, firstNumber: Int, buffer: Buffer, statistics: inout LogReader.DecodingStatistics
+    ) -> SharedLines? {
+        guard decoder.keepsLinesWhole, let first = spans.first, let last = spans.last, last.end < buffer.count else { return nil }
+        let base = UnsafePointer(buffer.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        var lines: [Window.Line] = []
+        lines.reserveCapacity(spans.count)
+        var previousEnd = first.start - 1
+        for span in spans {
+            let raw = UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
+            guard raw.last != 0x0D, span.start == previousEnd + 1 else { return nil }
+            lines.append(Window.Line(end: span.end + 1 - first.start, number: firstNumber + span.index, timestamp: decoder.timestamp(ofWhole: raw)))
+            previousEnd = span.end
+        }
+        // A line that decodes to itself has no label field, so only its timestamp counts.
+        statistics.untimedLines += lines.count { $0.timestamp == Window.noTimestamp }
+        return SharedLines(bytes: UnsafeBufferPointer(start: base + first.start, count: last.end + 1 - first.start),
+                           owner: buffer, lines: lines)
     }
 
     /// A window of consecutive lines of one chunk.

@@ -271,31 +271,31 @@ public final class EvaluationContext {
         guard window.count > 0 else { return }
         let lines = window.count
         let words = words
-        let storage = window.storage
+        let window = window
         if !asciiKnown {
             // Regex answers hold on ASCII lines only; others go to PCRE2.
             asciiKnown = true
             if ascii.count < words { ascii = [UInt64](repeating: 0, count: words) }
             for word in 0..<words { ascii[word] = 0 }
-            storage.withBytes { bytes in
+            window.withBytes { bytes in
                 if !Self.hasHighBit(bytes) {
                     for word in 0..<words { ascii[word] = lineMask(word) }
                     return
                 }
                 allASCII = false
-                for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[window.start(of: line)..<storage.lines[line].end])) {
+                for line in 0..<lines where !Self.hasHighBit(UnsafeBufferPointer(rebasing: bytes[window.start(of: line)..<window.end(of: line)])) {
                     ascii[line >> 6] |= UInt64(1) << UInt64(line & 63)
                 }
             }
         }
         let scan = stages[stage]
         if let database = scan.database, let scanScratch = scan.scratch {
-            storage.lines.withUnsafeBufferPointer { ends in
-                storage.withBytes { bytes in
+            window.withLineRecords { records, byteBase in
+                window.withBytes { bytes in
                     wordLiterals.withUnsafeBufferPointer { literals in
-                        var target = ScanTarget(answers: answers, words: words, lines: ends.baseAddress!, count: lines,
-                                                bytes: bytes.baseAddress!, tests: lineTests.count, literals: literals.baseAddress,
-                                                hits: hits)
+                        var target = ScanTarget(answers: answers, words: words, lines: records.baseAddress!, byteBase: byteBase,
+                                                count: lines, bytes: bytes.baseAddress!, tests: lineTests.count,
+                                                literals: literals.baseAddress, hits: hits)
                         withUnsafeMutablePointer(to: &target) { pointer in
                             database.scan(bytes, scratch: scanScratch, context: UnsafeMutableRawPointer(pointer), handler: recordMatch)
                         }
@@ -306,7 +306,7 @@ public final class EvaluationContext {
         if let templates = scan.templates {
             // Token templates, on ASCII lines (the others go to PCRE2).
             let answers = answers, scratch = templateScratch, hits = hits
-            storage.withBytes { bytes in
+            window.withBytes { bytes in
                 for line in 0..<lines where ascii[line >> 6] & (UInt64(1) << UInt64(line & 63)) != 0 {
                     let text = UnsafeBufferPointer(rebasing: bytes[window.range(of: line)])
                     templates.forEachMatch(in: text, scratch: scratch) { test in
@@ -412,7 +412,9 @@ public final class EvaluationContext {
 private struct ScanTarget {
     let answers: UnsafeMutablePointer<UInt64>
     let words: Int
+    /// The lines' records, whose ends count from `byteBase` bytes before the window's bytes.
     let lines: UnsafePointer<Window.Line>
+    let byteBase: Int
     let count: Int
     let bytes: UnsafePointer<UInt8>
     /// Expression ids from `tests` on are `literals`.
@@ -438,7 +440,8 @@ private let recordMatch: Database.MatchHandler = { id, _, end, _, context in
         if literal.boundedAfter, WordLiteral.isWordCharacter(bytes[Int(end)]) { return 0 }
         test = literal.test
     }
-    let last = Int(end) - 1
+    // The match's last byte, counted as the lines' ends are.
+    let last = Int(end) - 1 + target.pointee.byteBase
     var line = target.pointee.line
     let lines = target.pointee.lines
     // Matches mostly arrive in order: the next line is the usual other place to look.

@@ -6,12 +6,19 @@
 /// so the whole window can be scanned in one pass with line-relative anchors.
 /// The lines live in one copy-on-write storage object, so passing a window
 /// around (to a worker, into a batch, to a sink) costs one reference count.
+/// Several windows can view consecutive lines of one storage (``SharedLines``,
+/// the lines of a chunk of a file), so that making a window allocates nothing.
 public struct Window: Sendable {
     /// The window's position in the stream of windows (0-based).
     public var id: Int
     /// The session key for session windows (for example an HDFS block id).
     public var key: String?
     @usableFromInline var storage: Storage
+    /// The window's lines are `storage.lines[firstLine ..< firstLine + count]`, and its bytes
+    /// start at `byteBase` in the storage's bytes (where line `firstLine` starts).
+    @usableFromInline var firstLine = 0
+    @usableFromInline var lineCount = 0
+    @usableFromInline var byteBase = 0
 
     /// A session the end of input cut off: it was still open, and its idle
     /// timeout had not passed since its last line, so more of it may follow.
@@ -63,11 +70,12 @@ public struct Window: Sendable {
             return try bytes.withUnsafeBufferPointer(body)
         }
 
-        /// A copy that owns its bytes.
-        func copy() -> Storage {
+        /// A copy that owns its bytes: `count` lines from line `first`, whose bytes start at `byteBase`.
+        func copy(first: Int, count: Int, byteBase: Int) -> Storage {
             let copy = Storage()
-            copy.bytes = withBytes { Array($0) }
-            copy.lines = lines
+            let end = count == 0 ? byteBase : lines[first + count - 1].end
+            copy.bytes = withBytes { Array($0[byteBase..<end]) }
+            copy.lines = lines[first..<(first + count)].map { Line(end: $0.end - byteBase, number: $0.number, timestamp: $0.timestamp) }
             return copy
         }
     }
@@ -85,6 +93,19 @@ public struct Window: Sendable {
         self.id = id
         key = nil
         storage = Storage(shared: bytes, owner: owner, lines: lines)
+        lineCount = lines.count
+    }
+
+    /// The window of lines `lines` of `shared` (positions in its ``SharedLines/lines``): it
+    /// shares their bytes and their line records, so making it allocates nothing.
+    public init(id: Int, lines: Range<Int>, of shared: SharedLines) {
+        precondition(lines.lowerBound >= 0 && lines.upperBound <= shared.storage.lines.count, "lines of the shared lines")
+        self.id = id
+        key = nil
+        storage = shared.storage
+        firstLine = lines.lowerBound
+        lineCount = lines.count
+        byteBase = lines.lowerBound == 0 ? 0 : shared.storage.lines[lines.lowerBound - 1].end
     }
 
     /// A window of the given texts numbered 1, 2, 3… with no timestamps (pack tests).
@@ -96,28 +117,48 @@ public struct Window: Sendable {
     }
 
     /// The bytes of every line, each followed by a newline (`\n`, 0x0A).
-    public var bytes: [UInt8] { storage.withBytes { Array($0) } }
+    public var bytes: [UInt8] { withBytes { Array($0) } }
     /// The 1-based input line number of each line (``number(at:)`` reads one without building the array).
-    public var numbers: [Int] { storage.lines.map(\.number) }
+    public var numbers: [Int] { lineRecords.map(\.number) }
     /// Each line's timestamp in milliseconds since the epoch, or ``Window/noTimestamp``.
-    public var timestamps: [Int64] { storage.lines.map(\.timestamp) }
+    public var timestamps: [Int64] { lineRecords.map(\.timestamp) }
+    private var lineRecords: ArraySlice<Line> { storage.lines[firstLine..<(firstLine + lineCount)] }
 
     /// The input line number of line `index`.
-    @inlinable public func number(at index: Int) -> Int { storage.lines[index].number }
+    @inlinable public func number(at index: Int) -> Int { storage.lines[firstLine &+ index].number }
     /// The timestamp of line `index` (``Window/noTimestamp`` when it has none).
-    @inlinable public func timestamp(at index: Int) -> Int64 { storage.lines[index].timestamp }
+    @inlinable public func timestamp(at index: Int) -> Int64 { storage.lines[firstLine &+ index].timestamp }
     /// Where line `index` starts in ``bytes``.
-    @inlinable public func start(of index: Int) -> Int { index == 0 ? 0 : storage.lines[index - 1].end }
+    @inlinable public func start(of index: Int) -> Int { index == 0 ? 0 : end(of: index &- 1) }
+    /// Where line `index` ends in ``bytes``, past its newline (where the next line starts).
+    @inlinable public func end(of index: Int) -> Int { storage.lines[firstLine &+ index].end &- byteBase }
 
     /// The size of ``bytes`` (every line and its newline), without building the array.
-    public var byteCount: Int { storage.lines.last?.end ?? 0 }
+    public var byteCount: Int { lineCount == 0 ? 0 : end(of: lineCount - 1) }
 
     /// The number of lines.
-    @inlinable public var count: Int { storage.lines.count }
-    @inlinable public var isEmpty: Bool { storage.lines.isEmpty }
+    @inlinable public var count: Int { lineCount }
+    @inlinable public var isEmpty: Bool { lineCount == 0 }
+
+    /// Calls `body` with ``bytes``, without copying.
+    @inlinable public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let range = byteBase..<(byteBase &+ byteCount)
+        return try storage.withBytes { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Calls `body` with the records of the lines (``Line/end`` counted from the start of the
+    /// storage's bytes: subtract `byteBase` for an offset in ``bytes``), without copying.
+    @inlinable func withLineRecords<R>(_ body: (UnsafeBufferPointer<Line>, _ byteBase: Int) throws -> R) rethrows -> R {
+        let range = firstLine..<(firstLine &+ lineCount)
+        return try storage.lines.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range]), byteBase) }
+    }
 
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) || storage.shared != nil { storage = storage.copy() }
+        if !isKnownUniquelyReferenced(&storage) || storage.shared != nil || firstLine != 0 || lineCount != storage.lines.count {
+            storage = storage.copy(first: firstLine, count: lineCount, byteBase: byteBase)
+            firstLine = 0
+            byteBase = 0
+        }
     }
 
     /// Appends one line.
@@ -127,6 +168,7 @@ public struct Window: Sendable {
         storage.bytes.append(contentsOf: line)
         storage.bytes.append(0x0A)
         storage.lines.append(Line(end: storage.bytes.count, number: number, timestamp: timestamp))
+        lineCount += 1
     }
 
     /// Appends one line given as an array.
@@ -147,13 +189,14 @@ public struct Window: Sendable {
     }
 
     /// The byte range of line `index` in ``bytes``.
-    @inlinable public func range(of index: Int) -> Range<Int> { start(of: index)..<(storage.lines[index].end - 1) }
+    @inlinable public func range(of index: Int) -> Range<Int> { start(of: index)..<(end(of: index) &- 1) }
 
     /// Calls `body` with the bytes of line `index`, without copying.
     @inlinable public func withLine<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let range = range(of: index)
+        let base = byteBase
         return try storage.withBytes { buffer in
-            try body(UnsafeBufferPointer(rebasing: buffer[range]))
+            try body(UnsafeBufferPointer(rebasing: buffer[(base &+ range.lowerBound)..<(base &+ range.upperBound)]))
         }
     }
 
@@ -164,7 +207,24 @@ public struct Window: Sendable {
 
     /// The 1-based input line numbers of the first and last line, or `nil` when empty.
     public var lineNumbers: ClosedRange<Int>? {
-        guard let first = storage.lines.first?.number, let last = storage.lines.last?.number else { return nil }
+        guard lineCount > 0 else { return nil }
+        let first = number(at: 0), last = number(at: lineCount - 1)
         return min(first, last)...max(first, last)
     }
+}
+
+/// Lines in bytes that several windows share (a chunk of a file: each line followed by its
+/// newline, one after another), kept alive by an owner; ``Window/init(id:lines:of:)`` makes
+/// a window of some of them.
+public struct SharedLines: Sendable {
+    let storage: Window.Storage
+
+    /// `lines` say where each line ends in `bytes` (past its newline); the bytes must not
+    /// change while a window of them exists.
+    public init(bytes: UnsafeBufferPointer<UInt8>, owner: AnyObject & Sendable, lines: [Window.Line]) {
+        storage = Window.Storage(shared: bytes, owner: owner, lines: lines)
+    }
+
+    /// The number of lines.
+    public var count: Int { storage.lines.count }
 }

@@ -78,6 +78,53 @@ struct PrefilterTests {
         for role in prefilter.roles where role != .exact { #expect(role.reason?.isEmpty == false) }
     }
 
+    @Test("Windows viewing lines they share with other windows read and scan as windows of their own")
+    func sharedLineViews() throws {
+        // Every line followed by its newline, one after another, as a chunk of a file holds them.
+        var bytes: [UInt8] = []
+        var records: [Window.Line] = []
+        for (index, line) in Self.lines.enumerated() {
+            bytes += line + [0x0A]
+            records.append(Window.Line(end: bytes.count, number: 100 + index, timestamp: Int64(index)))
+        }
+        final class Owner: @unchecked Sendable {  // its bytes are written once, before any window reads them
+            let bytes: UnsafeMutableBufferPointer<UInt8>
+            init(_ source: [UInt8]) {
+                bytes = .allocate(capacity: source.count)
+                _ = bytes.initialize(from: source)
+            }
+            deinit { bytes.deallocate() }
+        }
+        let owner = Owner(bytes)
+        let shared = SharedLines(bytes: UnsafeBufferPointer(owner.bytes), owner: owner, lines: records)
+        let tests = Self.patterns.map { LineTest.regex($0.pattern, flags: $0.flags) } + [.contains(Array("INFO".utf8)), .endsWith(Array("b".utf8))]
+        let prefilter = Prefilter(lineTests: tests, stageOfTest: tests.indices.map { $0 % 2 }, cache: nil)
+        let scanned = EvaluationContext(lineTests: tests, prefilter: prefilter)
+        let plain = EvaluationContext(lineTests: tests)
+        for range in [0..<5, 3..<20, 20..<Self.lines.count, 7..<8, 0..<Self.lines.count, 4..<4] {
+            let view = Window(id: 1, lines: range, of: shared)
+            var owned = Window(id: 1)
+            for index in range { owned.append(Self.lines[index], number: 100 + index, timestamp: Int64(index)) }
+            #expect(view.count == owned.count && view.bytes == owned.bytes && view.byteCount == owned.byteCount)
+            #expect(view.numbers == owned.numbers && view.timestamps == owned.timestamps && view.lineNumbers == owned.lineNumbers)
+            for line in 0..<view.count {
+                #expect(view.range(of: line) == owned.range(of: line) && view.text(line) == owned.text(line))
+            }
+            scanned.reset(to: view)
+            plain.reset(to: owned)
+            for test in tests.indices {
+                for line in 0..<view.count {
+                    #expect(try scanned.line(line, passes: test) == plain.line(line, passes: test), "\(range): test \(test) on line \(line)")
+                }
+            }
+            // Appending to a view copies its lines out; the shared lines and the other views stay as they were.
+            var grown = view
+            grown.append(Array("added".utf8), number: 1, timestamp: 0)
+            #expect(grown.count == view.count + 1 && grown.bytes == view.bytes + Array("added\n".utf8))
+            #expect(Window(id: 0, lines: 0..<shared.count, of: shared).bytes == bytes)
+        }
+    }
+
     @Test("A window a normal rule decides is never scanned for the tests only abnormal rules ask about")
     func stages() throws {
         let rules = try ruleSet(#"""

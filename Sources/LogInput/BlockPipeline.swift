@@ -338,27 +338,11 @@ private struct Assembly: Sendable {
     private func window(
         _ spans: ArraySlice<Span>, id: Int, firstNumber: Int, buffer: Buffer, statistics: inout LogReader.DecodingStatistics
     ) -> Window {
+        if let shared = sharedLines(spans, firstNumber: firstNumber, buffer: buffer, statistics: &statistics) {
+            return Window(id: id, lines: 0..<shared.count, of: shared)
+        }
         let base = UnsafePointer(buffer.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self))
         let first = spans[spans.startIndex], last = spans[spans.endIndex - 1]
-        // Lines that are their own message (no label, no carriage return), one after another with
-        // the last one's newline there too: the window shares the chunk's bytes.
-        if decoder.keepsLinesWhole, last.end < buffer.count {
-            var lines: [Window.Line] = []
-            lines.reserveCapacity(spans.count)
-            var previousEnd = first.start - 1
-            for span in spans {
-                let raw = UnsafeBufferPointer(start: base + span.start, count: span.end - span.start)
-                guard raw.last != 0x0D, span.start == previousEnd + 1 else { lines = []; break }
-                lines.append(Window.Line(end: span.end + 1 - first.start, number: firstNumber + span.index, timestamp: decoder.timestamp(ofWhole: raw)))
-                previousEnd = span.end
-            }
-            if !lines.isEmpty {
-                // A line that decodes to itself has no label field, so only its timestamp counts.
-                statistics.untimedLines += lines.count { $0.timestamp == Window.noTimestamp }
-                return Window(id: id, sharing: UnsafeBufferPointer(start: base + first.start, count: last.end + 1 - first.start),
-                              owner: buffer, lines: lines)
-            }
-        }
         var window = Window(id: id)
         window.reserve(lines: spans.count, bytes: last.end - first.start)
         for span in spans {

@@ -86,16 +86,6 @@ public struct Window: Sendable {
         storage = Storage()
     }
 
-    /// A window whose bytes are `bytes`, shared with (and kept alive by) `owner` rather
-    /// than copied: each line followed by a newline, as ``bytes`` describes, and `lines`
-    /// saying where each ends. The bytes must not change while the window exists.
-    public init(id: Int, sharing bytes: UnsafeBufferPointer<UInt8>, owner: AnyObject & Sendable, lines: [Line]) {
-        self.id = id
-        key = nil
-        storage = Storage(shared: bytes, owner: owner, lines: lines)
-        lineCount = lines.count
-    }
-
     /// The window of lines `lines` of `shared` (positions in its ``SharedLines/lines``): it
     /// shares their bytes and their line records, so making it allocates nothing.
     public init(id: Int, lines: Range<Int>, of shared: SharedLines) {

@@ -3,8 +3,8 @@ import Vectorscan
 import WardenCore
 
 /// The multi-pattern prefilter of a pack: every line test Vectorscan can take,
-/// compiled into one database, so that one scan of a window answers them all
-/// for every line at once.
+/// compiled into one database per ``Stage``, so that one scan of a window answers
+/// all the tests of a stage for every line at once.
 ///
 /// Each test gets a ``Role``:
 /// - ``Role/exact``: the scan's answer is the test's answer (literal tests on every

@@ -65,7 +65,9 @@ public final class EvaluationContext {
     /// The stages the current window was scanned for (one bit per stage; stages with nothing to
     /// scan, or every stage without a prefilter, count as scanned from the start).
     @exclusivity(unchecked) @usableFromInline var scannedStages: UInt32 = 0
+    /// The stages with nothing to scan (every bit without a prefilter), and every stage of the prefilter.
     private var unscannable: UInt32 = 0
+    private var allStages: UInt32 = 0
     /// The stages whose scan decided every exact test on every line of the window (all of them
     /// ASCII): their answers are then final without a `known` bit set for each of them.
     @exclusivity(unchecked) @usableFromInline var decidedStages: UInt32 = 0
@@ -150,6 +152,7 @@ public final class EvaluationContext {
         var unscannable: UInt32 = 0
         for (index, stage) in stages.enumerated() where stage.isEmpty { unscannable |= 1 << UInt32(index) }
         self.unscannable = unscannable
+        allStages = (1 << UInt32(stages.count)) &- 1
         (hits, undecided, regexes, passing) = Self.testBitsets(
             lineTests.count, undecided: roles.indices.filter { roles[$0] == .candidate || roles[$0] == .none },
             regexes: roles.indices.filter { roles[$0] == .exactRegex })
@@ -233,11 +236,11 @@ public final class EvaluationContext {
         for word in passing.indices {
             passing[word] = hits[word] | undecided[word] | (regexes[word] & nonASCII)
         }
-        if scannedStages != unscannable | ((1 << UInt32(stages.count)) &- 1) {
-            for later in stages.indices where scannedStages & (1 << UInt32(later)) == 0 {
-                let bits = stages[later].testBits
-                for word in passing.indices { passing[word] |= bits[word] }
-            }
+        var unscanned = allStages & ~scannedStages
+        while unscanned != 0 {
+            let bits = stages[unscanned.trailingZeroBitCount].testBits
+            unscanned &= unscanned &- 1
+            for word in passing.indices { passing[word] |= bits[word] }
         }
         return passing
     }

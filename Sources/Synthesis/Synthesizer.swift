@@ -26,12 +26,14 @@ public struct SynthesisSettings: Sendable, Codable {
     public var abnormalCapacity = 200
     /// Consecutive epochs without an accepted rule before a phase stops.
     public var patience = 6
-    /// Selection keeps a candidate unless its precision on the validation split
-    /// (target windows it holds on over all windows it holds on) is below this
-    /// with 95 % confidence (Wilson interval: a few validation hits cannot sink a
-    /// rule, many can). Normal rules swallow anomalies when wrong, so their bound is stricter.
+    /// Selection keeps a candidate unless its precision on the validation windows
+    /// it would decide (target windows it holds on over all such windows it holds on)
+    /// is below this with 95 % confidence (Wilson interval: a few validation hits
+    /// cannot sink a rule, many can). Normal rules swallow anomalies when wrong, so
+    /// their bound is stricter; an abnormal rule at precision 0.5 or more never lowers
+    /// window F1, whatever the pack's F1 is.
     public var normalPrecision = 0.995
-    public var abnormalPrecision = 0.8
+    public var abnormalPrecision = 0.5
     /// The local test passes when the rule holds on the anchor, misses at most
     /// this share of the other sampled targets and holds on at most this share
     /// of the sampled opposites (labels are noisy; sequential covering picks up
@@ -131,6 +133,12 @@ public final class Synthesizer: Sendable {
         let existing = try ruleSet(accepted.filter { $0.kind == kind })
         let existingMatcher = RuleMatcher(existing)
         var remaining = targets.filter { !existingMatcher.holds(data.train[$0].window) }
+        // The validation windows a new rule of this kind would decide: those no rule
+        // before it in the engine's order (the normal rules, then the earlier rules of
+        // its kind) decides already. Selection judges a candidate on these alone.
+        var undecided = data.validation.indices.filter {
+            !existingMatcher.holds(data.validation[$0].window) && (kind == .normal || !normalMatcher.holds(data.validation[$0].window))
+        }
         var failedAnchors = Set<Int>()
         var failures = 0
         while !remaining.isEmpty, !isInterrupted(), accepted.filter({ $0.kind == kind }).count < capacity,
@@ -156,7 +164,7 @@ public final class Synthesizer: Sendable {
                 rolloutRequest.rollout = rollout
                 if let candidate = try await self.rollout(rolloutRequest) { candidates.append(candidate) }
             }
-            guard let best = select(candidates, kind: kind, epoch: epoch) else {
+            guard let best = select(candidates, kind: kind, epoch: epoch, validation: undecided) else {
                 failedAnchors.insert(sample.anchor)
                 failures += 1
                 onEvent(.rejected(kind: kind, epoch: epoch, reason: candidates.isEmpty ? "no candidate passed its local test" : "no candidate reached the validation precision bound"))
@@ -167,6 +175,7 @@ public final class Synthesizer: Sendable {
             let matcher = RuleMatcher(rules)
             let covered = Set(remaining.filter { matcher.holds(data.train[$0].window) })
             remaining.removeAll { covered.contains($0) }
+            undecided.removeAll { matcher.holds(data.validation[$0].window) }
             var rule = best.rule
             rule.epoch = epoch
             rule.coverage = Double(covered.count) / Double(max(1, targets.count))
@@ -256,7 +265,7 @@ public final class Synthesizer: Sendable {
     /// (a candidate that holds on no validation window keeps its training
     /// verdict); picks the one covering the most target windows. Every
     /// dropped candidate is reported with its reason.
-    private func select(_ candidates: [Candidate], kind: RuleKind, epoch: Int) -> Candidate? {
+    private func select(_ candidates: [Candidate], kind: RuleKind, epoch: Int, validation undecided: [Int]) -> Candidate? {
         let bound = kind == .normal ? settings.normalPrecision : settings.abnormalPrecision
         let survivors = candidates.filter { candidate in
             guard let rules = try? ruleSet([candidate.rule]) else { return false }
@@ -273,7 +282,8 @@ public final class Synthesizer: Sendable {
             }
             let matcher = RuleMatcher(rules)
             var hits = 0, wrong = 0
-            for labeled in data.validation where matcher.holds(labeled.window) {
+            for index in undecided where matcher.holds(data.validation[index].window) {
+                let labeled = data.validation[index]
                 hits += 1
                 if labeled.isAbnormal != (kind == .abnormal) { wrong += 1 }
             }

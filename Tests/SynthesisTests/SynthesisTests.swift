@@ -3,6 +3,7 @@ import RuleInterpreter
 import RuleLanguage
 import RuleLint
 import RuleRuntime
+import Synchronization
 @testable import Synthesis
 import Testing
 import WardenCore
@@ -225,5 +226,43 @@ struct BuiltinSynthesisTests {
         let synthesizer = Synthesizer(data: syntheticData(), proposer: BuiltinProposer(), packName: "s", isInterrupted: { true })
         try await synthesizer.run { _ in }
         #expect(synthesizer.accepted.isEmpty)
+    }
+}
+
+/// Proposes the same rule text for every request of a kind.
+private struct FixedProposer: RuleProposer {
+    let rules: [RuleKind: String]
+    var backend: String { "fixed" }
+    var model: String { "none" }
+
+    func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
+        rules[request.kind].map { "\(request.kind.rawValue) rule \(request.name) {\n    \($0)\n}" }
+    }
+}
+
+@Suite("Selection")
+struct SelectionTests {
+    @Test("A candidate is judged on the validation windows it would decide, not on those an earlier rule decides")
+    func judgedOnUndecidedWindows() async throws {
+        func windows(_ texts: [String], count: Int, abnormal: Bool, from first: Int) -> [LabeledWindow] {
+            (0..<count).map { LabeledWindow(window: Window(id: first + $0, texts: texts), isAbnormal: abnormal) }
+        }
+        // Every normal window mentions maintenance. In validation, ten of them also log an
+        // error: the normal rule decides those, so the abnormal rule never sees them.
+        let data = TrainingData(
+            train: windows(["maintenance window open", "job done"], count: 30, abnormal: false, from: 0)
+                + windows(["job failed", "error: disk gone"], count: 10, abnormal: true, from: 30),
+            validation: windows(["maintenance window open", "error: retry later"], count: 10, abnormal: false, from: 40)
+                + windows(["error: disk gone", "job failed"], count: 2, abnormal: true, from: 50))
+        let proposer = FixedProposer(rules: [.normal: "any line in window: line contains \"maintenance\"",
+                                             .abnormal: "any line in window: line contains \"error\""])
+        let rejections = Mutex<[String]>([])
+        let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", onEvent: { event in
+            if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
+        })
+        try await synthesizer.run { _ in }
+        // On all twelve validation windows the abnormal rule is right twice (precision 0.17);
+        // on the two that reach it, twice of two.
+        #expect(synthesizer.accepted.map(\.kind) == [.normal, .abnormal], "\(rejections.withLock { $0 })")
     }
 }

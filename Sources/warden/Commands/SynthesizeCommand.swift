@@ -50,10 +50,10 @@ struct SynthesizeCommand: AsyncParsableCommand {
     var capacity: Int = 200
 
     @Option(help: "Validation precision a normal rule needs to be kept (noisy labels: below 1).")
-    var normalPrecision: Double = 0.995
+    var normalPrecision: Double = SynthesisSettings().normalPrecision
 
-    @Option(help: "Validation precision an abnormal rule needs to be kept.")
-    var abnormalPrecision: Double = 0.8
+    @Option(help: "Validation precision an abnormal rule needs to be kept (0.5: a rule at least that precise never lowers window F1).")
+    var abnormalPrecision: Double = SynthesisSettings().abnormalPrecision
 
     @Flag(help: "Print no progress lines (epochs, accepted and rejected rules); the result is still printed.")
     var quiet = false

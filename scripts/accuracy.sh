@@ -55,3 +55,45 @@ messages() {
 }
 messages bgl_2k Samples/BGL_2k/BGL_2k.log
 messages bgl_2k_shuffled "$out/bgl_2k_shuffled.log"
+
+# Robustness: the same comparison over other window sizes and other chronological
+# positions of the split (the sample rotated so that another stretch of it is the
+# test split). A method tuned to one configuration shows here.
+python3 - Samples/BGL_2k/BGL_2k.log Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz "$out" <<'PY'
+import gzip, sys
+bgl, hdfs, out = sys.argv[1:]
+lines = open(bgl, encoding="utf-8").readlines()
+for cut in (700, 1400):
+    open(f"{out}/bgl_2k_from_{cut}.log", "w", encoding="utf-8").writelines(lines[cut:] + lines[:cut])
+lines = gzip.open(hdfs, "rt", encoding="utf-8").readlines()
+for third in (1, 2):
+    cut = len(lines) * third // 3
+    open(f"{out}/hdfs_2pct_dev_from_{third}_3.log", "w", encoding="utf-8").writelines(lines[cut:] + lines[:cut])
+PY
+rm -f "$out/sweep.jsonl"
+sweep() {
+  local name=$1 format=$2 file=$3
+  shift 3
+  "$warden" synthesize --backend builtin --quiet --format "$format" "$@" "$file" --split train --name sweep -o "$out/sweep.warden" \
+    2>/dev/null >/dev/null
+  "$warden" eval --pack "$out/sweep.warden" --format "$format" "$@" --split test --json "$file" >"$out/sweep.eval.json"
+  "$warden" windows --format "$format" "$@" "$file" -o "$out/sweep.windows.jsonl"
+  python3 scripts/baselines.py "$out/sweep.windows.jsonl" --format "$format" --name "$name" \
+    --warden "$out/sweep.eval.json" --append-row "$out/sweep.jsonl"
+}
+hdfs_labels=(--labels Samples/HDFS_2pct_dev/HDFS_2pct_dev.block_labels.csv)
+for window in 5 10 20 40 20/10; do
+  sweep "BGL_2k, windows of ${window/\//, step }" bgl Samples/BGL_2k/BGL_2k.log --window "$window"
+done
+for cut in 700 1400; do
+  for window in 10 20; do
+    sweep "BGL_2k from line $cut, windows of $window" bgl "$out/bgl_2k_from_$cut.log" --window "$window"
+  done
+done
+sweep "HDFS_2pct_dev, sessions" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window session "${hdfs_labels[@]}"
+for third in 1 2; do
+  sweep "HDFS_2pct_dev from $third/3, sessions" hdfs "$out/hdfs_2pct_dev_from_${third}_3.log" --window session "${hdfs_labels[@]}"
+done
+sweep "HDFS_2pct_dev, windows of 50 lines" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window 50 "${hdfs_labels[@]}"
+echo "robustness: test F1 over window sizes and split positions"
+python3 scripts/sweep_table.py "$out/sweep.jsonl"

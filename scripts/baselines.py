@@ -62,6 +62,8 @@ def main():
     parser.add_argument("--name", required=True, help="the data set's name in the table")
     parser.add_argument("--warden", help="`warden eval --json --split test` output for Warden's row")
     parser.add_argument("--warden-rules", default="", help="what Warden's pack holds, for the row's label")
+    parser.add_argument("--append-row", metavar="FILE",
+                        help="append the scores as one JSON line to FILE instead of printing the table")
     args = parser.parse_args()
 
     windows = [json.loads(line) for line in open(args.windows, encoding="utf-8")]
@@ -122,9 +124,14 @@ def main():
 
     if args.warden:
         report = json.load(open(args.warden, encoding="utf-8"))
-        label = "Warden builtin pack" + (f" ({args.warden_rules})" if args.warden_rules else "")
+        label = "Warden builtin pack" + (f" ({args.warden_rules})" if args.warden_rules and not args.append_row else "")
         rows.append((label, confusion(report["window"])))
 
+    if args.append_row:
+        with open(args.append_row, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"name": args.name, "test": len(test), "abnormal": sum(y_test),
+                                   "f1": {name: scores[2] for name, scores in rows}}) + "\n")
+        return
     table(f"{args.name}: {len(train)} training, {len(test)} test windows ({sum(y_test)} abnormal)", rows)
 
 

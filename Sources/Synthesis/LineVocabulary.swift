@@ -328,8 +328,14 @@ final class LineVocabulary: @unchecked Sendable {
                             positions: sorted.map { ($0.value.first, $0.value.last) }, span: span)
     }
 
-    /// Seconds from the earliest to the latest line timestamp (0 with fewer than two).
+    /// How long a session took: seconds from its earliest to its latest line
+    /// timestamp (0 with fewer than two). Count and time windows get 0, so no
+    /// rule is learned on their span: it measures how fast the log was written,
+    /// which changes with load and between a sampled file and the live log
+    /// (BGL_2k holds 2,000 lines drawn from seven months, so its windows of 20
+    /// lines span days; in the live log they span seconds).
     static func span(of window: Window) -> Int {
+        guard window.key != nil else { return 0 }
         let known = window.timestamps.filter { $0 != Window.noTimestamp }
         guard let low = known.min(), let high = known.max() else { return 0 }
         return Int((high - low) / 1000)

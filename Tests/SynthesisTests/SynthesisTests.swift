@@ -83,6 +83,19 @@ struct LineVocabularyTests {
         let fresh = vocabulary.counts(of: Window(texts: ["b1 FATAL fan speed low again", "b2 FATAL power supply lost"]))
         #expect(fresh.count(fatal) == 2 && fresh.count(unusualFatal) == 1 && fresh.unroutine == 1)
     }
+
+    @Test("A session's span is a feature; a count window's is not (it measures how fast the log was written)")
+    func spanOfSessionsOnly() {
+        func window(key: String?) -> Window {
+            var window = Window(key: key)
+            for (offset, seconds) in [0, 90, 3_600].enumerated() {
+                window.append(Array("line \(offset)".utf8), number: offset + 1, timestamp: Int64(seconds) * 1_000)
+            }
+            return window
+        }
+        #expect(LineVocabulary.span(of: window(key: "blk_1")) == 3_600)
+        #expect(LineVocabulary.span(of: window(key: nil)) == 0)
+    }
 }
 
 @Suite("Numbers")

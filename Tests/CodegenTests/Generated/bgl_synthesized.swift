@@ -13,233 +13,237 @@ public enum BglSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Normal2Rule(), Normal3Rule(), Abnormal1Rule(), Abnormal2Rule()],
-        digest: "efaa490ed45f555d",
+        digest: "c8d9228b9dea9a9c",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
     static let lineTests: [LineTest] = [
-        // 0: /\bdisable store\b/
-        LineTest.regex("\\bdisable store\\b", flags: ""),
-        // 1: /program interrupt\: \S+ \S+$/
+        // 0: /\bpoint instr\b/
+        LineTest.regex("\\bpoint instr\\b", flags: ""),
+        // 1: /\bcore configuration\b/
+        LineTest.regex("\\bcore configuration\\b", flags: ""),
+        // 2: /program interrupt\: \S+ \S+$/
         LineTest.regex("program interrupt\\: \\S+ \\S+$", flags: ""),
-        // 2: /ciod\: Error loading \S+ invalid or missing program image\, No such file or directory$/
+        // 3: /ciod\: Error loading \S+ invalid or missing program image\, No such file or directory$/
         LineTest.regex(
             "ciod\\: Error loading \\S+ invalid or missing program image\\, No such file or directory$",
             flags: "",
         ),
-        // 3: /ciod\: Error creating node map from file \S+ \S+ \S+ \S+$/
+        // 4: /ciod\: Error creating node map from file \S+ \S+ \S+ \S+$/
         LineTest.regex(
             "ciod\\: Error creating node map from file \\S+ \\S+ \\S+ \\S+$",
             flags: "",
         ),
-        // 4: /instruction address\: \S+$/
+        // 5: /instruction address\: \S+$/
         LineTest.regex("instruction address\\: \\S+$", flags: ""),
-        // 5: /exception syndrome register\: \S+$/
+        // 6: /exception syndrome register\: \S+$/
         LineTest.regex("exception syndrome register\\: \\S+$", flags: ""),
-        // 6: /data store interrupt caused by dcbf\.\.\.\.\.\.\.\.\.\S*$/
+        // 7: /data store interrupt caused by dcbf\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "data store interrupt caused by dcbf\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 7: /auxiliary processor\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 8: /auxiliary processor\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "auxiliary processor\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 8: /guaranteed \S+ cache block \S+$/
+        // 9: /guaranteed \S+ cache block \S+$/
         LineTest.regex("guaranteed \\S+ cache block \\S+$", flags: ""),
-        // 9: /ciod\: \S+ \S+ \S+ \S+ \S+ \S+ \S+ at line \S+ of node map file \S+$/
+        // 10: /ciod\: \S+ \S+ \S+ \S+ \S+ \S+ \S+ at line \S+ of node map file \S+$/
         LineTest.regex(
             "ciod\\: \\S+ \\S+ \\S+ \\S+ \\S+ \\S+ \\S+ at line \\S+ of node map file \\S+$",
             flags: "",
         ),
-        // 10: /instruction cache parity error corrected$/
+        // 11: /instruction cache parity error corrected$/
         LineTest.regex("instruction cache parity error corrected$", flags: ""),
-        // 11: /double\-hummer alignment exceptions$/
+        // 12: /double\-hummer alignment exceptions$/
         LineTest.regex("double\\-hummer alignment exceptions$", flags: ""),
-        // 12: /CE sym \S+ at \S+ mask \S+$/
+        // 13: /CE sym \S+ at \S+ mask \S+$/
         LineTest.regex("CE sym \\S+ at \\S+ mask \\S+$", flags: ""),
-        // 13: /generating core\.\S*$/
+        // 14: /generating core\.\S*$/
         LineTest.regex("generating core\\.\\S*$", flags: ""),
-        // 14: /force load\S* alignment\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 15: /force load\S* alignment\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "force load\\S* alignment\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 15: /ciod\: cpu \S+ at treeaddr \S+ sent unrecognized message \S+$/
+        // 16: /ciod\: cpu \S+ at treeaddr \S+ sent unrecognized message \S+$/
         LineTest.regex(
             "ciod\\: cpu \\S+ at treeaddr \\S+ sent unrecognized message \\S+$",
             flags: "",
         ),
-        // 16: /ciod\: LOGIN chdir\(\S* failed\: No such file or directory$/
+        // 17: /ciod\: LOGIN chdir\(\S* failed\: No such file or directory$/
         LineTest.regex(
             "ciod\\: LOGIN chdir\\(\\S* failed\\: No such file or directory$",
             flags: "",
         ),
-        // 17: /ddr errors\(s\) detected and corrected on rank \S+ symbol \S+ bit \S+$/
+        // 18: /ddr errors\(s\) detected and corrected on rank \S+ symbol \S+ bit \S+$/
         LineTest.regex(
             "ddr errors\\(s\\) detected and corrected on rank \\S+ symbol \\S+ bit \\S+$",
             flags: "",
         ),
-        // 18: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 19: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check\\: i\\-fetch\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 19: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 20: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "store operation\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 20: /machine state register\: \S+$/
+        // 21: /machine state register\: \S+$/
         LineTest.regex("machine state register\\: \\S+$", flags: ""),
-        // 21: /problem state \S+$/
+        // 22: /problem state \S+$/
         LineTest.regex("problem state \\S+$", flags: ""),
-        // 22: /floating point instr\. enabled\.\.\.\.\.\S*$/
+        // 23: /floating point instr\. enabled\.\.\.\.\.\S*$/
         LineTest.regex("floating point instr\\. enabled\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 23: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 24: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 24: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
+        // 25: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
         LineTest.regex("floating pt ex mode \\S+ enable\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 25: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 26: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug interrupt enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 26: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 27: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "byte ordering exception\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 27: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 28: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "data address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 28: /core configuration register\: \S+$/
+        // 29: /core configuration register\: \S+$/
         LineTest.regex("core configuration register\\: \\S+$", flags: ""),
-        // 29: /program interrupt\: fp cr update\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 30: /program interrupt\: fp cr update\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "program interrupt\\: fp cr update\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 30: /program interrupt\: fp cr field \S+$/
+        // 31: /program interrupt\: fp cr field \S+$/
         LineTest.regex("program interrupt\\: fp cr field \\S+$", flags: ""),
-        // 31: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 32: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "icache prefetch depth\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 32: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 33: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "wait state enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 33: /critical input interrupt enable\.\.\.\S*$/
+        // 34: /critical input interrupt enable\.\.\.\S*$/
         LineTest.regex("critical input interrupt enable\\.\\.\\.\\S*$", flags: ""),
-        // 34: /special purpose registers\:$/
+        // 35: /special purpose registers\:$/
         LineTest.regex("special purpose registers\\:$", flags: ""),
-        // 35: /rts internal error$/
+        // 36: /rts internal error$/
         LineTest.regex("rts internal error$", flags: ""),
-        // 36: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 37: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug wait enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 37: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
+        // 38: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex("instruction address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 38: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 39: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "disable store gathering\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 39: /total of \S+ ddr error\(s\) detected and corrected$/
+        // 40: /total of \S+ ddr error\(s\) detected and corrected$/
         LineTest.regex("total of \\S+ ddr error\\(s\\) detected and corrected$", flags: ""),
-        // 40: /program interrupt$/
+        // 41: /program interrupt$/
         LineTest.regex("program interrupt$", flags: ""),
-        // 41: /Node card is not fully functional$/
+        // 42: /Node card is not fully functional$/
         LineTest.regex("Node card is not fully functional$", flags: ""),
-        // 42: /Ido chip status changed\: FF\:F\S* ip\=\S* \S+ \S+ status\=\S* Fri Jul \S+ \S+ PDT \S+$/
+        // 43: /Ido chip status changed\: FF\:F\S* ip\=\S* \S+ \S+ status\=\S* Fri Jul \S+ \S+ PDT \S+$/
         LineTest.regex(
             "Ido chip status changed\\: FF\\:F\\S* ip\\=\\S* \\S+ \\S+ status\\=\\S* Fri Jul \\S+ \\S+ PDT \\S+$",
             flags: "",
         ),
-        // 43: /Can not get assembly information for node card$/
+        // 44: /Can not get assembly information for node card$/
         LineTest.regex("Can not get assembly information for node card$", flags: ""),
-        // 44: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
+        // 45: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
         LineTest.regex(
             "ciod\\: Missing or invalid fields on line \\S+ of node map file \\S+$",
             flags: "",
         ),
-        // 45: /torus receiver z\+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
+        // 46: /torus receiver z\+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
         LineTest.regex(
             "torus receiver z\\+ input pipe error\\(s\\) \\(dcr \\S+ detected and corrected$",
             flags: "",
         ),
-        // 46: /ciod\: Error creating node map from file \S+ Permission denied$/
+        // 47: /ciod\: Error creating node map from file \S+ Permission denied$/
         LineTest.regex(
             "ciod\\: Error creating node map from file \\S+ Permission denied$",
             flags: "",
         ),
-        // 47: /floating point alignment exceptions$/
+        // 48: /floating point alignment exceptions$/
         LineTest.regex("floating point alignment exceptions$", flags: ""),
-        // 48: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
+        // 49: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
         LineTest.regex(
             "New ido chip inserted into the database\\: FF\\:F\\S* ip\\=\\S* \\S+ \\S+$",
             flags: "",
         ),
-        // 49: /^(?:\S+\s+){7}FATAL\s/
+        // 50: /^(?:\S+\s+){7}FATAL\s/
         LineTest.regex("^(?:\\S+\\s+){7}FATAL\\s", flags: ""),
-        // 50: /\bsuch file\b/
+        // 51: /\bsuch file\b/
         LineTest.regex("\\bsuch file\\b", flags: ""),
     ]
 
-    /// Windows where the lines span at most 1500 s.
+    /// Windows where "point instr" occurs.
     ///
-    /// - Provenance: backend builtin, model none, epoch 2, coverage 0.0625
+    /// - Provenance: backend builtin, model none, epoch 2, coverage 0.0417
     public struct Normal2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(name: "normal_2", kind: .normal)
-
-        public let lineTests: [Int]? = [Int]()
-
-        public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            var durationValue: Int64?
-            func duration() throws(RuleFailure) -> Int64 {
-                if let durationValue {
-                    return durationValue
-                }
-                let value = Functions.span(context.allLines, of: context.window)
-                durationValue = value
-                return value
-            }
-            return try duration() <= Int64(1500000)
-        }
-    }
-
-    /// Windows where "disable store" at least 3 times.
-    ///
-    /// - Provenance: backend builtin, model none, epoch 3, coverage 0.0208
-    public struct Normal3Rule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "normal_3", kind: .normal)
 
         public let lineTests: [Int]? = [0]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            var disable_store_2Value: Int?
-            func disable_store_2() throws(RuleFailure) -> Int {
-                if let disable_store_2Value {
-                    return disable_store_2Value
+            var point_instrValue: Int?
+            func point_instr() throws(RuleFailure) -> Int {
+                if let point_instrValue {
+                    return point_instrValue
                 }
                 let value = try Quantify.count(window: .test(0), context) { (line: Int) throws(RuleFailure) -> Bool in
                     try context.test(line, 0)
                 }
-                disable_store_2Value = value
+                point_instrValue = value
                 return value
             }
-            return try disable_store_2() >= 3
+            return try point_instr() > 0
+        }
+    }
+
+    /// Windows where "core configuration" occurs.
+    ///
+    /// - Provenance: backend builtin, model none, epoch 3, coverage 0.0417
+    public struct Normal3Rule: WindowRule {
+        public let metadata: RuleMetadata = RuleMetadata(name: "normal_3", kind: .normal)
+
+        public let lineTests: [Int]? = [1]
+
+        public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
+            var core_configurationValue: Int?
+            func core_configuration() throws(RuleFailure) -> Int {
+                if let core_configurationValue {
+                    return core_configurationValue
+                }
+                let value = try Quantify.count(window: .test(1), context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try context.test(line, 1)
+                }
+                core_configurationValue = value
+                return value
+            }
+            return try core_configuration() > 0
         }
     }
 
@@ -257,7 +261,6 @@ public enum BglSynthesizedPack {
         )
 
         public let lineTests: [Int]? = [
-            1,
             2,
             3,
             4,
@@ -306,6 +309,7 @@ public enum BglSynthesizedPack {
             47,
             48,
             49,
+            50,
         ]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
@@ -315,7 +319,6 @@ public enum BglSynthesizedPack {
                     return routineValue
                 }
                 let value = [
-                    1,
                     2,
                     3,
                     4,
@@ -363,6 +366,7 @@ public enum BglSynthesizedPack {
                     46,
                     47,
                     48,
+                    49,
                 ]
                 routineValue = value
                 return value
@@ -374,7 +378,7 @@ public enum BglSynthesizedPack {
                 }
                 let value = try Quantify.count(
                     window: .and(
-                        .test(49),
+                        .test(50),
                         .not(
                             .or(
                                 .or(
@@ -424,177 +428,177 @@ public enum BglSynthesizedPack {
                                                                                                                                                                                                                 .or(
                                                                                                                                                                                                                     .or(
                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                            1,
+                                                                                                                                                                                                                            2,
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                            2,
+                                                                                                                                                                                                                            3,
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                                        3,
+                                                                                                                                                                                                                        4,
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                    4,
+                                                                                                                                                                                                                    5,
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                             ),
                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                5,
+                                                                                                                                                                                                                6,
                                                                                                                                                                                                             ),
                                                                                                                                                                                                         ),
                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                            6,
+                                                                                                                                                                                                            7,
                                                                                                                                                                                                         ),
                                                                                                                                                                                                     ),
                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                        7,
+                                                                                                                                                                                                        8,
                                                                                                                                                                                                     ),
                                                                                                                                                                                                 ),
                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                    8,
+                                                                                                                                                                                                    9,
                                                                                                                                                                                                 ),
                                                                                                                                                                                             ),
                                                                                                                                                                                             .test(
-                                                                                                                                                                                                9,
+                                                                                                                                                                                                10,
                                                                                                                                                                                             ),
                                                                                                                                                                                         ),
                                                                                                                                                                                         .test(
-                                                                                                                                                                                            10,
+                                                                                                                                                                                            11,
                                                                                                                                                                                         ),
                                                                                                                                                                                     ),
                                                                                                                                                                                     .test(
-                                                                                                                                                                                        11,
+                                                                                                                                                                                        12,
                                                                                                                                                                                     ),
                                                                                                                                                                                 ),
                                                                                                                                                                                 .test(
-                                                                                                                                                                                    12,
+                                                                                                                                                                                    13,
                                                                                                                                                                                 ),
                                                                                                                                                                             ),
                                                                                                                                                                             .test(
-                                                                                                                                                                                13,
+                                                                                                                                                                                14,
                                                                                                                                                                             ),
                                                                                                                                                                         ),
                                                                                                                                                                         .test(
-                                                                                                                                                                            14,
+                                                                                                                                                                            15,
                                                                                                                                                                         ),
                                                                                                                                                                     ),
                                                                                                                                                                     .test(
-                                                                                                                                                                        15,
+                                                                                                                                                                        16,
                                                                                                                                                                     ),
                                                                                                                                                                 ),
                                                                                                                                                                 .test(
-                                                                                                                                                                    16,
+                                                                                                                                                                    17,
                                                                                                                                                                 ),
                                                                                                                                                             ),
                                                                                                                                                             .test(
-                                                                                                                                                                17,
+                                                                                                                                                                18,
                                                                                                                                                             ),
                                                                                                                                                         ),
                                                                                                                                                         .test(
-                                                                                                                                                            18,
+                                                                                                                                                            19,
                                                                                                                                                         ),
                                                                                                                                                     ),
                                                                                                                                                     .test(
-                                                                                                                                                        19,
+                                                                                                                                                        20,
                                                                                                                                                     ),
                                                                                                                                                 ),
                                                                                                                                                 .test(
-                                                                                                                                                    20,
+                                                                                                                                                    21,
                                                                                                                                                 ),
                                                                                                                                             ),
                                                                                                                                             .test(
-                                                                                                                                                21,
+                                                                                                                                                22,
                                                                                                                                             ),
                                                                                                                                         ),
                                                                                                                                         .test(
-                                                                                                                                            22,
+                                                                                                                                            23,
                                                                                                                                         ),
                                                                                                                                     ),
                                                                                                                                     .test(
-                                                                                                                                        23,
+                                                                                                                                        24,
                                                                                                                                     ),
                                                                                                                                 ),
                                                                                                                                 .test(
-                                                                                                                                    24,
+                                                                                                                                    25,
                                                                                                                                 ),
                                                                                                                             ),
                                                                                                                             .test(
-                                                                                                                                25,
+                                                                                                                                26,
                                                                                                                             ),
                                                                                                                         ),
                                                                                                                         .test(
-                                                                                                                            26,
+                                                                                                                            27,
                                                                                                                         ),
                                                                                                                     ),
                                                                                                                     .test(
-                                                                                                                        27,
+                                                                                                                        28,
                                                                                                                     ),
                                                                                                                 ),
                                                                                                                 .test(
-                                                                                                                    28,
+                                                                                                                    29,
                                                                                                                 ),
                                                                                                             ),
                                                                                                             .test(
-                                                                                                                29,
+                                                                                                                30,
                                                                                                             ),
                                                                                                         ),
                                                                                                         .test(
-                                                                                                            30,
+                                                                                                            31,
                                                                                                         ),
                                                                                                     ),
                                                                                                     .test(
-                                                                                                        31,
+                                                                                                        32,
                                                                                                     ),
                                                                                                 ),
                                                                                                 .test(
-                                                                                                    32,
+                                                                                                    33,
                                                                                                 ),
                                                                                             ),
                                                                                             .test(
-                                                                                                33,
+                                                                                                34,
                                                                                             ),
                                                                                         ),
                                                                                         .test(
-                                                                                            34,
+                                                                                            35,
                                                                                         ),
                                                                                     ),
                                                                                     .test(
-                                                                                        35,
+                                                                                        36,
                                                                                     ),
                                                                                 ),
                                                                                 .test(
-                                                                                    36,
+                                                                                    37,
                                                                                 ),
                                                                             ),
-                                                                            .test(37),
+                                                                            .test(38),
                                                                         ),
-                                                                        .test(38),
+                                                                        .test(39),
                                                                     ),
-                                                                    .test(39),
+                                                                    .test(40),
                                                                 ),
-                                                                .test(40),
+                                                                .test(41),
                                                             ),
-                                                            .test(41),
+                                                            .test(42),
                                                         ),
-                                                        .test(42),
+                                                        .test(43),
                                                     ),
-                                                    .test(43),
+                                                    .test(44),
                                                 ),
-                                                .test(44),
+                                                .test(45),
                                             ),
-                                            .test(45),
+                                            .test(46),
                                         ),
-                                        .test(46),
+                                        .test(47),
                                     ),
-                                    .test(47),
+                                    .test(48),
                                 ),
-                                .test(48),
+                                .test(49),
                             ),
                         ),
                     ),
                     context,
                 ) { (line: Int) throws(RuleFailure) -> Bool in
-                    try Logic.and(try context.test(line, 49)) { () throws(RuleFailure) -> Bool in
+                    try Logic.and(try context.test(line, 50)) { () throws(RuleFailure) -> Bool in
                         try Logic.not(context) { () throws(RuleFailure) -> Bool in
                             try context.testAny(line, try routine())
                         }
@@ -620,7 +624,7 @@ public enum BglSynthesizedPack {
             domain: "loading-invalid",
         )
 
-        public let lineTests: [Int]? = [50]
+        public let lineTests: [Int]? = [51]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var such_fileValue: Int?
@@ -628,8 +632,8 @@ public enum BglSynthesizedPack {
                 if let such_fileValue {
                     return such_fileValue
                 }
-                let value = try Quantify.count(window: .test(50), context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 50)
+                let value = try Quantify.count(window: .test(51), context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try context.test(line, 51)
                 }
                 such_fileValue = value
                 return value

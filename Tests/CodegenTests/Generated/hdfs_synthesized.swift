@@ -13,7 +13,7 @@ public enum HdfsSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Normal1Rule(), Abnormal1Rule(), Abnormal2Rule(), Abnormal3Rule()],
-        digest: "b5a7542ee0a95e32",
+        digest: "5091b161e599d69a",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -75,6 +75,8 @@ public enum HdfsSynthesizedPack {
         LineTest.regex("Received block \\S+ of size (\\S+) from \\S+$", flags: ""),
         // 20: /\bServed block\b/
         LineTest.regex("\\bServed block\\b", flags: ""),
+        // 21: /^(?:\S+\s+){4}dfs\.FSNamesystem\:\s/
+        LineTest.regex("^(?:\\S+\\s+){4}dfs\\.FSNamesystem\\:\\s", flags: ""),
     ]
 
     /// Windows where "Receiving block" as often as "blockMap updated", lines at component
@@ -217,11 +219,11 @@ public enum HdfsSynthesizedPack {
     }
 
     /// Windows where the largest number after 'of size' in 'Received block … of size … from …' is at
-    /// most 3538995 and at most 14 lines.
+    /// most 3538995.
     ///
     /// - Severity: medium
     /// - Domain: randtxt
-    /// - Provenance: backend builtin, model none, epoch 2, coverage 0.4103
+    /// - Provenance: backend builtin, model none, epoch 2, coverage 0.4701
     public struct Abnormal1Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "abnormal_1",
@@ -249,18 +251,7 @@ public enum HdfsSynthesizedPack {
                 largest_of_sizeValue = value
                 return value
             }
-            var sizeValue: Int?
-            func size() throws(RuleFailure) -> Int {
-                if let sizeValue {
-                    return sizeValue
-                }
-                let value = context.window.count
-                sizeValue = value
-                return value
-            }
-            return try Logic.and(try largest_of_size() <= Double(3538995)) { () throws(RuleFailure) -> Bool in
-                try size() <= 14
-            }
+            return try largest_of_size() <= Double(3538995)
         }
     }
 
@@ -269,7 +260,7 @@ public enum HdfsSynthesizedPack {
     ///
     /// - Severity: high
     /// - Domain: unexpected-trying
-    /// - Provenance: backend builtin, model none, epoch 3, coverage 0.3761
+    /// - Provenance: backend builtin, model none, epoch 3, coverage 0.3504
     public struct Abnormal2Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "abnormal_2",
@@ -309,11 +300,11 @@ public enum HdfsSynthesizedPack {
         }
     }
 
-    /// Windows where a line follows no routine template.
+    /// Windows where lines at component dfs.FSNamesystem: at least 8 times.
     ///
     /// - Severity: medium
     /// - Domain: request-but
-    /// - Provenance: backend builtin, model none, epoch 4, coverage 0.2051
+    /// - Provenance: backend builtin, model none, epoch 4, coverage 0.1795
     public struct Abnormal3Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "abnormal_3",
@@ -322,83 +313,21 @@ public enum HdfsSynthesizedPack {
             domain: "request-but",
         )
 
-        public let lineTests: [Int]? = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+        public let lineTests: [Int]? = [21]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            var routineValue: [Int]?
-            func routine() throws(RuleFailure) -> [Int] {
-                if let routineValue {
-                    return routineValue
+            var component_dfs_fsnamesystemValue: Int?
+            func component_dfs_fsnamesystem() throws(RuleFailure) -> Int {
+                if let component_dfs_fsnamesystemValue {
+                    return component_dfs_fsnamesystemValue
                 }
-                let value = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
-                routineValue = value
+                let value = try Quantify.count(window: .test(21), context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try context.test(line, 21)
+                }
+                component_dfs_fsnamesystemValue = value
                 return value
             }
-            var unusualValue: Int?
-            func unusual() throws(RuleFailure) -> Int {
-                if let unusualValue {
-                    return unusualValue
-                }
-                let value = try Quantify.count(
-                    window: .not(
-                        .or(
-                            .or(
-                                .or(
-                                    .or(
-                                        .or(
-                                            .or(
-                                                .or(
-                                                    .or(
-                                                        .or(
-                                                            .or(
-                                                                .or(
-                                                                    .or(
-                                                                        .or(
-                                                                            .or(
-                                                                                .test(
-                                                                                    0,
-                                                                                ),
-                                                                                .test(
-                                                                                    1,
-                                                                                ),
-                                                                            ),
-                                                                            .test(2),
-                                                                        ),
-                                                                        .test(3),
-                                                                    ),
-                                                                    .test(4),
-                                                                ),
-                                                                .test(5),
-                                                            ),
-                                                            .test(6),
-                                                        ),
-                                                        .test(7),
-                                                    ),
-                                                    .test(8),
-                                                ),
-                                                .test(9),
-                                            ),
-                                            .test(10),
-                                        ),
-                                        .test(11),
-                                    ),
-                                    .test(12),
-                                ),
-                                .test(13),
-                            ),
-                            .test(14),
-                        ),
-                    ),
-                    context,
-                ) { (line: Int) throws(RuleFailure) -> Bool in
-                    try Logic.not(context) { () throws(RuleFailure) -> Bool in
-                        try context.testAny(line, try routine())
-                    }
-                }
-                unusualValue = value
-                return value
-            }
-            return try unusual() > 0
+            return try component_dfs_fsnamesystem() >= 8
         }
     }
 }

@@ -17,6 +17,8 @@ public struct CostReport: Sendable {
         public let wordLiterals: Int
         /// Whether it is matched by tokens as a log template instead of scanned.
         public let isTokenTemplate: Bool
+        /// Whether it is matched as a test of one field instead of scanned.
+        public let isFieldTest: Bool
         /// Its prefilter stage: 0 for the tests the normal rules ask about (every test when a
         /// normal rule does not say), 1 for those scanned only when no normal rule decides the window.
         public let stage: Int
@@ -41,7 +43,8 @@ public struct CostReport: Sendable {
             case .endsWith(let bytes): "endswith \"\(String(decoding: bytes, as: UTF8.self))\""
             }
             return Test(index: index, source: source, role: prefilter.roles[index], wordLiterals: prefilter.wordLiteralCount(test: index),
-                        isTokenTemplate: prefilter.isTokenTemplate(test: index), stage: prefilter.stageOfTest[index])
+                        isTokenTemplate: prefilter.isTokenTemplate(test: index), isFieldTest: prefilter.isFieldTest(test: index),
+                        stage: prefilter.stageOfTest[index])
         }
         self.pack = pack.name
         databaseBytes = prefilter.databaseSize

@@ -38,18 +38,21 @@ public final class EvaluationContext {
         let scratch: Vectorscan.Scratch?
         /// The stage's tests matched by tokens, if any.
         let templates: TemplateIndex?
+        /// The stage's tests matched by fields, if any.
+        let fields: FieldIndex?
         let tests: [Int]
         /// The stage's tests in Vectorscan's prefilter mode (``Prefilter/Role/candidate``).
         let candidateTests: [Int]
         /// The stage's tests, one bit each.
         let testBits: [UInt64]
-        var isEmpty: Bool { database == nil && templates == nil }
+        var isEmpty: Bool { database == nil && templates == nil && fields == nil }
 
-        init(database: Database?, scratch: Vectorscan.Scratch?, templates: TemplateIndex?, tests: [Int],
+        init(database: Database?, scratch: Vectorscan.Scratch?, templates: TemplateIndex?, fields: FieldIndex?, tests: [Int],
              candidateTests: [Int], testBits: [UInt64]) {
             self.database = database
             self.scratch = scratch
             self.templates = templates
+            self.fields = fields
             self.tests = tests
             self.candidateTests = candidateTests
             self.testBits = testBits
@@ -141,7 +144,8 @@ public final class EvaluationContext {
         scanRoles = roles
         stages = prefilter.stages.map { stage in
             StageScan(database: stage.database, scratch: stage.database.map { Vectorscan.Scratch(for: $0) },
-                      templates: stage.templates.isEmpty ? nil : stage.templates, tests: stage.tests,
+                      templates: stage.templates.isEmpty ? nil : stage.templates,
+                      fields: stage.fields.isEmpty ? nil : stage.fields, tests: stage.tests,
                       candidateTests: stage.tests.filter { roles[$0] == .candidate },
                       testBits: Self.bitset(stage.tests, tests: lineTests.count))
         }
@@ -306,16 +310,19 @@ public final class EvaluationContext {
                 }
             }
         }
-        if let templates = scan.templates {
-            // Token templates, on ASCII lines (the others go to PCRE2).
+        if scan.templates != nil || scan.fields != nil {
+            // Token templates and field tests, on ASCII lines (the others go to PCRE2).
             let answers = answers, scratch = templateScratch, hits = hits
+            let templates = scan.templates, fields = scan.fields
             window.withBytes { bytes in
                 for line in 0..<lines where ascii[line >> 6] & (UInt64(1) << UInt64(line & 63)) != 0 {
                     let text = UnsafeBufferPointer(rebasing: bytes[window.range(of: line)])
-                    templates.forEachMatch(in: text, scratch: scratch) { test in
+                    func record(_ test: Int) {
                         answers[test * words + (line >> 6)] |= UInt64(1) << UInt64(line & 63)
                         hits[test >> 6] |= 1 << UInt64(test & 63)
                     }
+                    templates?.forEachMatch(in: text, scratch: scratch, record)
+                    fields?.forEachMatch(in: text, record)
                 }
             }
         }

@@ -47,7 +47,7 @@ public struct Prefilter: Sendable {
     /// Whether each test is a regex (whose scan answer holds on ASCII lines only).
     let isRegex: [Bool]
 
-    /// Tests a window is scanned for at once: their database and their token templates.
+    /// Tests a window is scanned for at once: their database, their token templates and their field tests.
     public struct Stage: Sendable {
         /// The stage's tests, in line-test order.
         public let tests: [Int]
@@ -55,6 +55,8 @@ public struct Prefilter: Sendable {
         public let database: Database?
         /// The stage's tests matched by tokens rather than scanned (regexes in the shape of a log template).
         let templates: TemplateIndex
+        /// The stage's tests matched by fields rather than scanned (regexes that test one field).
+        let fields: FieldIndex
     }
 
     /// The bytes of every stage's database.
@@ -78,6 +80,11 @@ public struct Prefilter: Sendable {
     /// Whether test `test` is matched by tokens as a log template (``TokenTemplate``).
     public func isTokenTemplate(test: Int) -> Bool { templateTests.contains(test) }
 
+    private let fieldTests: Set<Int>
+
+    /// Whether test `test` is matched as a test of one field (``FieldTest``).
+    public func isFieldTest(test: Int) -> Bool { fieldTests.contains(test) }
+
     /// Compiles the tests Vectorscan can take, a database per stage (`stageOfTest`: each test's
     /// stage, numbered from 0; by default every test is in stage 0). A test Vectorscan rejects in
     /// exact mode is retried in prefilter mode, and one it rejects in both falls back to PCRE2.
@@ -89,6 +96,14 @@ public struct Prefilter: Sendable {
         let stageCount = (stageOfTest.max() ?? 0) + 1
         var forms = lineTests.enumerated().map { index, test in Self.expression(for: test, id: UInt32(index)) }
         isRegex = lineTests.map { if case .matches = $0 { true } else { false } }
+        // A regex that tests one field is matched by fields, outside the database.
+        var fields: [FieldIndex.Entry] = []
+        for (index, test) in lineTests.enumerated() {
+            guard case .matches(let pattern) = test, case .exact = forms[index], let field = FieldTest(pattern: pattern) else { continue }
+            fields.append(FieldIndex.Entry(test: index, field: field))
+            forms[index] = .field
+        }
+        fieldTests = Set(fields.map(\.test))
         // A regex in the shape of a log template is matched by tokens, outside the database.
         var templates: [TemplateIndex.Entry] = []
         var unkeyed = 0
@@ -120,7 +135,7 @@ public struct Prefilter: Sendable {
         self.wordLiterals = wordLiterals
         var roles: [Role] = forms.map { form in
             switch form {
-            case .template, .exact: .exact
+            case .template, .field, .exact: .exact
             case .candidate(_, let reason): .candidate(reason: reason)
             case .fallback(let reason): .fallback(reason: reason)
             }
@@ -131,7 +146,8 @@ public struct Prefilter: Sendable {
             let database = Self.database(tests: tests, forms: forms, literals: literalExpressions, wordLiterals: wordLiterals,
                                          lineTests: lineTests, roles: &roles, cache: cache)
             stages.append(Stage(tests: tests, database: database,
-                                templates: TemplateIndex(templates.filter { stageOfTest[$0.test] == stage })))
+                                templates: TemplateIndex(templates.filter { stageOfTest[$0.test] == stage }),
+                                fields: FieldIndex(fields.filter { stageOfTest[$0.test] == stage })))
         }
         self.roles = roles
         self.stages = stages
@@ -159,7 +175,7 @@ public struct Prefilter: Sendable {
                 } else {
                     expressions[index] = expression
                 }
-            case .template, .fallback: break
+            case .template, .field, .fallback: break
             }
         }
         var database: Database?
@@ -221,6 +237,8 @@ public struct Prefilter: Sendable {
                 add(reason.utf8)
             case .template:
                 add("token template".utf8)
+            case .field:
+                add("field test".utf8)
             }
             if case .candidate(_, let reason) = form { add(reason.utf8) }
         }
@@ -237,6 +255,8 @@ public struct Prefilter: Sendable {
         case fallback(reason: String)
         /// Matched by tokens, not scanned.
         case template
+        /// Matched by fields, not scanned.
+        case field
     }
 
     /// `bytes` as a Vectorscan pattern that matches exactly them.

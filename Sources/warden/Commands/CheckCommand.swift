@@ -90,7 +90,8 @@ struct CheckCommand: ParsableCommand {
             case .fallback: "PCRE2      "
             }
             let literals = test.wordLiterals > 0 ? "  (scanned as \(test.wordLiterals) literal\(test.wordLiterals == 1 ? "" : "s"), word boundaries checked)" : ""
-            let template = test.isTokenTemplate ? "  (a log template: matched by tokens, not scanned)" : ""
+            let template = test.isTokenTemplate ? "  (a log template: matched by tokens, not scanned)"
+                : test.isFieldTest ? "  (a field test: matched by fields, not scanned)" : ""
             let stage = test.stage > 0 ? "  (second stage)" : ""
             lines.append("  \(test.index): \(role)\(test.source)" + (test.role.reason.map { "  (\($0))" } ?? "") + literals + template + stage)
         }
@@ -100,8 +101,12 @@ struct CheckCommand: ParsableCommand {
                 + "the \(second) of the second stage only for windows no normal rule decides")
         }
         let exact = report.tests.filter { $0.role == .exact }.count
-        let templates = report.tests.filter(\.isTokenTemplate).count
-        lines.append("  \(exact) exact in the scan" + (templates > 0 ? " (\(templates) of them matched as log templates)" : "")
+        let templates = report.tests.filter(\.isTokenTemplate).count, fields = report.tests.filter(\.isFieldTest).count
+        // "(2 of them matched as log templates, 1 as field tests)"
+        let apart = [templates > 0 ? "\(templates) of them matched as log templates" : nil,
+                     fields > 0 ? "\(fields)" + (templates > 0 ? " as field tests" : " of them matched as field tests") : nil].compactMap { $0 }
+        let matchedApart = apart.isEmpty ? "" : " (" + apart.joined(separator: ", ") + ")"
+        lines.append("  \(exact) exact in the scan" + matchedApart
             + ", \(report.tests.count - exact) confirmed or run by PCRE2; "
             + "\(report.bitwiseQuantifiers) quantifier\(report.bitwiseQuantifiers == 1 ? "" : "s") over the window decided from bitsets, "
             + "\(report.perLineQuantifiers) line by line")

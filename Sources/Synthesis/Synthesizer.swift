@@ -34,6 +34,8 @@ public struct SynthesisSettings: Sendable, Codable {
     /// window F1, whatever the pack's F1 is.
     public var normalPrecision = 0.995
     public var abnormalPrecision = 0.5
+    /// Training windows a normal rule must hold on (not covered before it) to be kept.
+    public var normalSupport = 3
     /// The local test passes when the rule holds on the anchor, misses at most
     /// this share of the other sampled targets and holds on at most this share
     /// of the sampled opposites (labels are noisy; sequential covering picks up
@@ -270,6 +272,12 @@ public final class Synthesizer: Sendable {
         let survivors = candidates.filter { candidate in
             guard let rules = try? ruleSet([candidate.rule]) else { return false }
             let condition = candidate.rule.body.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if kind == .normal, candidate.coverage < settings.normalSupport {
+                onEvent(.rejected(kind: kind, epoch: epoch, reason: String(
+                    format: "candidate `%@` dropped: it holds on %d training windows, fewer than the %d a normal rule needs",
+                    condition, candidate.coverage, settings.normalSupport)))
+                return false
+            }
             // Precise on the training windows first: there the figures are large enough to trust as they are.
             if let opposites = candidate.opposites, candidate.coverage + opposites > 0 {
                 let precision = Double(candidate.coverage) / Double(candidate.coverage + opposites)

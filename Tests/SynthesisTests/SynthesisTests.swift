@@ -278,4 +278,30 @@ struct SelectionTests {
         // on the two that reach it, twice of two.
         #expect(synthesizer.accepted.map(\.kind) == [.normal, .abnormal], "\(rejections.withLock { $0 })")
     }
+
+    @Test("A normal rule that holds on fewer training windows than the support it needs is dropped")
+    func normalRulesNeedSupport() async throws {
+        func windows(_ texts: [String], count: Int, abnormal: Bool, from first: Int) -> [LabeledWindow] {
+            (0..<count).map { LabeledWindow(window: Window(id: first + $0, texts: texts), isAbnormal: abnormal) }
+        }
+        // Two normal training windows hold a register dump; nothing else tells them apart.
+        let data = TrainingData(
+            train: windows(["register dump follows", "job done"], count: 2, abnormal: false, from: 0)
+                + windows(["job failed", "error: disk gone"], count: 10, abnormal: true, from: 2),
+            validation: windows(["job done"], count: 4, abnormal: false, from: 12))
+        let proposer = FixedProposer(rules: [.normal: "any line in window: line contains \"register dump\""])
+        for (support, kept) in [(3, false), (2, true)] {
+            let rejections = Mutex<[String]>([])
+            var settings = SynthesisSettings()
+            settings.normalSupport = support
+            let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: "s", onEvent: { event in
+                if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
+            })
+            try await synthesizer.run { _ in }
+            #expect(synthesizer.accepted.contains { $0.kind == RuleKind.normal } == kept, "support \(support): \(rejections.withLock { $0 })")
+            if !kept {
+                #expect(rejections.withLock { $0 }.contains { $0.contains("holds on 2 training windows, fewer than the 3 a normal rule needs") })
+            }
+        }
+    }
 }

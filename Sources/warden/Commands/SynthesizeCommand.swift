@@ -55,6 +55,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Validation precision an abnormal rule needs to be kept (0.5: a rule at least that precise never lowers window F1).")
     var abnormalPrecision: Double = SynthesisSettings().abnormalPrecision
 
+    @Option(help: "Training windows a normal rule must hold on to be kept (a normal rule decides first, so one learned from a window or two only risks hiding anomalies).")
+    var normalSupport: Int = SynthesisSettings().normalSupport
+
     @Flag(help: "Print no progress lines (epochs, accepted and rejected rules); the result is still printed.")
     var quiet = false
 
@@ -73,6 +76,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         guard (0...1).contains(normalPrecision), (0...1).contains(abnormalPrecision) else {
             throw ValidationError("--normal-precision and --abnormal-precision take a share between 0 and 1")
         }
+        guard normalSupport >= 1 else { throw ValidationError("--normal-support takes a number of windows, 1 or more") }
     }
 
     func run() async throws {
@@ -106,6 +110,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         settings.abnormalCapacity = capacity
         settings.normalPrecision = normalPrecision
         settings.abnormalPrecision = abnormalPrecision
+        settings.normalSupport = normalSupport
         let interrupt = InterruptFlag()
         let progress = ProgressPrinter(usage: proposer as? UsageReporting)
         let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: packName, resume: resumed,

@@ -3,11 +3,13 @@
 splits Warden uses (`warden windows` writes them), next to Warden's own scores.
 
 Rows: a decision tree and a logistic regression (scikit-learn) on per-window
-event-count vectors (drain3 templates mined on the training lines), the
+event-count vectors (drain3 templates mined on the lines they learn from), the
 "new template" rule (a window holding a template never seen in a normal
 training window is abnormal), the severity rule (a line at level FATAL or
 FAILURE, for BGL) and, given --warden, Warden's builtin pack (from
 `warden eval --json`). Scores are window (or session) level on the test split.
+Warden learns on the training split and selects rules on the validation split;
+the baselines tune nothing on validation, so they learn on both.
 """
 import argparse
 import json
@@ -67,7 +69,7 @@ def main():
     args = parser.parse_args()
 
     windows = [json.loads(line) for line in open(args.windows, encoding="utf-8")]
-    train = [w for w in windows if w["split"] == "train"]
+    train = [w for w in windows if w["split"] in ("train", "val")]
     test = [w for w in windows if w["split"] == "test"]
     if not train or not test:
         sys.exit("baselines: need training and test windows")
@@ -132,7 +134,7 @@ def main():
             file.write(json.dumps({"name": args.name, "test": len(test), "abnormal": sum(y_test),
                                    "f1": {name: scores[2] for name, scores in rows}}) + "\n")
         return
-    table(f"{args.name}: {len(train)} training, {len(test)} test windows ({sum(y_test)} abnormal)", rows)
+    table(f"{args.name}: {len(train)} training and validation, {len(test)} test windows ({sum(y_test)} abnormal)", rows)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Message-level baselines next to FAME, on the same lines and splits as
-`warden fame train/eval` (chronological 6:1:3 over lines; train on the first
-60 %, score the last 30 %), for a BGL-format log.
+`warden fame train/eval` (chronological 6:1:3 over lines; score the last 30 %),
+for a BGL-format log. FAME calibrates its threshold on the validation split
+(60-70 %) and then trains again on the first 70 %; the baselines tune nothing on
+validation, so they train on the same first 70 %.
 
 Rows: a logistic regression on TF-IDF word 1-2-grams of the message content
 (scikit-learn, balanced class weights), template lookup (drain3 templates of
@@ -39,7 +41,7 @@ def main():
         contents.append(fields[-1] if len(fields) > HEADER_FIELDS else rest)
     count = len(contents)
     train_end, val_end = count * 6 // 10, count * 7 // 10
-    x_train, y_train = contents[:train_end], labels[:train_end]
+    x_train, y_train = contents[:val_end], labels[:val_end]
     x_test, y_test = contents[val_end:], labels[val_end:]
 
     rows = []
@@ -65,7 +67,7 @@ def main():
         label, _, path = entry.rpartition("=")
         rows.append((f"FAME (builtin domains, K = 100, {label})", confusion(json.load(open(path, encoding="utf-8"))["overall"])))
 
-    table(f"{args.name} messages: {train_end} training, {count - val_end} test ({sum(y_test)} abnormal)", rows)
+    table(f"{args.name} messages: {train_end} training + {val_end - train_end} validation, {count - val_end} test ({sum(y_test)} abnormal)", rows)
 
 
 if __name__ == "__main__":

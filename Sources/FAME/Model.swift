@@ -34,6 +34,9 @@ public struct FAMEModel: Sendable {
         public var k: Int
         public var trainingMessages: Int
         public var labeledMessages: Int
+        /// How many of the training messages are the validation messages the threshold was
+        /// calibrated on (the model was trained again with them); `nil` when none are.
+        public var validationMessages: Int?
         public var certification: CertificationReport
         public var training: TrainingSettings
     }
@@ -65,6 +68,10 @@ public struct FAMEModel: Sendable {
     }
 
     public var threshold: Double { metadata.threshold }
+
+    /// Whether the model learned from the validation split too (``FAMESettings/refit``): its
+    /// scores there are no longer out of sample, so nothing should be calibrated on them.
+    public var learnedFromValidation: Bool { (metadata.validationMessages ?? 0) > 0 }
 
     /// The score of a message with no feature the global expert knows: its
     /// bias alone. Thresholds are kept above it, so novelty alone is never an alarm.

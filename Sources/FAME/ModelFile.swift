@@ -85,6 +85,9 @@ extension FAMEModel {
             throw FAMEError.modelFile("model gate \(metadata.gate) is not a probability (0…1)")
         }
         guard metadata.k >= 1 else { throw FAMEError.modelFile("model K \(metadata.k) is not a positive count") }
+        if let validation = metadata.validationMessages, validation < 0 || validation > metadata.trainingMessages {
+            throw FAMEError.modelFile("model says \(validation) of its \(metadata.trainingMessages) training messages were validation messages")
+        }
         var offset = 8 + Int(length)
         func floats(_ count: Int) throws -> [Float] {
             guard payload.count - offset >= count * 4 else { throw FAMEError.modelFile("model weights are truncated") }

@@ -15,6 +15,10 @@ public struct FAMESettings: Sendable {
     public var threshold = 0.5
     /// Pick the threshold that maximises F1 on the validation messages (when they hold both labels).
     public var calibrate = true
+    /// Then train again on the training and validation messages together, keeping that threshold:
+    /// the validation split is the data nearest to what the model will score, and on a chronological
+    /// split it holds message types the training split lacks.
+    public var refit = true
     public var gate = 0.5
     public var seed: UInt64 = 42
 
@@ -31,7 +35,9 @@ public struct FAMETrainingResult: Sendable {
 
 /// Trains FAME from labeled messages: mine templates, draw at most K labels
 /// per template, get a partition (given, or proposed once), certify it, then
-/// train the router, one expert per domain and a global expert.
+/// train the router, one expert per domain and a global expert. With validation
+/// messages, the threshold is calibrated on them, and then (``FAMESettings/refit``)
+/// the whole model is trained again on the training and validation messages.
 public enum FAMETrainer {
     public static func train(
         _ messages: [LabeledMessage], validation: [LabeledMessage] = [], settings: FAMESettings, partition given: DomainPartition? = nil,
@@ -125,11 +131,40 @@ public enum FAMETrainer {
             model = FAMEModel(metadata: metadata, extractor: extractor, drain: drain, router: router, experts: experts, global: global)
             log("threshold \(threshold) from \(metadata.thresholdSource)")
         }
+        if settings.refit, !validation.isEmpty {
+            return try await refit(messages, validation: validation, settings: settings, threshold: metadata,
+                                   partition: given ?? (repairable ? nil : partition), proposer: proposer, log: log)
+        }
         return FAMETrainingResult(model: model, partition: partition, summaries: sample.summaries, report: report)
     }
 }
 
 extension FAMETrainer {
+    /// Trains again on `messages` and `validation` together, with the threshold (and its source) of
+    /// the first model. The partition is proposed again by the builtin proposer, which then sees the
+    /// validation templates too; a given or LLM partition is kept (template ids of the training
+    /// messages do not change, as Drain reads them first in the same order). The threshold stays
+    /// above the new model's ``FAMEModel/noEvidenceScore``.
+    private static func refit(
+        _ messages: [LabeledMessage], validation: [LabeledMessage], settings: FAMESettings, threshold first: FAMEModel.Metadata,
+        partition: DomainPartition?, proposer: (any DomainProposer)?, log: (String) -> Void
+    ) async throws -> FAMETrainingResult {
+        log("training again on the \(messages.count) training and \(validation.count) validation messages")
+        var settings = settings
+        settings.calibrate = false
+        settings.refit = false
+        settings.threshold = first.threshold
+        var result = try await train(messages + validation, settings: settings, partition: partition, proposer: proposer, log: log)
+        var metadata = result.model.metadata
+        let floor = result.model.noEvidenceScore
+        if metadata.threshold <= floor { metadata.threshold = min(0.95, ((floor / 0.05).rounded(.down) + 1) * 0.05) }
+        metadata.thresholdSource = first.thresholdSource + "; then trained again with the validation messages"
+        metadata.validationMessages = validation.count
+        result.model = FAMEModel(metadata: metadata, extractor: result.model.extractor, drain: result.model.drain, router: result.model.router,
+                                 experts: result.model.experts, global: result.model.global)
+        return result
+    }
+
     /// The threshold in 0.05…0.95 (steps of 0.05) with the best F1 on `validation`,
     /// ties going to the one nearest 0.5, above the model's ``FAMEModel/noEvidenceScore``
     /// (a message the model knows nothing about is never flagged); `nil` unless

@@ -49,7 +49,9 @@ public struct EvaluationRun {
         if let fame {
             var rulesOnly = records
             for index in rulesOnly.indices where rulesOnly[index].detection.stage == .fallback { rulesOnly[index].detection.verdict = .normal }
-            let calibrated = decisionIsGiven ? nil : calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore)
+            // A model that learned from the validation split scores it in sample: nothing is chosen there.
+            let calibrated = decisionIsGiven || fame.model.learnedFromValidation
+                ? nil : calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore)
             let decision = calibrated ?? fame.decision
             let chosen = FAMEFallback(model: fame.model, decision: decision)
             for (index, assessed) in assessments {
@@ -60,7 +62,8 @@ public struct EvaluationRun {
             }
             report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
             report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
-            report.fallback?.decision = decision.description + (calibrated == nil ? " (as given)" : " (chosen on the validation split)")
+            report.fallback?.decision = decision.description + (calibrated != nil ? " (chosen on the validation split)"
+                : decisionIsGiven ? " (as given)" : " (the model's own: it learned from the validation split, so its validation figures are in sample)")
             let validation = { (records: [WindowRecord]) in
                 EvaluationReport(records: records, rules: metadata, split: .val, keepTruncated: keepTruncated, lineTruth: { _ in nil }).window.f1
             }

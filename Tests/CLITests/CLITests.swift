@@ -562,9 +562,18 @@ struct CLITests {
         #expect(evaluated.status == 0)
         #expect(evaluated.stdout.contains("fallback fame: 4 windows no rule decided"))
         #expect(evaluated.stdout.contains("validation split: window F1") && evaluated.stdout.contains("test split: window F1"))
-        // The window decision is chosen on the validation split, so FAME never lowers its F1 there.
+        // The model learned from the validation split too (trained again after calibration): nothing is chosen there.
+        #expect(trained.stdout.contains("then trained again with the validation messages") && trained.stdout.contains("(1400 messages,"))
+        #expect(evaluated.stdout.contains("(the model's own: it learned from the validation split"))
+        let inSample = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "--split", "val", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(inSample.status == 0 && inSample.stderr.contains("its figures are in sample"))
+        // Without --no-refit's second training, the window decision is chosen on the validation split, so FAME never lowers its F1 there.
+        let firstModel = model.path + ".first"
+        let first = try Warden.run(["fame", "train", "--no-refit", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", firstModel])
+        #expect(first.status == 0 && first.stdout.contains("(1200 messages,") && !first.stdout.contains("trained again"), "\(first.stdout)")
+        defer { try? FileManager.default.removeItem(atPath: firstModel); try? FileManager.default.removeItem(atPath: firstModel + ".domains.json") }
         for pack in ["GeneratedRules/Packs/bgl.warden", "GeneratedRules/Packs/bgl_synthesized.warden"] {
-            let scored = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--split", "test", "--fallback", model.path, "--json", "Samples/BGL_2k/BGL_2k.log"])
+            let scored = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--split", "test", "--fallback", firstModel, "--json", "Samples/BGL_2k/BGL_2k.log"])
             let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
             let comparison = try #require(report["fallback"] as? [String: Any])
             let (without, with) = (try #require(comparison["validationWithout"] as? Double), try #require(comparison["validationWith"] as? Double))

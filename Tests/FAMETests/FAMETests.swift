@@ -275,4 +275,34 @@ struct FAMETests {
         let novel = Array("qqqx vvvz wwwy".utf8).withUnsafeBytes { result.model.assess(content: $0) }
         #expect(novel.template == nil && novel.score < result.model.threshold)
     }
+
+    @Test("After calibrating on the validation split, the model trains again with it and catches a message type only validation held")
+    func refit() async throws {
+        let (train, validation, test) = (try BGL.messages(.train), try BGL.messages(.val), try BGL.messages(.test))
+        var settings = BGL.settings
+        settings.refit = false
+        let first = try await FAMETrainer.train(train, validation: validation, settings: settings).model
+        settings.refit = true
+        let refit = try await FAMETrainer.train(train, validation: validation, settings: settings).model
+        #expect(!first.learnedFromValidation && first.metadata.validationMessages == nil && first.metadata.trainingMessages == train.count)
+        #expect(refit.learnedFromValidation && refit.metadata.validationMessages == validation.count)
+        #expect(refit.metadata.trainingMessages == train.count + validation.count)
+        // The threshold is the one calibrated on validation before the second training.
+        #expect(refit.threshold == first.threshold && refit.metadata.thresholdSource.hasPrefix(first.metadata.thresholdSource))
+        // Lustre mount failures appear in the validation split and again in the test split, never in training.
+        func isLustre(_ message: LabeledMessage) -> Bool { String(decoding: message.content, as: UTF8.self).contains("Lustre mount FAILED") }
+        #expect(!train.contains(where: isLustre) && validation.contains(where: isLustre))
+        let failures = test.filter(isLustre)
+        #expect(!failures.isEmpty && failures.allSatisfy(\.abnormal))
+        for message in failures {
+            let (before, after) = message.content.withUnsafeBytes { (first.assess(content: $0).score, refit.assess(content: $0).score) }
+            #expect(before < first.threshold && after >= refit.threshold, "line \(message.line): \(before) → \(after)")
+        }
+        // The model file keeps what it learned from, and refuses a count that cannot be.
+        let read = try FAMEModel(fileData: try refit.fileData())
+        #expect(read.metadata.validationMessages == validation.count)
+        var wild = refit
+        wild.metadata.validationMessages = refit.metadata.trainingMessages + 1
+        #expect(throws: FAMEError.self) { try FAMEModel(fileData: try wild.fileData()) }
+    }
 }

@@ -41,6 +41,9 @@ struct FameEvalCommand: ParsableCommand {
     func run() throws {
         let model = try loadFAMEModel(model)
         let set = try readMessages(input, file: file, labels: labels, splits: [split], header: model.metadata.header)[0]
+        if model.learnedFromValidation, split != .test {
+            FileHandle.standardError.write(Data("note: the model learned from the training and validation splits; on --split \(split.rawValue) its figures are in sample\n".utf8))
+        }
         let clock = ContinuousClock()
         let started = clock.now
         let result = FAMEEvaluation.evaluate(model, on: set.messages, mistakeLimit: mistakes)

@@ -20,7 +20,10 @@ struct FameTrainCommand: AsyncParsableCommand {
             --propose builtin|llm), certifies it, and trains a router and one expert per \
             domain. The built-in proposer's partition is repaired (tiny domains merged) when \
             certification fails; a given or LLM partition that fails stops training with the \
-            reasons. The partition is written next to the model (MODEL.domains.json).
+            reasons. The partition is written next to the model (MODEL.domains.json). With \
+            --split train, the threshold is calibrated on the validation split, and then the \
+            model is trained again on the training and validation splits together (--no-refit \
+            keeps the first model).
             """
     )
 
@@ -62,6 +65,9 @@ struct FameTrainCommand: AsyncParsableCommand {
 
     @Flag(help: "Keep --threshold instead of picking the best-F1 threshold on the validation split (--split train only).")
     var noCalibration = false
+
+    @Flag(help: "Keep the model trained on the training split alone; by default, after calibrating the threshold, training runs again on the training and validation splits together (--split train, calibrated).")
+    var noRefit = false
 
     @Option(help: "Seed of the K-shot sample and the optimiser.")
     var seed: UInt64 = 42
@@ -106,6 +112,7 @@ struct FameTrainCommand: AsyncParsableCommand {
         let set = sets[0]
         let validation = calibrates ? sets[1].messages : []
         settings.calibrate = !noCalibration
+        settings.refit = !noRefit
         let partition = try domains.map { try DomainPartition.load(try readFile($0), source: $0) }
         let proposer: any DomainProposer = propose == .llm ? LLMDomainProposer(client: ChatClient(endpoint: try endpoint.endpoint())) : BuiltinDomainProposer()
         let clock = ContinuousClock()
@@ -136,7 +143,7 @@ struct FameTrainCommand: AsyncParsableCommand {
         print("threshold: \(result.model.metadata.threshold) (\(result.model.metadata.thresholdSource))")
         print(set.linesSummary)
         print(String(format: "model: %@ (%d messages, %d labeled, %d templates, %d domains) trained in %.2f s; partition: %@",
-                     output, set.messages.count, result.model.metadata.labeledMessages, result.model.drain.clusters.count,
+                     output, result.model.metadata.trainingMessages, result.model.metadata.labeledMessages, result.model.drain.clusters.count,
                      result.partition.domains.count, seconds, partitionPath))
     }
 }

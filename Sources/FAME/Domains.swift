@@ -135,6 +135,26 @@ public struct BuiltinDomainProposer: DomainProposer {
         return DomainPartition(domains: name(groups, all: all), proposer: partition.proposer)
     }
 
+    /// `partition` with every template of `summaries` it lacks added to the domain whose
+    /// templates share most words with it; also returns how many were added.
+    static func extended(_ partition: DomainPartition, with summaries: [TemplateSummary]) -> (DomainPartition, Int) {
+        var domains = partition.domains
+        guard !domains.isEmpty else { return (partition, 0) }
+        let placed = partition.domainOfTemplate
+        let words = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0.words) })
+        var added = 0
+        for summary in summaries where placed[summary.id] == nil {
+            var best = 0, bestScore = -1.0
+            for (index, domain) in partition.domains.enumerated() {
+                let score = domain.templates.compactMap { words[$0] }.map { jaccard($0, summary.words) }.max() ?? 0
+                if score > bestScore { best = index; bestScore = score }
+            }
+            domains[best].templates = (domains[best].templates + [summary.id]).sorted()
+            added += 1
+        }
+        return (DomainPartition(domains: domains, proposer: partition.proposer), added)
+    }
+
     /// Merges `domain` into the domain whose templates share most words with it.
     static func merge(_ index: Int, in partition: DomainPartition, summaries: [Int: TemplateSummary]) -> DomainPartition {
         var domains = partition.domains

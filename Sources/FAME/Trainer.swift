@@ -43,6 +43,15 @@ public enum FAMETrainer {
         _ messages: [LabeledMessage], validation: [LabeledMessage] = [], settings: FAMESettings, partition given: DomainPartition? = nil,
         proposer: (any DomainProposer)? = nil, log: (String) -> Void = { _ in }
     ) async throws -> FAMETrainingResult {
+        try await train(messages, validation: validation, settings: settings, partition: given, extending: false, proposer: proposer, log: log)
+    }
+
+    /// With `extending`, templates the given partition lacks join the domains sharing most words
+    /// with them (training again with validation messages, whose new templates no partition named).
+    private static func train(
+        _ messages: [LabeledMessage], validation: [LabeledMessage], settings: FAMESettings, partition given: DomainPartition?,
+        extending: Bool, proposer: (any DomainProposer)?, log: (String) -> Void
+    ) async throws -> FAMETrainingResult {
         guard !messages.isEmpty else { throw FAMEError.noTrainingData("no labeled messages to train on") }
         var drain = Drain(settings: settings.drain)
         let templates = messages.map { drain.add($0.content).cluster }
@@ -60,7 +69,11 @@ public enum FAMETrainer {
 
         var partition: DomainPartition
         var repairable = false
-        if let given {
+        if let given, extending {
+            let added: Int
+            (partition, added) = BuiltinDomainProposer.extended(given, with: sample.summaries)
+            if added > 0 { log("\(added) templates new in the validation split joined the domains sharing most words with them") }
+        } else if let given {
             partition = given
         } else {
             let proposer = proposer ?? BuiltinDomainProposer()
@@ -131,34 +144,44 @@ public enum FAMETrainer {
             model = FAMEModel(metadata: metadata, extractor: extractor, drain: drain, router: router, experts: experts, global: global)
             log("threshold \(threshold) from \(metadata.thresholdSource)")
         }
+        let result = FAMETrainingResult(model: model, partition: partition, summaries: sample.summaries, report: report)
         if settings.refit, !validation.isEmpty {
-            return try await refit(messages, validation: validation, settings: settings, threshold: metadata,
+            return try await refit(messages, validation: validation, settings: settings, first: result,
                                    partition: given ?? (repairable ? nil : partition), proposer: proposer, log: log)
         }
-        return FAMETrainingResult(model: model, partition: partition, summaries: sample.summaries, report: report)
+        return result
     }
 }
 
 extension FAMETrainer {
     /// Trains again on `messages` and `validation` together, with the threshold (and its source) of
-    /// the first model. The partition is proposed again by the builtin proposer, which then sees the
+    /// the `first` model. The partition is proposed again by the builtin proposer, which then sees the
     /// validation templates too; a given or LLM partition is kept (template ids of the training
-    /// messages do not change, as Drain reads them first in the same order). The threshold stays
-    /// above the new model's ``FAMEModel/noEvidenceScore``.
+    /// messages do not change, as Drain reads them first in the same order), and the templates new
+    /// in validation join its domains. The threshold stays above the new model's
+    /// ``FAMEModel/noEvidenceScore``. When that partition no longer certifies, `first` is kept.
     private static func refit(
-        _ messages: [LabeledMessage], validation: [LabeledMessage], settings: FAMESettings, threshold first: FAMEModel.Metadata,
+        _ messages: [LabeledMessage], validation: [LabeledMessage], settings: FAMESettings, first: FAMETrainingResult,
         partition: DomainPartition?, proposer: (any DomainProposer)?, log: (String) -> Void
     ) async throws -> FAMETrainingResult {
         log("training again on the \(messages.count) training and \(validation.count) validation messages")
         var settings = settings
         settings.calibrate = false
         settings.refit = false
-        settings.threshold = first.threshold
-        var result = try await train(messages + validation, settings: settings, partition: partition, proposer: proposer, log: log)
+        settings.threshold = first.model.threshold
+        var result: FAMETrainingResult
+        do {
+            result = try await train(messages + validation, validation: [], settings: settings, partition: partition, extending: true,
+                                     proposer: proposer, log: log)
+        } catch FAMEError.certificationFailed(let reasons) {
+            log("kept the model trained on the training split: with the validation templates the partition does not certify ("
+                + reasons.joined(separator: "; ") + ")")
+            return first
+        }
         var metadata = result.model.metadata
         let floor = result.model.noEvidenceScore
         if metadata.threshold <= floor { metadata.threshold = min(0.95, ((floor / 0.05).rounded(.down) + 1) * 0.05) }
-        metadata.thresholdSource = first.thresholdSource + "; then trained again with the validation messages"
+        metadata.thresholdSource = first.model.metadata.thresholdSource + "; then trained again with the validation messages"
         metadata.validationMessages = validation.count
         result.model = FAMEModel(metadata: metadata, extractor: result.model.extractor, drain: result.model.drain, router: result.model.router,
                                  experts: result.model.experts, global: result.model.global)

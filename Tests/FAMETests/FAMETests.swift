@@ -240,6 +240,21 @@ struct FAMETests {
         #expect(quiet.verdict == .undecided && quiet.evidence.isEmpty)
     }
 
+    @Test("Templates a given partition lacks join the domain whose templates share most words with them")
+    func extendedPartition() {
+        func summary(_ id: Int, _ template: String) -> TemplateSummary {
+            TemplateSummary(id: id, template: template, count: 1, labeled: 1, abnormal: 0, indicator: .alwaysNormal, examples: [template],
+                            words: Set(template.split(separator: " ").map(String.init)))
+        }
+        let partition = DomainPartition(domains: [FailureDomain(name: "disk", templates: [0, 1]), FailureDomain(name: "network", templates: [2])])
+        let summaries = [summary(0, "disk read ok"), summary(1, "disk read error sector"), summary(2, "network link down carrier"),
+                         summary(3, "network link flapping"), summary(4, "disk write error sector")]
+        let (extended, added) = BuiltinDomainProposer.extended(partition, with: summaries)
+        #expect(added == 2)
+        #expect(extended.domains.map(\.templates) == [[0, 1, 4], [2, 3]])
+        #expect(BuiltinDomainProposer.extended(extended, with: summaries).1 == 0)
+    }
+
     @Test("The window decision is chosen on validation: it helps when scores separate, abstains when they would hurt")
     func windowDecision() {
         var decided = Confusion()
@@ -298,6 +313,16 @@ struct FAMETests {
             let (before, after) = message.content.withUnsafeBytes { (first.assess(content: $0).score, refit.assess(content: $0).score) }
             #expect(before < first.threshold && after >= refit.threshold, "line \(message.line): \(before) → \(after)")
         }
+        // A given partition names the training templates only: those new in validation join the domains sharing
+        // most words, and when the partition then fails certification the first model is kept, with the reason.
+        var firstSettings = settings
+        firstSettings.refit = false
+        let given = try await FAMETrainer.train(train, validation: validation, settings: firstSettings).partition
+        var lines: [String] = []
+        let kept = try await FAMETrainer.train(train, validation: validation, settings: settings, partition: given) { lines.append($0) }
+        #expect(lines.contains { $0.hasPrefix("18 templates new in the validation split joined the domains sharing most words") }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("kept the model trained on the training split: with the validation templates the partition does not certify") })
+        #expect(!kept.model.learnedFromValidation && kept.model.threshold == first.threshold && kept.partition == given)
         // The model file keeps what it learned from, and refuses a count that cannot be.
         let read = try FAMEModel(fileData: try refit.fileData())
         #expect(read.metadata.validationMessages == validation.count)

@@ -255,11 +255,13 @@ private struct FixedProposer: RuleProposer {
 
 @Suite("Selection")
 struct SelectionTests {
+    /// `count` labeled windows of the same lines, with ids from `first`.
+    func windows(_ texts: [String], count: Int, abnormal: Bool, from first: Int) -> [LabeledWindow] {
+        (0..<count).map { LabeledWindow(window: Window(id: first + $0, texts: texts), isAbnormal: abnormal) }
+    }
+
     @Test("A candidate is judged on the validation windows it would decide, not on those an earlier rule decides")
     func judgedOnUndecidedWindows() async throws {
-        func windows(_ texts: [String], count: Int, abnormal: Bool, from first: Int) -> [LabeledWindow] {
-            (0..<count).map { LabeledWindow(window: Window(id: first + $0, texts: texts), isAbnormal: abnormal) }
-        }
         // Every normal window mentions maintenance. In validation, ten of them also log an
         // error: the normal rule decides those, so the abnormal rule never sees them.
         let data = TrainingData(
@@ -281,9 +283,6 @@ struct SelectionTests {
 
     @Test("A normal rule that holds on fewer training windows than the support it needs is dropped")
     func normalRulesNeedSupport() async throws {
-        func windows(_ texts: [String], count: Int, abnormal: Bool, from first: Int) -> [LabeledWindow] {
-            (0..<count).map { LabeledWindow(window: Window(id: first + $0, texts: texts), isAbnormal: abnormal) }
-        }
         // Two normal training windows hold a register dump; nothing else tells them apart.
         let data = TrainingData(
             train: windows(["register dump follows", "job done"], count: 2, abnormal: false, from: 0)

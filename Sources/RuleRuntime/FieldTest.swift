@@ -30,31 +30,16 @@ struct FieldTest: Sendable, Hashable {
     init?(source: [UInt8], caseless: Bool) {
         let prefix = Array(#"^(?:\S+\s+){"#.utf8), suffix = Array(#"\s"#.utf8)
         guard source.starts(with: prefix), source.count > prefix.count + suffix.count,
-              Array(source.suffix(suffix.count)) == suffix else { return nil }
-        var index = prefix.count
-        var field = 0
-        while index < source.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(source[index]), field < 1000 {
-            field = field * 10 + Int(source[index] - UInt8(ascii: "0"))
-            index += 1
-        }
-        guard index > prefix.count, index < source.count, source[index] == UInt8(ascii: "}") else { return nil }
-        index += 1
-        let end = source.count - suffix.count
+              Array(source.suffix(suffix.count)) == suffix,
+              case let (field, valueStart)? = RegexSource.count(in: source[...], at: prefix.count) else { return nil }
         // (A source ending `\\s` is a backslash and an `s`: its value ends in a lone backslash and is refused.)
+        let spelled = source[valueStart..<(source.count - suffix.count)]
         var value: [UInt8] = []
-        while index < end {
-            var byte = source[index]
-            if byte == 0x5C {
-                // An escaped punctuation character is itself; other escapes are classes or assertions.
-                index += 1
-                guard index < end, source[index] > 0x20, source[index] < 0x7F,
-                      !WordLiteral.isWordCharacter(source[index]) else { return nil }
-                byte = source[index]
-            } else if byte <= 0x20 || byte >= 0x7F || Array("^$.|?*+()[]{}".utf8).contains(byte) {
-                return nil
-            }
+        var index = spelled.startIndex
+        while index < spelled.endIndex {
+            guard let (byte, next) = RegexSource.literal(in: spelled, at: index) else { return nil }
             value.append(TokenTemplate.folded(byte, caseless))
-            index += 1
+            index = next
         }
         guard !value.isEmpty else { return nil }
         self.field = field

@@ -57,15 +57,9 @@ struct TokenTemplate: Sendable, Hashable {
             let byte = body[index]
             if atTokenStart, rest.starts(with: repeated) {
                 // `(?:\S+ ){N}`: N variables, each followed by its space.
-                var digits = body.index(index, offsetBy: repeated.count)
-                var count = 0
-                while digits < body.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(body[digits]), count < 1000 {
-                    count = count * 10 + Int(body[digits] - UInt8(ascii: "0"))
-                    digits += 1
-                }
-                guard count > 0, digits < body.endIndex, body[digits] == UInt8(ascii: "}") else { return nil }
+                guard let (count, next) = RegexSource.count(in: body, at: index + repeated.count), count > 0 else { return nil }
                 tokens += Array(repeating: .variable, count: count)
-                index = digits + 1
+                index = next
                 continue
             }
             if atTokenStart, rest.starts(with: variable) {
@@ -83,21 +77,13 @@ struct TokenTemplate: Sendable, Hashable {
                 guard !atTokenStart else { return nil }
                 endWord()
                 atTokenStart = true
-            case 0x5C:
-                // An escaped punctuation character is itself; other escapes are classes or assertions.
-                let next = index + 1
-                guard atTokenStart || !word.isEmpty, next < body.endIndex, body[next] > 0x20, body[next] < 0x7F,
-                      !WordLiteral.isWordCharacter(body[next]) else { return nil }
-                word.append(Self.folded(body[next], caseless))
-                atTokenStart = false
-                index = next
-            case _ where byte <= 0x20 || byte >= 0x7F || Array("^$.|?*+()[]{}".utf8).contains(byte):
-                return nil
             default:
                 // A word does not follow a variable within one token.
-                guard atTokenStart || !word.isEmpty else { return nil }
-                word.append(Self.folded(byte, caseless))
+                guard atTokenStart || !word.isEmpty, let (literal, next) = RegexSource.literal(in: body, at: index) else { return nil }
+                word.append(Self.folded(literal, caseless))
                 atTokenStart = false
+                index = next
+                continue
             }
             index += 1
         }

@@ -270,7 +270,6 @@ public final class Synthesizer: Sendable {
     private func select(_ candidates: [Candidate], kind: RuleKind, epoch: Int, validation undecided: [Int]) -> Candidate? {
         let bound = kind == .normal ? settings.normalPrecision : settings.abnormalPrecision
         let survivors = candidates.filter { candidate in
-            guard let rules = try? ruleSet([candidate.rule]) else { return false }
             let condition = candidate.rule.body.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
             if kind == .normal, candidate.coverage < settings.normalSupport {
                 onEvent(.rejected(kind: kind, epoch: epoch, reason: String(
@@ -278,6 +277,7 @@ public final class Synthesizer: Sendable {
                     condition, candidate.coverage, settings.normalSupport)))
                 return false
             }
+            guard let rules = try? ruleSet([candidate.rule]) else { return false }
             // Precise on the training windows first: there the figures are large enough to trust as they are.
             if let opposites = candidate.opposites, candidate.coverage + opposites > 0 {
                 let precision = Double(candidate.coverage) / Double(candidate.coverage + opposites)

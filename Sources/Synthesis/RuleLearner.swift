@@ -82,7 +82,8 @@ struct RuleLearner {
     var generality: (Int) -> Int = { _ in 0 }
     /// Whether a feature counts lines; others (numbers) take thresholds only, no relations or order.
     var isCount: (Int) -> Bool = { _ in true }
-    /// Fewest target windows a condition must hold on; relations between two counts need more.
+    /// Fewest target windows a condition must hold on; relations between two counts need more,
+    /// counting only the windows where the relation does not hold merely because a count is zero.
     var minimumSupport = 2.0
     var minimumRelationSupport = 10.0
     /// Stop growing once this share of the covered training windows are targets.
@@ -151,6 +152,16 @@ struct RuleLearner {
             guard first < features, then < features else { return false }
             let a = firsts[row * features + first], b = lasts[row * features + then]
             return a >= 0 && b >= 0 && a < b
+        }
+
+        /// Whether a relation holds only because a count it relates is zero (`a == b` with
+        /// neither line present, no `b` after `a` where one of them is missing).
+        @inline(__always) func holdsVacuously(_ condition: Condition, row: Int) -> Bool {
+            switch condition {
+            case .equal(let a, let b): value(a, row: row) == 0 && value(b, row: row) == 0
+            case .notFollows(let a, let b): value(.feature(a), row: row) == 0 || value(.feature(b), row: row) == 0
+            default: false
+            }
         }
 
         @inline(__always) func holds(_ condition: Condition, row: Int) -> Bool {
@@ -297,12 +308,16 @@ struct RuleLearner {
         let before = log2(p0 / (p0 + n0))
         var scored: [(condition: Condition, gain: Double, targets: Double)] = []
         for condition in pool where !excluding.contains(condition) {
-            var p = 0.0, n = 0.0
+            var p = 0.0, n = 0.0, instances = 0.0
             for index in covered where columns.holds(condition, row: index) {
                 p += rows[index].targets
                 n += rows[index].opposites
+                if !columns.holdsVacuously(condition, row: index) { instances += rows[index].targets }
             }
+            // A relation is supported by the target windows where both of its counts take part,
+            // not by those where it holds because neither line occurs.
             guard p >= min(p0, condition.complexity > 0 ? minimumRelationSupport : minimumSupport), p > 0,
+                  condition.complexity == 0 || instances >= min(p0, minimumRelationSupport),
                   n < n0 || p < p0 || n0 == 0 else { continue }
             switch bias {
             case .gain: scored.append((condition, p * (log2(p / (p + n)) - before), p))

@@ -34,7 +34,9 @@ public struct SynthesisSettings: Sendable, Codable {
     /// window F1, whatever the pack's F1 is.
     public var normalPrecision = 0.995
     public var abnormalPrecision = 0.5
-    /// Training windows a normal rule must hold on (not covered before it) to be kept.
+    /// Training windows a normal rule must hold on (not covered before it) to be kept, per
+    /// condition it joins with `and`: every condition is fitted to those windows, and a
+    /// conjunction of many fitted to a few describes those windows, not the normal class.
     public var normalSupport = 3
     /// The local test passes when the rule holds on the anchor, misses at most
     /// this share of the other sampled targets and holds on at most this share
@@ -200,6 +202,8 @@ public final class Synthesizer: Sendable {
         var coverage: Int
         /// Training windows of the opposite class it holds on (computed for the best candidates only).
         var opposites: Int? = nil
+        /// The conditions its condition joins with `and` (1 when it is not a conjunction).
+        var conditions = 1
     }
 
     /// One rollout: generate → local test → repair → generalisation check → refine.
@@ -227,7 +231,7 @@ public final class Synthesizer: Sendable {
                 if var rule = outcome.rule, outcome.wrong.isEmpty, !outcome.missedAnchor, outcome.specific.isEmpty {
                     let coverage = try coverage(of: rule, on: request.trainingTargets)
                     rule.coverage = Double(coverage) / Double(max(1, request.trainingTargets.count))
-                    if partial == nil || coverage > partial!.coverage { partial = Candidate(rule: rule, coverage: coverage) }
+                    if partial == nil || coverage > partial!.coverage { partial = Candidate(rule: rule, coverage: coverage, conditions: outcome.conditions) }
                 }
                 feedback = .repair(diagnostics: outcome.diagnostics, misclassified: outcome.missed + outcome.wrong, previous: text)
                 request.repairs += 1
@@ -242,7 +246,7 @@ public final class Synthesizer: Sendable {
                 feedback = .refine(coverage: rule.coverage, previous: text, specific: outcome.specific)
                 continue
             }
-            if best == nil || coverage > best!.coverage { best = Candidate(rule: rule, coverage: coverage) }
+            if best == nil || coverage > best!.coverage { best = Candidate(rule: rule, coverage: coverage, conditions: outcome.conditions) }
             let threshold = request.kind == .normal ? settings.normalGeneralization : settings.abnormalGeneralization
             guard rule.coverage < threshold, refinements < settings.refinements else { break }
             refinements += 1
@@ -271,10 +275,12 @@ public final class Synthesizer: Sendable {
         let bound = kind == .normal ? settings.normalPrecision : settings.abnormalPrecision
         let survivors = candidates.filter { candidate in
             let condition = candidate.rule.body.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-            if kind == .normal, candidate.coverage < settings.normalSupport {
+            if kind == .normal, candidate.coverage < settings.normalSupport * candidate.conditions {
+                let needs = candidate.conditions == 1 ? "the \(settings.normalSupport) a normal rule needs"
+                    : "the \(settings.normalSupport * candidate.conditions) a normal rule of \(candidate.conditions) conditions needs"
                 onEvent(.rejected(kind: kind, epoch: epoch, reason: String(
-                    format: "candidate `%@` dropped: it holds on %d training windows, fewer than the %d a normal rule needs",
-                    condition, candidate.coverage, settings.normalSupport)))
+                    format: "candidate `%@` dropped: it holds on %d training windows, fewer than %@",
+                    condition, candidate.coverage, needs)))
                 return false
             }
             guard let rules = try? ruleSet([candidate.rule]) else { return false }
@@ -329,6 +335,8 @@ public final class Synthesizer: Sendable {
         var missedAnchor = false
         /// The linter's overfitting findings: literals that name one thing.
         var specific: [String] = []
+        /// The conditions the rule's condition joins with `and`.
+        var conditions = 1
     }
 
     /// The lints every candidate gets: overfitting and correctness.
@@ -363,6 +371,7 @@ public final class Synthesizer: Sendable {
             return TestOutcome(diagnostics: JSONRenderer().render([DiagnosedFile(file: result.file, diagnostics: correctness.map(\.diagnostic))]))
         }
         var outcome = TestOutcome(rule: rule)
+        outcome.conditions = syntax.condition.map(Self.conjuncts) ?? 1
         outcome.specific = lint.filter { Linter.descriptor(named: $0.diagnostic.code.rawValue)?.category == .overfitting }.map(\.diagnostic.message)
         let matcher = RuleMatcher(rules)
         outcome.missed = request.targets.filter { !matcher.holds($0) }
@@ -380,6 +389,12 @@ public final class Synthesizer: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode([Problem(message: text)])) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// How many conditions an expression joins with `and` at its top level.
+    static func conjuncts(_ expression: ExpressionSyntax) -> Int {
+        guard case .binary(.and, let left, let right) = expression.kind else { return 1 }
+        return conjuncts(left) + conjuncts(right)
     }
 
     /// The source between a rule's braces.

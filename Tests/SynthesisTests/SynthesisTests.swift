@@ -171,6 +171,25 @@ struct RuleLearnerTests {
         #expect(RuleLearner.significant(4_321, up: true) == 4_400 && RuleLearner.significant(87, up: false) == 87)
     }
 
+    @Test("A count equality is supported by the windows where its lines occur, not by those where both are absent")
+    func vacuousRelations() {
+        // Features 3 and 4 occur together in one target window (the seed); the other targets have neither,
+        // so `feature 3 == feature 4` holds on all of them, ten times only because both counts are zero.
+        func counts(_ a: Int, _ b: Int) -> WindowCounts {
+            WindowCounts(counts: [(2, 1), (3, a), (4, b)].filter { $0.1 > 0 }, lines: 1 + a + b, unroutine: 0)
+        }
+        let targets = [counts(1, 1)] + (0..<11).map { _ in counts(0, 0) }
+        let opposites = [counts(1, 2), counts(2, 1), counts(2, 0), counts(0, 2)].flatMap { Array(repeating: $0, count: 5) }
+        let learner = RuleLearner(targets: targets, opposites: opposites)
+        let rule = learner.grow(seed: targets[0])
+        #expect(!rule.contains(.equal(.feature(3), .feature(4))), "\(rule)")
+        #expect(learner.coverage(rule).targets == 12 && learner.coverage(rule).opposites == 0, "\(rule)")
+        // Where the lines do occur on enough targets, the same equality is learned.
+        let occurring = (1...12).map { counts($0 % 3 + 1, $0 % 3 + 1) }
+        let equal: [Condition] = [.equal(.feature(3), .feature(4))]
+        #expect(RuleLearner(targets: occurring, opposites: opposites).grow(seed: occurring[0]) == equal)
+    }
+
     @Test("Pruning drops conditions that do not pay for themselves; excluded first conditions give another rule")
     func pruning() {
         let targets = (1...20).map { window(1, 0, error: $0 % 2 + 1) }
@@ -300,6 +319,27 @@ struct SelectionTests {
             #expect(synthesizer.accepted.contains { $0.kind == RuleKind.normal } == kept, "support \(support): \(rejections.withLock { $0 })")
             if !kept {
                 #expect(rejections.withLock { $0 }.contains { $0.contains("holds on 2 training windows, fewer than the 3 a normal rule needs") })
+            }
+        }
+    }
+
+    @Test("A normal rule needs its support once for every condition it joins with and")
+    func normalSupportPerCondition() async throws {
+        // A register dump in a few normal training windows, told apart by two conditions.
+        let proposer = FixedProposer(rules: [.normal: "(any line in window: line contains \"register dump\") and (any line in window: line contains \"job done\")"])
+        for (dumps, kept) in [(5, false), (6, true)] {
+            let data = TrainingData(
+                train: windows(["register dump follows", "job done"], count: dumps, abnormal: false, from: 0)
+                    + windows(["job failed", "error: disk gone"], count: 10, abnormal: true, from: dumps),
+                validation: windows(["job done"], count: 4, abnormal: false, from: 100))
+            let rejections = Mutex<[String]>([])
+            let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", onEvent: { event in
+                if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
+            })
+            try await synthesizer.run { _ in }
+            #expect(synthesizer.accepted.contains { $0.kind == RuleKind.normal } == kept, "\(dumps) windows: \(rejections.withLock { $0 })")
+            if !kept {
+                #expect(rejections.withLock { $0 }.contains { $0.contains("holds on 5 training windows, fewer than the 6 a normal rule of 2 conditions needs") })
             }
         }
     }

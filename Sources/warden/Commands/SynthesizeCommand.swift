@@ -55,7 +55,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Validation precision an abnormal rule needs to be kept (0.5: a rule at least that precise never lowers window F1).")
     var abnormalPrecision: Double = SynthesisSettings().abnormalPrecision
 
-    @Option(help: "Training windows a normal rule must hold on to be kept (normal rules decide first: one learned from a window or two adds little and can hide anomalies).")
+    @Option(help: "Training windows a normal rule must hold on to be kept, for each condition it joins with `and` (normal rules decide first: one learned from a window or two adds little and can hide anomalies).")
     var normalSupport: Int = SynthesisSettings().normalSupport
 
     @Flag(help: "Print no progress lines (epochs, accepted and rejected rules); the result is still printed.")

@@ -154,11 +154,12 @@ struct RuleLearner {
             return a >= 0 && b >= 0 && a < b
         }
 
-        /// Whether a relation holds only because a count it relates is zero (`a == b` with
-        /// neither line present, no `b` after `a` where one of them is missing).
+        /// Whether a relation holds where a count it relates is zero: `a == b` with neither
+        /// line present, `a != b` or `a < b` with one absent (a presence test in disguise, which
+        /// the learner has as a condition of its own), no `b` after `a` with one missing.
         @inline(__always) func holdsVacuously(_ condition: Condition, row: Int) -> Bool {
             switch condition {
-            case .equal(let a, let b): value(a, row: row) == 0 && value(b, row: row) == 0
+            case .equal(let a, let b), .notEqual(let a, let b), .less(let a, let b): value(a, row: row) == 0 || value(b, row: row) == 0
             case .notFollows(let a, let b): value(.feature(a), row: row) == 0 || value(.feature(b), row: row) == 0
             default: false
             }
@@ -315,7 +316,7 @@ struct RuleLearner {
                 if !columns.holdsVacuously(condition, row: index) { instances += rows[index].targets }
             }
             // A relation is supported by the target windows where both of its counts take part,
-            // not by those where it holds because neither line occurs.
+            // not by those where it holds because a line does not occur.
             guard p >= min(p0, condition.complexity > 0 ? minimumRelationSupport : minimumSupport), p > 0,
                   condition.complexity == 0 || instances >= min(p0, minimumRelationSupport),
                   n < n0 || p < p0 || n0 == 0 else { continue }

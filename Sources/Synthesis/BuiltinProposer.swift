@@ -27,8 +27,8 @@ public struct BuiltinProposer: RuleProposer {
         vocabulary = LineVocabulary(layout: layout)
     }
 
-    public func prepare(corpus: [Window], abnormal: [Bool]) {
-        vocabulary.prepare(corpus, abnormal: abnormal)
+    public func prepare(corpus: [LabeledWindow]) {
+        vocabulary.prepare(corpus)
     }
 
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {

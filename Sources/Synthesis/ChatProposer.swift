@@ -116,8 +116,8 @@ public final class ChatProposer: RuleProposer, UsageReporting, Sendable {
 
     public var usageSummary: String? { meter.summary }
 
-    public func prepare(corpus: [Window], abnormal: [Bool]) {
-        learner?.prepare(corpus: corpus, abnormal: abnormal)
+    public func prepare(corpus: [LabeledWindow]) {
+        learner?.prepare(corpus: corpus)
     }
 
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {

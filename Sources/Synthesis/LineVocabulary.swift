@@ -61,7 +61,7 @@ struct LineFeature: Sendable {
 /// `count line in window where line matches /regex/` gives for lines of known
 /// patterns; the loop re-runs every candidate through the interpreter anyway.
 ///
-/// `@unchecked Sendable`: ``prepare(_:abnormal:)`` runs once, before the
+/// `@unchecked Sendable`: ``prepare(_:)`` runs once, before the
 /// vocabulary is shared (the synthesizer prepares its proposer before the
 /// loop); after it, everything but the pattern tables is read-only, and the
 /// pattern tables (`patternIDs`, `matchesOfPattern`), which ``counts(of:)``
@@ -69,7 +69,7 @@ struct LineFeature: Sendable {
 final class LineVocabulary: @unchecked Sendable {
     let layout: LineLayout
     private(set) var features: [LineFeature] = []
-    /// Features that occur in some normal training window (the routine templates).
+    /// Templates of lines labeled normal in some training window (the routine templates).
     private(set) var routine: Set<Int> = []
     private var compiled: [Pattern] = []
     private var patternIDs: [[String?]: Int] = [:]
@@ -84,7 +84,8 @@ final class LineVocabulary: @unchecked Sendable {
     }
 
     /// Mines templates on the corpus lines and counts every window.
-    func prepare(_ windows: [Window], abnormal: [Bool]) {
+    func prepare(_ labeled: [LabeledWindow]) {
+        let windows = labeled.map(\.window)
         var drain = Drain(settings: { var s = DrainSettings(); s.masking = .all; return s }())
         var representatives: [[UInt8]] = []
         var linePatterns: [[Int]] = []
@@ -154,13 +155,21 @@ final class LineVocabulary: @unchecked Sendable {
             }
         }
         corpus = zip(linePatterns, windows).map { counts(patterns: $0, span: Self.span(of: $1)) }
-        // Routine templates: those of normal training windows. A training window's own
-        // templates must occur in another normal window to count as routine for it
-        // (leave one out), so the learner sees how often a new template turns up in
-        // routine windows it has not seen, as it will on new data.
+        // Routine templates: those of lines labeled normal, in normal training windows and,
+        // where the input labels lines, in abnormal ones too (a register dump logged next to
+        // a failure is as routine as one logged alone). A training window's own templates
+        // must occur in another window to count as routine for it (leave one out), so the
+        // learner sees how often a new template turns up in routine windows it has not seen,
+        // as it will on new data.
         var normalWindows: [Int: Int] = [:]
-        for (index, window) in corpus.enumerated() where !abnormal[index] {
-            for (feature, _) in window.counts where features[feature].kind == .template { normalWindows[feature, default: 0] += 1 }
+        var ownRoutine: [Set<Int32>] = []
+        for (index, window) in labeled.enumerated() {
+            var own = Set<Int32>()
+            for (position, pattern) in linePatterns[index].enumerated() where window.isNormalLine(position) {
+                own.formUnion(matchesOfPattern[pattern].filter { features[Int($0)].kind == .template })
+            }
+            for feature in own { normalWindows[Int(feature), default: 0] += 1 }
+            ownRoutine.append(own)
         }
         routine = Set(normalWindows.keys)
         // Per level, the lines at that level that follow no routine template.
@@ -171,8 +180,8 @@ final class LineVocabulary: @unchecked Sendable {
         numberSlots(windows, linePatterns: linePatterns)
         let table = matchesOfPattern
         for (index, patterns) in linePatterns.enumerated() {
-            let own = abnormal[index] ? 0 : 1
-            let unusual = { (pattern: Int) in !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - own >= 1 } }
+            let own = ownRoutine[index]
+            let unusual = { (pattern: Int) in !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - (own.contains($0) ? 1 : 0) >= 1 } }
             corpus[index].unroutine = patterns.filter(unusual).count
             addDerived(&corpus[index], patterns: patterns, table: table, isUnroutine: unusual)
             addNumbers(&corpus[index], window: windows[index], patterns: patterns, table: table)

@@ -19,7 +19,7 @@ public struct RuleRequest: Sendable {
     public var trainingTargets: [Window]
     public var trainingOpposites: [Window]
     /// Positions of `trainingTargets` and `trainingOpposites` in the corpus given
-    /// to ``RuleProposer/prepare(corpus:abnormal:)`` (empty when they do not come from it).
+    /// to ``RuleProposer/prepare(corpus:)`` (empty when they do not come from it).
     public var trainingTargetIndices: [Int] = []
     public var trainingOppositeIndices: [Int] = []
 }
@@ -45,9 +45,9 @@ public protocol RuleProposer: Sendable {
     func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String?
     /// Called once with the training windows and their labels before any
     /// request, so a proposer can precompute what it needs about them.
-    func prepare(corpus: [Window], abnormal: [Bool])
+    func prepare(corpus: [LabeledWindow])
 }
 
 extension RuleProposer {
-    public func prepare(corpus: [Window], abnormal: [Bool]) {}
+    public func prepare(corpus: [LabeledWindow]) {}
 }

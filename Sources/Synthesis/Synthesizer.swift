@@ -114,7 +114,7 @@ public final class Synthesizer: Sendable {
     /// Runs both phases (normal rules, then abnormal rules); `checkpoint` is
     /// called with the accepted rules after every epoch.
     public func run(checkpoint: ([AcceptedRule]) throws -> Void) async throws {
-        proposer.prepare(corpus: data.train.map(\.window), abnormal: data.train.map(\.isAbnormal))
+        proposer.prepare(corpus: data.train)
         for kind in [RuleKind.normal, .abnormal] {
             try await phase(kind, checkpoint: checkpoint)
             if isInterrupted() { return }

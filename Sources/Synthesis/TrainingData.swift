@@ -2,14 +2,23 @@ import LogInput
 import RuleRuntime
 import WardenCore
 
-/// A window with its ground truth, for synthesis only. Rules never see `truth`.
+/// A window with its ground truth, for synthesis only. Rules never see the labels.
 public struct LabeledWindow: Sendable {
     public var window: Window
     public var isAbnormal: Bool
+    /// For each line, whether it is labeled normal, when the input labels lines (BGL's first
+    /// field; an HDFS line takes its block's label). Empty: every line takes the window's label.
+    public var normalLines: [Bool]
 
-    public init(window: Window, isAbnormal: Bool) {
+    public init(window: Window, isAbnormal: Bool, normalLines: [Bool] = []) {
         self.window = window
         self.isAbnormal = isAbnormal
+        self.normalLines = normalLines
+    }
+
+    /// Whether the line at `position` is labeled normal.
+    public func isNormalLine(_ position: Int) -> Bool {
+        normalLines.isEmpty ? !isAbnormal : normalLines[position]
     }
 }
 
@@ -48,7 +57,8 @@ public struct TrainingData: Sendable {
                 data.truncated += 1
                 if !keepTruncated { continue }
             }
-            let labeled = LabeledWindow(window: window, isAbnormal: truth == .abnormal)
+            let normalLines = (0..<window.count).map { pipeline.truth(ofLine: window.number(at: $0)) == .normal }
+            let labeled = LabeledWindow(window: window, isAbnormal: truth == .abnormal, normalLines: normalLines)
             if Split.train.contains(index, of: windows.count) {
                 data.train.append(labeled)
             } else if Split.val.contains(index, of: windows.count) {

@@ -73,7 +73,8 @@ struct LineVocabularyTests {
         let vocabulary = LineVocabulary(layout: LineLayout(levelField: 1))
         let normal = Window(texts: ["a1 INFO disk sda0 healthy today", "a2 FATAL fan speed low again"])
         let abnormal = Window(texts: ["a3 INFO disk sdb1 healthy today", "a4 FATAL disk failure on sdc"])
-        vocabulary.prepare([normal, normal, abnormal], abnormal: [false, false, true])
+        vocabulary.prepare([LabeledWindow(window: normal, isAbnormal: false), LabeledWindow(window: normal, isAbnormal: false),
+                            LabeledWindow(window: abnormal, isAbnormal: true)])
         let names = vocabulary.features.map(\.name)
         let unusualFatal = try #require(names.firstIndex(of: "unusual_level_fatal"))
         let fatal = try #require(names.firstIndex(of: "level_fatal"))
@@ -82,6 +83,30 @@ struct LineVocabularyTests {
         // A new window: the fan message is routine, a new FATAL message is not.
         let fresh = vocabulary.counts(of: Window(texts: ["b1 FATAL fan speed low again", "b2 FATAL power supply lost"]))
         #expect(fresh.count(fatal) == 2 && fresh.count(unusualFatal) == 1 && fresh.unroutine == 1)
+    }
+
+    @Test("Where the input labels lines, a normal line in an abnormal window makes its template routine")
+    func routineFromLineLabels() throws {
+        // The register dump is only ever logged next to a failure, on lines labeled normal.
+        let quiet = Window(texts: ["a1 INFO disk sda0 healthy today", "a2 INFO fan speed fine again"])
+        let failing = Window(texts: ["a3 FATAL register dump r1 follows", "a4 FATAL disk failure on sdc"])
+        func prepared(normalLines: [Bool]) throws -> (vocabulary: LineVocabulary, unusualFatal: Int) {
+            let vocabulary = LineVocabulary(layout: LineLayout(levelField: 1))
+            vocabulary.prepare([LabeledWindow(window: quiet, isAbnormal: false), LabeledWindow(window: quiet, isAbnormal: false),
+                                LabeledWindow(window: failing, isAbnormal: true, normalLines: normalLines),
+                                LabeledWindow(window: failing, isAbnormal: true, normalLines: normalLines)])
+            return (vocabulary, try #require(vocabulary.features.map(\.name).firstIndex(of: "unusual_level_fatal")))
+        }
+        let dump = Window(texts: ["b1 FATAL register dump r7 follows"])
+        // Window labels alone: the dump never occurs in a normal window, so it is unusual.
+        let windowLabels = try prepared(normalLines: [])
+        #expect(windowLabels.vocabulary.counts(of: dump).count(windowLabels.unusualFatal) == 1)
+        #expect(windowLabels.vocabulary.corpus[2].count(windowLabels.unusualFatal) == 2)
+        // Line labels: the dump is routine; the failure is not. Each training window still needs
+        // the dump from another window (leave one out), which the second failing window gives.
+        let lineLabels = try prepared(normalLines: [true, false])
+        #expect(lineLabels.vocabulary.counts(of: dump).count(lineLabels.unusualFatal) == 0)
+        #expect(lineLabels.vocabulary.corpus[2].count(lineLabels.unusualFatal) == 1)
     }
 
     @Test("A session's span is a feature; a count window's is not (it measures how fast the log was written)")

@@ -13,7 +13,7 @@ public enum BglSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Abnormal1Rule(), Abnormal2Rule()],
-        digest: "1b5e4a2a566f20ef",
+        digest: "e53645bf1f712069",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -79,119 +79,123 @@ public enum BglSynthesizedPack {
             "ddr errors\\(s\\) detected and corrected on rank \\S+ symbol \\S+ bit \\S+$",
             flags: "",
         ),
-        // 17: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 17: /ciod\: Message code \S+ is not \S+ or \S+$/
+        LineTest.regex("ciod\\: Message code \\S+ is not \\S+ or \\S+$", flags: ""),
+        // 18: /data address\: \S+$/
+        LineTest.regex("data address\\: \\S+$", flags: ""),
+        // 19: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check\\: i\\-fetch\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 18: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 20: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "store operation\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 19: /machine state register\: \S+$/
+        // 21: /machine state register\: \S+$/
         LineTest.regex("machine state register\\: \\S+$", flags: ""),
-        // 20: /problem state \S+$/
+        // 22: /problem state \S+$/
         LineTest.regex("problem state \\S+$", flags: ""),
-        // 21: /floating point instr\. enabled\.\.\.\.\.\S*$/
+        // 23: /floating point instr\. enabled\.\.\.\.\.\S*$/
         LineTest.regex("floating point instr\\. enabled\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 22: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 24: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 23: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
+        // 25: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
         LineTest.regex("floating pt ex mode \\S+ enable\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 24: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 26: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug interrupt enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 25: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 27: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "byte ordering exception\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 26: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 28: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "data address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 27: /core configuration register\: \S+$/
+        // 29: /core configuration register\: \S+$/
         LineTest.regex("core configuration register\\: \\S+$", flags: ""),
-        // 28: /program interrupt\: fp cr update\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 30: /program interrupt\: fp cr update\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "program interrupt\\: fp cr update\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 29: /program interrupt\: fp cr field \S+$/
+        // 31: /program interrupt\: fp cr field \S+$/
         LineTest.regex("program interrupt\\: fp cr field \\S+$", flags: ""),
-        // 30: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 32: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "icache prefetch depth\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 31: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 33: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "wait state enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 32: /critical input interrupt enable\.\.\.\S*$/
+        // 34: /critical input interrupt enable\.\.\.\S*$/
         LineTest.regex("critical input interrupt enable\\.\\.\\.\\S*$", flags: ""),
-        // 33: /special purpose registers\:$/
+        // 35: /special purpose registers\:$/
         LineTest.regex("special purpose registers\\:$", flags: ""),
-        // 34: /rts internal error$/
+        // 36: /rts internal error$/
         LineTest.regex("rts internal error$", flags: ""),
-        // 35: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 37: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug wait enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 36: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
+        // 38: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex("instruction address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 37: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 39: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "disable store gathering\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 38: /total of \S+ ddr error\(s\) detected and corrected$/
+        // 40: /total of \S+ ddr error\(s\) detected and corrected$/
         LineTest.regex("total of \\S+ ddr error\\(s\\) detected and corrected$", flags: ""),
-        // 39: /program interrupt$/
+        // 41: /program interrupt$/
         LineTest.regex("program interrupt$", flags: ""),
-        // 40: /Node card is not fully functional$/
+        // 42: /Node card is not fully functional$/
         LineTest.regex("Node card is not fully functional$", flags: ""),
-        // 41: /Ido chip status changed\: FF\:F\S* ip\=\S* \S+ \S+ status\=\S* Fri Jul \S+ \S+ PDT \S+$/
+        // 43: /Ido chip status changed\: FF\:F\S* ip\=\S* \S+ \S+ status\=\S* Fri Jul \S+ \S+ PDT \S+$/
         LineTest.regex(
             "Ido chip status changed\\: FF\\:F\\S* ip\\=\\S* \\S+ \\S+ status\\=\\S* Fri Jul \\S+ \\S+ PDT \\S+$",
             flags: "",
         ),
-        // 42: /Can not get assembly information for node card$/
+        // 44: /Can not get assembly information for node card$/
         LineTest.regex("Can not get assembly information for node card$", flags: ""),
-        // 43: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
+        // 45: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
         LineTest.regex(
             "ciod\\: Missing or invalid fields on line \\S+ of node map file \\S+$",
             flags: "",
         ),
-        // 44: /torus receiver z\+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
+        // 46: /torus receiver z\+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
         LineTest.regex(
             "torus receiver z\\+ input pipe error\\(s\\) \\(dcr \\S+ detected and corrected$",
             flags: "",
         ),
-        // 45: /ciod\: Error creating node map from file \S+ Permission denied$/
+        // 47: /ciod\: Error creating node map from file \S+ Permission denied$/
         LineTest.regex(
             "ciod\\: Error creating node map from file \\S+ Permission denied$",
             flags: "",
         ),
-        // 46: /floating point alignment exceptions$/
+        // 48: /floating point alignment exceptions$/
         LineTest.regex("floating point alignment exceptions$", flags: ""),
-        // 47: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
+        // 49: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
         LineTest.regex(
             "New ido chip inserted into the database\\: FF\\:F\\S* ip\\=\\S* \\S+ \\S+$",
             flags: "",
         ),
-        // 48: /^(?:\S+\s+){7}FATAL\s/
+        // 50: /^(?:\S+\s+){7}FATAL\s/
         LineTest.regex("^(?:\\S+\\s+){7}FATAL\\s", flags: ""),
-        // 49: /\bsuch file\b/
+        // 51: /\bsuch file\b/
         LineTest.regex("\\bsuch file\\b", flags: ""),
     ]
 
@@ -258,6 +262,8 @@ public enum BglSynthesizedPack {
             46,
             47,
             48,
+            49,
+            50,
         ]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
@@ -315,6 +321,8 @@ public enum BglSynthesizedPack {
                     45,
                     46,
                     47,
+                    48,
+                    49,
                 ]
                 routineValue = value
                 return value
@@ -326,7 +334,7 @@ public enum BglSynthesizedPack {
                 }
                 let value = try Quantify.count(
                     window: .and(
-                        .test(48),
+                        .test(50),
                         .not(
                             .or(
                                 .or(
@@ -375,178 +383,188 @@ public enum BglSynthesizedPack {
                                                                                                                                                                                                             .or(
                                                                                                                                                                                                                 .or(
                                                                                                                                                                                                                     .or(
-                                                                                                                                                                                                                        .test(
-                                                                                                                                                                                                                            0,
+                                                                                                                                                                                                                        .or(
+                                                                                                                                                                                                                            .or(
+                                                                                                                                                                                                                                .test(
+                                                                                                                                                                                                                                    0,
+                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                                .test(
+                                                                                                                                                                                                                                    1,
+                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                            .test(
+                                                                                                                                                                                                                                2,
+                                                                                                                                                                                                                            ),
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                            1,
+                                                                                                                                                                                                                            3,
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                                        2,
+                                                                                                                                                                                                                        4,
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                    3,
+                                                                                                                                                                                                                    5,
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                             ),
                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                4,
+                                                                                                                                                                                                                6,
                                                                                                                                                                                                             ),
                                                                                                                                                                                                         ),
                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                            5,
+                                                                                                                                                                                                            7,
                                                                                                                                                                                                         ),
                                                                                                                                                                                                     ),
                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                        6,
+                                                                                                                                                                                                        8,
                                                                                                                                                                                                     ),
                                                                                                                                                                                                 ),
                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                    7,
+                                                                                                                                                                                                    9,
                                                                                                                                                                                                 ),
                                                                                                                                                                                             ),
                                                                                                                                                                                             .test(
-                                                                                                                                                                                                8,
+                                                                                                                                                                                                10,
                                                                                                                                                                                             ),
                                                                                                                                                                                         ),
                                                                                                                                                                                         .test(
-                                                                                                                                                                                            9,
+                                                                                                                                                                                            11,
                                                                                                                                                                                         ),
                                                                                                                                                                                     ),
                                                                                                                                                                                     .test(
-                                                                                                                                                                                        10,
+                                                                                                                                                                                        12,
                                                                                                                                                                                     ),
                                                                                                                                                                                 ),
                                                                                                                                                                                 .test(
-                                                                                                                                                                                    11,
+                                                                                                                                                                                    13,
                                                                                                                                                                                 ),
                                                                                                                                                                             ),
                                                                                                                                                                             .test(
-                                                                                                                                                                                12,
+                                                                                                                                                                                14,
                                                                                                                                                                             ),
                                                                                                                                                                         ),
                                                                                                                                                                         .test(
-                                                                                                                                                                            13,
+                                                                                                                                                                            15,
                                                                                                                                                                         ),
                                                                                                                                                                     ),
                                                                                                                                                                     .test(
-                                                                                                                                                                        14,
+                                                                                                                                                                        16,
                                                                                                                                                                     ),
                                                                                                                                                                 ),
                                                                                                                                                                 .test(
-                                                                                                                                                                    15,
+                                                                                                                                                                    17,
                                                                                                                                                                 ),
                                                                                                                                                             ),
                                                                                                                                                             .test(
-                                                                                                                                                                16,
+                                                                                                                                                                18,
                                                                                                                                                             ),
                                                                                                                                                         ),
                                                                                                                                                         .test(
-                                                                                                                                                            17,
+                                                                                                                                                            19,
                                                                                                                                                         ),
                                                                                                                                                     ),
                                                                                                                                                     .test(
-                                                                                                                                                        18,
+                                                                                                                                                        20,
                                                                                                                                                     ),
                                                                                                                                                 ),
                                                                                                                                                 .test(
-                                                                                                                                                    19,
+                                                                                                                                                    21,
                                                                                                                                                 ),
                                                                                                                                             ),
                                                                                                                                             .test(
-                                                                                                                                                20,
+                                                                                                                                                22,
                                                                                                                                             ),
                                                                                                                                         ),
                                                                                                                                         .test(
-                                                                                                                                            21,
+                                                                                                                                            23,
                                                                                                                                         ),
                                                                                                                                     ),
                                                                                                                                     .test(
-                                                                                                                                        22,
+                                                                                                                                        24,
                                                                                                                                     ),
                                                                                                                                 ),
                                                                                                                                 .test(
-                                                                                                                                    23,
+                                                                                                                                    25,
                                                                                                                                 ),
                                                                                                                             ),
                                                                                                                             .test(
-                                                                                                                                24,
+                                                                                                                                26,
                                                                                                                             ),
                                                                                                                         ),
                                                                                                                         .test(
-                                                                                                                            25,
+                                                                                                                            27,
                                                                                                                         ),
                                                                                                                     ),
                                                                                                                     .test(
-                                                                                                                        26,
+                                                                                                                        28,
                                                                                                                     ),
                                                                                                                 ),
                                                                                                                 .test(
-                                                                                                                    27,
+                                                                                                                    29,
                                                                                                                 ),
                                                                                                             ),
                                                                                                             .test(
-                                                                                                                28,
+                                                                                                                30,
                                                                                                             ),
                                                                                                         ),
                                                                                                         .test(
-                                                                                                            29,
+                                                                                                            31,
                                                                                                         ),
                                                                                                     ),
                                                                                                     .test(
-                                                                                                        30,
+                                                                                                        32,
                                                                                                     ),
                                                                                                 ),
                                                                                                 .test(
-                                                                                                    31,
+                                                                                                    33,
                                                                                                 ),
                                                                                             ),
                                                                                             .test(
-                                                                                                32,
+                                                                                                34,
                                                                                             ),
                                                                                         ),
                                                                                         .test(
-                                                                                            33,
+                                                                                            35,
                                                                                         ),
                                                                                     ),
                                                                                     .test(
-                                                                                        34,
+                                                                                        36,
                                                                                     ),
                                                                                 ),
                                                                                 .test(
-                                                                                    35,
+                                                                                    37,
                                                                                 ),
                                                                             ),
-                                                                            .test(36),
+                                                                            .test(38),
                                                                         ),
-                                                                        .test(37),
+                                                                        .test(39),
                                                                     ),
-                                                                    .test(38),
+                                                                    .test(40),
                                                                 ),
-                                                                .test(39),
+                                                                .test(41),
                                                             ),
-                                                            .test(40),
+                                                            .test(42),
                                                         ),
-                                                        .test(41),
+                                                        .test(43),
                                                     ),
-                                                    .test(42),
+                                                    .test(44),
                                                 ),
-                                                .test(43),
+                                                .test(45),
                                             ),
-                                            .test(44),
+                                            .test(46),
                                         ),
-                                        .test(45),
+                                        .test(47),
                                     ),
-                                    .test(46),
+                                    .test(48),
                                 ),
-                                .test(47),
+                                .test(49),
                             ),
                         ),
                     ),
                     context,
                 ) { (line: Int) throws(RuleFailure) -> Bool in
-                    try Logic.and(try context.test(line, 48)) { () throws(RuleFailure) -> Bool in
+                    try Logic.and(try context.test(line, 50)) { () throws(RuleFailure) -> Bool in
                         try Logic.not(context) { () throws(RuleFailure) -> Bool in
                             try context.testAny(line, try routine())
                         }
@@ -572,7 +590,7 @@ public enum BglSynthesizedPack {
             domain: "loading-invalid",
         )
 
-        public let lineTests: [Int]? = [49]
+        public let lineTests: [Int]? = [51]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var such_fileValue: Int?
@@ -580,8 +598,8 @@ public enum BglSynthesizedPack {
                 if let such_fileValue {
                     return such_fileValue
                 }
-                let value = try Quantify.count(window: .test(49), context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 49)
+                let value = try Quantify.count(window: .test(51), context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try context.test(line, 51)
                 }
                 such_fileValue = value
                 return value

@@ -348,6 +348,26 @@ struct SelectionTests {
         }
     }
 
+    @Test("An abnormal rule that holds on one training window is dropped; on two it is kept")
+    func abnormalRulesNeedSupport() async throws {
+        let proposer = FixedProposer(rules: [.abnormal: "any line in window: line contains \"disk gone\""])
+        for (failures, kept) in [(1, false), (2, true)] {
+            let data = TrainingData(
+                train: windows(["job done"], count: 20, abnormal: false, from: 0)
+                    + windows(["job failed", "error: disk gone"], count: failures, abnormal: true, from: 20),
+                validation: windows(["job done"], count: 4, abnormal: false, from: 100))
+            let rejections = Mutex<[String]>([])
+            let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", onEvent: { event in
+                if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
+            })
+            try await synthesizer.run { _ in }
+            #expect(synthesizer.accepted.contains { $0.kind == RuleKind.abnormal } == kept, "\(failures) windows: \(rejections.withLock { $0 })")
+            if !kept {
+                #expect(rejections.withLock { $0 }.contains { $0.contains("holds on 1 training window, fewer than the 2 an abnormal rule needs") })
+            }
+        }
+    }
+
     @Test("A normal rule needs its support once for every condition it joins with and")
     func normalSupportPerCondition() async throws {
         // A register dump in a few normal training windows, told apart by two conditions.

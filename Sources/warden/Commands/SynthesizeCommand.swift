@@ -58,6 +58,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @Option(help: "Training windows a normal rule must hold on to be kept, for each condition it joins with `and` (normal rules decide first: one learned from a window or two adds little and can hide anomalies).")
     var normalSupport: Int = SynthesisSettings().normalSupport
 
+    @Option(help: "Training windows an abnormal rule must hold on to be kept (one window is an example, not yet a pattern).")
+    var abnormalSupport: Int = SynthesisSettings().abnormalSupport
+
     @Flag(help: "Print no progress lines (epochs, accepted and rejected rules); the result is still printed.")
     var quiet = false
 
@@ -76,7 +79,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
         guard (0...1).contains(normalPrecision), (0...1).contains(abnormalPrecision) else {
             throw ValidationError("--normal-precision and --abnormal-precision take a share between 0 and 1")
         }
-        guard normalSupport >= 1 else { throw ValidationError("--normal-support takes a number of windows, 1 or more") }
+        guard normalSupport >= 1, abnormalSupport >= 1 else {
+            throw ValidationError("--normal-support and --abnormal-support take a number of windows, 1 or more")
+        }
     }
 
     func run() async throws {
@@ -111,6 +116,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         settings.normalPrecision = normalPrecision
         settings.abnormalPrecision = abnormalPrecision
         settings.normalSupport = normalSupport
+        settings.abnormalSupport = abnormalSupport
         let interrupt = InterruptFlag()
         let progress = ProgressPrinter(usage: proposer as? UsageReporting)
         let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: packName, resume: resumed,

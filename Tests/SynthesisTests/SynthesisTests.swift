@@ -304,6 +304,28 @@ struct SelectionTests {
         (0..<count).map { LabeledWindow(window: Window(id: first + $0, texts: texts), isAbnormal: abnormal) }
     }
 
+    /// Runs the loop; the kinds of the rules it accepted and why it rejected the others.
+    fileprivate func synthesize(_ data: TrainingData, _ proposer: FixedProposer, settings: SynthesisSettings = SynthesisSettings())
+        async throws -> (kinds: [RuleKind], rejections: [String]) {
+        let rejections = Mutex<[String]>([])
+        let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: "s", onEvent: { event in
+            if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
+        })
+        try await synthesizer.run { _ in }
+        return (synthesizer.accepted.map(\.kind), rejections.withLock { $0 })
+    }
+
+    /// Runs `proposer` on each case: its rule of `kind` is kept where the case says so, and
+    /// otherwise dropped with `reason`.
+    fileprivate func expectSupport(_ cases: [(data: TrainingData, settings: SynthesisSettings, kept: Bool)], _ proposer: FixedProposer,
+                                   kind: RuleKind, reason: String) async throws {
+        for (number, test) in cases.enumerated() {
+            let run = try await synthesize(test.data, proposer, settings: test.settings)
+            #expect(run.kinds.contains(kind) == test.kept, "case \(number): \(run.rejections)")
+            if !test.kept { #expect(run.rejections.contains { $0.contains(reason) }, "case \(number): \(run.rejections)") }
+        }
+    }
+
     @Test("A candidate is judged on the validation windows it would decide, not on those an earlier rule decides")
     func judgedOnUndecidedWindows() async throws {
         // Every normal window mentions maintenance. In validation, ten of them also log an
@@ -315,14 +337,10 @@ struct SelectionTests {
                 + windows(["error: disk gone", "job failed"], count: 2, abnormal: true, from: 50))
         let proposer = FixedProposer(rules: [.normal: "any line in window: line contains \"maintenance\"",
                                              .abnormal: "any line in window: line contains \"error\""])
-        let rejections = Mutex<[String]>([])
-        let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", onEvent: { event in
-            if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
-        })
-        try await synthesizer.run { _ in }
+        let run = try await synthesize(data, proposer)
         // On all twelve validation windows the abnormal rule is right twice (precision 0.17);
         // on the two that reach it, twice of two.
-        #expect(synthesizer.accepted.map(\.kind) == [.normal, .abnormal], "\(rejections.withLock { $0 })")
+        #expect(run.kinds == [.normal, .abnormal], "\(run.rejections)")
     }
 
     @Test("A normal rule that holds on fewer training windows than the support it needs is dropped")
@@ -332,60 +350,38 @@ struct SelectionTests {
             train: windows(["register dump follows", "job done"], count: 2, abnormal: false, from: 0)
                 + windows(["job failed", "error: disk gone"], count: 10, abnormal: true, from: 2),
             validation: windows(["job done"], count: 4, abnormal: false, from: 12))
-        let proposer = FixedProposer(rules: [.normal: "any line in window: line contains \"register dump\""])
-        for (support, kept) in [(3, false), (2, true)] {
-            let rejections = Mutex<[String]>([])
+        let cases = [(3, false), (2, true)].map { support, kept in
             var settings = SynthesisSettings()
             settings.normalSupport = support
-            let synthesizer = Synthesizer(data: data, proposer: proposer, settings: settings, packName: "s", onEvent: { event in
-                if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
-            })
-            try await synthesizer.run { _ in }
-            #expect(synthesizer.accepted.contains { $0.kind == RuleKind.normal } == kept, "support \(support): \(rejections.withLock { $0 })")
-            if !kept {
-                #expect(rejections.withLock { $0 }.contains { $0.contains("holds on 2 training windows, fewer than the 3 a normal rule needs") })
-            }
+            return (data: data, settings: settings, kept: kept)
         }
+        try await expectSupport(cases, FixedProposer(rules: [.normal: "any line in window: line contains \"register dump\""]),
+                                kind: .normal, reason: "holds on 2 training windows, fewer than the 3 a normal rule needs")
     }
 
     @Test("An abnormal rule that holds on one training window is dropped; on two it is kept")
     func abnormalRulesNeedSupport() async throws {
-        let proposer = FixedProposer(rules: [.abnormal: "any line in window: line contains \"disk gone\""])
-        for (failures, kept) in [(1, false), (2, true)] {
-            let data = TrainingData(
-                train: windows(["job done"], count: 20, abnormal: false, from: 0)
-                    + windows(["job failed", "error: disk gone"], count: failures, abnormal: true, from: 20),
-                validation: windows(["job done"], count: 4, abnormal: false, from: 100))
-            let rejections = Mutex<[String]>([])
-            let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", onEvent: { event in
-                if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
-            })
-            try await synthesizer.run { _ in }
-            #expect(synthesizer.accepted.contains { $0.kind == RuleKind.abnormal } == kept, "\(failures) windows: \(rejections.withLock { $0 })")
-            if !kept {
-                #expect(rejections.withLock { $0 }.contains { $0.contains("holds on 1 training window, fewer than the 2 an abnormal rule needs") })
-            }
+        let cases = [(1, false), (2, true)].map { failures, kept in
+            (data: TrainingData(train: windows(["job done"], count: 20, abnormal: false, from: 0)
+                                    + windows(["job failed", "error: disk gone"], count: failures, abnormal: true, from: 20),
+                                validation: windows(["job done"], count: 4, abnormal: false, from: 100)),
+             settings: SynthesisSettings(), kept: kept)
         }
+        try await expectSupport(cases, FixedProposer(rules: [.abnormal: "any line in window: line contains \"disk gone\""]),
+                                kind: .abnormal, reason: "holds on 1 training window, fewer than the 2 an abnormal rule needs")
     }
 
     @Test("A normal rule needs its support once for every condition it joins with and")
     func normalSupportPerCondition() async throws {
         // A register dump in a few normal training windows, told apart by two conditions.
-        let proposer = FixedProposer(rules: [.normal: "(any line in window: line contains \"register dump\") and (any line in window: line contains \"job done\")"])
-        for (dumps, kept) in [(5, false), (6, true)] {
-            let data = TrainingData(
-                train: windows(["register dump follows", "job done"], count: dumps, abnormal: false, from: 0)
-                    + windows(["job failed", "error: disk gone"], count: 10, abnormal: true, from: dumps),
-                validation: windows(["job done"], count: 4, abnormal: false, from: 100))
-            let rejections = Mutex<[String]>([])
-            let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", onEvent: { event in
-                if case .rejected(_, _, let reason) = event { rejections.withLock { $0.append(reason) } }
-            })
-            try await synthesizer.run { _ in }
-            #expect(synthesizer.accepted.contains { $0.kind == RuleKind.normal } == kept, "\(dumps) windows: \(rejections.withLock { $0 })")
-            if !kept {
-                #expect(rejections.withLock { $0 }.contains { $0.contains("holds on 5 training windows, fewer than the 6 a normal rule of 2 conditions needs") })
-            }
+        let cases = [(5, false), (6, true)].map { dumps, kept in
+            (data: TrainingData(train: windows(["register dump follows", "job done"], count: dumps, abnormal: false, from: 0)
+                                    + windows(["job failed", "error: disk gone"], count: 10, abnormal: true, from: dumps),
+                                validation: windows(["job done"], count: 4, abnormal: false, from: 100)),
+             settings: SynthesisSettings(), kept: kept)
         }
+        let conjunction = "(any line in window: line contains \"register dump\") and (any line in window: line contains \"job done\")"
+        try await expectSupport(cases, FixedProposer(rules: [.normal: conjunction]), kind: .normal,
+                                reason: "holds on 5 training windows, fewer than the 6 a normal rule of 2 conditions needs")
     }
 }

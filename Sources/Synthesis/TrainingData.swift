@@ -11,6 +11,7 @@ public struct LabeledWindow: Sendable {
     public var normalLines: [Bool]
 
     public init(window: Window, isAbnormal: Bool, normalLines: [Bool] = []) {
+        precondition(normalLines.isEmpty || normalLines.count == window.count, "one label per line of the window, or none")
         self.window = window
         self.isAbnormal = isAbnormal
         self.normalLines = normalLines

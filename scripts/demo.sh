@@ -3,8 +3,9 @@
 # pack from the training split (builtin backend), check it, run its own tests,
 # and score it on the held-back test split (chronological 6:1:3) — for BGL
 # (windows of 20 lines, with the FAME fallback calibrated on the validation
-# split and then trained on the training and validation splits) and HDFS (one session per block). The label field is stripped before
-# any rule, the synthesizer or a model sees a line.
+# split and then trained on the training and validation splits) and HDFS (one
+# session per block). The label field is stripped before any rule, the
+# synthesizer or a model sees a line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warden=.build/release/warden

@@ -144,11 +144,7 @@ public struct BuiltinDomainProposer: DomainProposer {
         let words = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0.words) })
         var added = 0
         for summary in summaries where placed[summary.id] == nil {
-            var best = 0, bestScore = -1.0
-            for (index, domain) in partition.domains.enumerated() {
-                let score = domain.templates.compactMap { words[$0] }.map { jaccard($0, summary.words) }.max() ?? 0
-                if score > bestScore { best = index; bestScore = score }
-            }
+            let best = nearest(to: [summary.words], among: partition.domains) { words[$0] }
             domains[best].templates = (domains[best].templates + [summary.id]).sorted()
             added += 1
         }
@@ -160,14 +156,20 @@ public struct BuiltinDomainProposer: DomainProposer {
         var domains = partition.domains
         let moving = domains.remove(at: index)
         guard !domains.isEmpty else { return partition }
-        let words = moving.templates.compactMap { summaries[$0]?.words }
-        var best = 0, bestScore = -1.0
-        for (target, domain) in domains.enumerated() {
-            let score = domain.templates.compactMap { summaries[$0]?.words }.flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
-            if score > bestScore { best = target; bestScore = score }
-        }
+        let best = nearest(to: moving.templates.compactMap { summaries[$0]?.words }, among: domains) { summaries[$0]?.words }
         domains[best].templates = (domains[best].templates + moving.templates).sorted()
         return DomainPartition(domains: domains, proposer: partition.proposer)
+    }
+
+    /// The index of the domain (of a non-empty list) holding the template whose words come
+    /// closest (Jaccard) to any of `words`; the first such domain on ties.
+    private static func nearest(to words: [Set<String>], among domains: [FailureDomain], wordsOf: (Int) -> Set<String>?) -> Int {
+        var best = 0, bestScore = -1.0
+        for (index, domain) in domains.enumerated() {
+            let score = domain.templates.compactMap(wordsOf).flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
+            if score > bestScore { best = index; bestScore = score }
+        }
+        return best
     }
 }
 

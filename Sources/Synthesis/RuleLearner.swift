@@ -313,7 +313,7 @@ struct RuleLearner {
             for index in covered where columns.holds(condition, row: index) {
                 p += rows[index].targets
                 n += rows[index].opposites
-                if !columns.holdsVacuously(condition, row: index) { instances += rows[index].targets }
+                if condition.complexity > 0, !columns.holdsVacuously(condition, row: index) { instances += rows[index].targets }
             }
             // A relation is supported by the target windows where both of its counts take part,
             // not by those where it holds because a line does not occur.

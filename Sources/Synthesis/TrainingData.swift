@@ -58,14 +58,15 @@ public struct TrainingData: Sendable {
                 data.truncated += 1
                 if !keepTruncated { continue }
             }
-            let normalLines = (0..<window.count).map { pipeline.truth(ofLine: window.number(at: $0)) == .normal }
-            let labeled = LabeledWindow(window: window, isAbnormal: truth == .abnormal, normalLines: normalLines)
+            let isAbnormal = truth == .abnormal
             if Split.train.contains(index, of: windows.count) {
-                data.train.append(labeled)
+                // Line labels only where the learner reads them: its training windows.
+                let normalLines = (0..<window.count).map { pipeline.truth(ofLine: window.number(at: $0)) == .normal }
+                data.train.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines))
             } else if Split.val.contains(index, of: windows.count) {
-                data.validation.append(labeled)
+                data.validation.append(LabeledWindow(window: window, isAbnormal: isAbnormal))
             } else {
-                data.test.append(labeled)
+                data.test.append(LabeledWindow(window: window, isAbnormal: isAbnormal))
             }
         }
         return data

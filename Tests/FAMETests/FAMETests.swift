@@ -296,7 +296,8 @@ struct FAMETests {
         let (train, validation, test) = (try BGL.messages(.train), try BGL.messages(.val), try BGL.messages(.test))
         var settings = BGL.settings
         settings.refit = false
-        let first = try await FAMETrainer.train(train, validation: validation, settings: settings).model
+        let firstResult = try await FAMETrainer.train(train, validation: validation, settings: settings)
+        let first = firstResult.model
         settings.refit = true
         let refit = try await FAMETrainer.train(train, validation: validation, settings: settings).model
         #expect(!first.learnedFromValidation && first.metadata.validationMessages == nil && first.metadata.trainingMessages == train.count)
@@ -315,9 +316,7 @@ struct FAMETests {
         }
         // A given partition names the training templates only: those new in validation join the domains sharing
         // most words, and when the partition then fails certification the first model is kept, with the reason.
-        var firstSettings = settings
-        firstSettings.refit = false
-        let given = try await FAMETrainer.train(train, validation: validation, settings: firstSettings).partition
+        let given = firstResult.partition
         var lines: [String] = []
         let kept = try await FAMETrainer.train(train, validation: validation, settings: settings, partition: given) { lines.append($0) }
         #expect(lines.contains { $0.hasPrefix("18 templates new in the validation split joined the domains sharing most words") }, "\(lines)")

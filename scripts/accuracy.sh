@@ -16,6 +16,15 @@ if ! python3 -c 'import sklearn, drain3' 2>/dev/null; then
   python3 -m pip install --quiet scikit-learn drain3
 fi
 
+# FAME (hashed features, K = 100) trained on the same training and validation windows, then
+# behind the pack: it decides only the windows no rule decided.
+fallback() {
+  local stem=$1 format=$2 file=$3
+  shift 3
+  "$warden" fame train --quiet --format "$format" "$@" --k 100 "$file" -o "$stem.fame" >/dev/null
+  "$warden" eval --pack "$stem.warden" --format "$format" "$@" --split test --json --fallback "$stem.fame" "$file" >"$stem.fallback.json"
+}
+
 run() {
   local name=$1 format=$2 file=$3
   shift 3
@@ -25,11 +34,12 @@ run() {
     2>"$out/$name.log" >/dev/null
   ended=$(date +%s.%N)
   "$warden" eval --pack "$out/$name.warden" --format "$format" "$@" --split test --json "$file" >"$out/$name.eval.json"
+  fallback "$out/$name" "$format" "$file" "$@"
   "$warden" windows --format "$format" "$@" "$file" -o "$out/$name.windows.jsonl"
   local rules
   rules=$(grep -c '^normal rule' "$out/$name.warden" || true)" normal, "$(grep -c '^abnormal rule' "$out/$name.warden" || true)" abnormal"
   python3 scripts/baselines.py "$out/$name.windows.jsonl" --format "$format" --name "$name" \
-    --warden "$out/$name.eval.json" --warden-rules "$rules; learned in $(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }') s"
+    --warden "$out/$name.eval.json" --warden-fame "$out/$name.fallback.json" --warden-rules "$rules; learned in $(awk -v a="$started" -v b="$ended" 'BEGIN { printf "%.1f", b - a }') s"
   echo
 }
 
@@ -77,9 +87,10 @@ sweep() {
   "$warden" synthesize --backend builtin --quiet --format "$format" "$@" "$file" --split train --name sweep -o "$out/sweep.warden" \
     2>/dev/null >/dev/null
   "$warden" eval --pack "$out/sweep.warden" --format "$format" "$@" --split test --json "$file" >"$out/sweep.eval.json"
+  fallback "$out/sweep" "$format" "$file" "$@"
   "$warden" windows --format "$format" "$@" "$file" -o "$out/sweep.windows.jsonl"
   python3 scripts/baselines.py "$out/sweep.windows.jsonl" --format "$format" --name "$name" \
-    --warden "$out/sweep.eval.json" --append-row "$out/sweep.jsonl"
+    --warden "$out/sweep.eval.json" --warden-fame "$out/sweep.fallback.json" --append-row "$out/sweep.jsonl"
 }
 hdfs_labels=(--labels Samples/HDFS_2pct_dev/HDFS_2pct_dev.block_labels.csv)
 for window in 5 10 20 40 20/10; do

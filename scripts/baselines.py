@@ -64,6 +64,7 @@ def main():
     parser.add_argument("--name", required=True, help="the data set's name in the table")
     parser.add_argument("--warden", help="`warden eval --json --split test` output for Warden's row")
     parser.add_argument("--warden-rules", default="", help="what Warden's pack holds, for the row's label")
+    parser.add_argument("--warden-fame", help="`warden eval --json --split test --fallback MODEL` output: the pack with FAME behind it")
     parser.add_argument("--append-row", metavar="FILE",
                         help="append the scores as one JSON line to FILE instead of printing the table")
     args = parser.parse_args()
@@ -128,6 +129,9 @@ def main():
         report = json.load(open(args.warden, encoding="utf-8"))
         label = "Warden builtin pack" + (f" ({args.warden_rules})" if args.warden_rules and not args.append_row else "")
         rows.append((label, confusion(report["window"])))
+    if args.warden_fame:
+        report = json.load(open(args.warden_fame, encoding="utf-8"))
+        rows.append(("Warden builtin pack + FAME fallback", confusion(report["window"])))
 
     if args.append_row:
         with open(args.append_row, "a", encoding="utf-8") as file:

@@ -12,7 +12,7 @@ for row in rows:
     methods += [m for m in row["f1"] if m not in methods]
 short = {"decision tree, event counts": "tree", "logistic regression, event counts": "logistic",
          "new template rule": "new tmpl", "severity rule (FATAL or FAILURE)": "severity",
-         "Warden builtin pack": "Warden"}
+         "Warden builtin pack": "Warden", "Warden builtin pack + FAME fallback": "+FAME"}
 print(f"  {'configuration':<40} {'test (abn.)':>12}" + "".join(f" {short.get(m, m):>9}" for m in methods))
 for row in rows:
     cells = "".join(f" {row['f1'][m]:9.1f}" if m in row["f1"] else f" {'-':>9}" for m in methods)

@@ -77,10 +77,16 @@ public struct FAMEFallback: Fallback {
     ///   - undecided: each undecided validation window's message scores and truth.
     ///   - floor: thresholds at or below it are not tried (the model's
     ///     ``FAMEModel/noEvidenceScore``: a message FAME knows nothing about never counts).
+    ///   - loosest: when given, it stands unless abstaining or a stricter decision
+    ///     (its threshold or higher, its number of messages or more) does better.
+    ///     For a model that learned from the validation windows: its scores there
+    ///     are in sample and overstate what it knows, so they may make its own
+    ///     decision stricter or veto it, never looser.
     /// Thresholds 0.05…0.95 and 1…5 messages are tried; among equal F1 the
     /// stricter decision wins (higher threshold, then more messages), so the
     /// fallback never lowers the validation F1 it was calibrated on.
-    public static func calibrate(decided: Confusion, undecided: [(scores: [Double], abnormal: Bool)], above floor: Double = 0)
+    public static func calibrate(decided: Confusion, undecided: [(scores: [Double], abnormal: Bool)], above floor: Double = 0,
+                                 loosest: WindowDecision? = nil)
         -> (decision: WindowDecision, without: Double, with: Double) {
         func f1(_ decision: WindowDecision) -> Double {
             var confusion = decided
@@ -89,8 +95,11 @@ public struct FAMEFallback: Fallback {
         }
         let without = f1(.abstain)
         var best = (decision: WindowDecision.abstain, f1: without)
-        for step in stride(from: 19, through: 1, by: -1) where Double(step) / 20 > floor {
-            for minimum in stride(from: 5, through: 1, by: -1) {
+        if let loosest, f1(loosest) >= without { best = (loosest, f1(loosest)) }
+        let lowest = loosest.map { max(1, Int(($0.threshold * 20 - 1e-9).rounded(.up))) } ?? 1
+        let fewest = loosest?.minimumMessages ?? 1
+        for step in stride(from: 19, through: lowest, by: -1) where Double(step) / 20 > floor {
+            for minimum in stride(from: 5, through: fewest, by: -1) {
                 let candidate = WindowDecision(threshold: Double(step) / 20, minimumMessages: minimum)
                 let score = f1(candidate)
                 if score > best.f1 + 1e-12 { best = (candidate, score) }

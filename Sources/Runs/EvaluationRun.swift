@@ -49,9 +49,11 @@ public struct EvaluationRun {
         if let fame {
             var rulesOnly = records
             for index in rulesOnly.indices where rulesOnly[index].detection.stage == .fallback { rulesOnly[index].detection.verdict = .normal }
-            // A model that learned from the validation split scores it in sample: nothing is chosen there.
-            let calibrated = decisionIsGiven || fame.model.learnedFromValidation
-                ? nil : calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore)
+            // A model that learned from the validation split scores it in sample: there its own
+            // decision may only be made stricter or vetoed.
+            let inSample = fame.model.learnedFromValidation
+            let calibrated = decisionIsGiven
+                ? nil : calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: inSample ? fame.decision : nil)
             let decision = calibrated ?? fame.decision
             let chosen = FAMEFallback(model: fame.model, decision: decision)
             for (index, assessed) in assessments {
@@ -62,8 +64,9 @@ public struct EvaluationRun {
             }
             report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
             report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
-            report.fallback?.decision = decision.description + (calibrated != nil ? " (chosen on the validation split)"
-                : decisionIsGiven ? " (as given)" : " (the model's own: it learned from the validation split, so its validation figures are in sample)")
+            report.fallback?.decision = decision.description + (decisionIsGiven ? " (as given)"
+                : inSample ? " (the model's own or stricter, chosen on the validation split, which it learned from: its figures there are in sample)"
+                : " (chosen on the validation split)")
             let validation = { (records: [WindowRecord]) in
                 EvaluationReport(records: records, rules: metadata, split: .val, keepTruncated: keepTruncated, lineTruth: { _ in nil }).window.f1
             }
@@ -77,7 +80,7 @@ public struct EvaluationRun {
     }
 
     /// FAME's window decision chosen on the validation windows the rules left undecided.
-    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double) -> WindowDecision {
+    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double, loosest: WindowDecision?) -> WindowDecision {
         var decided = Confusion()
         var undecided: [(scores: [Double], abnormal: Bool)] = []
         for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
@@ -88,6 +91,6 @@ public struct EvaluationRun {
                 decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
             }
         }
-        return FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor).decision
+        return FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor, loosest: loosest).decision
     }
 }

@@ -271,6 +271,30 @@ struct FAMETests {
         #expect(!WindowDecision.abstain.isAbnormal([1, 1, 1]))
     }
 
+    @Test("A model's own decision, checked on validation windows it learned from, may be made stricter or vetoed, never looser")
+    func inSampleDecision() {
+        var decided = Confusion()
+        decided.add(predicted: true, actual: true)
+        let own = WindowDecision(threshold: 0.5)
+        // Undecided validation windows that are routine but score high (their messages also occur in
+        // anomalies the rules already caught): the own decision lowers F1, so it is vetoed.
+        let routine: [(scores: [Double], abnormal: Bool)] = [([0.84, 0.1], false), ([0.83], false)]
+        #expect(FAMEFallback.calibrate(decided: decided, undecided: routine, loosest: own).decision.abstains)
+        // Nothing to tell them apart on: the own decision stands (an unconstrained calibration would abstain).
+        let silent: [(scores: [Double], abnormal: Bool)] = [([0.1], false)]
+        #expect(FAMEFallback.calibrate(decided: decided, undecided: silent, loosest: own).decision == own)
+        #expect(FAMEFallback.calibrate(decided: decided, undecided: silent).decision.abstains)
+        // Only a stricter decision separates: it is chosen.
+        let stricter: [(scores: [Double], abnormal: Bool)] = [([0.9, 0.1], true), ([0.6], false)]
+        let chosen = FAMEFallback.calibrate(decided: decided, undecided: stricter, loosest: own).decision
+        #expect(!chosen.abstains && chosen.threshold > 0.6 && chosen.isAbnormal([0.9]) && !chosen.isAbnormal([0.6]))
+        // Only a looser one would help: it is not tried.
+        let looser: [(scores: [Double], abnormal: Bool)] = [([0.3], true), ([0.2], true), ([0.1], false)]
+        let kept = FAMEFallback.calibrate(decided: decided, undecided: looser, loosest: own).decision
+        #expect(kept == own)
+        #expect(FAMEFallback.calibrate(decided: decided, undecided: looser).decision.threshold < 0.5)
+    }
+
     @Test("fame eval scores the BGL test split, with recall on templates unseen in training")
     func evaluation() async throws {
         let result = try await FAMETrainer.train(try BGL.messages(.train), settings: BGL.settings)

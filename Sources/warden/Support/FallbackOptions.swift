@@ -16,14 +16,17 @@ extension MessageSet {
     }
 }
 
-/// Reads the file once and returns the labeled messages of each split (chronological 6:1:3 over lines).
+/// Reads the file once and returns the labeled messages of each split (chronological 6:1:3 over
+/// lines, or over sessions with `--window session`, as `warden eval` splits them).
 func readMessages(_ input: InputOptions, file: String, labels: LabelOptions, splits: [Split], header: MessageHeader,
                   quiet: Bool = false) throws -> [MessageSet] {
     let reader = try input.labeledReader(path: file, labels: labels)
     defer { warnAboutLabels(reader) }
     var progress = ProgressBar(total: quiet || file == "-" ? nil : reader.source.totalBytes)
     defer { progress.finish() }
-    return try MessageSet.read(reader, splits: splits, header: header) { progress.update($0) }
+    let policy = try input.windowPolicy()
+    let sessions: WindowPolicy? = if case .session = policy { policy } else { nil }
+    return try MessageSet.read(reader, splits: splits, header: header, sessions: sessions) { progress.update($0) }
 }
 
 /// `--fallback MODEL`: what decides the windows no rule decides.

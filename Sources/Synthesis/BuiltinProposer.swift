@@ -31,26 +31,6 @@ public struct BuiltinProposer: RuleProposer {
         vocabulary.prepare(corpus)
     }
 
-    /// The rules with their routine templates learned again from `corpus` (the training and
-    /// validation windows): selection judged them with the training windows' templates, and
-    /// the validation windows hold the message types nearest to what the pack will read.
-    public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] {
-        let learned = Self.routineBinding(vocabulary)
-        let wider = LineVocabulary(layout: vocabulary.layout)
-        wider.prepare(corpus)
-        let relearned = Self.routineBinding(wider)
-        return rules.map { rule in
-            var rule = rule
-            rule.body = rule.body.replacingOccurrences(of: learned, with: relearned)
-            return rule
-        }
-    }
-
-    /// `let routine = [...]`: the routine templates' regexes, one per line.
-    private static func routineBinding(_ vocabulary: LineVocabulary) -> String {
-        "let routine = [\n" + vocabulary.routine.sorted().map { "        /\(vocabulary.features[$0].regex)/,\n" }.joined() + "    ]"
-    }
-
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
         guard let conditions = learn(request, feedback: feedback, learner: learner(for: request)) else { return nil }
         return render(conditions, request: request)
@@ -226,7 +206,8 @@ public struct BuiltinProposer: RuleProposer {
             default: false
             }
         }
-        let routine = needsRoutine ? "    " + Self.routineBinding(vocabulary) + "\n" : ""
+        let routine = needsRoutine
+            ? "    let routine = [\n" + vocabulary.routine.sorted().map { "        /\(vocabulary.features[$0].regex)/,\n" }.joined() + "    ]\n" : ""
         let bindings = routine + used.map { "    " + binding($0) + "\n" }.joined()
         return """
             \(doc)

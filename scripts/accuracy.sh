@@ -106,5 +106,41 @@ for third in 1 2; do
   sweep "HDFS_2pct_dev from $third/3, sessions" hdfs "$out/hdfs_2pct_dev_from_${third}_3.log" --window session "${hdfs_labels[@]}"
 done
 sweep "HDFS_2pct_dev, windows of 50 lines" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window 50 "${hdfs_labels[@]}"
+# Learning curve: HDFS sessions learned from the first 5, 10 and 20 % of blocks (by first
+# line; Warden selects on its own validation share of them) and scored on all the other
+# blocks, which log message types the first stretch never shows. The baselines learn on the
+# same first blocks (drain3 mines only their lines). No FAME column: its window decision is
+# chosen on a validation split of the scored file, which here is the test data.
+python3 - Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz "$out" <<'PY'
+import gzip, re, sys
+hdfs, out = sys.argv[1:]
+lines = gzip.open(hdfs, "rt", encoding="utf-8").readlines()
+keys = [m.group(0) if (m := re.search(r"blk_-?\d+", line)) else None for line in lines]
+first = {}
+for index, key in enumerate(keys):
+    if key is not None and key not in first:
+        first[key] = index
+order = sorted(first, key=first.get)
+for share in (5, 10, 20):
+    early = set(order[: len(order) * share // 100])
+    open(f"{out}/hdfs_first_{share}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k in early)
+    open(f"{out}/hdfs_after_{share}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k not in early)
+PY
+for share in 5 10 20; do
+  "$warden" synthesize --backend builtin --quiet --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_first_$share.log" \
+    --split train --name curve -o "$out/curve.warden" 2>/dev/null >/dev/null
+  "$warden" eval --pack "$out/curve.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
+    "$out/hdfs_after_$share.log" >"$out/curve.eval.json"
+  "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_first_$share.log" -o "$out/curve.first.jsonl"
+  "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_after_$share.log" -o "$out/curve.after.jsonl"
+  python3 -c 'import json, sys
+with open(sys.argv[3], "w") as merged:
+    for path, split in ((sys.argv[1], "train"), (sys.argv[2], "test")):
+        for line in open(path):
+            window = json.loads(line); window["split"] = split; merged.write(json.dumps(window) + "\n")' \
+    "$out/curve.first.jsonl" "$out/curve.after.jsonl" "$out/curve.windows.jsonl"
+  python3 scripts/baselines.py "$out/curve.windows.jsonl" --format hdfs --name "HDFS_2pct_dev, first $share % of blocks" \
+    --warden "$out/curve.eval.json" --append-row "$out/sweep.jsonl"
+done
 echo "robustness: test F1 over window sizes and split positions"
 python3 scripts/sweep_table.py "$out/sweep.jsonl"

@@ -2,9 +2,10 @@
 # `make accuracy`: Warden's builtin pack next to the baselines a user would
 # otherwise pick, on the same windows and splits (chronological 6:1:3; the
 # pack is learned on the training split and scored on the test split), for
-# BGL_2k (windows of 20 lines) and HDFS_2pct_dev (one session per block).
-# Then FAME at message level on BGL_2k, with each feature kind. Installs
-# scikit-learn and drain3 from PyPI when they are missing.
+# BGL_2k (windows of 20 lines) and HDFS_2pct_dev (one session per block), also
+# with a FAME fallback behind the pack. Then FAME at message level on BGL_2k,
+# with each feature kind, and a sweep over window sizes, split positions and a
+# learning curve. Installs scikit-learn and drain3 from PyPI when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warden=.build/release/warden

@@ -11,7 +11,8 @@ struct FameEvalCommand: ParsableCommand {
         discussion: """
             Reports message-level precision, recall and F1 overall and per failure domain (the \
             domain the router chose), and recall on anomalies whose template never appeared in \
-            the training data. --split defaults to test, the last 30% of lines.
+            the training data. --split defaults to test, the last 30% of lines (of sessions \
+            with --window session, as `warden eval` splits them).
             """
     )
 
@@ -25,7 +26,7 @@ struct FameEvalCommand: ParsableCommand {
 
     @OptionGroup var labels: LabelOptions
 
-    @Option(help: "Lines to score: all, train, val, test (chronological 6:1:3).")
+    @Option(help: "Lines to score: all, train, val, test (chronological 6:1:3 over lines, or over sessions with --window session).")
     var split: Split = .test
 
     @Flag(help: "Print the report as JSON.")

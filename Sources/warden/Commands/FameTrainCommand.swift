@@ -34,7 +34,7 @@ struct FameTrainCommand: AsyncParsableCommand {
 
     @OptionGroup var labels: LabelOptions
 
-    @Option(help: "Lines to learn from: all, train, val, test (chronological 6:1:3).")
+    @Option(help: "Lines to learn from: all, train, val, test (chronological 6:1:3 over lines, or over sessions with --window session).")
     var split: Split = .train
 
     @Option(help: "Most labeled messages per template.")

@@ -31,6 +31,35 @@ public struct BuiltinProposer: RuleProposer {
         vocabulary.prepare(corpus)
     }
 
+    /// The rules with their routine templates learned again from `corpus` (the training and
+    /// validation windows): selection judged them with the training windows' templates, and
+    /// the validation windows hold the message types nearest to what the pack will read.
+    ///
+    /// A template the training windows did not make routine joins only when it is on lines
+    /// labeled normal in at least as many windows as on lines labeled abnormal: where lines take
+    /// their session's label, one normal validation session would otherwise make routine a
+    /// message that anomalous sessions log (HDFS's `BlockInfo not found`).
+    public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] {
+        let learned = vocabulary.routine.sorted().map { vocabulary.features[$0].regex }
+        let wider = LineVocabulary(layout: vocabulary.layout)
+        wider.prepare(corpus)
+        let known = Set(learned)
+        let relearned = wider.routine.sorted().filter { template in
+            let labels = wider.lineLabels[template] ?? (0, 0)
+            return known.contains(wider.features[template].regex) || labels.normal >= labels.abnormal
+        }.map { wider.features[$0].regex }
+        return rules.map { rule in
+            var rule = rule
+            rule.body = rule.body.replacingOccurrences(of: Self.routineBinding(learned), with: Self.routineBinding(relearned))
+            return rule
+        }
+    }
+
+    /// `let routine = [...]`: the routine templates' regexes, one per line.
+    private static func routineBinding(_ regexes: [String]) -> String {
+        "let routine = [\n" + regexes.map { "        /\($0)/,\n" }.joined() + "    ]"
+    }
+
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
         guard let conditions = learn(request, feedback: feedback, learner: learner(for: request)) else { return nil }
         return render(conditions, request: request)
@@ -206,8 +235,7 @@ public struct BuiltinProposer: RuleProposer {
             default: false
             }
         }
-        let routine = needsRoutine
-            ? "    let routine = [\n" + vocabulary.routine.sorted().map { "        /\(vocabulary.features[$0].regex)/,\n" }.joined() + "    ]\n" : ""
+        let routine = needsRoutine ? "    " + Self.routineBinding(vocabulary.routine.sorted().map { vocabulary.features[$0].regex }) + "\n" : ""
         let bindings = routine + used.map { "    " + binding($0) + "\n" }.joined()
         return """
             \(doc)

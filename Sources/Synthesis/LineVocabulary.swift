@@ -71,6 +71,8 @@ final class LineVocabulary: @unchecked Sendable {
     private(set) var features: [LineFeature] = []
     /// Templates of lines labeled normal in some training window (the routine templates).
     private(set) var routine: Set<Int> = []
+    /// For each template, in how many windows it is on a line labeled normal and on one labeled abnormal.
+    private(set) var lineLabels: [Int: (normal: Int, abnormal: Int)] = [:]
     private var compiled: [Pattern] = []
     private var patternIDs: [[String?]: Int] = [:]
     /// For each pattern, the features its lines match (sorted).
@@ -165,10 +167,14 @@ final class LineVocabulary: @unchecked Sendable {
         var ownRoutine: [Set<Int32>] = []
         for (index, window) in labeled.enumerated() {
             var own = Set<Int32>()
-            for (position, pattern) in linePatterns[index].enumerated() where window.isNormalLine(position) {
-                own.formUnion(matchesOfPattern[pattern].filter { features[Int($0)].kind == .template })
+            var abnormal = Set<Int32>()
+            for (position, pattern) in linePatterns[index].enumerated() {
+                let templates = matchesOfPattern[pattern].filter { features[Int($0)].kind == .template }
+                if window.isNormalLine(position) { own.formUnion(templates) } else { abnormal.formUnion(templates) }
             }
             for feature in own { normalWindows[Int(feature), default: 0] += 1 }
+            for feature in own { lineLabels[Int(feature), default: (0, 0)].normal += 1 }
+            for feature in abnormal { lineLabels[Int(feature), default: (0, 0)].abnormal += 1 }
             ownRoutine.append(own)
         }
         routine = Set(normalWindows.keys)

@@ -46,8 +46,13 @@ public protocol RuleProposer: Sendable {
     /// Called once with the training windows and their labels before any
     /// request, so a proposer can precompute what it needs about them.
     func prepare(corpus: [LabeledWindow])
+    /// Called once after selection with the accepted rules and the training and validation
+    /// windows together: a proposer whose rules carry what it learned from the training
+    /// windows alone (the builtin learner's routine templates) may learn it again from both.
+    func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule]
 }
 
 extension RuleProposer {
     public func prepare(corpus: [LabeledWindow]) {}
+    public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] { rules }
 }

@@ -74,6 +74,8 @@ public enum SynthesisEvent: Sendable {
     case accepted(AcceptedRule, covered: Int, total: Int)
     case rejected(kind: RuleKind, epoch: Int, reason: String)
     case phaseFinished(kind: RuleKind, rules: Int, coverage: Double)
+    /// The rules learned again with the validation windows: kept or not, by the pack's validation F1.
+    case relearned(kept: Bool, validationF1: (before: Double, after: Double))
 }
 
 /// The CodeAD agent loop over a proposer: sample, generate, test, repair,
@@ -93,7 +95,12 @@ public final class Synthesizer: Sendable {
     private struct Progress {
         var accepted: [AcceptedRule]
         var epochsRun: Int
+        var relearned = false
     }
+
+    /// Whether the accepted rules were learned again with the validation windows (their
+    /// validation figures are then in sample).
+    public var relearnedWithValidation: Bool { progress.withLock { $0.relearned } }
 
     /// The rules accepted so far (with those resumed from), in order.
     public var accepted: [AcceptedRule] { progress.withLock { $0.accepted } }
@@ -123,6 +130,38 @@ public final class Synthesizer: Sendable {
             try await phase(kind, checkpoint: checkpoint)
             if isInterrupted() { return }
         }
+        try relearn(checkpoint: checkpoint)
+    }
+
+    /// Gives the proposer the validation windows too, to learn again what its rules carry
+    /// from the training windows (the builtin learner's routine templates). The validation
+    /// windows then score the rules in sample, which flatters them; so the relearned rules
+    /// are kept only when the pack's validation F1 does not fall (it may veto, not justify).
+    private func relearn(checkpoint: ([AcceptedRule]) throws -> Void) throws {
+        let learned = accepted
+        let relearned = proposer.relearned(learned, corpus: data.train + data.validation)
+        guard relearned.map(\.body) != learned.map(\.body) else { return }
+        let (before, after) = (try validationF1(learned), try validationF1(relearned))
+        let kept = after >= before
+        onEvent(.relearned(kept: kept, validationF1: (before, after)))
+        guard kept else { return }
+        progress.withLock { progress in
+            progress.accepted = relearned
+            progress.relearned = true
+        }
+        try checkpoint(relearned)
+    }
+
+    /// The pack's window F1 on the validation windows: normal rules first, then abnormal
+    /// rules; a window neither decides counts as normal.
+    private func validationF1(_ rules: [AcceptedRule]) throws -> Double {
+        let normal = RuleMatcher(try ruleSet(rules.filter { $0.kind == .normal }))
+        let abnormal = RuleMatcher(try ruleSet(rules.filter { $0.kind == .abnormal }))
+        var confusion = Confusion()
+        for labeled in data.validation {
+            confusion.add(predicted: !normal.holds(labeled.window) && abnormal.holds(labeled.window), actual: labeled.isAbnormal)
+        }
+        return confusion.f1
     }
 
     // MARK: Phases and epochs

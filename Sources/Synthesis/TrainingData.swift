@@ -59,12 +59,12 @@ public struct TrainingData: Sendable {
                 if !keepTruncated { continue }
             }
             let isAbnormal = truth == .abnormal
+            // Line labels only where the learner reads them: its training and validation windows.
+            let normalLines = { (0..<window.count).map { pipeline.truth(ofLine: window.number(at: $0)) == .normal } }
             if Split.train.contains(index, of: windows.count) {
-                // Line labels only where the learner reads them: its training windows.
-                let normalLines = (0..<window.count).map { pipeline.truth(ofLine: window.number(at: $0)) == .normal }
-                data.train.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines))
+                data.train.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines()))
             } else if Split.val.contains(index, of: windows.count) {
-                data.validation.append(LabeledWindow(window: window, isAbnormal: isAbnormal))
+                data.validation.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines()))
             } else {
                 data.test.append(LabeledWindow(window: window, isAbnormal: isAbnormal))
             }

@@ -278,6 +278,45 @@ struct BuiltinSynthesisTests {
         #expect(squeeze(second.accepted.first?.body) == squeeze(first.accepted.first?.body))
     }
 
+    @Test("After selection the routine templates are learned again with the validation windows, unless that lowers the pack's validation F1 or the evidence is mostly abnormal")
+    func routineRelearnedWithValidation() async throws {
+        // Every anomaly is a message type of its own, so the learner flags lines that follow no routine template.
+        let failures = ["disk gone away", "fan stopped spinning", "link went down", "memory looks corrupt", "power rail failed",
+                        "clock drift detected", "cache lost coherence", "board overheated", "bus stalled badly", "queue overflowed"]
+        func data(validation: [LabeledWindow], alongside: String = "job done") -> TrainingData {
+            TrainingData(train: (0..<30).map { LabeledWindow(window: Window(id: $0, texts: ["service heartbeat ok", "job done"]), isAbnormal: false) }
+                + failures.indices.map { LabeledWindow(window: Window(id: 30 + $0, texts: [$0 < 3 ? alongside : "job done", "kernel: " + failures[$0]]),
+                                                       isAbnormal: true) },
+                         validation: validation)
+        }
+        func run(_ data: TrainingData) async throws -> (routine: String, relearned: Bool) {
+            let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(), packName: "s")
+            try await synthesizer.run { _ in }
+            return (synthesizer.accepted.map(\.body).joined(), synthesizer.relearnedWithValidation)
+        }
+        // Validation brings a routine message training never saw: it joins the routine templates.
+        let routineValidation = (0..<6).map { LabeledWindow(window: Window(id: 100 + $0, texts: ["maintenance window opened", "job done"]), isAbnormal: false) }
+            + [LabeledWindow(window: Window(id: 110, texts: ["job done", "kernel: printer jammed again"]), isAbnormal: true)]
+        let kept = try await run(data(validation: routineValidation))
+        #expect(kept.relearned && kept.routine.contains("maintenance window opened"), "\(kept.routine)")
+        // Validation logs a message in normal windows and, alone, in an anomaly: as a routine
+        // template it would hide that anomaly, so the training windows' templates stay.
+        let misleading = (0..<5).map { LabeledWindow(window: Window(id: 100 + $0, texts: ["service heartbeat ok", "job done"]), isAbnormal: false) }
+            + [LabeledWindow(window: Window(id: 105, texts: ["replicating block to peer", "job done"]), isAbnormal: false),
+               LabeledWindow(window: Window(id: 110, texts: ["job done", "replicating block to peer"]), isAbnormal: true)]
+        let vetoed = try await run(data(validation: misleading))
+        #expect(!vetoed.relearned && vetoed.routine.contains("let routine") && !vetoed.routine.contains("replicating block"), "\(vetoed.routine)")
+        // A message three training anomalies log, in one normal validation window: where lines take
+        // their session's label, that one window is weak evidence, and the message stays unusual.
+        let abnormalMostly = (0..<5).map { LabeledWindow(window: Window(id: 100 + $0, texts: ["service heartbeat ok", "job done"]), isAbnormal: false) }
+            + [LabeledWindow(window: Window(id: 105, texts: ["block info missing", "job done"]), isAbnormal: false),
+               LabeledWindow(window: Window(id: 110, texts: ["job done", "kernel: printer jammed again"]), isAbnormal: true),
+               LabeledWindow(window: Window(id: 111, texts: ["job done", "kernel: tape stuck fast"]), isAbnormal: true)]
+        let unchanged = try await run(data(validation: abnormalMostly, alongside: "block info missing"))
+        #expect(!unchanged.relearned && unchanged.routine.contains("let routine") && !unchanged.routine.contains("block info missing"),
+                "\(unchanged.routine)")
+    }
+
     @Test("An interrupted run stops and leaves what it accepted")
     func interrupted() async throws {
         let synthesizer = Synthesizer(data: syntheticData(), proposer: BuiltinProposer(), packName: "s", isInterrupted: { true })

@@ -145,7 +145,12 @@ struct SynthesizeCommand: AsyncParsableCommand {
         if let usage = (proposer as? UsageReporting)?.usageSummary { report += "\n" + usage }
         let findings = Linter().lint(file).findings
         report += "\nlint: " + (findings.isEmpty ? "clean" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (`warden lint \(output)` lists them)")
-        if let written { report += "\n\n" + SynthesisReport(pack: written, data: data).render() }
+        if let written {
+            report += "\n\n" + SynthesisReport(pack: written, data: data).render()
+            if synthesizer.relearnedWithValidation {
+                report += "\n(val figures are in sample: the routine templates were learned again with the validation windows)"
+            }
+        }
         print(report)
         if interrupt.isSet { throw ExitCode(130) }
     }
@@ -199,6 +204,10 @@ final class ProgressPrinter: Sendable {
             line = "  - epoch \(epoch): \(reason)"
         case .phaseFinished(let kind, let rules, let coverage):
             line = "\(kind.rawValue) rules: \(rules), covering \(String(format: "%.1f", coverage * 100))% of the \(kind.rawValue) training windows"
+        case .relearned(let kept, let f1):
+            let figures = String(format: "validation F1 %.1f -> %.1f, in sample", f1.before * 100, f1.after * 100)
+            line = kept ? "routine templates learned again with the validation windows (\(figures))"
+                : "routine templates kept from the training windows: learned again with the validation windows, they lowered the pack's \(figures)"
         case .candidate:
             line = nil
         }

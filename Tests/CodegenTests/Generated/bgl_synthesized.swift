@@ -13,187 +13,247 @@ public enum BglSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [Abnormal1Rule()],
-        digest: "fb8a0b22a3871e11",
+        digest: "bf3358c2f42c6fc3",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
     static let lineTests: [LineTest] = [
         // 0: /program interrupt\: \S+ \S+$/
         LineTest.regex("program interrupt\\: \\S+ \\S+$", flags: ""),
-        // 1: /ciod\: Error loading \S+ invalid or missing program image\, No such file or directory$/
+        // 1: /ciod\: LOGIN \S+ failed\: No such file or directory$/
+        LineTest.regex("ciod\\: LOGIN \\S+ failed\\: No such file or directory$", flags: ""),
+        // 2: /ciod\: Error loading \S+ invalid or missing program image\, No such file or directory$/
         LineTest.regex(
             "ciod\\: Error loading \\S+ invalid or missing program image\\, No such file or directory$",
             flags: "",
         ),
-        // 2: /ciod\: Error creating node map from file \S+ \S+ \S+ \S+$/
+        // 3: /ciod\: Error creating node map from file \S+ \S+ \S+ \S+$/
         LineTest.regex(
             "ciod\\: Error creating node map from file \\S+ \\S+ \\S+ \\S+$",
             flags: "",
         ),
-        // 3: /instruction address\: \S+$/
+        // 4: /Ido chip status changed\: \S+ \S+ \S+ \S+ status\=\S* \S+ \S+ \S+ \S+ PDT \S+$/
+        LineTest.regex(
+            "Ido chip status changed\\: \\S+ \\S+ \\S+ \\S+ status\\=\\S* \\S+ \\S+ \\S+ \\S+ PDT \\S+$",
+            flags: "",
+        ),
+        // 5: /torus receiver \S+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
+        LineTest.regex(
+            "torus receiver \\S+ input pipe error\\(s\\) \\(dcr \\S+ detected and corrected$",
+            flags: "",
+        ),
+        // 6: /instruction address\: \S+$/
         LineTest.regex("instruction address\\: \\S+$", flags: ""),
-        // 4: /exception syndrome register\: \S+$/
+        // 7: /exception syndrome register\: \S+$/
         LineTest.regex("exception syndrome register\\: \\S+$", flags: ""),
-        // 5: /data store interrupt caused by dcbf\.\.\.\.\.\.\.\.\.\S*$/
+        // 8: /data store interrupt caused by dcbf\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "data store interrupt caused by dcbf\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 6: /auxiliary processor\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 9: /auxiliary processor\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "auxiliary processor\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 7: /guaranteed \S+ cache block \S+$/
+        // 10: /guaranteed \S+ cache block \S+$/
         LineTest.regex("guaranteed \\S+ cache block \\S+$", flags: ""),
-        // 8: /ciod\: \S+ \S+ \S+ \S+ \S+ \S+ \S+ at line \S+ of node map file \S+$/
+        // 11: /Can not get assembly information for node card$/
+        LineTest.regex("Can not get assembly information for node card$", flags: ""),
+        // 12: /ciod\: \S+ \S+ \S+ \S+ \S+ \S+ \S+ at line \S+ of node map file \S+$/
         LineTest.regex(
             "ciod\\: \\S+ \\S+ \\S+ \\S+ \\S+ \\S+ \\S+ at line \\S+ of node map file \\S+$",
             flags: "",
         ),
-        // 9: /instruction cache parity error corrected$/
+        // 13: /ciod\: generated \S+ core files for program \S+$/
+        LineTest.regex("ciod\\: generated \\S+ core files for program \\S+$", flags: ""),
+        // 14: /instruction cache parity error corrected$/
         LineTest.regex("instruction cache parity error corrected$", flags: ""),
-        // 10: /double\-hummer alignment exceptions$/
+        // 15: /double\-hummer alignment exceptions$/
         LineTest.regex("double\\-hummer alignment exceptions$", flags: ""),
-        // 11: /CE sym \S+ at \S+ mask \S+$/
+        // 16: /CE sym \S+ at \S+ mask \S+$/
         LineTest.regex("CE sym \\S+ at \\S+ mask \\S+$", flags: ""),
-        // 12: /generating core\.\S*$/
+        // 17: /generating core\.\S*$/
         LineTest.regex("generating core\\.\\S*$", flags: ""),
-        // 13: /force load\S* alignment\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 18: /force load\S* alignment\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "force load\\S* alignment\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 14: /ciod\: cpu \S+ at treeaddr \S+ sent unrecognized message \S+$/
+        // 19: /ciod\: cpu \S+ at treeaddr \S+ sent unrecognized message \S+$/
         LineTest.regex(
             "ciod\\: cpu \\S+ at treeaddr \\S+ sent unrecognized message \\S+$",
             flags: "",
         ),
-        // 15: /ciod\: LOGIN chdir\(\S* failed\: No such file or directory$/
-        LineTest.regex(
-            "ciod\\: LOGIN chdir\\(\\S* failed\\: No such file or directory$",
-            flags: "",
-        ),
-        // 16: /ddr errors\(s\) detected and corrected on rank \S+ symbol \S+ bit \S+$/
+        // 20: /ddr errors\(s\) detected and corrected on rank \S+ symbol \S+ bit \S+$/
         LineTest.regex(
             "ddr errors\\(s\\) detected and corrected on rank \\S+ symbol \\S+ bit \\S+$",
             flags: "",
         ),
-        // 17: /ciod\: Message code \S+ is not \S+ or \S+$/
+        // 21: /ciod\: Message code \S+ is not \S+ or \S+$/
         LineTest.regex("ciod\\: Message code \\S+ is not \\S+ or \\S+$", flags: ""),
-        // 18: /data address\: \S+$/
+        // 22: /data address\: \S+$/
         LineTest.regex("data address\\: \\S+$", flags: ""),
-        // 19: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 23: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check\\: i\\-fetch\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 20: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 24: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "store operation\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 21: /machine state register\: \S+$/
+        // 25: /machine state register\: \S+$/
         LineTest.regex("machine state register\\: \\S+$", flags: ""),
-        // 22: /problem state \S+$/
+        // 26: /problem state \S+$/
         LineTest.regex("problem state \\S+$", flags: ""),
-        // 23: /floating point instr\. enabled\.\.\.\.\.\S*$/
+        // 27: /floating point instr\. enabled\.\.\.\.\.\S*$/
         LineTest.regex("floating point instr\\. enabled\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 24: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 28: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 25: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
+        // 29: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
         LineTest.regex("floating pt ex mode \\S+ enable\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 26: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 30: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug interrupt enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 27: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 31: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "byte ordering exception\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 28: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 32: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "data address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 29: /core configuration register\: \S+$/
+        // 33: /core configuration register\: \S+$/
         LineTest.regex("core configuration register\\: \\S+$", flags: ""),
-        // 30: /program interrupt\: fp cr update\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 34: /program interrupt\: fp cr update\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "program interrupt\\: fp cr update\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 31: /program interrupt\: fp cr field \S+$/
+        // 35: /program interrupt\: fp cr field \S+$/
         LineTest.regex("program interrupt\\: fp cr field \\S+$", flags: ""),
-        // 32: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 36: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "icache prefetch depth\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 33: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 37: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "wait state enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 34: /critical input interrupt enable\.\.\.\S*$/
+        // 38: /critical input interrupt enable\.\.\.\S*$/
         LineTest.regex("critical input interrupt enable\\.\\.\\.\\S*$", flags: ""),
-        // 35: /special purpose registers\:$/
+        // 39: /special purpose registers\:$/
         LineTest.regex("special purpose registers\\:$", flags: ""),
-        // 36: /rts internal error$/
+        // 40: /rts internal error$/
         LineTest.regex("rts internal error$", flags: ""),
-        // 37: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 41: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug wait enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 38: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
+        // 42: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex("instruction address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 39: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 43: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "disable store gathering\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 40: /total of \S+ ddr error\(s\) detected and corrected$/
+        // 44: /total of \S+ ddr error\(s\) detected and corrected$/
         LineTest.regex("total of \\S+ ddr error\\(s\\) detected and corrected$", flags: ""),
-        // 41: /program interrupt$/
+        // 45: /program interrupt$/
         LineTest.regex("program interrupt$", flags: ""),
-        // 42: /Node card is not fully functional$/
+        // 46: /Node card is not fully functional$/
         LineTest.regex("Node card is not fully functional$", flags: ""),
-        // 43: /Ido chip status changed\: FF\:F\S* ip\=\S* \S+ \S+ status\=\S* Fri Jul \S+ \S+ PDT \S+$/
-        LineTest.regex(
-            "Ido chip status changed\\: FF\\:F\\S* ip\\=\\S* \\S+ \\S+ status\\=\\S* Fri Jul \\S+ \\S+ PDT \\S+$",
-            flags: "",
-        ),
-        // 44: /Can not get assembly information for node card$/
-        LineTest.regex("Can not get assembly information for node card$", flags: ""),
-        // 45: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
+        // 47: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
         LineTest.regex(
             "ciod\\: Missing or invalid fields on line \\S+ of node map file \\S+$",
             flags: "",
         ),
-        // 46: /torus receiver z\+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
-        LineTest.regex(
-            "torus receiver z\\+ input pipe error\\(s\\) \\(dcr \\S+ detected and corrected$",
-            flags: "",
-        ),
-        // 47: /ciod\: Error creating node map from file \S+ Permission denied$/
+        // 48: /ciod\: Error creating node map from file \S+ Permission denied$/
         LineTest.regex(
             "ciod\\: Error creating node map from file \\S+ Permission denied$",
             flags: "",
         ),
-        // 48: /floating point alignment exceptions$/
+        // 49: /floating point alignment exceptions$/
         LineTest.regex("floating point alignment exceptions$", flags: ""),
-        // 49: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
+        // 50: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
         LineTest.regex(
             "New ido chip inserted into the database\\: FF\\:F\\S* ip\\=\\S* \\S+ \\S+$",
             flags: "",
         ),
-        // 50: /^(?:\S+\s+){7}FATAL\s/
+        // 51: /NodeCard is not fully functional$/
+        LineTest.regex("NodeCard is not fully functional$", flags: ""),
+        // 52: /Node card status\: ALERT \S+ ALERT \S+ ALERT \S+ ALERT \S+ is \(are\) active\. Clock Mode is Low\. Clock Select is Midplane\. Phy JTAG Reset is asserted\. ASIC JTAG Reset is not asserted\. Temperature Mask is not active\. No temperature error\. Temperature Limit Error Latch is clear\. PGOOD is asserted\. PGOOD error latch is clear\. MPGOOD is OK\. MPGOOD error latch is clear\. The \S+ volt rail is OK\. The \S+ volt rail is OK\.$/
+        LineTest.regex(
+            "Node card status\\: ALERT \\S+ ALERT \\S+ ALERT \\S+ ALERT \\S+ is \\(are\\) active\\. Clock Mode is Low\\. Clock Select is Midplane\\. Phy JTAG Reset is asserted\\. ASIC JTAG Reset is not asserted\\. Temperature Mask is not active\\. No temperature error\\. Temperature Limit Error Latch is clear\\. PGOOD is asserted\\. PGOOD error latch is clear\\. MPGOOD is OK\\. MPGOOD error latch is clear\\. The \\S+ volt rail is OK\\. The \\S+ volt rail is OK\\.$",
+            flags: "",
+        ),
+        // 53: /Node card VPD check\: \S+ node in processor card slot \S+ do not match\. VPD ecid \S+ found \S+$/
+        LineTest.regex(
+            "Node card VPD check\\: \\S+ node in processor card slot \\S+ do not match\\. VPD ecid \\S+ found \\S+$",
+            flags: "",
+        ),
+        // 54: /idoproxydb hit ASSERT condition\: ASSERT expression\=\S* Source file\=\S* Source line\=\S* Function\=\S* IdoTransportMgr\:\:SendPacket\(IdoUdpMgr\*\, BglCtlPavTrace\*\)$/
+        LineTest.regex(
+            "idoproxydb hit ASSERT condition\\: ASSERT expression\\=\\S* Source file\\=\\S* Source line\\=\\S* Function\\=\\S* IdoTransportMgr\\:\\:SendPacket\\(IdoUdpMgr\\*\\, BglCtlPavTrace\\*\\)$",
+            flags: "",
+        ),
+        // 55: /Node card status\: no ALERTs are active\. Clock Mode is Low\. Clock Select is Midplane\. Phy JTAG Reset is asserted\. ASIC JTAG Reset is asserted\. Temperature Mask is not active\. No temperature error\. Temperature Limit Error Latch is clear\. PGOOD IS NOT ASSERTED\. PGOOD ERROR LATCH IS ACTIVE\. MPGOOD IS NOT OK\. MPGOOD ERROR LATCH IS ACTIVE\. The \S+ volt rail is OK\. The \S+ volt rail is OK\.$/
+        LineTest.regex(
+            "Node card status\\: no ALERTs are active\\. Clock Mode is Low\\. Clock Select is Midplane\\. Phy JTAG Reset is asserted\\. ASIC JTAG Reset is asserted\\. Temperature Mask is not active\\. No temperature error\\. Temperature Limit Error Latch is clear\\. PGOOD IS NOT ASSERTED\\. PGOOD ERROR LATCH IS ACTIVE\\. MPGOOD IS NOT OK\\. MPGOOD ERROR LATCH IS ACTIVE\\. The \\S+ volt rail is OK\\. The \\S+ volt rail is OK\\.$",
+            flags: "",
+        ),
+        // 56: /PrepareForService shutting down NodeCard\(mLctn\(R\S* mCardSernum\(\S* mLp\(FF\:F\S* mIp\(\S* mType\(\S* as part of Service Action \S+$/
+        LineTest.regex(
+            "PrepareForService shutting down NodeCard\\(mLctn\\(R\\S* mCardSernum\\(\\S* mLp\\(FF\\:F\\S* mIp\\(\\S* mType\\(\\S* as part of Service Action \\S+$",
+            flags: "",
+        ),
+        // 57: /rts tree\S* link training failed\: wanted\: B C X\+ X\- Y\+ Y\- Z\+ Z\- got\: B C X\- Y\- Z\+ Z\-$/
+        LineTest.regex(
+            "rts tree\\S* link training failed\\: wanted\\: B C X\\+ X\\- Y\\+ Y\\- Z\\+ Z\\- got\\: B C X\\- Y\\- Z\\+ Z\\-$",
+            flags: "",
+        ),
+        // 58: /tree receiver \S+ in re\-synch state event\(s\) \(dcr \S+ detected$/
+        LineTest.regex(
+            "tree receiver \\S+ in re\\-synch state event\\(s\\) \\(dcr \\S+ detected$",
+            flags: "",
+        ),
+        // 59: /ciod\: Error loading \S+ invalid or missing program image\, Exec format error$/
+        LineTest.regex(
+            "ciod\\: Error loading \\S+ invalid or missing program image\\, Exec format error$",
+            flags: "",
+        ),
+        // 60: /iar \S+ dear \S+$/
+        LineTest.regex("iar \\S+ dear \\S+$", flags: ""),
+        // 61: /NFS Mount failed on bglio\S* slept \S+ seconds\, retrying \S+$/
+        LineTest.regex(
+            "NFS Mount failed on bglio\\S* slept \\S+ seconds\\, retrying \\S+$",
+            flags: "",
+        ),
+        // 62: /ciod\: pollControlDescriptors\: Detected the debugger died\.$/
+        LineTest.regex(
+            "ciod\\: pollControlDescriptors\\: Detected the debugger died\\.$",
+            flags: "",
+        ),
+        // 63: /ciod\: In packet from node \S+ \S+ message code \S+ is not \S+ or \S+ \(softheader\=\S* \S+ \S+ \S+$/
+        LineTest.regex(
+            "ciod\\: In packet from node \\S+ \\S+ message code \\S+ is not \\S+ or \\S+ \\(softheader\\=\\S* \\S+ \\S+ \\S+$",
+            flags: "",
+        ),
+        // 64: /suppressing further interrupts of same type$/
+        LineTest.regex("suppressing further interrupts of same type$", flags: ""),
+        // 65: /^(?:\S+\s+){7}FATAL\s/
         LineTest.regex("^(?:\\S+\\s+){7}FATAL\\s", flags: ""),
     ]
 
@@ -262,6 +322,21 @@ public enum BglSynthesizedPack {
             48,
             49,
             50,
+            51,
+            52,
+            53,
+            54,
+            55,
+            56,
+            57,
+            58,
+            59,
+            60,
+            61,
+            62,
+            63,
+            64,
+            65,
         ]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
@@ -321,6 +396,21 @@ public enum BglSynthesizedPack {
                     47,
                     48,
                     49,
+                    50,
+                    51,
+                    52,
+                    53,
+                    54,
+                    55,
+                    56,
+                    57,
+                    58,
+                    59,
+                    60,
+                    61,
+                    62,
+                    63,
+                    64,
                 ]
                 routineValue = value
                 return value
@@ -332,7 +422,7 @@ public enum BglSynthesizedPack {
                 }
                 let value = try Quantify.count(
                     window: .and(
-                        .test(50),
+                        .test(65),
                         .not(
                             .or(
                                 .or(
@@ -383,186 +473,261 @@ public enum BglSynthesizedPack {
                                                                                                                                                                                                                     .or(
                                                                                                                                                                                                                         .or(
                                                                                                                                                                                                                             .or(
-                                                                                                                                                                                                                                .test(
-                                                                                                                                                                                                                                    0,
+                                                                                                                                                                                                                                .or(
+                                                                                                                                                                                                                                    .or(
+                                                                                                                                                                                                                                        .or(
+                                                                                                                                                                                                                                            .or(
+                                                                                                                                                                                                                                                .or(
+                                                                                                                                                                                                                                                    .or(
+                                                                                                                                                                                                                                                        .or(
+                                                                                                                                                                                                                                                            .or(
+                                                                                                                                                                                                                                                                .or(
+                                                                                                                                                                                                                                                                    .or(
+                                                                                                                                                                                                                                                                        .or(
+                                                                                                                                                                                                                                                                            .or(
+                                                                                                                                                                                                                                                                                .or(
+                                                                                                                                                                                                                                                                                    .or(
+                                                                                                                                                                                                                                                                                        .or(
+                                                                                                                                                                                                                                                                                            .test(
+                                                                                                                                                                                                                                                                                                0,
+                                                                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                                                                            .test(
+                                                                                                                                                                                                                                                                                                1,
+                                                                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                                                                        .test(
+                                                                                                                                                                                                                                                                                            2,
+                                                                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                                                                    .test(
+                                                                                                                                                                                                                                                                                        3,
+                                                                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                                                                                .test(
+                                                                                                                                                                                                                                                                                    4,
+                                                                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                                                            .test(
+                                                                                                                                                                                                                                                                                5,
+                                                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                                                        .test(
+                                                                                                                                                                                                                                                                            6,
+                                                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                                                    .test(
+                                                                                                                                                                                                                                                                        7,
+                                                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                                                                .test(
+                                                                                                                                                                                                                                                                    8,
+                                                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                                            .test(
+                                                                                                                                                                                                                                                                9,
+                                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                                        .test(
+                                                                                                                                                                                                                                                            10,
+                                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                                    .test(
+                                                                                                                                                                                                                                                        11,
+                                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                                                .test(
+                                                                                                                                                                                                                                                    12,
+                                                                                                                                                                                                                                                ),
+                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                            .test(
+                                                                                                                                                                                                                                                13,
+                                                                                                                                                                                                                                            ),
+                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                        .test(
+                                                                                                                                                                                                                                            14,
+                                                                                                                                                                                                                                        ),
+                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                    .test(
+                                                                                                                                                                                                                                        15,
+                                                                                                                                                                                                                                    ),
                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                                    1,
+                                                                                                                                                                                                                                    16,
                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                                2,
+                                                                                                                                                                                                                                17,
                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                            3,
+                                                                                                                                                                                                                            18,
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                                        4,
+                                                                                                                                                                                                                        19,
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                    5,
+                                                                                                                                                                                                                    20,
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                             ),
                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                6,
+                                                                                                                                                                                                                21,
                                                                                                                                                                                                             ),
                                                                                                                                                                                                         ),
                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                            7,
+                                                                                                                                                                                                            22,
                                                                                                                                                                                                         ),
                                                                                                                                                                                                     ),
                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                        8,
+                                                                                                                                                                                                        23,
                                                                                                                                                                                                     ),
                                                                                                                                                                                                 ),
                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                    9,
+                                                                                                                                                                                                    24,
                                                                                                                                                                                                 ),
                                                                                                                                                                                             ),
                                                                                                                                                                                             .test(
-                                                                                                                                                                                                10,
+                                                                                                                                                                                                25,
                                                                                                                                                                                             ),
                                                                                                                                                                                         ),
                                                                                                                                                                                         .test(
-                                                                                                                                                                                            11,
+                                                                                                                                                                                            26,
                                                                                                                                                                                         ),
                                                                                                                                                                                     ),
                                                                                                                                                                                     .test(
-                                                                                                                                                                                        12,
+                                                                                                                                                                                        27,
                                                                                                                                                                                     ),
                                                                                                                                                                                 ),
                                                                                                                                                                                 .test(
-                                                                                                                                                                                    13,
+                                                                                                                                                                                    28,
                                                                                                                                                                                 ),
                                                                                                                                                                             ),
                                                                                                                                                                             .test(
-                                                                                                                                                                                14,
+                                                                                                                                                                                29,
                                                                                                                                                                             ),
                                                                                                                                                                         ),
                                                                                                                                                                         .test(
-                                                                                                                                                                            15,
+                                                                                                                                                                            30,
                                                                                                                                                                         ),
                                                                                                                                                                     ),
                                                                                                                                                                     .test(
-                                                                                                                                                                        16,
+                                                                                                                                                                        31,
                                                                                                                                                                     ),
                                                                                                                                                                 ),
                                                                                                                                                                 .test(
-                                                                                                                                                                    17,
+                                                                                                                                                                    32,
                                                                                                                                                                 ),
                                                                                                                                                             ),
                                                                                                                                                             .test(
-                                                                                                                                                                18,
+                                                                                                                                                                33,
                                                                                                                                                             ),
                                                                                                                                                         ),
                                                                                                                                                         .test(
-                                                                                                                                                            19,
+                                                                                                                                                            34,
                                                                                                                                                         ),
                                                                                                                                                     ),
                                                                                                                                                     .test(
-                                                                                                                                                        20,
+                                                                                                                                                        35,
                                                                                                                                                     ),
                                                                                                                                                 ),
                                                                                                                                                 .test(
-                                                                                                                                                    21,
+                                                                                                                                                    36,
                                                                                                                                                 ),
                                                                                                                                             ),
                                                                                                                                             .test(
-                                                                                                                                                22,
+                                                                                                                                                37,
                                                                                                                                             ),
                                                                                                                                         ),
                                                                                                                                         .test(
-                                                                                                                                            23,
+                                                                                                                                            38,
                                                                                                                                         ),
                                                                                                                                     ),
                                                                                                                                     .test(
-                                                                                                                                        24,
+                                                                                                                                        39,
                                                                                                                                     ),
                                                                                                                                 ),
                                                                                                                                 .test(
-                                                                                                                                    25,
+                                                                                                                                    40,
                                                                                                                                 ),
                                                                                                                             ),
                                                                                                                             .test(
-                                                                                                                                26,
+                                                                                                                                41,
                                                                                                                             ),
                                                                                                                         ),
                                                                                                                         .test(
-                                                                                                                            27,
+                                                                                                                            42,
                                                                                                                         ),
                                                                                                                     ),
                                                                                                                     .test(
-                                                                                                                        28,
+                                                                                                                        43,
                                                                                                                     ),
                                                                                                                 ),
                                                                                                                 .test(
-                                                                                                                    29,
+                                                                                                                    44,
                                                                                                                 ),
                                                                                                             ),
                                                                                                             .test(
-                                                                                                                30,
+                                                                                                                45,
                                                                                                             ),
                                                                                                         ),
                                                                                                         .test(
-                                                                                                            31,
+                                                                                                            46,
                                                                                                         ),
                                                                                                     ),
                                                                                                     .test(
-                                                                                                        32,
+                                                                                                        47,
                                                                                                     ),
                                                                                                 ),
                                                                                                 .test(
-                                                                                                    33,
+                                                                                                    48,
                                                                                                 ),
                                                                                             ),
                                                                                             .test(
-                                                                                                34,
+                                                                                                49,
                                                                                             ),
                                                                                         ),
                                                                                         .test(
-                                                                                            35,
+                                                                                            50,
                                                                                         ),
                                                                                     ),
                                                                                     .test(
-                                                                                        36,
+                                                                                        51,
                                                                                     ),
                                                                                 ),
                                                                                 .test(
-                                                                                    37,
+                                                                                    52,
                                                                                 ),
                                                                             ),
-                                                                            .test(38),
+                                                                            .test(53),
                                                                         ),
-                                                                        .test(39),
+                                                                        .test(54),
                                                                     ),
-                                                                    .test(40),
+                                                                    .test(55),
                                                                 ),
-                                                                .test(41),
+                                                                .test(56),
                                                             ),
-                                                            .test(42),
+                                                            .test(57),
                                                         ),
-                                                        .test(43),
+                                                        .test(58),
                                                     ),
-                                                    .test(44),
+                                                    .test(59),
                                                 ),
-                                                .test(45),
+                                                .test(60),
                                             ),
-                                            .test(46),
+                                            .test(61),
                                         ),
-                                        .test(47),
+                                        .test(62),
                                     ),
-                                    .test(48),
+                                    .test(63),
                                 ),
-                                .test(49),
+                                .test(64),
                             ),
                         ),
                     ),
                     context,
                 ) { (line: Int) throws(RuleFailure) -> Bool in
-                    try Logic.and(try context.test(line, 50)) { () throws(RuleFailure) -> Bool in
+                    try Logic.and(try context.test(line, 65)) { () throws(RuleFailure) -> Bool in
                         try Logic.not(context) { () throws(RuleFailure) -> Bool in
                             try context.testAny(line, try routine())
                         }

@@ -163,7 +163,6 @@ final class LineVocabulary: @unchecked Sendable {
         // must occur in another window to count as routine for it (leave one out), so the
         // learner sees how often a new template turns up in routine windows it has not seen,
         // as it will on new data.
-        var normalWindows: [Int: Int] = [:]
         var ownRoutine: [Set<Int32>] = []
         for (index, window) in labeled.enumerated() {
             var own = Set<Int32>()
@@ -172,12 +171,11 @@ final class LineVocabulary: @unchecked Sendable {
                 let templates = matchesOfPattern[pattern].filter { features[Int($0)].kind == .template }
                 if window.isNormalLine(position) { own.formUnion(templates) } else { abnormal.formUnion(templates) }
             }
-            for feature in own { normalWindows[Int(feature), default: 0] += 1 }
             for feature in own { lineLabels[Int(feature), default: (0, 0)].normal += 1 }
             for feature in abnormal { lineLabels[Int(feature), default: (0, 0)].abnormal += 1 }
             ownRoutine.append(own)
         }
-        routine = Set(normalWindows.keys)
+        routine = Set(lineLabels.filter { $0.value.normal > 0 }.keys)
         // Per level, the lines at that level that follow no routine template.
         for (index, feature) in features.enumerated() where feature.kind == .level {
             derived.append((features.count, index))
@@ -185,9 +183,10 @@ final class LineVocabulary: @unchecked Sendable {
         }
         numberSlots(windows, linePatterns: linePatterns)
         let table = matchesOfPattern
+        let labels = lineLabels
         for (index, patterns) in linePatterns.enumerated() {
             let own = ownRoutine[index]
-            let unusual = { (pattern: Int) in !table[pattern].contains { (normalWindows[Int($0)] ?? 0) - (own.contains($0) ? 1 : 0) >= 1 } }
+            let unusual = { (pattern: Int) in !table[pattern].contains { (labels[Int($0)]?.normal ?? 0) - (own.contains($0) ? 1 : 0) >= 1 } }
             corpus[index].unroutine = patterns.filter(unusual).count
             addDerived(&corpus[index], patterns: patterns, table: table, isUnroutine: unusual)
             addNumbers(&corpus[index], window: windows[index], patterns: patterns, table: table)

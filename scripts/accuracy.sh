@@ -110,8 +110,8 @@ sweep "HDFS_2pct_dev, windows of 50 lines" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_
 # Learning curve: HDFS sessions learned from the first 5, 10 and 20 % of blocks (by first
 # line; Warden selects on its own validation share of them) and scored on all the other
 # blocks, which log message types the first stretch never shows. The baselines learn on the
-# same first blocks (drain3 mines only their lines). No FAME column: its window decision is
-# chosen on a validation split of the scored file, which here is the test data.
+# same first blocks (drain3 mines only their lines). FAME learns from the same blocks and
+# scores the others with its own window decision (eval chooses none on the scored file).
 python3 - Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz "$out" <<'PY'
 import gzip, re, sys
 hdfs, out = sys.argv[1:]
@@ -132,6 +132,10 @@ for share in 5 10 20; do
     --split train --name curve -o "$out/curve.warden" 2>/dev/null >/dev/null
   "$warden" eval --pack "$out/curve.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
     "$out/hdfs_after_$share.log" >"$out/curve.eval.json"
+  "$warden" fame train --quiet --format hdfs --window session "${hdfs_labels[@]}" --k 100 "$out/hdfs_first_$share.log" \
+    -o "$out/curve.fame" >/dev/null
+  "$warden" eval --pack "$out/curve.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
+    --fallback "$out/curve.fame" "$out/hdfs_after_$share.log" >"$out/curve.fallback.json"
   "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_first_$share.log" -o "$out/curve.first.jsonl"
   "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_after_$share.log" -o "$out/curve.after.jsonl"
   python3 -c 'import json, sys
@@ -141,7 +145,7 @@ with open(sys.argv[3], "w") as merged:
             window = json.loads(line); window["split"] = split; merged.write(json.dumps(window) + "\n")' \
     "$out/curve.first.jsonl" "$out/curve.after.jsonl" "$out/curve.windows.jsonl"
   python3 scripts/baselines.py "$out/curve.windows.jsonl" --format hdfs --name "HDFS_2pct_dev, first $share % of blocks" \
-    --warden "$out/curve.eval.json" --append-row "$out/sweep.jsonl"
+    --warden "$out/curve.eval.json" --warden-fame "$out/curve.fallback.json" --append-row "$out/sweep.jsonl"
 done
 echo "robustness: test F1 over window sizes and split positions"
 python3 scripts/sweep_table.py "$out/sweep.jsonl"

@@ -9,8 +9,9 @@ import WardenCore
 /// message sets for FAME. Commands parse options, call these and render.
 ///
 /// Scores a rule set on a labeled log. With a FAME fallback, the rules run
-/// alone first; the fallback's window decision is then the given one or the
-/// one chosen on the validation windows the rules left undecided.
+/// alone first; the fallback's window decision is then the given one, the
+/// one chosen on the validation windows the rules left undecided (when the
+/// test split is scored), or the model's own.
 public struct EvaluationRun {
     public var rules: RuleSet
     public var fallback: FAMEFallback?
@@ -49,11 +50,13 @@ public struct EvaluationRun {
         if let fame {
             var rulesOnly = records
             for index in rulesOnly.indices where rulesOnly[index].detection.stage == .fallback { rulesOnly[index].detection.verdict = .normal }
-            // A model that learned from the validation split scores it in sample: there its own
-            // decision may only be made stricter or vetoed.
+            // The decision is chosen on the validation windows only when they are not among the
+            // windows scored (the test split); a model that learned from the validation split
+            // scores it in sample, so there its own decision may only be made stricter or vetoed.
             let inSample = fame.model.learnedFromValidation
-            let calibrated = decisionIsGiven
-                ? nil : calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: inSample ? fame.decision : nil)
+            let chosenOnValidation = !decisionIsGiven && split == .test
+            let calibrated = chosenOnValidation
+                ? calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: inSample ? fame.decision : nil) : nil
             let decision = calibrated ?? fame.decision
             let chosen = FAMEFallback(model: fame.model, decision: decision)
             for (index, assessed) in assessments {
@@ -65,6 +68,7 @@ public struct EvaluationRun {
             report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
             report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
             report.fallback?.decision = decision.description + (decisionIsGiven ? " (as given)"
+                : !chosenOnValidation ? " (the model's own: the windows scored include the validation split a decision would be chosen on)"
                 : inSample ? " (the model's own or stricter, chosen on the validation split, which it learned from: its figures there are in sample)"
                 : " (chosen on the validation split)")
             let validation = { (records: [WindowRecord]) in

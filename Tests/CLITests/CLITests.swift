@@ -565,6 +565,11 @@ struct CLITests {
         // The model learned from the validation split too (trained again after calibration): there its own decision may only be made stricter or vetoed.
         #expect(trained.stdout.contains("then trained again with the validation messages") && trained.stdout.contains("(1400 messages,"))
         #expect(evaluated.stdout.contains("(the model's own or stricter, chosen on the validation split, which it learned from"))
+        // Scoring every window (the default split), the validation windows are among those scored: nothing is chosen on them.
+        let everything = try Warden.run(["eval", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl", "--fallback", model.path,
+                                         "Samples/BGL_2k/BGL_2k.log"])
+        #expect(everything.status == 0 && everything.stdout.contains("(the model's own: the windows scored include the validation split"),
+                "\(everything.stdout)")
         let inSample = try Warden.run(["fame", "eval", "--model", model.path, "--format", "bgl", "--split", "val", "Samples/BGL_2k/BGL_2k.log"])
         #expect(inSample.status == 0 && inSample.stderr.contains("its figures are in sample"))
         // Without --no-refit's second training, the window decision is chosen on the validation split, so FAME never lowers its F1 there.

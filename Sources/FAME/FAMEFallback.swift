@@ -95,7 +95,10 @@ public struct FAMEFallback: Fallback {
         }
         let without = f1(.abstain)
         var best = (decision: WindowDecision.abstain, f1: without)
-        if let loosest, f1(loosest) >= without { best = (loosest, f1(loosest)) }
+        if let loosest {
+            let score = f1(loosest)
+            if score >= without { best = (loosest, score) }
+        }
         let lowest = loosest.map { max(1, Int(($0.threshold * 20 - 1e-9).rounded(.up))) } ?? 1
         let fewest = loosest?.minimumMessages ?? 1
         for step in stride(from: 19, through: lowest, by: -1) where Double(step) / 20 > floor {

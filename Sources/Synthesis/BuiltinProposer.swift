@@ -34,20 +34,14 @@ public struct BuiltinProposer: RuleProposer {
     /// The rules with their routine templates learned again from `corpus` (the training and
     /// validation windows): selection judged them with the training windows' templates, and
     /// the validation windows hold the message types nearest to what the pack will read.
-    ///
-    /// A template the training windows did not make routine joins only when it is on lines
-    /// labeled normal in at least as many windows as on lines labeled abnormal: where lines take
-    /// their session's label, one normal validation session would otherwise make routine a
-    /// message that anomalous sessions log (HDFS's `BlockInfo not found`).
+    /// A template new there joins only on enough evidence (``LineVocabulary/routineRegexes(keeping:)``):
+    /// one normal validation session would otherwise make routine a message that anomalous
+    /// sessions log (HDFS's `BlockInfo not found`).
     public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] {
-        let learned = vocabulary.routine.sorted().map { vocabulary.features[$0].regex }
+        let learned = vocabulary.routineRegexes()
         let wider = LineVocabulary(layout: vocabulary.layout)
         wider.prepare(corpus)
-        let known = Set(learned)
-        let relearned = wider.routine.sorted().filter { template in
-            let labels = wider.lineLabels[template] ?? (0, 0)
-            return known.contains(wider.features[template].regex) || labels.normal >= labels.abnormal
-        }.map { wider.features[$0].regex }
+        let relearned = wider.routineRegexes(keeping: Set(learned))
         return rules.map { rule in
             var rule = rule
             rule.body = rule.body.replacingOccurrences(of: Self.routineBinding(learned), with: Self.routineBinding(relearned))
@@ -235,7 +229,7 @@ public struct BuiltinProposer: RuleProposer {
             default: false
             }
         }
-        let routine = needsRoutine ? "    " + Self.routineBinding(vocabulary.routine.sorted().map { vocabulary.features[$0].regex }) + "\n" : ""
+        let routine = needsRoutine ? "    " + Self.routineBinding(vocabulary.routineRegexes()) + "\n" : ""
         let bindings = routine + used.map { "    " + binding($0) + "\n" }.joined()
         return """
             \(doc)

@@ -72,7 +72,7 @@ final class LineVocabulary: @unchecked Sendable {
     /// Templates of lines labeled normal in some training window (the routine templates).
     private(set) var routine: Set<Int> = []
     /// For each template, in how many windows it is on a line labeled normal and on one labeled abnormal.
-    private(set) var lineLabels: [Int: (normal: Int, abnormal: Int)] = [:]
+    private var lineLabels: [Int: (normal: Int, abnormal: Int)] = [:]
     private var compiled: [Pattern] = []
     private var patternIDs: [[String?]: Int] = [:]
     /// For each pattern, the features its lines match (sorted).
@@ -191,6 +191,18 @@ final class LineVocabulary: @unchecked Sendable {
             addDerived(&corpus[index], patterns: patterns, table: table, isUnroutine: unusual)
             addNumbers(&corpus[index], window: windows[index], patterns: patterns, table: table)
         }
+    }
+
+    /// The routine templates' regexes, in feature order. With `learned` (the routine regexes of
+    /// an earlier vocabulary), a template not among them is kept only when it is on lines labeled
+    /// normal in at least as many windows as on lines labeled abnormal: where lines take their
+    /// session's label, one normal session is weak evidence.
+    func routineRegexes(keeping learned: Set<String>? = nil) -> [String] {
+        routine.sorted().filter { template in
+            guard let learned, !learned.contains(features[template].regex) else { return true }
+            let labels = lineLabels[template] ?? (0, 0)
+            return labels.normal >= labels.abnormal
+        }.map { features[$0].regex }
     }
 
     /// Derived features: (its index, the level feature it refines).

@@ -107,7 +107,7 @@ for third in 1 2; do
   sweep "HDFS_2pct_dev from $third/3, sessions" hdfs "$out/hdfs_2pct_dev_from_${third}_3.log" --window session "${hdfs_labels[@]}"
 done
 sweep "HDFS_2pct_dev, windows of 50 lines" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window 50 "${hdfs_labels[@]}"
-# Learning curve: HDFS sessions learned from the first 5, 10 and 20 % of blocks (by first
+# Learning curve: HDFS sessions learned from the first 5, 10, 20 and 50 % of blocks (by first
 # line; Warden selects on its own validation share of them) and scored on all the other
 # blocks, which log message types the first stretch never shows. The baselines learn on the
 # same first blocks (drain3 mines only their lines). FAME learns from the same blocks and
@@ -122,12 +122,12 @@ for index, key in enumerate(keys):
     if key is not None and key not in first:
         first[key] = index
 order = sorted(first, key=first.get)
-for share in (5, 10, 20):
+for share in (5, 10, 20, 50):
     early = set(order[: len(order) * share // 100])
     open(f"{out}/hdfs_first_{share}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k in early)
     open(f"{out}/hdfs_after_{share}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k not in early)
 PY
-for share in 5 10 20; do
+for share in 5 10 20 50; do
   "$warden" synthesize --backend builtin --quiet --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_first_$share.log" \
     --split train --name curve -o "$out/curve.warden" 2>/dev/null >/dev/null
   "$warden" eval --pack "$out/curve.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \

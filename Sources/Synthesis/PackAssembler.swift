@@ -33,10 +33,11 @@ public enum PackAssembler {
         public var domain: String
     }
 
-    /// The pack's text (formatted when it parses).
+    /// The pack's text (formatted when it parses). The normal rules named in `swallowing` carry
+    /// ``decisionListSuppression``.
     public static func packText(
         name: String, description: String? = nil, rules: [AcceptedRule], provenance: SynthesisProvenance?, tests: [PackTest],
-        attributions: [String: Attribution] = [:]
+        attributions: [String: Attribution] = [:], swallowing: Set<String> = []
     ) -> String {
         var text = "pack \(name) version \"0.1.0\""
         if let description { text += " description \(quote(description))" }
@@ -51,7 +52,9 @@ public enum PackAssembler {
                 text += "@provenance(backend: \(quote(provenance.backend)), model: \(quote(provenance.model)), "
                     + "epoch: \(rule.epoch), coverage: \(String(format: "%.4f", rule.coverage)))\n"
             }
-            text += "\(rule.kind.rawValue) rule \(rule.name) {\n\(rule.body)\n}\n"
+            text += "\(rule.kind.rawValue) rule \(rule.name) {\n"
+            if swallowing.contains(rule.name) { text += "    \(decisionListSuppression)\n" }
+            text += "\(rule.body)\n}\n"
         }
         for test in tests {
             text += "\ntest \(quote(test.name)) expect \(test.expected.rawValue)"
@@ -67,35 +70,67 @@ public enum PackAssembler {
     /// whole anchor cannot be the test (too long, or decided otherwise by the
     /// pack), the lines that make the rule hold on it are. Rules the linter shows
     /// never decide a window (a duplicate, or one shadowed by a rule tried before
-    /// it) are left out, and so are normal rules that hold on the lines an
-    /// abnormal rule of the pack fires on (they would hide those failures).
+    /// it) are left out.
+    ///
+    /// A normal rule that holds on the lines an abnormal rule fires on (W1105; see
+    /// ``swallowingNormalRules(_:)``) stays, with the finding suppressed and the reason given:
+    /// the synthesizer kept it because the pack does better with it on the windows it learned from.
     public static func finalPack(
         name: String, description: String?, rules: [AcceptedRule], provenance: SynthesisProvenance, maximumTestLines: Int = 30
     ) throws -> String {
+        try settled(name: name, description: description, rules: rules, provenance: provenance, maximumTestLines: maximumTestLines).text
+    }
+
+    /// The normal rules of the final pack that hold on the lines an abnormal rule fires on
+    /// (W1105): each hides that rule's failures in the windows they share, unless the abnormal
+    /// rule's lines are normal on their own (a routine message whose number is out of range).
+    public static func swallowingNormalRules(_ rules: [AcceptedRule]) throws -> Set<String> {
+        try settled(name: "candidate", description: nil, rules: rules, provenance: SynthesisProvenance(backend: "", model: ""),
+                    maximumTestLines: 30).swallowing
+    }
+
+    private static func settled(
+        name: String, description: String?, rules: [AcceptedRule], provenance: SynthesisProvenance, maximumTestLines: Int
+    ) throws -> (text: String, swallowing: Set<String>) {
         var ordered = rules.filter { $0.kind == .normal } + rules.filter { $0.kind == .abnormal }
+        var swallowing: Set<String> = []
         while true {
-            let text = try assemble(name: name, description: description, rules: ordered, provenance: provenance, maximumTestLines: maximumTestLines)
-            let redundant = Set(redundancyLinter.lint(SourceFile(path: "\(name).warden", text: text)).findings.map(\.subject))
-            guard !redundant.isEmpty, ordered.contains(where: { redundant.contains($0.name) }) else { return text }
+            let text = try assemble(name: name, description: description, rules: ordered, swallowing: swallowing,
+                                    provenance: provenance, maximumTestLines: maximumTestLines)
+            let findings = redundancyLinter.lint(SourceFile(path: "\(name).warden", text: text)).findings
+            let swallows = Set(findings.filter { $0.diagnostic.code == swallowsCode }.map(\.subject))
+            let redundant = Set(findings.filter { $0.diagnostic.code != swallowsCode }.map(\.subject))
+            guard ordered.contains(where: { redundant.contains($0.name) }) || !swallows.isSubset(of: swallowing) else {
+                return (text, swallowing)
+            }
             ordered.removeAll { redundant.contains($0.name) }
+            swallowing.formUnion(swallows)
         }
     }
 
     /// The lints whose findings mean a rule of the pack never decides a window (a duplicate, a shadowed
-    /// rule), or hides what an abnormal rule of the pack catches (a normal rule that holds on its lines).
+    /// rule), or that a normal rule holds on an abnormal rule's lines.
     private static let redundancyLinter: Linter = {
         var configuration = LintConfiguration.only([.correctness])
         for descriptor in Linter.descriptors
-            where descriptor.category == .correctness && !["duplicate-rule", "shadowed-rule", "normal-swallows-abnormal"].contains(descriptor.name) {
+            where descriptor.category == .correctness && !["duplicate-rule", "shadowed-rule", swallowsName].contains(descriptor.name) {
             configuration.disabled.insert(descriptor.code)
         }
         return Linter(configuration: configuration)
     }()
 
+    private static let swallowsName = "normal-swallows-abnormal"
+    private static let swallowsCode = Linter.descriptor(named: swallowsName)!.code
+
+    /// The suppression a normal rule that holds on an abnormal rule's lines carries.
+    static let decisionListSuppression = "// warden-lint: disable \(swallowsName) -- learned as one decision list: "
+        + "the abnormal rules were learned on the windows the normal rules leave"
+
     private static func assemble(
-        name: String, description: String?, rules ordered: [AcceptedRule], provenance: SynthesisProvenance, maximumTestLines: Int
+        name: String, description: String?, rules ordered: [AcceptedRule], swallowing: Set<String>, provenance: SynthesisProvenance,
+        maximumTestLines: Int
     ) throws -> String {
-        let bare = packText(name: name, description: description, rules: ordered, provenance: provenance, tests: [])
+        let bare = packText(name: name, description: description, rules: ordered, provenance: provenance, tests: [], swallowing: swallowing)
         let pack = try check(SourceFile(path: "\(name).warden", text: bare))
         let ruleSet = Interpreter.ruleSet(for: pack)
         let engine = DetectionEngine(rules: ruleSet, fallback: nil)
@@ -146,7 +181,8 @@ public enum PackAssembler {
                 }
             }
         }
-        return packText(name: name, description: description, rules: ordered, provenance: provenance, tests: packTests, attributions: attributions)
+        return packText(name: name, description: description, rules: ordered, provenance: provenance, tests: packTests,
+                        attributions: attributions, swallowing: swallowing)
     }
 
     /// Severity from the strongest log level among the evidence lines (`FATAL` → critical, `ERROR` → high,
@@ -187,7 +223,10 @@ public enum PackAssembler {
             (test.name.hasSuffix(": contrast") ? test.name : test.name.components(separatedBy: ", decided ")[0], Window(texts: test.lines))
         }, uniquingKeysWith: { first, _ in first })
         return zip(pack.rules, syntaxRules).map { checked, syntax in
-            AcceptedRule(kind: checked.kind, name: checked.name, doc: syntax.doc, body: Synthesizer.body(of: syntax, in: result.file),
+            // The decision-list suppression is the assembler's, written again with the final pack.
+            let body = Synthesizer.body(of: syntax, in: result.file).split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { $0.trimmingCharacters(in: .whitespaces) != decisionListSuppression }.joined(separator: "\n")
+            return AcceptedRule(kind: checked.kind, name: checked.name, doc: syntax.doc, body: body.trimmingCharacters(in: .whitespacesAndNewlines),
                          epoch: checked.provenance?.epoch ?? 0, coverage: checked.provenance?.coverage ?? 0,
                          anchor: tests["\(checked.name): learned from"], opposite: tests["\(checked.name): contrast"])
         }

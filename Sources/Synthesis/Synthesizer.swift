@@ -76,6 +76,9 @@ public enum SynthesisEvent: Sendable {
     case phaseFinished(kind: RuleKind, rules: Int, coverage: Double)
     /// The rules learned again with the validation windows: kept or not, by the pack's validation F1.
     case relearned(kept: Bool, validationF1: (before: Double, after: Double))
+    /// A normal rule that holds on an abnormal rule's lines: kept or left out, by the pack's
+    /// F1 on the training and validation windows with and without it.
+    case swallowing(rule: String, kept: Bool, f1: (with: Double, without: Double))
 }
 
 /// The CodeAD agent loop over a proposer: sample, generate, test, repair,
@@ -96,11 +99,14 @@ public final class Synthesizer: Sendable {
         var accepted: [AcceptedRule]
         var epochsRun: Int
         var relearned = false
+        var swallowingLeftOut: [String] = []
     }
 
     /// Whether the accepted rules were learned again with the validation windows (their
     /// validation figures are then in sample).
     public var relearnedWithValidation: Bool { progress.withLock { $0.relearned } }
+    /// Normal rules left out because they hold on an abnormal rule's lines and the pack does no worse without them.
+    public var swallowingLeftOut: [String] { progress.withLock { $0.swallowingLeftOut } }
 
     /// The rules accepted so far (with those resumed from), in order.
     public var accepted: [AcceptedRule] { progress.withLock { $0.accepted } }
@@ -131,6 +137,32 @@ public final class Synthesizer: Sendable {
             if isInterrupted() { return }
         }
         try relearn(checkpoint: checkpoint)
+        try settleSwallowing(checkpoint: checkpoint)
+    }
+
+    /// A normal rule that holds on the lines an abnormal rule fires on hides that rule's failures
+    /// in the windows they share. Yet the abnormal rules were learned on the windows the normal
+    /// rules leave, so their lines may be normal on their own (a routine message whose number is
+    /// out of range), and leaving the normal rule out would set them loose on windows they were
+    /// never selected on. Each such normal rule stays only when the pack's F1 on the training and
+    /// validation windows is higher with it than without it.
+    private func settleSwallowing(checkpoint: ([AcceptedRule]) throws -> Void) throws {
+        var rules = accepted
+        let windows = data.train + data.validation
+        for name in try PackAssembler.swallowingNormalRules(rules).sorted() {
+            let without = rules.filter { $0.name != name }
+            let (with, alone) = (try f1(rules, on: windows), try f1(without, on: windows))
+            let kept = with > alone
+            onEvent(.swallowing(rule: name, kept: kept, f1: (with, alone)))
+            if !kept { rules = without }
+        }
+        guard rules.count != accepted.count else { return }
+        let left = accepted.map(\.name).filter { name in !rules.contains { $0.name == name } }
+        progress.withLock { progress in
+            progress.accepted = rules
+            progress.swallowingLeftOut = left
+        }
+        try checkpoint(rules)
     }
 
     /// Gives the proposer the validation windows too, to learn again what its rules carry
@@ -141,7 +173,7 @@ public final class Synthesizer: Sendable {
         let learned = accepted
         let relearned = proposer.relearned(learned, corpus: data.train + data.validation)
         guard relearned.map(\.body) != learned.map(\.body) else { return }
-        let (before, after) = (try validationF1(learned), try validationF1(relearned))
+        let (before, after) = (try f1(learned, on: data.validation), try f1(relearned, on: data.validation))
         let kept = after >= before
         onEvent(.relearned(kept: kept, validationF1: (before, after)))
         guard kept else { return }
@@ -152,13 +184,13 @@ public final class Synthesizer: Sendable {
         try checkpoint(relearned)
     }
 
-    /// The pack's window F1 on the validation windows: normal rules first, then abnormal
-    /// rules; a window neither decides counts as normal.
-    private func validationF1(_ rules: [AcceptedRule]) throws -> Double {
+    /// The pack's window F1 on `windows`: normal rules first, then abnormal rules; a window
+    /// neither decides counts as normal.
+    private func f1(_ rules: [AcceptedRule], on windows: [LabeledWindow]) throws -> Double {
         let normal = RuleMatcher(try ruleSet(rules.filter { $0.kind == .normal }))
         let abnormal = RuleMatcher(try ruleSet(rules.filter { $0.kind == .abnormal }))
         var confusion = Confusion()
-        for labeled in data.validation {
+        for labeled in windows {
             confusion.add(predicted: !normal.holds(labeled.window) && abnormal.holds(labeled.window), actual: labeled.isAbnormal)
         }
         return confusion.f1

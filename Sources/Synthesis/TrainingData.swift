@@ -23,8 +23,28 @@ public struct LabeledWindow: Sendable {
     }
 }
 
-/// The labeled windows of one input, split chronologically (6:1:3).
+/// The labeled windows of one input, split chronologically: 6:1:3 (training,
+/// validation, held out for testing), or 6:1 with nothing held out when a pack is
+/// learned from every window (``Learning/all``).
 public struct TrainingData: Sendable {
+    /// Which windows the learner reads.
+    public enum Learning: String, Sendable, CaseIterable {
+        /// The chronological training split (60 %) learns, the validation split (10 %) selects,
+        /// and the test split (30 %) is held out for `eval --split test`.
+        case train
+        /// Every window: the first six sevenths learn and the last seventh selects (the same
+        /// 6:1 proportion), nothing held out. For a pack to ship rather than to score on the same file.
+        case all
+
+        /// Whether window `index` of `count` learns (training), selects (validation), or is held out (test).
+        func split(of index: Int, count: Int) -> Split {
+            switch self {
+            case .train: Split.train.contains(index, of: count) ? .train : Split.val.contains(index, of: count) ? .val : .test
+            case .all: index < count * 6 / 7 ? .train : .val
+            }
+        }
+    }
+
     public var train: [LabeledWindow]
     public var validation: [LabeledWindow]
     public var test: [LabeledWindow]
@@ -42,8 +62,9 @@ public struct TrainingData: Sendable {
 
     /// Reads and windows a labeled log; labels stay outside the windows.
     /// Truncated sessions keep their place in the chronological split (as in
-    /// `eval`) but are left out unless `keepTruncated`. `progress` is called with the bytes read so far.
-    public static func load(reader: LogReader, policy: WindowPolicy, keepTruncated: Bool = false,
+    /// `eval`) but are left out unless `keepTruncated`. `learning` says which windows learn and
+    /// select. `progress` is called with the bytes read so far.
+    public static func load(reader: LogReader, policy: WindowPolicy, keepTruncated: Bool = false, learning: Learning = .train,
                             progress: ((Int) -> Void)? = nil) throws -> TrainingData {
         let pipeline = WindowPipeline(reader: reader, policy: policy, threads: 1, recordTruth: true)
         var windows: [(Window, Truth?)] = []
@@ -61,12 +82,10 @@ public struct TrainingData: Sendable {
             let isAbnormal = truth == .abnormal
             // Line labels only where the learner reads them: its training and validation windows.
             let normalLines = { (0..<window.count).map { pipeline.truth(ofLine: window.number(at: $0)) == .normal } }
-            if Split.train.contains(index, of: windows.count) {
-                data.train.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines()))
-            } else if Split.val.contains(index, of: windows.count) {
-                data.validation.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines()))
-            } else {
-                data.test.append(LabeledWindow(window: window, isAbnormal: isAbnormal))
+            switch learning.split(of: index, count: windows.count) {
+            case .train: data.train.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines()))
+            case .val: data.validation.append(LabeledWindow(window: window, isAbnormal: isAbnormal, normalLines: normalLines()))
+            case .test, .all: data.test.append(LabeledWindow(window: window, isAbnormal: isAbnormal))
             }
         }
         return data

@@ -221,6 +221,19 @@ struct CLITests {
         #expect(hits > 0 && alarms < hits, "TP \(hits), FP \(alarms)")
     }
 
+    @Test("synthesize --split all learns from every window (6:1, nothing held out)")
+    func synthesizeFromAllWindows() throws {
+        let pack = FileManager.default.temporaryDirectory.appendingPathComponent("synth-all-\(UUID().uuidString).warden")
+        defer { try? FileManager.default.removeItem(at: pack) }
+        let made = try Warden.run(["synthesize", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--split", "all", "-o", pack.path, "--quiet"])
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stderr.contains("training windows: 85 (") && made.stderr.contains("validation: 15, held out: 0"), "\(made.stderr)")
+        let tested = try Warden.run(["test", pack.path])
+        #expect(tested.status == 0 && tested.stdout.contains("0 failed"))
+        let refused = try Warden.run(["synthesize", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "--split", "test", "-o", pack.path])
+        #expect(refused.status != 0 && refused.stderr.contains("--split"), "\(refused.stderr)")
+    }
+
     @Test("Sessions cut off by the end of input: marked in detect, left out of eval and synthesize unless kept")
     func truncatedSessions() throws {
         let head = "Samples/HDFS_20k_head/HDFS_20000.log", labels = "Samples/HDFS_20k_head/HDFS_20000.block_labels.csv"

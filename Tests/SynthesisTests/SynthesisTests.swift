@@ -317,6 +317,17 @@ struct BuiltinSynthesisTests {
                 "\(unchanged.routine)")
     }
 
+    @Test("Learning from the training split holds the test split out; learning from all windows splits them 6:1")
+    func learningSplits() {
+        func shares(_ learning: TrainingData.Learning, _ count: Int) -> [Split: Int] {
+            Dictionary(grouping: 0..<count) { learning.split(of: $0, count: count) }.mapValues(\.count)
+        }
+        #expect(shares(.train, 100) == [.train: 60, .val: 10, .test: 30])
+        #expect(shares(.all, 100) == [.train: 85, .val: 15])
+        // Windows stay in input order: the validation windows come last.
+        #expect((0..<70).allSatisfy { TrainingData.Learning.all.split(of: $0, count: 70) == ($0 < 60 ? .train : .val) })
+    }
+
     @Test("An interrupted run stops and leaves what it accepted")
     func interrupted() async throws {
         let synthesizer = Synthesizer(data: syntheticData(), proposer: BuiltinProposer(), packName: "s", isInterrupted: { true })
@@ -396,6 +407,45 @@ struct SelectionTests {
         }
         try await expectSupport(cases, FixedProposer(rules: [.normal: "any line in window: line contains \"register dump\""]),
                                 kind: .normal, reason: "holds on 2 training windows, fewer than the 3 a normal rule needs")
+    }
+
+    @Test("A normal rule that holds on an abnormal rule's lines stays, suppressed with its reason, only where the pack does better with it")
+    func swallowingNormalRules() async throws {
+        func run(_ data: TrainingData, _ proposer: FixedProposer) async throws -> (Synthesizer, String) {
+            let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s")
+            try await synthesizer.run { _ in }
+            let text = try PackAssembler.finalPack(name: "s", description: nil, rules: synthesizer.accepted,
+                                                   provenance: SynthesisProvenance(backend: "fixed", model: "none"))
+            return (synthesizer, text)
+        }
+        func swallowFindings(_ text: String) -> Int {
+            Linter().lint(SourceFile(path: "s.warden", text: text)).findings.count { $0.diagnostic.code.description == "W1105" }
+        }
+        // Retries are routine where nothing fails; only beside an error do they mark the failure. On
+        // its own a retry line is normal, so the normal rule (no error) holds on the abnormal rule's
+        // lines, yet without it the abnormal rule would flag every routine retry.
+        let retries = TrainingData(
+            train: windows(["job ok", "error: disk gone"], count: 4, abnormal: false, from: 0)
+                + windows(["retry ok", "cache warm", "cache warm", "cache warm"], count: 5, abnormal: false, from: 4)
+                + windows(["retry ok", "error: disk gone"], count: 10, abnormal: true, from: 10),
+            validation: windows(["job ok", "error: disk gone"], count: 3, abnormal: false, from: 30)
+                + windows(["retry ok", "cache warm", "cache warm", "cache warm"], count: 3, abnormal: false, from: 33)
+                + windows(["error: disk gone", "retry ok"], count: 2, abnormal: true, from: 40))
+        let (kept, keptText) = try await run(retries, FixedProposer(rules: [
+            .normal: "(count line in window where line contains \"error\") == 0", .abnormal: "any line in window: line contains \"retry\""]))
+        #expect(kept.accepted.map(\.kind) == [.normal, .abnormal] && kept.swallowingLeftOut.isEmpty)
+        #expect(keptText.contains(PackAssembler.decisionListSuppression) && swallowFindings(keptText) == 0, "\(keptText)")
+        // A normal rule that lets one retry pass: the abnormal rule does as well alone, and the
+        // normal rule would hide a window with a single failed retry, so it is left out.
+        let failedRetries = TrainingData(
+            train: windows(["job ok", "job ok"], count: 20, abnormal: false, from: 0)
+                + windows(["retry failed", "retry ok"], count: 6, abnormal: true, from: 20),
+            validation: windows(["job ok"], count: 4, abnormal: false, from: 30)
+                + windows(["retry ok", "retry failed", "job ok"], count: 2, abnormal: true, from: 40))
+        let (left, leftText) = try await run(failedRetries, FixedProposer(rules: [
+            .normal: "(count line in window where line contains \"retry\") < 2", .abnormal: "any line in window: line contains \"failed\""]))
+        #expect(left.accepted.map(\.kind) == [.abnormal] && left.swallowingLeftOut.count == 1)
+        #expect(!leftText.contains("warden-lint") && swallowFindings(leftText) == 0, "\(leftText)")
     }
 
     @Test("An abnormal rule that holds on one training window is dropped; on two it is kept")

@@ -11,6 +11,8 @@ import RuleRuntime
 import Synthesis
 
 /// `warden synthesize`: learn a rule pack from labeled logs (the CodeAD method).
+extension TrainingData.Learning: ExpressibleByArgument {}
+
 struct SynthesizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthesize",
@@ -19,7 +21,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
         discussion: """
             Windows are split chronologically 6:1:3; rules are learned on the training windows and \
             selected on the validation windows, so `warden eval --split test` scores the pack on \
-            windows it never saw. Normal rules come first, then abnormal rules on what they leave. \
+            windows it never saw. With --split all, every window is learned from (6:1, nothing held \
+            out): for a pack to ship, not to score on the same file. \
+            Normal rules come first, then abnormal rules on what they leave. \
             The pack is written after every epoch; Ctrl-C stops after the current candidate and \
             leaves a valid partial pack; --resume continues from it.
             """
@@ -29,8 +33,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
 
     @OptionGroup var labels: LabelOptions
 
-    @Option(help: "Windows to learn from: train (the chronological training split; validation selects).")
-    var split: String = "train"
+    @Option(help: "Windows to learn from: train (the chronological training split; validation selects; the test split is held out) or all (every window: the first six sevenths learn, the last seventh selects).")
+    var split: TrainingData.Learning = .train
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the pack.")
     var output: String
@@ -74,7 +78,6 @@ struct SynthesizeCommand: AsyncParsableCommand {
     var file: String
 
     func validate() throws {
-        guard split == "train" else { throw ValidationError("--split: only `train` is supported (validation and test windows are held out)") }
         guard ["builtin", "openai"].contains(backend) else { throw ValidationError("--backend: builtin or openai") }
         guard (0...1).contains(normalPrecision), (0...1).contains(abnormalPrecision) else {
             throw ValidationError("--normal-precision and --abnormal-precision take a share between 0 and 1")
@@ -88,7 +91,8 @@ struct SynthesizeCommand: AsyncParsableCommand {
         let reader = try input.labeledReader(path: file, labels: labels)
         let policy = try input.windowPolicy()
         var reading = ProgressBar(total: quiet || file == "-" ? nil : reader.source.totalBytes)
-        let data = try TrainingData.load(reader: reader, policy: policy, keepTruncated: keepTruncated) { reading.update($0) }
+        let data = try TrainingData.load(reader: reader, policy: policy, keepTruncated: keepTruncated,
+                                          learning: split) { reading.update($0) }
         reading.finish()
         warnAboutLabels(reader)
         warnAboutTimestamps(reader, policy: policy)
@@ -141,7 +145,11 @@ struct SynthesizeCommand: AsyncParsableCommand {
         let rules = written?.rules ?? []
         var report = "\(interrupt.isSet ? "interrupted; partial pack" : "pack") \(packName): \(rules.filter { $0.kind == .normal }.count) normal and \(rules.filter { $0.kind == .abnormal }.count) abnormal rules -> \(output)"
         let left = Set(synthesizer.accepted.map(\.name)).subtracting(rules.map(\.name))
-        if !left.isEmpty { report += "\nleft out after lint (duplicate, shadowed, or hiding an abnormal rule's lines): " + left.sorted().joined(separator: ", ") }
+        if !left.isEmpty { report += "\nleft out after lint (duplicate or shadowed): " + left.sorted().joined(separator: ", ") }
+        if !synthesizer.swallowingLeftOut.isEmpty {
+            report += "\nleft out (holding on an abnormal rule's lines, and no help on the training and validation windows): "
+                + synthesizer.swallowingLeftOut.joined(separator: ", ")
+        }
         if let usage = (proposer as? UsageReporting)?.usageSummary { report += "\n" + usage }
         let findings = Linter().lint(file).findings
         report += "\nlint: " + (findings.isEmpty ? "clean" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (`warden lint \(output)` lists them)")
@@ -208,6 +216,10 @@ final class ProgressPrinter: Sendable {
             let figures = String(format: "validation F1 %.1f -> %.1f, in sample", f1.before * 100, f1.after * 100)
             line = kept ? "routine templates learned again with the validation windows (\(figures))"
                 : "routine templates kept from the training windows: learned again with the validation windows, they lowered the pack's \(figures)"
+        case .swallowing(let rule, let kept, let f1):
+            let figures = String(format: "training and validation F1 %.1f with it, %.1f without", f1.with * 100, f1.without * 100)
+            line = kept ? "\(rule) holds on an abnormal rule's lines but stays: the pack does better with it (\(figures))"
+                : "\(rule) left out: it holds on an abnormal rule's lines and the pack does no worse without it (\(figures))"
         case .candidate:
             line = nil
         }

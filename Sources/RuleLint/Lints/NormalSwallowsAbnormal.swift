@@ -15,6 +15,12 @@ struct NormalSwallowsAbnormal: Lint {
             the normal rule (`all` instead of `any`, a more specific text) so that it cannot hold on a
             failure. Normal rules about the window's shape alone (a count, a time span) are left out:
             the evidence lines on their own say nothing about them.
+
+            `warden synthesize` learns a pack as one decision list, each abnormal rule on the windows
+            the normal rules leave, so an abnormal rule's lines may be normal on their own (a routine
+            message whose number is out of range). It keeps a normal rule this lint flags only when
+            the pack does better with it on the windows it learned from, and suppresses the finding
+            there with that reason; otherwise it leaves the normal rule out.
             """,
         examples: [
             .triggering("""

@@ -5,7 +5,7 @@
 # BGL_2k (windows of 20 lines) and HDFS_2pct_dev (one session per block), also
 # with a FAME fallback behind the pack. Then FAME at message level on BGL_2k,
 # with each feature kind, and a sweep over window sizes, split positions and a
-# learning curve. Installs scikit-learn and drain3 from PyPI when they are missing.
+# learning curve and random halves of HDFS blocks. Installs scikit-learn and drain3 from PyPI when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 warden=.build/release/warden
@@ -17,12 +17,13 @@ if ! python3 -c 'import sklearn, drain3' 2>/dev/null; then
   python3 -m pip install --quiet scikit-learn drain3
 fi
 
-# FAME (hashed features, K = 100) trained on the same training and validation windows, then
-# behind the pack: it decides only the windows no rule decided.
+# FAME (hashed features, K = 100) trained on the same training and validation windows, its
+# window decision chosen behind the pack (fame train --pack), then behind the pack: it decides
+# only the windows no rule decided.
 fallback() {
   local stem=$1 format=$2 file=$3
   shift 3
-  "$warden" fame train --quiet --format "$format" "$@" --k 100 "$file" -o "$stem.fame" >/dev/null
+  "$warden" fame train --quiet --format "$format" "$@" --k 100 --pack "$stem.warden" "$file" -o "$stem.fame" >/dev/null
   "$warden" eval --pack "$stem.warden" --format "$format" "$@" --split test --json --fallback "$stem.fame" "$file" >"$stem.fallback.json"
 }
 
@@ -107,13 +108,38 @@ for third in 1 2; do
   sweep "HDFS_2pct_dev from $third/3, sessions" hdfs "$out/hdfs_2pct_dev_from_${third}_3.log" --window session "${hdfs_labels[@]}"
 done
 sweep "HDFS_2pct_dev, windows of 50 lines" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window 50 "${hdfs_labels[@]}"
-# Learning curve: HDFS sessions learned from the first 5, 10, 20 and 50 % of blocks (by first
-# line; Warden selects on its own validation share of them) and scored on all the other
-# blocks, which log message types the first stretch never shows. The baselines learn on the
-# same first blocks (drain3 mines only their lines). FAME learns from the same blocks and
-# scores the others with its own window decision (eval chooses none on the scored file).
+# Learned from some blocks, scored on the others. Warden learns from every session of the
+# first file (synthesize --split all: six sevenths learn, the last seventh selects), the
+# baselines from the same sessions (drain3 mines only their lines). FAME learns from the
+# same file, its window decision chosen behind the pack, and scores the other with that
+# decision (eval chooses none on the scored file).
+elsewhere() {
+  local name=$1 first=$2 after=$3
+  "$warden" synthesize --backend builtin --quiet --format hdfs --window session "${hdfs_labels[@]}" "$first" \
+    --split all --name elsewhere -o "$out/elsewhere.warden" 2>/dev/null >/dev/null
+  "$warden" eval --pack "$out/elsewhere.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
+    "$after" >"$out/elsewhere.eval.json"
+  "$warden" fame train --quiet --format hdfs --window session "${hdfs_labels[@]}" --k 100 --pack "$out/elsewhere.warden" "$first" \
+    -o "$out/elsewhere.fame" >/dev/null
+  "$warden" eval --pack "$out/elsewhere.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
+    --fallback "$out/elsewhere.fame" "$after" >"$out/elsewhere.fallback.json"
+  "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$first" -o "$out/elsewhere.first.jsonl"
+  "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$after" -o "$out/elsewhere.after.jsonl"
+  python3 -c 'import json, sys
+with open(sys.argv[3], "w") as merged:
+    for path, split in ((sys.argv[1], "train"), (sys.argv[2], "test")):
+        for line in open(path):
+            window = json.loads(line); window["split"] = split; merged.write(json.dumps(window) + "\n")' \
+    "$out/elsewhere.first.jsonl" "$out/elsewhere.after.jsonl" "$out/elsewhere.windows.jsonl"
+  python3 scripts/baselines.py "$out/elsewhere.windows.jsonl" --format hdfs --name "$name" \
+    --warden "$out/elsewhere.eval.json" --warden-fame "$out/elsewhere.fallback.json" --append-row "$out/sweep.jsonl"
+}
+# A learning curve: HDFS sessions learned from the first 5, 10, 20 and 50 % of blocks (by first
+# line), scored on all the other blocks, which log message types the first stretch never shows.
+# Then random halves of the blocks (three seeds): the other half of a block sample is what
+# held-back data drawn the same way looks like.
 python3 - Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz "$out" <<'PY'
-import gzip, re, sys
+import gzip, random, re, sys
 hdfs, out = sys.argv[1:]
 lines = gzip.open(hdfs, "rt", encoding="utf-8").readlines()
 keys = [m.group(0) if (m := re.search(r"blk_-?\d+", line)) else None for line in lines]
@@ -122,30 +148,21 @@ for index, key in enumerate(keys):
     if key is not None and key not in first:
         first[key] = index
 order = sorted(first, key=first.get)
+def write(name, chosen):
+    open(f"{out}/hdfs_{name}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k in chosen)
+    open(f"{out}/hdfs_not_{name}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k not in chosen)
 for share in (5, 10, 20, 50):
-    early = set(order[: len(order) * share // 100])
-    open(f"{out}/hdfs_first_{share}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k in early)
-    open(f"{out}/hdfs_after_{share}.log", "w", encoding="utf-8").writelines(l for l, k in zip(lines, keys) if k not in early)
+    write(f"first_{share}", set(order[: len(order) * share // 100]))
+for seed in (1, 2, 3):
+    shuffled = sorted(first)
+    random.Random(seed).shuffle(shuffled)
+    write(f"half_{seed}", set(shuffled[: len(shuffled) // 2]))
 PY
 for share in 5 10 20 50; do
-  "$warden" synthesize --backend builtin --quiet --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_first_$share.log" \
-    --split train --name curve -o "$out/curve.warden" 2>/dev/null >/dev/null
-  "$warden" eval --pack "$out/curve.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
-    "$out/hdfs_after_$share.log" >"$out/curve.eval.json"
-  "$warden" fame train --quiet --format hdfs --window session "${hdfs_labels[@]}" --k 100 "$out/hdfs_first_$share.log" \
-    -o "$out/curve.fame" >/dev/null
-  "$warden" eval --pack "$out/curve.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
-    --fallback "$out/curve.fame" "$out/hdfs_after_$share.log" >"$out/curve.fallback.json"
-  "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_first_$share.log" -o "$out/curve.first.jsonl"
-  "$warden" windows --format hdfs --window session "${hdfs_labels[@]}" "$out/hdfs_after_$share.log" -o "$out/curve.after.jsonl"
-  python3 -c 'import json, sys
-with open(sys.argv[3], "w") as merged:
-    for path, split in ((sys.argv[1], "train"), (sys.argv[2], "test")):
-        for line in open(path):
-            window = json.loads(line); window["split"] = split; merged.write(json.dumps(window) + "\n")' \
-    "$out/curve.first.jsonl" "$out/curve.after.jsonl" "$out/curve.windows.jsonl"
-  python3 scripts/baselines.py "$out/curve.windows.jsonl" --format hdfs --name "HDFS_2pct_dev, first $share % of blocks" \
-    --warden "$out/curve.eval.json" --warden-fame "$out/curve.fallback.json" --append-row "$out/sweep.jsonl"
+  elsewhere "HDFS_2pct_dev, first $share % of blocks" "$out/hdfs_first_$share.log" "$out/hdfs_not_first_$share.log"
+done
+for seed in 1 2 3; do
+  elsewhere "HDFS_2pct_dev, random half of blocks ($seed)" "$out/hdfs_half_$seed.log" "$out/hdfs_not_half_$seed.log"
 done
 echo "robustness: test F1 over window sizes and split positions"
 python3 scripts/sweep_table.py "$out/sweep.jsonl"

@@ -30,6 +30,20 @@ public struct WindowDecision: Sendable, Hashable, Codable {
     }
 }
 
+/// A window decision chosen when the model was trained, and where: on the validation
+/// windows a pack leaves undecided, scored by the model trained on the training split alone
+/// (so out of sample), before it was trained again with the validation split.
+public struct ChosenWindowDecision: Sendable, Codable, Hashable {
+    public var decision: WindowDecision
+    /// Where it was chosen, with the validation window F1 without and with it.
+    public var source: String
+
+    public init(decision: WindowDecision, source: String) {
+        self.decision = decision
+        self.source = source
+    }
+}
+
 /// FAME as the engine's fallback: every message of an undecided window is
 /// scored, the ``WindowDecision`` gives the verdict, and the evidence names
 /// the messages at or above its threshold with their scores and failure domains.
@@ -37,10 +51,11 @@ public struct FAMEFallback: Fallback {
     public let model: FAMEModel
     public let decision: WindowDecision
 
-    /// `decision` defaults to the model's message threshold, one message.
+    /// `decision` defaults to the one the model was trained with behind a pack
+    /// (``FAMEModel/Metadata/windowDecision``), else the model's message threshold, one message.
     public init(model: FAMEModel, decision: WindowDecision? = nil) {
         self.model = model
-        self.decision = decision ?? WindowDecision(threshold: model.threshold)
+        self.decision = decision ?? model.metadata.windowDecision?.decision ?? WindowDecision(threshold: model.threshold)
     }
 
     public var name: String { "fame" }

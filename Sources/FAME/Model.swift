@@ -39,6 +39,9 @@ public struct FAMEModel: Sendable {
         public var validationMessages: Int?
         public var certification: CertificationReport
         public var training: TrainingSettings
+        /// The window decision chosen behind a pack when the model was trained (`fame train
+        /// --pack`); `nil`: the message threshold, one message.
+        public var windowDecision: ChosenWindowDecision?
     }
 
     public var metadata: Metadata

@@ -84,6 +84,10 @@ extension FAMEModel {
         guard metadata.gate.isFinite, (0...1).contains(metadata.gate) else {
             throw FAMEError.modelFile("model gate \(metadata.gate) is not a probability (0…1)")
         }
+        if let chosen = metadata.windowDecision?.decision,
+           !chosen.threshold.isFinite || !(0...1).contains(chosen.threshold) || chosen.minimumMessages < 1 {
+            throw FAMEError.modelFile("model window decision (threshold \(chosen.threshold), \(chosen.minimumMessages) messages) is out of range")
+        }
         guard metadata.k >= 1 else { throw FAMEError.modelFile("model K \(metadata.k) is not a positive count") }
         if let validation = metadata.validationMessages, validation < 0 || validation > metadata.trainingMessages {
             throw FAMEError.modelFile("model says \(validation) of its \(metadata.trainingMessages) training messages were validation messages")

@@ -39,18 +39,25 @@ public struct FAMETrainingResult: Sendable {
 /// messages, the threshold is calibrated on them, and then (``FAMESettings/refit``)
 /// the whole model is trained again on the training and validation messages.
 public enum FAMETrainer {
+    ///
+    /// `windowDecision`, when given, is called with the model trained on the training split
+    /// (threshold calibrated, not yet trained again): the window decision it returns, chosen on
+    /// validation windows that model never saw, goes into the model's metadata.
     public static func train(
         _ messages: [LabeledMessage], validation: [LabeledMessage] = [], settings: FAMESettings, partition given: DomainPartition? = nil,
-        proposer: (any DomainProposer)? = nil, log: (String) -> Void = { _ in }
+        proposer: (any DomainProposer)? = nil, windowDecision: ((FAMEModel) throws -> ChosenWindowDecision?)? = nil,
+        log: (String) -> Void = { _ in }
     ) async throws -> FAMETrainingResult {
-        try await train(messages, validation: validation, settings: settings, partition: given, extending: false, proposer: proposer, log: log)
+        try await train(messages, validation: validation, settings: settings, partition: given, extending: false, proposer: proposer,
+                        windowDecision: windowDecision, log: log)
     }
 
     /// With `extending`, templates the given partition lacks join the domains sharing most words
     /// with them (training again with validation messages, whose new templates no partition named).
     private static func train(
         _ messages: [LabeledMessage], validation: [LabeledMessage], settings: FAMESettings, partition given: DomainPartition?,
-        extending: Bool, proposer: (any DomainProposer)?, log: (String) -> Void
+        extending: Bool, proposer: (any DomainProposer)?, windowDecision: ((FAMEModel) throws -> ChosenWindowDecision?)? = nil,
+        log: (String) -> Void
     ) async throws -> FAMETrainingResult {
         guard !messages.isEmpty else { throw FAMEError.noTrainingData("no labeled messages to train on") }
         var drain = Drain(settings: settings.drain)
@@ -144,6 +151,11 @@ public enum FAMETrainer {
             model = FAMEModel(metadata: metadata, extractor: extractor, drain: drain, router: router, experts: experts, global: global)
             log("threshold \(threshold) from \(metadata.thresholdSource)")
         }
+        if let windowDecision, let chosen = try windowDecision(model) {
+            metadata.windowDecision = chosen
+            model = FAMEModel(metadata: metadata, extractor: extractor, drain: drain, router: router, experts: experts, global: global)
+            log("window decision: \(chosen.decision.description) (\(chosen.source))")
+        }
         let result = FAMETrainingResult(model: model, partition: partition, summaries: sample.summaries, report: report)
         if settings.refit, !validation.isEmpty {
             return try await refit(messages, validation: validation, settings: settings, first: result,
@@ -182,6 +194,7 @@ extension FAMETrainer {
         let floor = result.model.noEvidenceScore
         if metadata.threshold <= floor { metadata.threshold = min(0.95, ((floor / 0.05).rounded(.down) + 1) * 0.05) }
         metadata.thresholdSource = first.model.metadata.thresholdSource + "; then trained again with the validation messages"
+        metadata.windowDecision = first.model.metadata.windowDecision
         metadata.validationMessages = validation.count
         result.model = FAMEModel(metadata: metadata, extractor: result.model.extractor, drain: result.model.drain, router: result.model.router,
                                  experts: result.model.experts, global: result.model.global)

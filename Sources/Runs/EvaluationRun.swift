@@ -28,8 +28,9 @@ public struct EvaluationRun {
         self.keepTruncated = keepTruncated
     }
 
-    /// The report for the windows `policy` makes of `reader`'s log, read with `threads` workers.
-    public func run(reader: LogReader, policy: WindowPolicy, threads: Int, progress: ((Int) -> Void)? = nil) throws -> EvaluationReport {
+    /// Every window's record, and the message assessments of those the rules left undecided (by record index).
+    private func windows(reader: LogReader, policy: WindowPolicy, threads: Int, progress: ((Int) -> Void)?) throws
+        -> (records: [WindowRecord], assessments: [Int: [Assessment]], pipeline: WindowPipeline) {
         try reader.requireLabels()
         let fame = fallback
         let engine = DetectionEngine(rules: rules, fallback: fame == nil ? UndecidedIsNormal() : nil)
@@ -45,6 +46,24 @@ public struct EvaluationRun {
             records.append(WindowRecord(truth: pipeline.truth(of: window), detection: result.0,
                                         lineNumbers: window.numbers, outcomes: result.1, truncated: window.isTruncated))
         }, progress: progress)
+        return (records, assessments, pipeline)
+    }
+
+    /// The window decision the fallback should make behind the rules, chosen on the validation
+    /// windows of `reader`'s log that they leave undecided (see ``FAMEFallback/calibrate(decided:undecided:above:loosest:)``),
+    /// with the validation window F1 without and with it and how many validation windows were undecided.
+    public func chooseDecision(reader: LogReader, policy: WindowPolicy, threads: Int) throws
+        -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
+        guard let fame = fallback else { preconditionFailure("a decision is chosen for a fallback") }
+        let (records, assessments, _) = try windows(reader: reader, policy: policy, threads: threads, progress: nil)
+        return calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: nil)
+    }
+
+    /// The report for the windows `policy` makes of `reader`'s log, read with `threads` workers.
+    public func run(reader: LogReader, policy: WindowPolicy, threads: Int, progress: ((Int) -> Void)? = nil) throws -> EvaluationReport {
+        let scanned = try windows(reader: reader, policy: policy, threads: threads, progress: progress)
+        var records = scanned.records
+        let (assessments, pipeline, fame) = (scanned.assessments, scanned.pipeline, fallback)
         let metadata = rules.rules.map(\.metadata)
         var report: EvaluationReport
         if let fame {
@@ -56,7 +75,8 @@ public struct EvaluationRun {
             let inSample = fame.model.learnedFromValidation
             let chosenOnValidation = !decisionIsGiven && split == .test
             let calibrated = chosenOnValidation
-                ? calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: inSample ? fame.decision : nil) : nil
+                ? calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: inSample ? fame.decision : nil).decision
+                : nil
             let decision = calibrated ?? fame.decision
             let chosen = FAMEFallback(model: fame.model, decision: decision)
             for (index, assessed) in assessments {
@@ -67,9 +87,11 @@ public struct EvaluationRun {
             }
             report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
             report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
+            let own = fame.model.metadata.windowDecision == nil ? "the model's own" : "the model's own, chosen behind a pack when it was trained"
             report.fallback?.decision = decision.description + (decisionIsGiven ? " (as given)"
-                : !chosenOnValidation ? " (the model's own: the windows scored include the validation split a decision would be chosen on)"
-                : inSample ? " (the model's own or stricter, chosen on the validation split, which it learned from: its figures there are in sample)"
+                : !chosenOnValidation ? " (\(own): the windows scored include the validation split a decision would be chosen on)"
+                : inSample ? " (\(fame.model.metadata.windowDecision == nil ? "the model's own or stricter" : own + ", or a stricter one"), "
+                    + "chosen on the validation split, which it learned from: its figures there are in sample)"
                 : " (chosen on the validation split)")
             let validation = { (records: [WindowRecord]) in
                 EvaluationReport(records: records, rules: metadata, split: .val, keepTruncated: keepTruncated, lineTruth: { _ in nil }).window.f1
@@ -84,7 +106,8 @@ public struct EvaluationRun {
     }
 
     /// FAME's window decision chosen on the validation windows the rules left undecided.
-    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double, loosest: WindowDecision?) -> WindowDecision {
+    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double, loosest: WindowDecision?)
+        -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
         var decided = Confusion()
         var undecided: [(scores: [Double], abnormal: Bool)] = []
         for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
@@ -95,6 +118,7 @@ public struct EvaluationRun {
                 decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
             }
         }
-        return FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor, loosest: loosest).decision
+        let chosen = FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor, loosest: loosest)
+        return (chosen.decision, chosen.without, chosen.with, undecided.count)
     }
 }

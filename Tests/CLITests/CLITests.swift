@@ -554,6 +554,38 @@ struct CLITests {
         }
     }
 
+    @Test("fame train --pack chooses the window decision behind the pack on validation windows the first model never saw, and eval, detect and run use it")
+    func fameBehindPack() throws {
+        let hdfs = ["--format", "hdfs", "--window", "session", "--labels", "Samples/HDFS_2pct_dev/HDFS_2pct_dev.block_labels.csv"]
+        let (log, pack) = ("Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz", "GeneratedRules/Packs/hdfs_synthesized.warden")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fame-pack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (plain, packed) = (directory.appendingPathComponent("plain.fame").path, directory.appendingPathComponent("packed.fame").path)
+        #expect(try Warden.run(["fame", "train", "--quiet"] + hdfs + [log, "-o", plain]).status == 0)
+        let trained = try Warden.run(["fame", "train", "--quiet", "--pack", pack] + hdfs + [log, "-o", packed])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("window decision: abstains (leaves every window undecided) (chosen behind pack hdfs_synthesized on the "),
+                "\(trained.stdout)")
+        // The sessions the pack leaves undecided log replication messages, which anomalous training sessions
+        // log too: the message threshold flags them all, though every one is normal. Chosen behind the pack
+        // on validation windows, the decision abstains, and FAME no longer lowers the pack's F1.
+        func allSplit(_ model: String) throws -> (without: Double, with: Double, output: String) {
+            let run = try Warden.run(["eval", "--pack", pack] + hdfs + ["--fallback", model, "--json", log])
+            let report = try #require(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let fallback = try #require(report["fallback"] as? [String: Any])
+            return (try #require((fallback["windowWithout"] as? [String: Any])?["f1"] as? Double),
+                    try #require((report["window"] as? [String: Any])?["f1"] as? Double), run.stdout)
+        }
+        let (before, after) = (try allSplit(plain), try allSplit(packed))
+        #expect(before.with < before.without, "the message threshold flagged no normal session: \(before)")
+        #expect(after.with == after.without && after.output.contains("chosen behind a pack when it was trained"), "\(after.output)")
+        let detected = try Warden.run(["detect", "--pack", pack, "--format", "hdfs", "--window", "session", "--fallback", packed, "--output", "summary", log])
+        #expect(detected.status == 0 && detected.stderr.contains("abnormal: 167  normal: 5535  undecided: 13"), "\(detected.stderr)")
+        let refused = try Warden.run(["fame", "train", "--pack", pack, "--split", "all"] + hdfs + [log, "-o", packed])
+        #expect(refused.status != 0 && refused.stderr.contains("--pack chooses the window decision on the validation split"), "\(refused.stderr)")
+    }
+
     @Test("fame train → fame eval → eval --fallback and detect --fallback on the BGL sample, and behind the HDFS session pack")
     func fame() throws {
         let model = FileManager.default.temporaryDirectory.appendingPathComponent("bgl-\(UUID().uuidString).fame")

@@ -5,6 +5,7 @@ import Foundation
 import LogInput
 import LogParsing
 import RuleRuntime
+import Synchronization
 import Testing
 import WardenCore
 import TestSupport
@@ -342,7 +343,7 @@ struct FAMETests {
         // most words, and when the partition then fails certification the first model is kept, with the reason.
         let given = firstResult.partition
         var lines: [String] = []
-        let kept = try await FAMETrainer.train(train, validation: validation, settings: settings, partition: given) { lines.append($0) }
+        let kept = try await FAMETrainer.train(train, validation: validation, settings: settings, partition: given, log: { lines.append($0) })
         #expect(lines.contains { $0.hasPrefix("18 templates new in the validation split joined the domains sharing most words") }, "\(lines)")
         #expect(lines.contains { $0.hasPrefix("kept the model trained on the training split: with the validation templates the partition does not certify") })
         #expect(!kept.model.learnedFromValidation && kept.model.threshold == first.threshold && kept.partition == given)
@@ -352,5 +353,33 @@ struct FAMETests {
         var wild = refit
         wild.metadata.validationMessages = refit.metadata.trainingMessages + 1
         #expect(throws: FAMEError.self) { try FAMEModel(fileData: try wild.fileData()) }
+    }
+
+    @Test("A window decision chosen at training sees the model trained on the training split, survives the second training and the model file, and is the fallback's default")
+    func windowDecisionChosenAtTraining() async throws {
+        let (train, validation) = (try BGL.messages(.train), try BGL.messages(.val))
+        let chosen = ChosenWindowDecision(decision: WindowDecision(threshold: 0.85, minimumMessages: 2), source: "chosen in a test")
+        let seen = Mutex<[Bool]>([])
+        let result = try await FAMETrainer.train(train, validation: validation, settings: BGL.settings, windowDecision: { model in
+            seen.withLock { $0.append(model.learnedFromValidation) }
+            return chosen
+        })
+        // Called once, with the model that has not learned from the validation split.
+        #expect(seen.withLock { $0 } == [false])
+        let model = result.model
+        #expect(model.learnedFromValidation && model.metadata.windowDecision == chosen)
+        let read = try FAMEModel(fileData: try model.fileData())
+        #expect(read.metadata.windowDecision == chosen)
+        #expect(FAMEFallback(model: read).decision == chosen.decision)
+        #expect(FAMEFallback(model: read, decision: .abstain).decision == .abstain)
+        // Without one, the fallback decides on the message threshold, one message; an impossible decision is refused.
+        var plain = model
+        plain.metadata.windowDecision = nil
+        #expect(FAMEFallback(model: plain).decision == WindowDecision(threshold: model.threshold))
+        var wild = model
+        wild.metadata.windowDecision = ChosenWindowDecision(decision: WindowDecision(threshold: 0.5, minimumMessages: 0), source: "")
+        #expect(throws: FAMEError.modelFile("model window decision (threshold 0.5, 0 messages) is out of range")) {
+            try FAMEModel(fileData: try wild.fileData())
+        }
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import ChatCompletions
 import FAME
 import Foundation
+import RuleInterpreter
+import Runs
 import WardenCore
 
 /// Where the failure-domain partition comes from.
@@ -23,7 +25,10 @@ struct FameTrainCommand: AsyncParsableCommand {
             reasons. The partition is written next to the model (MODEL.domains.json). With \
             --split train, the threshold is calibrated on the validation split, and then the \
             model is trained again on the training and validation splits together (--no-refit \
-            keeps the first model).
+            keeps the first model). With --pack, the window decision FAME makes behind that pack \
+            (a window is abnormal when enough messages score high enough) is chosen on the \
+            validation windows the pack leaves undecided, scored by the first model (which never \
+            saw them), and kept in the model: eval, detect and run use it.
             """
     )
 
@@ -36,6 +41,9 @@ struct FameTrainCommand: AsyncParsableCommand {
 
     @Option(help: "Lines to learn from: all, train, val, test (chronological 6:1:3 over lines, or over sessions with --window session).")
     var split: Split = .train
+
+    @Option(help: "The rule pack FAME will stand behind: its window decision is chosen on the validation windows the pack leaves undecided (--split train).")
+    var pack: String?
 
     @Option(help: "Most labeled messages per template.")
     var k = 100
@@ -89,6 +97,10 @@ struct FameTrainCommand: AsyncParsableCommand {
             throw ValidationError("--dimension must be a power of two between 16 and 4194304")
         }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must lie in 0…1") }
+        if pack != nil {
+            guard split == .train else { throw ValidationError("--pack chooses the window decision on the validation split: use --split train") }
+            guard file != "-" else { throw ValidationError("--pack reads the log a second time, in windows: give a file, not standard input") }
+        }
     }
 
     func run() async throws {
@@ -119,7 +131,8 @@ struct FameTrainCommand: AsyncParsableCommand {
         let started = clock.now
         let result: FAMETrainingResult
         do {
-            result = try await FAMETrainer.train(set.messages, validation: validation, settings: settings, partition: partition, proposer: proposer) { [quiet] in
+            result = try await FAMETrainer.train(set.messages, validation: validation, settings: settings, partition: partition, proposer: proposer,
+                                                 windowDecision: try windowDecision()) { [quiet] in
                 if !quiet { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             }
         } catch let error as FAMEError {
@@ -141,10 +154,30 @@ struct FameTrainCommand: AsyncParsableCommand {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("threshold: \(result.model.metadata.threshold) (\(result.model.metadata.thresholdSource))")
+        if let chosen = result.model.metadata.windowDecision {
+            print("window decision: \(chosen.decision.description) (\(chosen.source))")
+        }
         print(set.linesSummary)
         print(String(format: "model: %@ (%d messages, %d labeled, %d templates, %d domains) trained in %.2f s; partition: %@",
                      output, result.model.metadata.trainingMessages, result.model.metadata.labeledMessages, result.model.drain.clusters.count,
                      result.partition.domains.count, seconds, partitionPath))
+    }
+
+    /// With `--pack`: chooses, for the model trained on the training split, the window decision
+    /// behind the pack on the validation windows it leaves undecided.
+    private func windowDecision() throws -> ((FAMEModel) throws -> ChosenWindowDecision?)? {
+        guard let pack else { return nil }
+        let checked = try loadPack(pack)
+        let rules = Interpreter.ruleSet(for: checked)
+        let policy = try input.windowPolicy()
+        return { model in
+            let run = EvaluationRun(rules: rules, fallback: FAMEFallback(model: model), split: .test)
+            let chosen = try run.chooseDecision(reader: try input.labeledReader(path: file, labels: labels), policy: policy,
+                                                threads: input.workerThreads)
+            return ChosenWindowDecision(decision: chosen.decision, source: String(
+                format: "chosen behind pack %@ on the %d validation windows it leaves undecided: validation window F1 %.2f without FAME, %.2f with it",
+                checked.name, chosen.undecided, chosen.without * 100, chosen.with * 100))
+        }
     }
 }
 

@@ -3,7 +3,8 @@
 # pack from the training split (builtin backend), check it, run its own tests,
 # and score it on the held-back test split (chronological 6:1:3) — for BGL
 # (windows of 20 lines, with the FAME fallback calibrated on the validation
-# split and then trained on the training and validation splits) and HDFS (one
+# split, its window decision chosen there behind the pack, and then trained on
+# the training and validation splits) and HDFS (one
 # session per block). The label field is stripped before any rule, the
 # synthesizer or a model sees a line.
 set -euo pipefail
@@ -29,8 +30,8 @@ step "BGL: warden test (the contrastive windows each rule was learned from)"
 step "BGL: warden templates (Drain) — the largest message templates"
 "$warden" templates --format bgl "$bgl" | sed -n 1,5p
 
-step "BGL: warden fame train (K = 100 labels per template, builtin failure domains) -> $out/bgl.fame"
-"$warden" fame train --format bgl "$bgl" --k 100 -o "$out"/bgl.fame 2>/dev/null | grep -v '^  repaired'
+step "BGL: warden fame train (K = 100 labels per template, builtin failure domains; window decision behind the pack) -> $out/bgl.fame"
+"$warden" fame train --format bgl "$bgl" --k 100 --pack "$out"/bgl.warden -o "$out"/bgl.fame 2>/dev/null | grep -v '^  repaired'
 
 step "BGL: warden fame eval — message level on the held-back test split"
 "$warden" fame eval --model "$out"/bgl.fame --format bgl "$bgl"

@@ -111,15 +111,15 @@ sweep "HDFS_2pct_dev, windows of 50 lines" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_
 # Learned from some blocks, scored on the others. Warden learns from every session of the
 # first file (synthesize --split all: six sevenths learn, the last seventh selects), the
 # baselines from the same sessions (drain3 mines only their lines). FAME learns from the
-# same file, its window decision chosen behind the pack, and scores the other with that
-# decision (eval chooses none on the scored file).
+# same file (fame train --split all), its window decision chosen behind the pack, and scores
+# the other with that decision (eval chooses none on the scored file).
 elsewhere() {
   local name=$1 first=$2 after=$3
   "$warden" synthesize --backend builtin --quiet --format hdfs --window session "${hdfs_labels[@]}" "$first" \
     --split all --name elsewhere -o "$out/elsewhere.warden" 2>/dev/null >/dev/null
   "$warden" eval --pack "$out/elsewhere.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
     "$after" >"$out/elsewhere.eval.json"
-  "$warden" fame train --quiet --format hdfs --window session "${hdfs_labels[@]}" --k 100 --pack "$out/elsewhere.warden" "$first" \
+  "$warden" fame train --quiet --format hdfs --window session "${hdfs_labels[@]}" --k 100 --split all --pack "$out/elsewhere.warden" "$first" \
     -o "$out/elsewhere.fame" >/dev/null
   "$warden" eval --pack "$out/elsewhere.warden" --format hdfs --window session "${hdfs_labels[@]}" --split all --json \
     --fallback "$out/elsewhere.fame" "$after" >"$out/elsewhere.fallback.json"

@@ -42,6 +42,9 @@ public struct FAMEModel: Sendable {
         /// The window decision chosen behind a pack when the model was trained (`fame train
         /// --pack`); `nil`: the message threshold, one message.
         public var windowDecision: ChosenWindowDecision?
+        /// Whether the model learned from every line of its file (`fame train --split all`): scored on
+        /// that file, whatever the split, its figures are in sample.
+        public var learnedFromEveryLine: Bool?
     }
 
     public var metadata: Metadata

@@ -52,11 +52,12 @@ public struct EvaluationRun {
     /// The window decision the fallback should make behind the rules, chosen on the validation
     /// windows of `reader`'s log that they leave undecided (see ``FAMEFallback/calibrate(decided:undecided:above:loosest:)``),
     /// with the validation window F1 without and with it and how many validation windows were undecided.
-    public func chooseDecision(reader: LogReader, policy: WindowPolicy, threads: Int) throws
+    /// `learning` says which windows are the validation windows.
+    public func chooseDecision(reader: LogReader, policy: WindowPolicy, threads: Int, learning: Learning = .train) throws
         -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
         guard let fame = fallback else { preconditionFailure("a decision is chosen for a fallback") }
         let (records, assessments, _) = try windows(reader: reader, policy: policy, threads: threads, progress: nil)
-        return calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: nil)
+        return calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: nil, learning: learning)
     }
 
     /// The report for the windows `policy` makes of `reader`'s log, read with `threads` workers.
@@ -106,11 +107,11 @@ public struct EvaluationRun {
     }
 
     /// FAME's window decision chosen on the validation windows the rules left undecided.
-    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double, loosest: WindowDecision?)
-        -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
+    private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double, loosest: WindowDecision?,
+                           learning: Learning = .train) -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
         var decided = Confusion()
         var undecided: [(scores: [Double], abnormal: Bool)] = []
-        for (index, record) in records.enumerated() where Split.val.contains(index, of: records.count) {
+        for (index, record) in records.enumerated() where learning.split(of: index, count: records.count) == .val {
             guard let truth = record.truth, !record.truncated || keepTruncated else { continue }
             if let assessed = assessments[index] {
                 undecided.append((assessed.map(\.score), truth == .abnormal))

@@ -23,6 +23,13 @@ public struct MessageSet: Sendable {
     /// interleave, and a split over lines would put lines of one session on both sides.
     public static func read(_ reader: LogReader, splits: [Split], header: MessageHeader, sessions: WindowPolicy? = nil,
                             progress: ((Int) -> Void)? = nil) throws -> [MessageSet] {
+        try read(reader, parts: splits.map { split in { split.contains($0, of: $1) } }, header: header, sessions: sessions, progress: progress)
+    }
+
+    /// Reads `reader`'s log once and keeps, for each of `parts`, the lines (or sessions) of the
+    /// units it holds: `part(unit, units)` says whether unit `unit` of `units`, in input order, is in it.
+    public static func read(_ reader: LogReader, parts: [(Int, Int) -> Bool], header: MessageHeader, sessions: WindowPolicy? = nil,
+                            progress: ((Int) -> Void)? = nil) throws -> [MessageSet] {
         try reader.requireLabels()
         var lines: [(content: [UInt8], truth: Truth?, line: Int)] = []
         // Where each session's lines start in `lines`; without sessions every line is a unit of its own.
@@ -46,9 +53,9 @@ public struct MessageSet: Sendable {
             }
         }
         let units = sessionStarts?.count ?? lines.count
-        return splits.map { split in
+        return parts.map { part in
             var set = MessageSet(accounting: reader.accounting)
-            for unit in 0..<units where split.contains(unit, of: units) {
+            for unit in 0..<units where part(unit, units) {
                 let range = sessionStarts.map { $0[unit]..<(unit + 1 < $0.count ? $0[unit + 1] : lines.count) } ?? unit..<(unit + 1)
                 for line in lines[range] {
                     guard let truth = line.truth else { set.unlabeled += 1; continue }

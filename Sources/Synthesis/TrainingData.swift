@@ -27,24 +27,6 @@ public struct LabeledWindow: Sendable {
 /// validation, held out for testing), or 6:1 with nothing held out when a pack is
 /// learned from every window (``Learning/all``).
 public struct TrainingData: Sendable {
-    /// Which windows the learner reads.
-    public enum Learning: String, Sendable, CaseIterable {
-        /// The chronological training split (60 %) learns, the validation split (10 %) selects,
-        /// and the test split (30 %) is held out for `eval --split test`.
-        case train
-        /// Every window: the first six sevenths learn and the last seventh selects (the same
-        /// 6:1 proportion), nothing held out. For a pack to ship rather than to score on the same file.
-        case all
-
-        /// Whether window `index` of `count` learns (training), selects (validation), or is held out (test).
-        func split(of index: Int, count: Int) -> Split {
-            switch self {
-            case .train: Split.train.contains(index, of: count) ? .train : Split.val.contains(index, of: count) ? .val : .test
-            case .all: index < count * 6 / 7 ? .train : .val
-            }
-        }
-    }
-
     public var train: [LabeledWindow]
     public var validation: [LabeledWindow]
     public var test: [LabeledWindow]

@@ -14,3 +14,22 @@ public enum Split: String, Sendable, CaseIterable, Codable {
         }
     }
 }
+
+/// Which windows (or lines) a learner reads: `synthesize` and `fame train`.
+public enum Learning: String, Sendable, CaseIterable {
+    /// The chronological training split (60 %) learns, the validation split (10 %) selects or
+    /// calibrates, and the test split (30 %) is held out for `eval --split test`.
+    case train
+    /// Every window: the first six sevenths learn and the last seventh selects or calibrates
+    /// (the same 6:1 proportion), nothing held out. For a pack or model to ship rather than to
+    /// score on the same file.
+    case all
+
+    /// Whether window `index` of `count` learns (training), selects (validation), or is held out (test).
+    public func split(of index: Int, count: Int) -> Split {
+        switch self {
+        case .train: Split.train.contains(index, of: count) ? .train : Split.val.contains(index, of: count) ? .val : .test
+        case .all: index < count * 6 / 7 ? .train : .val
+        }
+    }
+}

@@ -582,8 +582,15 @@ struct CLITests {
         #expect(after.with == after.without && after.output.contains("chosen behind a pack when it was trained"), "\(after.output)")
         let detected = try Warden.run(["detect", "--pack", pack, "--format", "hdfs", "--window", "session", "--fallback", packed, "--output", "summary", log])
         #expect(detected.status == 0 && detected.stderr.contains("abnormal: 167  normal: 5535  undecided: 13"), "\(detected.stderr)")
-        let refused = try Warden.run(["fame", "train", "--pack", pack, "--split", "all"] + hdfs + [log, "-o", packed])
+        let refused = try Warden.run(["fame", "train", "--pack", pack, "--split", "test"] + hdfs + [log, "-o", packed])
         #expect(refused.status != 0 && refused.stderr.contains("--pack chooses the window decision on the validation split"), "\(refused.stderr)")
+        // --split all: every line, the first six sevenths train, the last seventh calibrates, then all of them train again.
+        let everyLine = directory.appendingPathComponent("all.fame").path
+        let all = try Warden.run(["fame", "train", "--quiet", "--split", "all", "--format", "bgl", "Samples/BGL_2k/BGL_2k.log", "-o", everyLine])
+        #expect(all.status == 0 && all.stdout.contains("(validation (286 messages, ") && all.stdout.contains("model: \(everyLine) (2000 messages,"),
+                "\(all.stdout)")
+        let inSample = try Warden.run(["fame", "eval", "--model", everyLine, "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"])
+        #expect(inSample.status == 0 && inSample.stderr.contains("the model learned from every line of its file (--split all)"), "\(inSample.stderr)")
     }
 
     @Test("fame train → fame eval → eval --fallback and detect --fallback on the BGL sample, and behind the HDFS session pack")

@@ -319,13 +319,13 @@ struct BuiltinSynthesisTests {
 
     @Test("Learning from the training split holds the test split out; learning from all windows splits them 6:1")
     func learningSplits() {
-        func shares(_ learning: TrainingData.Learning, _ count: Int) -> [Split: Int] {
+        func shares(_ learning: Learning, _ count: Int) -> [Split: Int] {
             Dictionary(grouping: 0..<count) { learning.split(of: $0, count: count) }.mapValues(\.count)
         }
         #expect(shares(.train, 100) == [.train: 60, .val: 10, .test: 30])
         #expect(shares(.all, 100) == [.train: 85, .val: 15])
         // Windows stay in input order: the validation windows come last.
-        #expect((0..<70).allSatisfy { TrainingData.Learning.all.split(of: $0, count: 70) == ($0 < 60 ? .train : .val) })
+        #expect((0..<70).allSatisfy { Learning.all.split(of: $0, count: 70) == ($0 < 60 ? .train : .val) })
     }
 
     @Test("An interrupted run stops and leaves what it accepted")

@@ -9,6 +9,7 @@ import Runs
 import WardenCore
 
 extension Split: ExpressibleByArgument {}
+extension Learning: ExpressibleByArgument {}
 
 /// `warden eval`: score a pack on labeled logs.
 struct EvalCommand: ParsableCommand {

@@ -25,7 +25,9 @@ struct FameTrainCommand: AsyncParsableCommand {
             reasons. The partition is written next to the model (MODEL.domains.json). With \
             --split train, the threshold is calibrated on the validation split, and then the \
             model is trained again on the training and validation splits together (--no-refit \
-            keeps the first model). With --pack, the window decision FAME makes behind that pack \
+            keeps the first model). --split all does the same over every line: the first six \
+            sevenths train, the last seventh calibrates, and the model is trained again on all \
+            of them (for a model to ship, not to score on the same file). With --pack, the window decision FAME makes behind that pack \
             (a window is abnormal when enough messages score high enough) is chosen on the \
             validation windows the pack leaves undecided, scored by the first model (which never \
             saw them), and kept in the model: eval, detect and run use it.
@@ -39,7 +41,7 @@ struct FameTrainCommand: AsyncParsableCommand {
 
     @OptionGroup var labels: LabelOptions
 
-    @Option(help: "Lines to learn from: all, train, val, test (chronological 6:1:3 over lines, or over sessions with --window session).")
+    @Option(help: "Lines to learn from: train, all, val, test (chronological 6:1:3 over lines, or over sessions with --window session). With all, the first six sevenths train and the last seventh calibrates, unless --no-calibration.")
     var split: Split = .train
 
     @Option(help: "The rule pack FAME will stand behind: its window decision is chosen on the validation windows the pack leaves undecided (--split train).")
@@ -71,10 +73,10 @@ struct FameTrainCommand: AsyncParsableCommand {
     @Flag(help: "Print no training log (templates, sample, certification); the result is still printed.")
     var quiet = false
 
-    @Flag(help: "Keep --threshold instead of picking the best-F1 threshold on the validation split (--split train only).")
+    @Flag(help: "Keep --threshold instead of picking the best-F1 threshold on the validation split (--split train or all).")
     var noCalibration = false
 
-    @Flag(help: "Keep the model trained on the training split alone; by default, after calibrating the threshold, training runs again on the training and validation splits together (--split train, calibrated).")
+    @Flag(help: "Keep the model trained on the training split alone; by default, after calibrating the threshold, training runs again on the training and validation splits together (--split train or all, calibrated).")
     var noRefit = false
 
     @Option(help: "Seed of the K-shot sample and the optimiser.")
@@ -98,7 +100,9 @@ struct FameTrainCommand: AsyncParsableCommand {
         }
         guard (0...1).contains(threshold) else { throw ValidationError("--threshold must lie in 0…1") }
         if pack != nil {
-            guard split == .train else { throw ValidationError("--pack chooses the window decision on the validation split: use --split train") }
+            guard split == .train || split == .all, !noCalibration else {
+                throw ValidationError("--pack chooses the window decision on the validation split: use --split train or all, with calibration")
+            }
             guard file != "-" else { throw ValidationError("--pack reads the log a second time, in windows: give a file, not standard input") }
         }
     }
@@ -117,10 +121,13 @@ struct FameTrainCommand: AsyncParsableCommand {
         settings.certification.minimumExamples = minExamples
         settings.certification.minimumConsistency = minConsistency
         settings.certification.minimumTransfer = minTransfer
-        // Training on the training split calibrates the threshold on the validation split that follows it.
-        let calibrates = split == .train && !noCalibration
-        let sets = try readMessages(input, file: file, labels: labels, splits: calibrates ? [split, .val] : [split], header: settings.header,
-                                quiet: quiet)
+        // Training on the training split calibrates the threshold on the validation split that follows it;
+        // learning from every line, the first six sevenths train and the last seventh calibrates.
+        let learning: Learning? = noCalibration ? nil : split == .train ? .train : split == .all ? .all : nil
+        let calibrates = learning != nil
+        let parts: [(Int, Int) -> Bool] = learning.map { learning in [Split.train, .val].map { part in { learning.split(of: $0, count: $1) == part } } }
+            ?? [{ [split] in split.contains($0, of: $1) }]
+        let sets = try readMessages(input, file: file, labels: labels, parts: parts, header: settings.header, quiet: quiet)
         let set = sets[0]
         let validation = calibrates ? sets[1].messages : []
         settings.calibrate = !noCalibration
@@ -129,16 +136,17 @@ struct FameTrainCommand: AsyncParsableCommand {
         let proposer: any DomainProposer = propose == .llm ? LLMDomainProposer(client: ChatClient(endpoint: try endpoint.endpoint())) : BuiltinDomainProposer()
         let clock = ContinuousClock()
         let started = clock.now
-        let result: FAMETrainingResult
+        var result: FAMETrainingResult
         do {
             result = try await FAMETrainer.train(set.messages, validation: validation, settings: settings, partition: partition, proposer: proposer,
-                                                 windowDecision: try windowDecision()) { [quiet] in
+                                                 windowDecision: try windowDecision(learning: learning ?? .train)) { [quiet] in
                 if !quiet { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
             }
         } catch let error as FAMEError {
             throw CommandFailure(error.description)
         }
         let elapsed = clock.now - started
+        if split == .all { result.model.metadata.learnedFromEveryLine = true }
         try OutputFile.write(result.model.fileData(), to: output)
         let partitionPath = output + ".domains.json"
         try OutputFile.write(result.partition.encoded(), to: partitionPath)
@@ -165,7 +173,7 @@ struct FameTrainCommand: AsyncParsableCommand {
 
     /// With `--pack`: chooses, for the model trained on the training split, the window decision
     /// behind the pack on the validation windows it leaves undecided.
-    private func windowDecision() throws -> ((FAMEModel) throws -> ChosenWindowDecision?)? {
+    private func windowDecision(learning: Learning) throws -> ((FAMEModel) throws -> ChosenWindowDecision?)? {
         guard let pack else { return nil }
         let checked = try loadPack(pack)
         let rules = Interpreter.ruleSet(for: checked)
@@ -173,7 +181,7 @@ struct FameTrainCommand: AsyncParsableCommand {
         return { model in
             let run = EvaluationRun(rules: rules, fallback: FAMEFallback(model: model), split: .test)
             let chosen = try run.chooseDecision(reader: try input.labeledReader(path: file, labels: labels), policy: policy,
-                                                threads: input.workerThreads)
+                                                threads: input.workerThreads, learning: learning)
             return ChosenWindowDecision(decision: chosen.decision, source: String(
                 format: "chosen behind pack %@ on the %d validation windows it leaves undecided: validation window F1 %.2f without FAME, %.2f with it",
                 checked.name, chosen.undecided, chosen.without * 100, chosen.with * 100))

@@ -11,8 +11,6 @@ import RuleRuntime
 import Synthesis
 
 /// `warden synthesize`: learn a rule pack from labeled logs (the CodeAD method).
-extension TrainingData.Learning: ExpressibleByArgument {}
-
 struct SynthesizeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "synthesize",
@@ -34,7 +32,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
     @OptionGroup var labels: LabelOptions
 
     @Option(help: "Windows to learn from: train (the chronological training split; validation selects; the test split is held out) or all (every window: the first six sevenths learn, the last seventh selects).")
-    var split: TrainingData.Learning = .train
+    var split: Learning = .train
 
     @Option(name: [.short, .customLong("output")], help: "Where to write the pack.")
     var output: String

@@ -20,13 +20,19 @@ extension MessageSet {
 /// lines, or over sessions with `--window session`, as `warden eval` splits them).
 func readMessages(_ input: InputOptions, file: String, labels: LabelOptions, splits: [Split], header: MessageHeader,
                   quiet: Bool = false) throws -> [MessageSet] {
+    try readMessages(input, file: file, labels: labels, parts: splits.map { split in { split.contains($0, of: $1) } }, header: header, quiet: quiet)
+}
+
+/// The labeled messages of each of `parts` (see ``MessageSet/read(_:parts:header:sessions:progress:)``).
+func readMessages(_ input: InputOptions, file: String, labels: LabelOptions, parts: [(Int, Int) -> Bool], header: MessageHeader,
+                  quiet: Bool = false) throws -> [MessageSet] {
     let reader = try input.labeledReader(path: file, labels: labels)
     defer { warnAboutLabels(reader) }
     var progress = ProgressBar(total: quiet || file == "-" ? nil : reader.source.totalBytes)
     defer { progress.finish() }
     let policy = try input.windowPolicy()
     let sessions: WindowPolicy? = if case .session = policy { policy } else { nil }
-    return try MessageSet.read(reader, splits: splits, header: header, sessions: sessions) { progress.update($0) }
+    return try MessageSet.read(reader, parts: parts, header: header, sessions: sessions) { progress.update($0) }
 }
 
 /// `--fallback MODEL`: what decides the windows no rule decides.

@@ -32,8 +32,15 @@ public struct RuleScore: Sendable, Codable, Hashable {
     public var correct = 0
     /// Windows on which a regex of the rule hit a PCRE2 limit.
     public var inconclusive = 0
+    /// Windows the rule decided: it held and no rule tried before it did (normal rules first, in
+    /// pack order, then abnormal rules). On the others an earlier rule's verdict stands.
+    public var decided = 0
+    /// Decided windows whose truth agrees with the rule's kind.
+    public var decidedCorrect = 0
 
     public var precision: Double { hits == 0 ? 0 : Double(correct) / Double(hits) }
+    /// Precision on the windows the rule decided: what it contributes to the pack's verdicts.
+    public var decidedPrecision: Double { decided == 0 ? 0 : Double(decidedCorrect) / Double(decided) }
 }
 
 /// What a fallback added: how many undecided windows it decided, and the
@@ -99,6 +106,10 @@ public struct EvaluationReport: Sendable, Codable {
                     self.rules[ruleIndex].hits += 1
                     let agrees = (rules[ruleIndex].kind == .abnormal) == (truth == .abnormal)
                     if agrees { self.rules[ruleIndex].correct += 1 }
+                    if record.detection.rule == rules[ruleIndex].name {
+                        self.rules[ruleIndex].decided += 1
+                        if agrees { self.rules[ruleIndex].decidedCorrect += 1 }
+                    }
                 case .inconclusive: self.rules[ruleIndex].inconclusive += 1
                 case .failed: break
                 }

@@ -58,6 +58,19 @@ struct EvaluationTests {
             }.count
             #expect(report.rules[index].hits == hits)
         }
+        // A rule decides the windows on which it holds and no rule tried before it does: every
+        // window decided by a rule is credited to exactly that rule, with the verdict's precision.
+        let decidedByRules = records.filter { $0.detection.rule != nil }
+        #expect(report.rules.map(\.decided).reduce(0, +) == decidedByRules.count)
+        for (index, rule) in rules.rules.enumerated() {
+            let decided = decidedByRules.filter { $0.detection.rule == rule.metadata.name }
+            let correct = decided.filter { ($0.truth == .abnormal) == (rule.metadata.kind == .abnormal) }
+            #expect(report.rules[index].decided == decided.count && report.rules[index].decidedCorrect == correct.count)
+            #expect(report.rules[index].decided <= report.rules[index].hits)
+        }
+        // In this pack a window with a Lustre failure often holds another failure tried first.
+        let lustre = try #require(report.rules.first { $0.rule == "lustre_mount_failed" })
+        #expect(lustre.decided < lustre.hits, "\(lustre)")
         let test = EvaluationReport(records: records, rules: rules.rules.map(\.metadata), split: .test,
                                     lineTruth: run.pipeline.truth(ofLine:))
         #expect(test.windows == 30)

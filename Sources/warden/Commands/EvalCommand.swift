@@ -20,7 +20,8 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Reports precision, recall and F1 at window (or session) level and at message level \
             (evidence lines as message predictions), the confusion matrix, how many windows each \
-            stage decided, and each rule's hits and precision. A window is abnormal when any of \
+            stage decided, and each rule's hits and precision: on every window it holds on, and on \
+            the windows it decides (no rule tried before it holds). A window is abnormal when any of \
             its lines is labeled abnormal. --split takes the chronological 6:1:3 \
             train/validation/test split of the CodeAD protocol. Labels: BGL and Thunderbird carry \
             them in the first field; HDFS (per block) and Hadoop (per application) need --labels; \
@@ -102,11 +103,12 @@ struct EvalCommand: ParsableCommand {
         }
         lines.append("")
         let width = max(4, report.rules.map(\.rule.count).max() ?? 4)
-        lines.append("rule".padding(toLength: width, withPad: " ", startingAt: 0) + "  kind      hits  precision")
+        lines.append("rule".padding(toLength: width, withPad: " ", startingAt: 0) + "  kind      hits  precision  decided  precision")
         for score in report.rules {
             var line = score.rule.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
             line += score.kind.padding(toLength: 8, withPad: " ", startingAt: 0)
-            line += String(format: "%6d", score.hits) + "  " + (score.hits == 0 ? "     -" : pct(score.precision))
+            line += String(format: "%6d", score.hits) + "     " + (score.hits == 0 ? "     -" : pct(score.precision))
+            line += String(format: "  %7d", score.decided) + "     " + (score.decided == 0 ? "     -" : pct(score.decidedPrecision))
             if score.inconclusive > 0 { line += "  (\(score.inconclusive) inconclusive)" }
             lines.append(line)
         }

@@ -7,16 +7,23 @@ import WardenCore
 /// What a synthesized pack's rules do on the data they were learned and
 /// selected on, and which kinds of feature they use.
 public struct SynthesisReport: Sendable {
-    /// One rule's scores: hits (windows it holds on) and precision (hits of its
-    /// own class over all hits) on the training and validation splits.
+    /// One rule's scores on the training and validation splits: hits (windows it holds on) and
+    /// precision (hits of its own class over all hits), then the windows it decides (it holds and
+    /// no rule tried before it does) and the precision there.
     public struct RuleLine: Sendable {
         public var name: String
         public var kind: RuleKind
-        public var trainHits: Int
-        public var trainPrecision: Double?
-        public var validationHits: Int
-        public var validationPrecision: Double?
+        public var train: Score
+        public var validation: Score
         public var features: [FeatureKind]
+    }
+
+    /// A rule's hits and decided windows on one split, with their precision (`nil` without any).
+    public struct Score: Sendable {
+        public var hits = 0
+        public var hitPrecision: Double?
+        public var decided = 0
+        public var decidedPrecision: Double?
     }
 
     /// A kind of evidence a rule reads.
@@ -43,22 +50,33 @@ public struct SynthesisReport: Sendable {
     public init(pack: CheckedPack, data: TrainingData) {
         let ruleSet = Interpreter.ruleSet(for: pack)
         let context = EvaluationContext(lineTests: ruleSet.lineTests)
-        func score(_ rule: any WindowRule, kind: RuleKind, _ windows: [LabeledWindow]) -> (Int, Double?) {
-            var hits = 0, right = 0
+        // Normal rules are tried first, then abnormal rules, each kind in pack order.
+        let order = ruleSet.rules.indices.filter { pack.rules[$0].kind == .normal } + ruleSet.rules.indices.filter { pack.rules[$0].kind == .abnormal }
+        func scores(_ windows: [LabeledWindow]) -> [Score] {
+            var hits = [Int](repeating: 0, count: order.count), right = hits, decided = hits, decidedRight = hits
             for labeled in windows {
                 context.reset(to: labeled.window)
-                guard (try? rule.holds(in: context)) == true else { continue }
-                hits += 1
-                if labeled.isAbnormal == (kind == .abnormal) { right += 1 }
+                var decider: Int?
+                for rule in order where (try? ruleSet.rules[rule].holds(in: context)) == true {
+                    let agrees = labeled.isAbnormal == (pack.rules[rule].kind == .abnormal)
+                    hits[rule] += 1
+                    if agrees { right[rule] += 1 }
+                    if decider == nil {
+                        decider = rule
+                        decided[rule] += 1
+                        if agrees { decidedRight[rule] += 1 }
+                    }
+                }
             }
-            return (hits, hits == 0 ? nil : Double(right) / Double(hits))
+            return order.indices.map { rule in
+                Score(hits: hits[rule], hitPrecision: hits[rule] == 0 ? nil : Double(right[rule]) / Double(hits[rule]),
+                      decided: decided[rule], decidedPrecision: decided[rule] == 0 ? nil : Double(decidedRight[rule]) / Double(decided[rule]))
+            }
         }
-        rules = zip(pack.rules, ruleSet.rules).map { checked, rule in
-            let (trainHits, trainPrecision) = score(rule, kind: checked.kind, data.train)
-            let (validationHits, validationPrecision) = score(rule, kind: checked.kind, data.validation)
-            return RuleLine(name: checked.name, kind: checked.kind, trainHits: trainHits, trainPrecision: trainPrecision,
-                            validationHits: validationHits, validationPrecision: validationPrecision,
-                            features: Self.features(of: checked, in: pack).sorted())
+        let (train, validation) = (scores(data.train), scores(data.validation))
+        rules = pack.rules.indices.map { index in
+            RuleLine(name: pack.rules[index].name, kind: pack.rules[index].kind, train: train[index], validation: validation[index],
+                     features: Self.features(of: pack.rules[index], in: pack).sorted())
         }
     }
 
@@ -68,15 +86,20 @@ public struct SynthesisReport: Sendable {
     /// A table for the terminal.
     public func render() -> String {
         func pct(_ value: Double?) -> String { value.map { String(format: "%5.1f", $0 * 100) } ?? "    -" }
+        func columns(_ score: Score) -> String {
+            String(format: "%6d", score.hits) + " " + pct(score.hitPrecision) + String(format: "%9d", score.decided) + " " + pct(score.decidedPrecision)
+        }
         let width = max(4, rules.map(\.name.count).max() ?? 4)
-        var lines = ["rule".padding(toLength: width, withPad: " ", startingAt: 0) + "  kind      train hits  prec  val hits  prec  features"]
+        var lines = [String(repeating: " ", count: width + 10) + "train:".padding(toLength: 29, withPad: " ", startingAt: 0) + "validation:",
+                     "rule".padding(toLength: width, withPad: " ", startingAt: 0)
+                        + "  kind       hits  prec  decided  prec    hits  prec  decided  prec  features"]
         for rule in rules {
             lines.append(rule.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                 + rule.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
-                + String(format: "%12d", rule.trainHits) + " " + pct(rule.trainPrecision)
-                + String(format: "%10d", rule.validationHits) + " " + pct(rule.validationPrecision)
+                + columns(rule.train) + "  " + columns(rule.validation)
                 + "  " + rule.features.map(\.rawValue).joined(separator: ", "))
         }
+        lines.append("(decided: windows the rule decides, where it holds and no rule tried before it does)")
         lines.append("feature kinds used: " + featureKinds.map(\.rawValue).joined(separator: ", "))
         return lines.joined(separator: "\n")
     }

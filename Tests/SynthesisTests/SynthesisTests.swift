@@ -435,6 +435,12 @@ struct SelectionTests {
             .normal: "(count line in window where line contains \"error\") == 0", .abnormal: "any line in window: line contains \"retry\""]))
         #expect(kept.accepted.map(\.kind) == [.normal, .abnormal] && kept.swallowingLeftOut.isEmpty)
         #expect(keptText.contains(PackAssembler.decisionListSuppression) && swallowFindings(keptText) == 0, "\(keptText)")
+        // The report tells the two apart: the abnormal rule holds on the routine retries too, and
+        // decides only the windows the normal rule leaves, all of them failures.
+        let report = SynthesisReport(pack: try #require(Frontend.check(SourceFile(path: "s.warden", text: keptText)).pack), data: retries)
+        let abnormal = try #require(report.rules.first { $0.kind == .abnormal })
+        #expect(abnormal.train.hits == 15 && abnormal.train.hitPrecision == 10.0 / 15 && abnormal.train.decided == 10 && abnormal.train.decidedPrecision == 1)
+        #expect(report.rules.first { $0.kind == .normal }?.train.decided == 5 && report.render().contains("decided"))
         // A normal rule that lets one retry pass: the abnormal rule does as well alone, and the
         // normal rule would hide a window with a single failed retry, so it is left out.
         let failedRetries = TrainingData(

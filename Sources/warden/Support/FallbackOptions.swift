@@ -40,7 +40,7 @@ struct FallbackOptions: ParsableArguments {
     @Option(help: "A FAME model (from `warden fame train`) to decide the windows no rule decides; without it they are normal.")
     var fallback: String?
 
-    @Option(help: "With --fallback: a window is abnormal when at least --fallback-min-messages messages score this or more (default: the model's threshold; eval --split test chooses both on the validation split unless given).")
+    @Option(help: "With --fallback: a window is abnormal when at least --fallback-min-messages messages score this or more (default: the model's window decision, chosen behind a pack by fame train --pack, else its threshold and one message; eval --split test chooses both on the validation split unless given).")
     var fallbackThreshold: Double?
 
     @Option(help: "With --fallback: how many messages must reach the threshold (default 1).")

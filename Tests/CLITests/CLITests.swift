@@ -582,6 +582,11 @@ struct CLITests {
         #expect(after.with == after.without && after.output.contains("chosen behind a pack when it was trained"), "\(after.output)")
         let detected = try Warden.run(["detect", "--pack", pack, "--format", "hdfs", "--window", "session", "--fallback", packed, "--output", "summary", log])
         #expect(detected.status == 0 && detected.stderr.contains("abnormal: 167  normal: 5535  undecided: 13"), "\(detected.stderr)")
+        #expect(!detected.stderr.contains("note: the FAME model has no window decision"))
+        // A model without one still runs, on its message threshold, and detect says so.
+        let unchosen = try Warden.run(["detect", "--pack", pack, "--format", "hdfs", "--window", "session", "--fallback", plain, "--output", "summary", log])
+        #expect(unchosen.status == 0 && unchosen.stderr.contains("note: the FAME model has no window decision chosen behind a pack")
+                && unchosen.stderr.contains("abnormal: 180  normal: 5535"), "\(unchosen.stderr)")
         let refused = try Warden.run(["fame", "train", "--pack", pack, "--split", "test"] + hdfs + [log, "-o", packed])
         #expect(refused.status != 0 && refused.stderr.contains("--pack chooses the window decision on the validation split"), "\(refused.stderr)")
         // --split all: every line, the first six sevenths train, the last seventh calibrates, then all of them train again.

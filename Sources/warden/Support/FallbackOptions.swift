@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bundles
 import FAME
+import Foundation
 import LogInput
 import RuleRuntime
 import Runs
@@ -77,9 +78,19 @@ struct FallbackOptions: ParsableArguments {
         return FAMEFallback(model: model, decision: decision)
     }
 
-    /// The fallback for input of `format`: FAME, or undecided windows are normal.
+    /// The fallback for input of `format`: FAME, or undecided windows are normal. A model with no
+    /// window decision chosen behind a pack, and none given, gets a note on standard error: its
+    /// message threshold then decides windows, which flags whatever unusual windows a pack leaves.
     func make(for format: LogFormat, bundle: LoadedBundle? = nil) throws -> any Fallback {
-        try fame(for: format, bundle: bundle) ?? UndecidedIsNormal()
+        guard let fame = try fame(for: format, bundle: bundle) else { return UndecidedIsNormal() }
+        if fame.model.metadata.windowDecision == nil, explicitDecision == nil, bundle?.manifest.settings.fameThreshold == nil {
+            FileHandle.standardError.write(Data("""
+                note: the FAME model has no window decision chosen behind a pack, so a window is abnormal when one \
+                message scores \(fame.model.threshold) or more; `warden fame train --pack PACK` chooses one on validation windows
+
+                """.utf8))
+        }
+        return fame
     }
 }
 

@@ -27,8 +27,9 @@ struct FameTrainCommand: AsyncParsableCommand {
             model is trained again on the training and validation splits together (--no-refit \
             keeps the first model). --split all does the same over every line: the first six \
             sevenths train, the last seventh calibrates, and the model is trained again on all \
-            of them (for a model to ship, not to score on the same file). With --pack, the window decision FAME makes behind that pack \
-            (a window is abnormal when enough messages score high enough) is chosen on the \
+            of them (for a model to ship, not to score on the same file). With --pack, the \
+            window decision FAME makes behind that pack (a window is abnormal when enough \
+            messages score high enough) is chosen on the \
             validation windows the pack leaves undecided, scored by the first model (which never \
             saw them), and kept in the model: eval, detect and run use it.
             """
@@ -44,7 +45,7 @@ struct FameTrainCommand: AsyncParsableCommand {
     @Option(help: "Lines to learn from: train, all, val, test (chronological 6:1:3 over lines, or over sessions with --window session). With all, the first six sevenths train and the last seventh calibrates, unless --no-calibration.")
     var split: Split = .train
 
-    @Option(help: "The rule pack FAME will stand behind: its window decision is chosen on the validation windows the pack leaves undecided (--split train).")
+    @Option(help: "The rule pack FAME will stand behind: its window decision is chosen on the validation windows the pack leaves undecided (--split train or all).")
     var pack: String?
 
     @Option(help: "Most labeled messages per template.")
@@ -179,7 +180,7 @@ struct FameTrainCommand: AsyncParsableCommand {
         let rules = Interpreter.ruleSet(for: checked)
         let policy = try input.windowPolicy()
         return { model in
-            let run = EvaluationRun(rules: rules, fallback: FAMEFallback(model: model), split: .test)
+            let run = EvaluationRun(rules: rules, fallback: FAMEFallback(model: model))
             let chosen = try run.chooseDecision(reader: try input.labeledReader(path: file, labels: labels), policy: policy,
                                                 threads: input.workerThreads, learning: learning)
             return ChosenWindowDecision(decision: chosen.decision, source: String(

@@ -41,6 +41,8 @@ struct BundleCLITests {
         #expect(verified.status == 0 && verified.stdout.hasPrefix("ok: bgl 0.1.0, revision 1, 2 files match"), "\(verified.stdout)\(verified.stderr)")
         let inspected = try Warden.run(["bundle", "inspect", bundle, "--key", path("key.pub")])
         #expect(inspected.stdout.contains("settings: --format bgl --window 20, FAME threshold 0.6"), "\(inspected.stdout)")
+        #expect(inspected.stdout.contains("FAME window decision: abnormal when at least 1 message scores 0.6 or more (the bundle's --fame-threshold)"),
+                "\(inspected.stdout)")
         #expect(inspected.stdout.contains("packs/bgl.warden (pack)") && inspected.stdout.contains("fame/model.fame (fame-model)"))
         #expect(inspected.stdout.contains("abnormal kernel_fault_interrupt (critical)  [packs/bgl.warden]"))
 

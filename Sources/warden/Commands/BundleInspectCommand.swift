@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bundles
+import FAME
 import Foundation
 
 /// `warden bundle inspect`: what a verified bundle holds.
@@ -34,9 +35,15 @@ struct BundleInspectCommand: ParsableCommand {
                 + (settings.sessionKey.map { " --session-key '\($0)'" } ?? "") + (settings.idle.map { " --idle \($0)" } ?? "")
                 + (settings.maximumWindowLines.map { " --max-window-lines \($0)" } ?? "")
                 + (settings.fameThreshold.map { ", FAME threshold \($0)" } ?? ""),
-            "",
-            "files:",
         ]
+        if let model = loaded.fameModel {
+            // The decision detect, eval and run use behind the bundle's rules.
+            let decision = FAMEFallback(model: model, decision: settings.fameThreshold.map { WindowDecision(threshold: $0) }).decision
+            let origin = settings.fameThreshold != nil ? "the bundle's --fame-threshold"
+                : model.metadata.windowDecision?.source ?? "the model's message threshold: no window decision chosen behind a pack"
+            lines.append("FAME window decision: \(decision.description) (\(origin))")
+        }
+        lines += ["", "files:"]
         for file in manifest.files { lines.append("  \(file.sha256)  \(String(format: "%8d", file.size))  \(file.path) (\(file.role.rawValue))") }
         lines.append("")
         lines.append("rules:")

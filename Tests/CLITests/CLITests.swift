@@ -596,6 +596,9 @@ struct CLITests {
                 "\(all.stdout)")
         let inSample = try Warden.run(["fame", "eval", "--model", everyLine, "--format", "bgl", "Samples/BGL_2k/BGL_2k.log"])
         #expect(inSample.status == 0 && inSample.stderr.contains("the model learned from every line of its file (--split all)"), "\(inSample.stderr)")
+        let behind = try Warden.run(["eval", "--pack", "GeneratedRules/Packs/bgl.warden", "--format", "bgl", "--split", "test", "--fallback", everyLine,
+                                     "Samples/BGL_2k/BGL_2k.log"])
+        #expect(behind.status == 0 && behind.stderr.contains("the FAME model learned from every line of its file (--split all)"), "\(behind.stderr)")
     }
 
     @Test("fame train → fame eval → eval --fallback and detect --fallback on the BGL sample, and behind the HDFS session pack")

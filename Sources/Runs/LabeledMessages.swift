@@ -15,19 +15,13 @@ public struct MessageSet: Sendable {
     /// Every line of the file: read, and skipped by reason.
     public var accounting = LineAccounting()
 
-    /// Reads `reader`'s log once and keeps the lines of each of `splits`, in that order;
-    /// `progress` is called with the bytes read so far.
-    ///
-    /// With `sessions` (a session ``WindowPolicy``), the splits are taken over its sessions, as
-    /// `warden eval` takes them, so that a session is learned from or scored as a whole: sessions
-    /// interleave, and a split over lines would put lines of one session on both sides.
-    public static func read(_ reader: LogReader, splits: [Split], header: MessageHeader, sessions: WindowPolicy? = nil,
-                            progress: ((Int) -> Void)? = nil) throws -> [MessageSet] {
-        try read(reader, parts: splits.map { split in { split.contains($0, of: $1) } }, header: header, sessions: sessions, progress: progress)
-    }
-
     /// Reads `reader`'s log once and keeps, for each of `parts`, the lines (or sessions) of the
-    /// units it holds: `part(unit, units)` says whether unit `unit` of `units`, in input order, is in it.
+    /// units it holds: `part(unit, units)` says whether unit `unit` of `units`, in input order, is in it
+    /// (``Split/contains(_:of:)``, say); `progress` is called with the bytes read so far.
+    ///
+    /// With `sessions` (a session ``WindowPolicy``), the units are its sessions, as `warden eval`
+    /// splits them, so that a session is learned from or scored as a whole: sessions interleave,
+    /// and a split over lines would put lines of one session on both sides.
     public static func read(_ reader: LogReader, parts: [(Int, Int) -> Bool], header: MessageHeader, sessions: WindowPolicy? = nil,
                             progress: ((Int) -> Void)? = nil) throws -> [MessageSet] {
         try reader.requireLabels()

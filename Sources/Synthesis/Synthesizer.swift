@@ -149,12 +149,13 @@ public final class Synthesizer: Sendable {
     private func settleSwallowing(checkpoint: ([AcceptedRule]) throws -> Void) throws {
         var rules = accepted
         let windows = data.train + data.validation
+        var current = try f1(rules, on: windows)
         for name in try PackAssembler.swallowingNormalRules(rules).sorted() {
             let without = rules.filter { $0.name != name }
-            let (with, alone) = (try f1(rules, on: windows), try f1(without, on: windows))
-            let kept = with > alone
-            onEvent(.swallowing(rule: name, kept: kept, f1: (with, alone)))
-            if !kept { rules = without }
+            let alone = try f1(without, on: windows)
+            let kept = current > alone
+            onEvent(.swallowing(rule: name, kept: kept, f1: (current, alone)))
+            if !kept { (rules, current) = (without, alone) }
         }
         guard rules.count != accepted.count else { return }
         let left = accepted.map(\.name).filter { name in !rules.contains { $0.name == name } }

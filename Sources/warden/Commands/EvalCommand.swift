@@ -53,9 +53,7 @@ struct EvalCommand: ParsableCommand {
         let rules = try pack.load()
         let input = try rules.bundle.map { try self.input.adopting($0.manifest.settings) } ?? self.input
         let fame = try fallback.fame(for: input.format, bundle: rules.bundle)
-        if fame?.model.metadata.learnedFromEveryLine == true {
-            FileHandle.standardError.write(Data("note: the FAME model learned from every line of its file (--split all); on that file its figures are in sample\n".utf8))
-        }
+        if let model = fame?.model { noteInSample(model, name: "the FAME model") }
         let run = EvaluationRun(rules: rules.ruleSet, fallback: fame,
                                 decisionIsGiven: fallback.explicitDecision != nil, split: split, keepTruncated: keepTruncated)
         let reader = try input.labeledReader(path: file, labels: labels)

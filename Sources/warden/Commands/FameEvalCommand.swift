@@ -43,7 +43,7 @@ struct FameEvalCommand: ParsableCommand {
         let model = try loadFAMEModel(model)
         let set = try readMessages(input, file: file, labels: labels, splits: [split], header: model.metadata.header)[0]
         if model.metadata.learnedFromEveryLine == true {
-            FileHandle.standardError.write(Data("note: the model learned from every line of its file (--split all); on that file its figures are in sample\n".utf8))
+            noteInSample(model, name: "the model")
         } else if model.learnedFromValidation, split != .test {
             FileHandle.standardError.write(Data("note: the model learned from the training and validation splits; on --split \(split.rawValue) its figures are in sample\n".utf8))
         }

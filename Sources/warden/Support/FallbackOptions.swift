@@ -36,6 +36,12 @@ func readMessages(_ input: InputOptions, file: String, labels: LabelOptions, par
     return try MessageSet.read(reader, parts: parts, header: header, sessions: sessions) { progress.update($0) }
 }
 
+/// Notes on standard error that `model` (called `name`) learned from every line of its file (`fame train --split all`).
+func noteInSample(_ model: FAMEModel, name: String) {
+    guard model.metadata.learnedFromEveryLine == true else { return }
+    FileHandle.standardError.write(Data("note: \(name) learned from every line of its file (--split all); on that file its figures are in sample\n".utf8))
+}
+
 /// `--fallback MODEL`: what decides the windows no rule decides.
 struct FallbackOptions: ParsableArguments {
     @Option(help: "A FAME model (from `warden fame train`) to decide the windows no rule decides; without it they are normal.")

@@ -34,11 +34,14 @@ struct WindowFeatures {
         func ranked(_ tokens: some Sequence<String>, counts: [String: Int]) -> [String] {
             tokens.sorted { (counts[$0] ?? 0, $1) > (counts[$1] ?? 0, $0) }
         }
+        // Each token's place in that order over the whole corpus, so that a line's tokens sort as integers.
+        let order = ranked(frequency.keys, counts: frequency)
+        let place = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         var features: [Set<String>] = []
         for lines in tokenized {
             var counts: [String: Int] = [:]
             for line in lines {
-                for token in ranked(Set(line), counts: frequency).prefix(settings.tokensPerLine) { counts[token, default: 0] += 1 }
+                for index in Set(line).map({ place[$0]! }).sorted().prefix(settings.tokensPerLine) { counts[order[index], default: 0] += 1 }
             }
             features.append(Set(ranked(counts.keys, counts: counts).prefix(windowSize)))
         }

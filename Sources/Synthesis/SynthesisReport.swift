@@ -49,7 +49,7 @@ public struct SynthesisReport: Sendable {
     /// Scores every rule of `pack` on the training and validation windows.
     public init(pack: CheckedPack, data: TrainingData) {
         let ruleSet = Interpreter.ruleSet(for: pack)
-        let context = EvaluationContext(lineTests: ruleSet.lineTests)
+        let context = RuleMatcher.context(for: ruleSet, lines: (data.train + data.validation).reduce(0) { $0 + $1.window.count })
         // Normal rules are tried first, then abnormal rules, each kind in pack order.
         let order = ruleSet.rules.indices.filter { pack.rules[$0].kind == .normal } + ruleSet.rules.indices.filter { pack.rules[$0].kind == .abnormal }
         func scores(_ windows: [LabeledWindow]) -> [Score] {

@@ -149,8 +149,10 @@ public final class Synthesizer: Sendable {
     private func settleSwallowing(checkpoint: ([AcceptedRule]) throws -> Void) throws {
         var rules = accepted
         let windows = data.train + data.validation
+        let flagged = try PackAssembler.swallowingNormalRules(rules).sorted()
+        guard !flagged.isEmpty else { return }
         var current = try f1(rules, on: windows)
-        for name in try PackAssembler.swallowingNormalRules(rules).sorted() {
+        for name in flagged {
             let without = rules.filter { $0.name != name }
             let alone = try f1(without, on: windows)
             let kept = current > alone
@@ -491,18 +493,36 @@ public final class Synthesizer: Sendable {
     }
 }
 
-/// Runs one rule set over many windows with one evaluation context.
-struct RuleMatcher {
+/// Runs one rule set over many windows with one evaluation context. It tests lines with
+/// PCRE2 one by one at first; once it has seen enough lines to pay for compiling the
+/// prefilter (Vectorscan, token templates), it scans each window once for every test
+/// instead (the same answers, several times faster on large corpora).
+final class RuleMatcher {
     let rules: RuleSet
-    private let context: EvaluationContext
+    private var context: EvaluationContext
+    private var linesBeforePrefilter = RuleMatcher.prefilterAfterLines
+
+    /// Lines tested one by one before the matcher compiles the prefilter.
+    static let prefilterAfterLines = 5_000
 
     init(_ rules: RuleSet) {
         self.rules = rules
         context = EvaluationContext(lineTests: rules.lineTests)
     }
 
+    /// A context to run `rules` over windows of `lines` lines in all: prefiltered when they are
+    /// enough to pay for compiling the prefilter. Uncached: the learner's rule sets are many and short-lived.
+    static func context(for rules: RuleSet, lines: Int) -> EvaluationContext {
+        lines < prefilterAfterLines ? EvaluationContext(lineTests: rules.lineTests)
+            : EvaluationContext(lineTests: rules.lineTests, prefilter: Prefilter(lineTests: rules.lineTests, cache: nil))
+    }
+
     /// Whether any rule holds on `window` (inconclusive counts as holding when asked).
     func holds(_ window: Window, countInconclusive: Bool = false) -> Bool {
+        if linesBeforePrefilter > 0 {
+            linesBeforePrefilter -= window.count
+            if linesBeforePrefilter <= 0 { context = Self.context(for: rules, lines: .max) }
+        }
         context.reset(to: window)
         for rule in rules.rules {
             do { if try rule.holds(in: context) { return true } } catch { if countInconclusive { return true } }

@@ -480,3 +480,43 @@ struct SelectionTests {
                                 reason: "holds on 5 training windows, fewer than the 6 a normal rule of 2 conditions needs")
     }
 }
+
+@Suite("Rule matcher")
+struct RuleMatcherTests {
+    @Test("The learner's matcher answers as PCRE2 line by line does, before and after it switches to the prefilter")
+    func prefilterSwitch() throws {
+        let text = #"""
+        pack matcher version "1.0.0" description "the learner's rule shapes"
+
+        abnormal rule unusual_failures {
+            let routine = [/disk sd\S+ health ok$/, /request served in \S+$/, /cache hit ratio \S+$/]
+            let unusual = count line in window where line matches /(?i)failure|ok$/ and not (line matches routine)
+            unusual > 0
+        }
+
+        abnormal rule many_retries {
+            let retries = count line in window where line contains "retry"
+            retries >= 2
+        }
+        """#
+        let pack = try #require(Frontend.check(SourceFile(path: "matcher.warden", text: text)).pack)
+        let rules = Interpreter.ruleSet(for: pack)
+        var random = SeededGenerator(seed: 3)
+        let pool = ["disk sda health ok", "disk sdb health ok", "request served in 12ms", "cache hit ratio 0.7",
+                    "kernel: disk FAILURE on sdc", "retry 1 of 3", "probe ok", "naïve ok", "disk sdé health ok", "heartbeat"]
+        // Enough lines that the matcher switches part way through.
+        let windows = (0..<(2 * RuleMatcher.prefilterAfterLines / 8)).map { index in
+            Window(id: index, texts: (0..<8).map { _ in pool[Int(random.next() % UInt64(pool.count))] })
+        }
+        let matcher = RuleMatcher(rules)
+        let reference = EvaluationContext(lineTests: rules.lineTests)
+        var holding = 0
+        for window in windows {
+            reference.reset(to: window)
+            let expected = try rules.rules.contains { try $0.holds(in: reference) }
+            #expect(matcher.holds(window) == expected, "window \(window.id)")
+            if expected { holding += 1 }
+        }
+        #expect(holding > windows.count / 4 && holding < windows.count)
+    }
+}

@@ -55,7 +55,7 @@ public struct FAMEFallback: Fallback {
     /// (``FAMEModel/Metadata/windowDecision``), else the model's message threshold, one message.
     public init(model: FAMEModel, decision: WindowDecision? = nil) {
         self.model = model
-        self.decision = decision ?? model.metadata.windowDecision?.decision ?? WindowDecision(threshold: model.threshold)
+        self.decision = decision ?? model.defaultWindowDecision
     }
 
     public var name: String { "fame" }
@@ -124,5 +124,22 @@ public struct FAMEFallback: Fallback {
             }
         }
         return (best.decision, without, best.f1)
+    }
+}
+
+extension FAMEModel {
+    /// The window decision the model makes unless told otherwise: the one chosen behind a pack
+    /// when it was trained, else a window is abnormal when one message reaches its threshold.
+    public var defaultWindowDecision: WindowDecision {
+        metadata.windowDecision?.decision ?? WindowDecision(threshold: threshold)
+    }
+
+    /// The default decision with its threshold and minimum number of messages replaced where
+    /// given. An abstaining default has neither: the model's threshold and one message stand in.
+    public func windowDecision(threshold: Double?, minimumMessages: Int?) -> WindowDecision {
+        let base = defaultWindowDecision
+        guard threshold != nil || minimumMessages != nil else { return base }
+        let own = base.abstains ? WindowDecision(threshold: self.threshold) : base
+        return WindowDecision(threshold: threshold ?? own.threshold, minimumMessages: minimumMessages ?? own.minimumMessages)
     }
 }

@@ -355,7 +355,7 @@ struct FAMETests {
         #expect(throws: FAMEError.self) { try FAMEModel(fileData: try wild.fileData()) }
     }
 
-    @Test("A window decision chosen at training sees the model trained on the training split, survives the second training and the model file, and is the fallback's default")
+    @Test("A window decision chosen at training sees the model trained on the training split, survives the second training and the model file, and is the fallback's default, with any part given replaced")
     func windowDecisionChosenAtTraining() async throws {
         let (train, validation) = (try BGL.messages(.train), try BGL.messages(.val))
         let chosen = ChosenWindowDecision(decision: WindowDecision(threshold: 0.85, minimumMessages: 2), source: "chosen in a test")
@@ -376,6 +376,14 @@ struct FAMETests {
         var plain = model
         plain.metadata.windowDecision = nil
         #expect(FAMEFallback(model: plain).decision == WindowDecision(threshold: model.threshold))
+        // A part given replaces that part of the model's own decision and keeps the other.
+        #expect(read.windowDecision(threshold: nil, minimumMessages: 3) == WindowDecision(threshold: 0.85, minimumMessages: 3))
+        #expect(read.windowDecision(threshold: 0.6, minimumMessages: nil) == WindowDecision(threshold: 0.6, minimumMessages: 2))
+        #expect(read.windowDecision(threshold: nil, minimumMessages: nil) == chosen.decision)
+        #expect(plain.windowDecision(threshold: nil, minimumMessages: 2) == WindowDecision(threshold: model.threshold, minimumMessages: 2))
+        var abstaining = model
+        abstaining.metadata.windowDecision = ChosenWindowDecision(decision: .abstain, source: "")
+        #expect(abstaining.windowDecision(threshold: nil, minimumMessages: 2) == WindowDecision(threshold: model.threshold, minimumMessages: 2))
         var wild = model
         wild.metadata.windowDecision = ChosenWindowDecision(decision: WindowDecision(threshold: 0.5, minimumMessages: 0), source: "")
         #expect(throws: FAMEError.modelFile("model window decision (threshold 0.5, 0 messages) is out of range")) {

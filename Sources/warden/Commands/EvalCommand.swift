@@ -55,7 +55,7 @@ struct EvalCommand: ParsableCommand {
         let fame = try fallback.fame(for: input.format, bundle: rules.bundle)
         if let model = fame?.model { noteInSample(model, name: "the FAME model") }
         let run = EvaluationRun(rules: rules.ruleSet, fallback: fame,
-                                decisionIsGiven: fallback.explicitDecision != nil, split: split, keepTruncated: keepTruncated)
+                                decisionIsGiven: fallback.decisionIsGiven, split: split, keepTruncated: keepTruncated)
         let reader = try input.labeledReader(path: file, labels: labels)
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
         let policy = try input.windowPolicy()

@@ -50,14 +50,11 @@ struct FallbackOptions: ParsableArguments {
     @Option(help: "With --fallback: a window is abnormal when at least --fallback-min-messages messages score this or more (default: the model's window decision, chosen behind a pack by fame train --pack, else its threshold and one message; eval --split test chooses both on the validation split unless given).")
     var fallbackThreshold: Double?
 
-    @Option(help: "With --fallback: how many messages must reach the threshold (default 1).")
+    @Option(help: "With --fallback: how many messages must reach the threshold (default: as in the model's window decision, else 1).")
     var fallbackMinMessages: Int?
 
-    /// The window decision the options give, if any.
-    var explicitDecision: WindowDecision? {
-        guard fallbackThreshold != nil || fallbackMinMessages != nil else { return nil }
-        return WindowDecision(threshold: fallbackThreshold ?? 0.5, minimumMessages: fallbackMinMessages ?? 1)
-    }
+    /// Whether the options give (part of) the window decision.
+    var decisionIsGiven: Bool { fallbackThreshold != nil || fallbackMinMessages != nil }
 
     func validate() throws {
         if let threshold = fallbackThreshold, !(0...1).contains(threshold) { throw ValidationError("--fallback-threshold takes a score between 0 and 1") }
@@ -78,9 +75,14 @@ struct FallbackOptions: ParsableArguments {
         guard model.reads(format.messageHeader) else {
             throw CommandFailure("\(source) was trained on \(model.metadata.header.rawValue) messages; the input format is \(format.rawValue) (train a model on this format)")
         }
-        let decision = explicitDecision.map { explicit in
-            WindowDecision(threshold: fallbackThreshold ?? bundledThreshold ?? model.threshold, minimumMessages: explicit.minimumMessages)
-        } ?? bundledThreshold.map { WindowDecision(threshold: $0, minimumMessages: 1) }
+        // A part not given keeps the bundle's threshold, else the model's own decision.
+        let decision: WindowDecision? = if let bundledThreshold {
+            WindowDecision(threshold: fallbackThreshold ?? bundledThreshold, minimumMessages: fallbackMinMessages ?? 1)
+        } else if decisionIsGiven {
+            model.windowDecision(threshold: fallbackThreshold, minimumMessages: fallbackMinMessages)
+        } else {
+            nil
+        }
         return FAMEFallback(model: model, decision: decision)
     }
 
@@ -89,7 +91,7 @@ struct FallbackOptions: ParsableArguments {
     /// message threshold then decides windows, which flags whatever unusual windows a pack leaves.
     func make(for format: LogFormat, bundle: LoadedBundle? = nil) throws -> any Fallback {
         guard let fame = try fame(for: format, bundle: bundle) else { return UndecidedIsNormal() }
-        if fame.model.metadata.windowDecision == nil, explicitDecision == nil, bundle?.manifest.settings.fameThreshold == nil {
+        if fame.model.metadata.windowDecision == nil, !decisionIsGiven, bundle?.manifest.settings.fameThreshold == nil {
             FileHandle.standardError.write(Data("""
                 note: the FAME model has no window decision chosen behind a pack, so a window is abnormal when one \
                 message scores \(fame.model.threshold) or more; `warden fame train --pack PACK` chooses one on validation windows

@@ -26,30 +26,61 @@ struct WindowFeatures {
     let windowSize: Int
 
     init(windows: [Window], settings: SamplingSettings) {
-        let tokenized = windows.map { window in (0..<window.count).map { Tokens.split(window.text($0)) } }
-        var frequency: [String: Int] = [:]
-        for lines in tokenized { for line in lines { for token in Set(line) { frequency[token, default: 0] += 1 } } }
+        // Tokens are interned as they are read (the corpus's tokens as strings would take several
+        // times its size): each window keeps its lines' token ids, one after the other.
+        var ids: [String: Int32] = [:]
+        var names: [String] = []
+        var frequency: [Int] = []
+        var corpus: [(tokens: [Int32], lineEnds: [Int])] = []
+        corpus.reserveCapacity(windows.count)
+        for window in windows {
+            var tokens: [Int32] = [], lineEnds: [Int] = []
+            for line in 0..<window.count {
+                let start = tokens.count
+                for token in Tokens.split(window.text(line)) {
+                    let id = ids[token] ?? {
+                        let new = Int32(names.count)
+                        ids[token] = new
+                        names.append(token)
+                        frequency.append(0)
+                        return new
+                    }()
+                    tokens.append(id)
+                }
+                // Frequency counts the lines a token is on.
+                for id in Set(tokens[start...]) { frequency[Int(id)] += 1 }
+                lineEnds.append(tokens.count)
+            }
+            corpus.append((tokens, lineEnds))
+        }
         let meanLines = windows.isEmpty ? 0 : Double(windows.reduce(0) { $0 + $1.count }) / Double(windows.count)
         windowSize = max(1, Int(settings.alpha * meanLines))
-        func ranked(_ tokens: some Sequence<String>, counts: [String: Int]) -> [String] {
-            tokens.sorted { (counts[$0] ?? 0, $1) > (counts[$1] ?? 0, $0) }
+        // Most frequent first, ties by the token's text.
+        func ranked(_ tokens: some Sequence<Int32>, counts: (Int32) -> Int) -> [Int32] {
+            tokens.sorted { (counts($0), names[Int($1)]) > (counts($1), names[Int($0)]) }
         }
         // Each token's place in that order over the whole corpus, so that a line's tokens sort as integers.
-        let order = ranked(frequency.keys, counts: frequency)
-        let place = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        let order = ranked(names.indices.map(Int32.init), counts: { frequency[Int($0)] })
+        var place = [Int32](repeating: 0, count: names.count)
+        for (index, id) in order.enumerated() { place[Int(id)] = Int32(index) }
         var features: [Set<String>] = []
-        for lines in tokenized {
-            var counts: [String: Int] = [:]
-            for line in lines {
-                for index in Set(line).map({ place[$0]! }).sorted().prefix(settings.tokensPerLine) { counts[order[index], default: 0] += 1 }
+        var diversities: [Double] = []
+        features.reserveCapacity(windows.count)
+        diversities.reserveCapacity(windows.count)
+        for (tokens, lineEnds) in corpus {
+            var counts: [Int32: Int] = [:]
+            var start = 0
+            for end in lineEnds {
+                for index in Set(tokens[start..<end].map { place[Int($0)] }).sorted().prefix(settings.tokensPerLine) {
+                    counts[order[Int(index)], default: 0] += 1
+                }
+                start = end
             }
-            features.append(Set(ranked(counts.keys, counts: counts).prefix(windowSize)))
+            features.append(Set(ranked(counts.keys, counts: { counts[$0]! }).prefix(windowSize).map { names[Int($0)] }))
+            diversities.append(tokens.isEmpty ? 0 : Double(Set(tokens).count) / Double(tokens.count))
         }
         self.features = features
-        diversities = tokenized.map { lines in
-            let all = lines.flatMap { $0 }
-            return all.isEmpty ? 0 : Double(Set(all).count) / Double(all.count)
-        }
+        self.diversities = diversities
     }
 
     /// Unique tokens over all tokens: how varied a window is.

@@ -127,19 +127,64 @@ public struct SoftmaxModel: Sendable {
         let classWeights = counts.map { $0 == 0 ? Float(0) : Float(examples.count) / Float(classes * $0) }
         var squares = [Float](repeating: 1e-6, count: classes * dimension)
         var biasSquares = [Float](repeating: 1e-6, count: classes)
-        settings.visit(examples.count) { index in
-            let (x, label) = examples[index]
-            let p = model.probabilities(x)
-            for c in 0..<classes {
-                let gradient = Float(p[c] - (c == label ? 1 : 0)) * classWeights[label]
-                for k in x.indices.indices {
-                    let i = Int(x.indices[k]) * classes + c
-                    let g = gradient * x.values[k] + settings.l2 * model.weights[i]
-                    squares[i] += g * g
-                    model.weights[i] -= settings.learningRate * g / squares[i].squareRoot()
+        // Per example: the class probabilities (as ``probabilities(_:)`` computes them), then each
+        // feature's weights for every class, which lie side by side. Every weight takes the same
+        // steps in the same order as feature by feature within each class.
+        let (rate, l2) = (settings.learningRate, settings.l2)
+        let sums = UnsafeMutableBufferPointer<Float>.allocate(capacity: classes)
+        let logits = UnsafeMutableBufferPointer<Double>.allocate(capacity: classes)
+        let gradients = UnsafeMutableBufferPointer<Float>.allocate(capacity: classes)
+        defer { sums.deallocate(); logits.deallocate(); gradients.deallocate() }
+        model.weights.withUnsafeMutableBufferPointer { w in
+            squares.withUnsafeMutableBufferPointer { squares in
+                model.biases.withUnsafeMutableBufferPointer { biases in
+                    settings.visit(examples.count) { index in
+                        let (x, label) = examples[index]
+                        for c in 0..<classes { sums[c] = biases[c] }
+                        x.indices.withUnsafeBufferPointer { indices in
+                            x.values.withUnsafeBufferPointer { values in
+                                for k in 0..<indices.count {
+                                    let row = w.baseAddress! + Int(indices[k]) * classes
+                                    let value = values[k]
+                                    for c in 0..<classes { sums[c] += row[c] * value }
+                                }
+                                var top = -Double.infinity
+                                for c in 0..<classes { logits[c] = Double(sums[c]); top = max(top, logits[c]) }
+                                var total = 0.0
+                                for c in 0..<classes { logits[c] = exp(logits[c] - top); total += logits[c] }
+                                let weight = classWeights[label]
+                                for c in 0..<classes { gradients[c] = Float(logits[c] / total - (c == label ? 1 : 0)) * weight }
+                                for k in 0..<indices.count {
+                                    let offset = Int(indices[k]) * classes
+                                    let (row, square) = (w.baseAddress! + offset, squares.baseAddress! + offset)
+                                    let value = values[k]
+                                    // Eight classes at a time (the same IEEE operations, so the same results), then the rest.
+                                    var c = 0
+                                    while c + 8 <= classes {
+                                        let (r, q) = (UnsafeMutableRawPointer(row + c), UnsafeMutableRawPointer(square + c))
+                                        let weights = r.loadUnaligned(as: SIMD8<Float>.self)
+                                        let gradient = UnsafeRawPointer(gradients.baseAddress! + c).loadUnaligned(as: SIMD8<Float>.self)
+                                        let g = gradient * value + l2 * weights
+                                        let squared = q.loadUnaligned(as: SIMD8<Float>.self) + g * g
+                                        q.storeBytes(of: squared, as: SIMD8<Float>.self)
+                                        r.storeBytes(of: weights - rate * g / squared.squareRoot(), as: SIMD8<Float>.self)
+                                        c += 8
+                                    }
+                                    while c < classes {
+                                        let g = gradients[c] * value + l2 * row[c]
+                                        square[c] += g * g
+                                        row[c] -= rate * g / square[c].squareRoot()
+                                        c += 1
+                                    }
+                                }
+                            }
+                        }
+                        for c in 0..<classes {
+                            biasSquares[c] += gradients[c] * gradients[c]
+                            biases[c] -= rate * gradients[c] / biasSquares[c].squareRoot()
+                        }
+                    }
                 }
-                biasSquares[c] += gradient * gradient
-                model.biases[c] -= settings.learningRate * gradient / biasSquares[c].squareRoot()
             }
         }
         return model

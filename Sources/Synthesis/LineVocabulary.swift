@@ -30,6 +30,41 @@ public struct LineLayout: Sendable {
         case .lines, .jsonl: self.init()
         }
     }
+
+    /// Words that name a level, compared in capitals without brackets or a trailing colon.
+    static let levelWords: Set<String> = [
+        "TRACE", "DEBUG", "FINE", "FINER", "FINEST", "CONFIG", "INFO", "INFORMATION", "NOTICE", "WARN", "WARNING",
+        "ERROR", "ERR", "SEVERE", "FATAL", "CRITICAL", "CRIT", "ALERT", "EMERG", "EMERGENCY", "FAILURE", "PANIC",
+    ]
+
+    /// Lines read, at most, to find the level field.
+    static let detectionLines = 10_000
+
+    /// The 0-based whitespace-separated field (among the first ten) that holds a level word,
+    /// with more after it, on at least 90 % of the first lines of `windows` (up to
+    /// ``detectionLines``), and the share of those lines it holds one on; `nil` when none does.
+    public static func detectedLevelField(in windows: [Window]) -> (field: Int, share: Double)? {
+        let positions = 10
+        var hits = [Int](repeating: 0, count: positions)
+        var lines = 0
+        scanning: for window in windows {
+            for line in 0..<window.count {
+                guard lines < detectionLines else { break scanning }
+                lines += 1
+                let fields = window.withLine(line) { Array($0).split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) }
+                for position in 0..<min(positions, fields.count - 1) where isLevelWord(fields[position]) { hits[position] += 1 }
+            }
+        }
+        guard lines > 0, let best = hits.indices.max(by: { (hits[$0], -$0) < (hits[$1], -$1) }),
+              Double(hits[best]) >= 0.9 * Double(lines) else { return nil }
+        return (best, Double(hits[best]) / Double(lines))
+    }
+
+    private static func isLevelWord(_ field: ArraySlice<UInt8>) -> Bool {
+        let trimmed = field.drop { "[<(".utf8.contains($0) }.reversed().drop { "]>):,".utf8.contains($0) }.reversed()
+        guard !trimmed.isEmpty, trimmed.count <= 11 else { return false }
+        return levelWords.contains(String(decoding: trimmed, as: UTF8.self).uppercased())
+    }
 }
 
 /// One line feature the learner counts per window: a message template, a

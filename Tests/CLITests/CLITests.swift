@@ -234,6 +234,30 @@ struct CLITests {
         #expect(refused.status != 0 && refused.stderr.contains("--split"), "\(refused.stderr)")
     }
 
+    @Test("synthesize on plain lines finds the level field, and learns what it learns from the format that names it")
+    func synthesizeFindsLevelField() throws {
+        // BGL_2k as a plain log: the label field cut off into a file of one label per line.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lines-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let sample = try String(contentsOfFile: Warden.root.appendingPathComponent("Samples/BGL_2k/BGL_2k.log").path, encoding: .utf8)
+        let rows = sample.split(separator: "\n").map { $0.split(separator: " ", maxSplits: 1) }
+        let (log, labels, pack) = (directory.appendingPathComponent("bgl.log").path, directory.appendingPathComponent("bgl.labels").path,
+                                   directory.appendingPathComponent("bgl.warden").path)
+        try rows.map { String($0[1]) + "\n" }.joined().write(toFile: log, atomically: true, encoding: .utf8)
+        try rows.map { ($0[0] == "-" ? "0" : "1") + "\n" }.joined().write(toFile: labels, atomically: true, encoding: .utf8)
+        let input = ["--format", "lines", "--labels", labels, log]
+        let made = try Warden.run(["synthesize"] + input + ["-o", pack])
+        #expect(made.status == 0 && made.stderr.contains("level field: field 8 of each line (a level word on 100.0 % of the first training lines)"),
+                "\(made.stderr)")
+        #expect(try String(contentsOfFile: pack, encoding: .utf8).contains("unusual_level_fatal"))
+        // Without the level field the pack scored window F1 60.0 on the test split; with the BGL format, 92.9.
+        let scored = try Warden.run(["eval", "--pack", pack, "--split", "test", "--json"] + input)
+        let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+        let f1 = try #require((report["window"] as? [String: Any])?["f1"] as? Double)
+        #expect(f1 > 0.85, "window F1 \(f1)")
+    }
+
     @Test("Sessions cut off by the end of input: marked in detect, left out of eval and synthesize unless kept")
     func truncatedSessions() throws {
         let head = "Samples/HDFS_20k_head/HDFS_20000.log", labels = "Samples/HDFS_20k_head/HDFS_20000.block_labels.csv"

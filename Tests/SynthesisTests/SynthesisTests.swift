@@ -109,6 +109,23 @@ struct LineVocabularyTests {
         #expect(lineLabels.vocabulary.corpus[2].count(lineLabels.unusualFatal) == 1)
     }
 
+    @Test("A level field is found where a format names none: a level word, bracketed or not, in one field of nearly every line")
+    func detectedLevelField() throws {
+        let levels = ["INFO", "[WARN]", "ERROR:", "info", "<Fatal>"]
+        let lines = (0..<100).map { "2024-03-01 10:00:\($0 % 60) \(levels[$0 % levels.count]) svc\($0 % 3): request \($0) done" }
+        let windows = stride(from: 0, to: 100, by: 10).map { Window(texts: Array(lines[$0..<($0 + 10)])) }
+        let found = try #require(LineLayout.detectedLevelField(in: windows))
+        #expect(found.field == 2 && found.share == 1)
+        // A level on fewer than 90 % of the lines is no level field; nor is a last field with nothing after it.
+        let sparse = windows.map { window in Window(texts: (0..<window.count).map { $0 < 2 ? "no level here at all" : window.text($0) }) }
+        #expect(LineLayout.detectedLevelField(in: sparse) == nil)
+        #expect(LineLayout.detectedLevelField(in: [Window(texts: ["request done INFO", "request done WARN"])]) == nil)
+        // The learner then counts lines at each level, and new messages at one.
+        let vocabulary = LineVocabulary(layout: LineLayout(levelField: found.field))
+        vocabulary.prepare(windows.map { LabeledWindow(window: $0, isAbnormal: false) })
+        #expect(vocabulary.features.contains { $0.name == "unusual_level_error" })
+    }
+
     @Test("A session's span is a feature; a count window's is not (it measures how fast the log was written)")
     func spanOfSessionsOnly() {
         func window(key: String?) -> Window {

@@ -98,7 +98,14 @@ struct SynthesizeCommand: AsyncParsableCommand {
             throw CommandFailure("the training split needs both normal and abnormal windows (\(data.train.count) training windows)")
         }
         let packName = name ?? Self.identifier(URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent)
-        let layout = LineLayout(format: input.format)
+        var layout = LineLayout(format: input.format)
+        if layout.levelField == nil, let (field, share) = LineLayout.detectedLevelField(in: data.train.map(\.window)) {
+            layout.levelField = field
+            if !quiet {
+                FileHandle.standardError.write(Data(String(format: "level field: field %d of each line (a level word on %.1f %% of the first training lines)\n",
+                                                           field + 1, share * 100).utf8))
+            }
+        }
         let proposer: any RuleProposer = backend == "builtin" ? BuiltinProposer(layout: layout) : try llm.proposer(layout: layout)
         var resumed: [AcceptedRule] = []
         if resume {

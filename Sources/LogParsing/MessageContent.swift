@@ -7,16 +7,16 @@ extension MessageHeader {
     public func contentStart(_ message: UnsafeRawBufferPointer) -> Int {
         switch self {
         case .none: return 0
-        case .bgl: return skipFields(8, message, from: 0) ?? 0
-        case .hdfs: return skipFields(5, message, from: 0) ?? 0
+        case .bgl: return Self.skipFields(8, message, from: 0) ?? 0
+        case .hdfs: return Self.skipFields(5, message, from: 0) ?? 0
         case .hadoop:
-            guard var index = skipFields(3, message, from: 0) else { return 0 }
+            guard var index = Self.skipFields(3, message, from: 0) else { return 0 }
             if index < message.count, message[index] == 0x5B {
                 guard let close = message[index...].firstIndex(of: 0x5D) else { return 0 }
                 index = close + 1
                 while index < message.count, Tokens.isSeparator(message[index]) { index += 1 }
             }
-            return skipFields(1, message, from: index) ?? 0
+            return Self.skipFields(1, message, from: index) ?? 0
         }
     }
 
@@ -25,7 +25,13 @@ extension MessageHeader {
         UnsafeRawBufferPointer(rebasing: message[contentStart(message)...])
     }
 
-    private func skipFields(_ fields: Int, _ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+    /// Where the content starts in `message` whose first `fields` whitespace-separated fields
+    /// are its header (0 when it has no more fields than that).
+    public static func contentStart(afterFields fields: Int, _ message: UnsafeRawBufferPointer) -> Int {
+        skipFields(fields, message, from: 0) ?? 0
+    }
+
+    private static func skipFields(_ fields: Int, _ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var index = start
         for _ in 0..<fields {
             while index < bytes.count, Tokens.isSeparator(bytes[index]) { index += 1 }

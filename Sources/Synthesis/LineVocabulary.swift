@@ -14,6 +14,10 @@ public struct LineLayout: Sendable {
     public var levelField: Int?
     /// 0-based field holding the component (`KERNEL`, `dfs.DataNode$DataXceiver:`), if any.
     public var componentField: Int?
+    /// Where the message content starts, as a 0-based field, when the level field was found in
+    /// the input (``findLevelField(in:)``) rather than named by the format: after the level,
+    /// so that Drain mines messages rather than headers. `nil`: `header` says.
+    public var contentField: Int?
 
     public init(header: MessageHeader = .none, levelField: Int? = nil, componentField: Int? = nil) {
         self.header = header
@@ -29,6 +33,22 @@ public struct LineLayout: Sendable {
         case .hadoop: self.init(header: .hadoop, levelField: 2)
         case .lines, .jsonl: self.init()
         }
+    }
+
+    /// For a format that names no level field (plain lines, JSON messages): the level field
+    /// the input shows (``detectedLevelField(in:)``), with the content after it. Returns what
+    /// was found; the layout is unchanged when nothing was (or the format names a level field).
+    public mutating func findLevelField(in windows: [Window]) -> (field: Int, share: Double)? {
+        guard levelField == nil, let found = Self.detectedLevelField(in: windows) else { return nil }
+        levelField = found.field
+        contentField = found.field + 1
+        return found
+    }
+
+    /// The message content of `line`: what Drain mines.
+    func content(_ line: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard let contentField else { return header.content(line) }
+        return UnsafeRawBufferPointer(rebasing: line[MessageHeader.contentStart(afterFields: contentField, line)...])
     }
 
     /// Words that name a level, compared in capitals without brackets or a trailing colon.
@@ -137,7 +157,7 @@ final class LineVocabulary: @unchecked Sendable {
                 local[pieces] = id
                 let bytes = window.withLine(line) { Array($0) }
                 representatives.append(bytes)
-                _ = bytes.withUnsafeBytes { drain.add(layout.header.content($0)) }
+                _ = bytes.withUnsafeBytes { drain.add(layout.content($0)) }
                 ids.append(id)
             }
             linePatterns.append(ids)

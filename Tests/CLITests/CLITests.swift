@@ -248,14 +248,15 @@ struct CLITests {
         try rows.map { ($0[0] == "-" ? "0" : "1") + "\n" }.joined().write(toFile: labels, atomically: true, encoding: .utf8)
         let input = ["--format", "lines", "--labels", labels, log]
         let made = try Warden.run(["synthesize"] + input + ["-o", pack])
-        #expect(made.status == 0 && made.stderr.contains("level field: field 8 of each line (a level word on 100.0 % of the first training lines)"),
+        #expect(made.status == 0 && made.stderr.contains("level field: field 8 of each line (a level word on 100.0 % of the first training lines); messages start after it"),
                 "\(made.stderr)")
         #expect(try String(contentsOfFile: pack, encoding: .utf8).contains("unusual_level_fatal"))
-        // Without the level field the pack scored window F1 60.0 on the test split; with the BGL format, 92.9.
+        // Test split window F1: 60.0 without the level field, 89.7 with it but Drain mining whole
+        // lines, 92.9 with the messages after it (as with --format bgl, which names both).
         let scored = try Warden.run(["eval", "--pack", pack, "--split", "test", "--json"] + input)
         let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
         let f1 = try #require((report["window"] as? [String: Any])?["f1"] as? Double)
-        #expect(f1 > 0.85, "window F1 \(f1)")
+        #expect(f1 > 0.92, "window F1 \(f1)")
     }
 
     @Test("Sessions cut off by the end of input: marked in detect, left out of eval and synthesize unless kept")

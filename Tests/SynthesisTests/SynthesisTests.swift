@@ -120,8 +120,15 @@ struct LineVocabularyTests {
         let sparse = windows.map { window in Window(texts: (0..<window.count).map { $0 < 2 ? "no level here at all" : window.text($0) }) }
         #expect(LineLayout.detectedLevelField(in: sparse) == nil)
         #expect(LineLayout.detectedLevelField(in: [Window(texts: ["request done INFO", "request done WARN"])]) == nil)
+        // A layout takes it, and Drain mines what follows it (the message, not the header).
+        var layout = LineLayout()
+        #expect(layout.findLevelField(in: windows)?.field == 2 && layout.levelField == 2 && layout.contentField == 3)
+        let content = Array("2024-03-01 10:00:01 [WARN] svc1: request 1 done".utf8).withUnsafeBytes { String(decoding: layout.content($0), as: UTF8.self) }
+        #expect(content == "svc1: request 1 done")
+        var named = LineLayout(format: .hdfs)
+        #expect(named.findLevelField(in: windows) == nil && named.levelField == 3 && named.contentField == nil)
         // The learner then counts lines at each level, and new messages at one.
-        let vocabulary = LineVocabulary(layout: LineLayout(levelField: found.field))
+        let vocabulary = LineVocabulary(layout: layout)
         vocabulary.prepare(windows.map { LabeledWindow(window: $0, isAbnormal: false) })
         #expect(vocabulary.features.contains { $0.name == "unusual_level_error" })
     }

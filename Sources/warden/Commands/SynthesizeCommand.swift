@@ -99,10 +99,9 @@ struct SynthesizeCommand: AsyncParsableCommand {
         }
         let packName = name ?? Self.identifier(URL(fileURLWithPath: output).deletingPathExtension().lastPathComponent)
         var layout = LineLayout(format: input.format)
-        if layout.levelField == nil, let (field, share) = LineLayout.detectedLevelField(in: data.train.map(\.window)) {
-            layout.levelField = field
+        if let (field, share) = layout.findLevelField(in: data.train.map(\.window)) {
             if !quiet {
-                FileHandle.standardError.write(Data(String(format: "level field: field %d of each line (a level word on %.1f %% of the first training lines)\n",
+                FileHandle.standardError.write(Data(String(format: "level field: field %d of each line (a level word on %.1f %% of the first training lines); messages start after it\n",
                                                            field + 1, share * 100).utf8))
             }
         }

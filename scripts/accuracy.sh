@@ -77,6 +77,9 @@ bgl, hdfs, out = sys.argv[1:]
 lines = open(bgl, encoding="utf-8").readlines()
 for cut in (700, 1400):
     open(f"{out}/bgl_2k_from_{cut}.log", "w", encoding="utf-8").writelines(lines[cut:] + lines[:cut])
+# BGL_2k as a log of a format Warden does not know: plain lines, the labels in a file of one per line.
+open(f"{out}/bgl_2k_lines.log", "w", encoding="utf-8").writelines(line.split(" ", 1)[1] for line in lines)
+open(f"{out}/bgl_2k_lines.labels", "w", encoding="utf-8").writelines("0\n" if line.startswith("- ") else "1\n" for line in lines)
 lines = gzip.open(hdfs, "rt", encoding="utf-8").readlines()
 for third in (1, 2):
     cut = len(lines) * third // 3
@@ -103,6 +106,7 @@ for cut in 700 1400; do
     sweep "BGL_2k from line $cut, windows of $window" bgl "$out/bgl_2k_from_$cut.log" --window "$window"
   done
 done
+sweep "BGL_2k as plain lines, windows of 20" lines "$out/bgl_2k_lines.log" --labels "$out/bgl_2k_lines.labels"
 sweep "HDFS_2pct_dev, sessions" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window session "${hdfs_labels[@]}"
 for third in 1 2; do
   sweep "HDFS_2pct_dev from $third/3, sessions" hdfs "$out/hdfs_2pct_dev_from_${third}_3.log" --window session "${hdfs_labels[@]}"

@@ -61,8 +61,9 @@ public struct LineLayout: Sendable {
     static let detectionLines = 10_000
 
     /// The 0-based whitespace-separated field (among the first ten) that holds a level word,
-    /// with more after it, on at least 90 % of the first lines of `windows` (up to
-    /// ``detectionLines``), and the share of those lines it holds one on; `nil` when none does.
+    /// with more after it, on most of the first lines of `windows` (up to ``detectionLines``;
+    /// a majority, since continuation lines such as stack frames have no level), and the share
+    /// of those lines it holds one on; `nil` when none does.
     public static func detectedLevelField(in windows: [Window]) -> (field: Int, share: Double)? {
         let positions = 10
         var hits = [Int](repeating: 0, count: positions)
@@ -76,7 +77,7 @@ public struct LineLayout: Sendable {
             }
         }
         guard lines > 0, let best = hits.indices.max(by: { (hits[$0], -$0) < (hits[$1], -$1) }),
-              Double(hits[best]) >= 0.9 * Double(lines) else { return nil }
+              2 * hits[best] > lines else { return nil }
         return (best, Double(hits[best]) / Double(lines))
     }
 

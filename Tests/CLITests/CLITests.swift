@@ -248,7 +248,7 @@ struct CLITests {
         try rows.map { ($0[0] == "-" ? "0" : "1") + "\n" }.joined().write(toFile: labels, atomically: true, encoding: .utf8)
         let input = ["--format", "lines", "--labels", labels, log]
         let made = try Warden.run(["synthesize"] + input + ["-o", pack])
-        #expect(made.status == 0 && made.stderr.contains("level field: field 8 of each line (a level word on 100.0 % of the first training lines); messages start after it"),
+        #expect(made.status == 0 && made.stderr.contains("level field: field 8 (a level word there on 100.0 % of the first training lines); messages start after it"),
                 "\(made.stderr)")
         #expect(try String(contentsOfFile: pack, encoding: .utf8).contains("unusual_level_fatal"))
         // Test split window F1: 60.0 without the level field, 89.7 with it but Drain mining whole

@@ -116,9 +116,13 @@ struct LineVocabularyTests {
         let windows = stride(from: 0, to: 100, by: 10).map { Window(texts: Array(lines[$0..<($0 + 10)])) }
         let found = try #require(LineLayout.detectedLevelField(in: windows))
         #expect(found.field == 2 && found.share == 1)
-        // A level on fewer than 90 % of the lines is no level field; nor is a last field with nothing after it.
-        let sparse = windows.map { window in Window(texts: (0..<window.count).map { $0 < 2 ? "no level here at all" : window.text($0) }) }
-        #expect(LineLayout.detectedLevelField(in: sparse) == nil)
+        // Continuation lines (a stack trace) leave it the level field while levels are on most lines, not on half.
+        func interleaved(_ continuations: Int) -> [Window] {
+            windows.map { window in Window(texts: (0..<window.count).map { $0 < continuations ? "    at svc.Handler.run(Handler.java:42)" : window.text($0) }) }
+        }
+        #expect(LineLayout.detectedLevelField(in: interleaved(4))?.field == 2 && LineLayout.detectedLevelField(in: interleaved(4))?.share == 0.6)
+        #expect(LineLayout.detectedLevelField(in: interleaved(5)) == nil)
+        // Nor is a last field with nothing after it.
         #expect(LineLayout.detectedLevelField(in: [Window(texts: ["request done INFO", "request done WARN"])]) == nil)
         // A layout takes it, and Drain mines what follows it (the message, not the header).
         var layout = LineLayout()

@@ -101,7 +101,7 @@ struct SynthesizeCommand: AsyncParsableCommand {
         var layout = LineLayout(format: input.format)
         if let (field, share) = layout.findLevelField(in: data.train.map(\.window)) {
             if !quiet {
-                FileHandle.standardError.write(Data(String(format: "level field: field %d of each line (a level word on %.1f %% of the first training lines); messages start after it\n",
+                FileHandle.standardError.write(Data(String(format: "level field: field %d (a level word there on %.1f %% of the first training lines); messages start after it\n",
                                                            field + 1, share * 100).utf8))
             }
         }

@@ -73,7 +73,7 @@ public struct LineLayout: Sendable {
                 guard lines < detectionLines else { break scanning }
                 lines += 1
                 let fields = window.withLine(line) { Array($0).split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) }
-                for position in 0..<min(positions, fields.count - 1) where isLevelWord(fields[position]) { hits[position] += 1 }
+                for position in 0..<max(0, min(positions, fields.count - 1)) where isLevelWord(fields[position]) { hits[position] += 1 }
             }
         }
         guard lines > 0, let best = hits.indices.max(by: { (hits[$0], -$0) < (hits[$1], -$1) }),

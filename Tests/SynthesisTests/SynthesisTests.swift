@@ -122,7 +122,8 @@ struct LineVocabularyTests {
         }
         #expect(LineLayout.detectedLevelField(in: interleaved(4))?.field == 2 && LineLayout.detectedLevelField(in: interleaved(4))?.share == 0.6)
         #expect(LineLayout.detectedLevelField(in: interleaved(5)) == nil)
-        // Nor is a last field with nothing after it.
+        // Blank lines count as lines without a level. Nor is a last field with nothing after it a level field.
+        #expect(LineLayout.detectedLevelField(in: [Window(texts: ["", "   ", "x INFO y", "x WARN y", "x ERROR y"])])?.field == 1)
         #expect(LineLayout.detectedLevelField(in: [Window(texts: ["request done INFO", "request done WARN"])]) == nil)
         // A layout takes it, and Drain mines what follows it (the message, not the header).
         var layout = LineLayout()

@@ -68,7 +68,7 @@ public struct SynthesisReport: Sendable {
                     }
                 }
             }
-            return order.indices.map { rule in
+            return ruleSet.rules.indices.map { rule in
                 Score(hits: hits[rule], hitPrecision: hits[rule] == 0 ? nil : Double(right[rule]) / Double(hits[rule]),
                       decided: decided[rule], decidedPrecision: decided[rule] == 0 ? nil : Double(decidedRight[rule]) / Double(decided[rule]))
             }

@@ -513,15 +513,18 @@ final class RuleMatcher {
     /// A context to run `rules` over windows of `lines` lines in all: prefiltered when they are
     /// enough to pay for compiling the prefilter. Uncached: the learner's rule sets are many and short-lived.
     static func context(for rules: RuleSet, lines: Int) -> EvaluationContext {
-        lines < prefilterAfterLines ? EvaluationContext(lineTests: rules.lineTests)
-            : EvaluationContext(lineTests: rules.lineTests, prefilter: Prefilter(lineTests: rules.lineTests, cache: nil))
+        lines < prefilterAfterLines ? EvaluationContext(lineTests: rules.lineTests) : prefiltered(rules)
+    }
+
+    private static func prefiltered(_ rules: RuleSet) -> EvaluationContext {
+        EvaluationContext(lineTests: rules.lineTests, prefilter: Prefilter(lineTests: rules.lineTests, cache: nil))
     }
 
     /// Whether any rule holds on `window` (inconclusive counts as holding when asked).
     func holds(_ window: Window, countInconclusive: Bool = false) -> Bool {
         if linesBeforePrefilter > 0 {
             linesBeforePrefilter -= window.count
-            if linesBeforePrefilter <= 0 { context = Self.context(for: rules, lines: .max) }
+            if linesBeforePrefilter <= 0 { context = Self.prefiltered(rules) }
         }
         context.reset(to: window)
         for rule in rules.rules {

@@ -181,8 +181,8 @@ private final class Shard: @unchecked Sendable {
                 let line = batch.lines[index]
                 closeIdle(through: line.number)
                 let text = UnsafeBufferPointer(rebasing: bytes[line.start..<line.end])
-                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[line.keyStart..<line.keyEnd]), as: UTF8.self)
-                if let full = table.add(text, key: key, number: line.number, timestamp: line.timestamp, maximumLines: maximumLines) {
+                let key = UnsafeBufferPointer(rebasing: bytes[line.keyStart..<line.keyEnd])
+                if let full = table.add(text, key: key, hash: line.keyHash, number: line.number, timestamp: line.timestamp, maximumLines: maximumLines) {
                     emissions.append(Emission(line: line.number, phase: 1, order: 0, window: full))
                 }
             }
@@ -211,6 +211,8 @@ private final class SessionBatch: @unchecked Sendable {
         /// Where the line's key is in `bytes` (found by ``findKeys(pattern:shards:idle:)``).
         var keyStart = 0
         var keyEnd = 0
+        /// The key's ``SessionIndex/hash(_:)``.
+        var keyHash = 0
     }
 
     /// One shard's part of the batch: the indices of its lines, and the windows it closed.
@@ -250,9 +252,10 @@ private final class SessionBatch: @unchecked Sendable {
                     windowed += 1
                     lines[index].keyStart = line.start + range.lowerBound
                     lines[index].keyEnd = line.start + range.upperBound
-                    var hasher = Hasher()
-                    hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[lines[index].keyStart..<lines[index].keyEnd])))
-                    outputs[Int(UInt(bitPattern: hasher.finalize()) % UInt(shards))].lines.append(index)
+                    let hash = SessionIndex.hash(UnsafeBufferPointer(rebasing: bytes[lines[index].keyStart..<lines[index].keyEnd]))
+                    lines[index].keyHash = hash
+                    // The shard by the hash's high bits: a shard's index places its keys by the low ones.
+                    outputs[Int((UInt(bitPattern: hash) >> 48) % UInt(shards))].lines.append(index)
                     if let cutoff = SessionTable.idleCutoff(number: line.number, timestamp: line.timestamp, idle: idle) {
                         ticks.append((line.number, cutoff))
                     }

@@ -155,6 +155,16 @@ public struct Window: Sendable {
     public mutating func append(_ line: UnsafeBufferPointer<UInt8>, number: Int, timestamp: Int64) {
         makeUnique()
         let storage = storage
+        // Grown by half rather than doubled: a session window takes its lines one by one, and
+        // most sessions end a little past their first reservation, so doubling would leave
+        // much of a large log's open sessions unused.
+        let needed = storage.bytes.count + line.count + 1
+        if needed > storage.bytes.capacity {
+            storage.bytes.reserveCapacity(max(needed, storage.bytes.capacity + storage.bytes.capacity / 2))
+        }
+        if storage.lines.count == storage.lines.capacity {
+            storage.lines.reserveCapacity(storage.lines.capacity + max(8, storage.lines.capacity / 2))
+        }
         storage.bytes.append(contentsOf: line)
         storage.bytes.append(0x0A)
         storage.lines.append(Line(end: storage.bytes.count, number: number, timestamp: timestamp))

@@ -349,7 +349,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BundleTests",
-            dependencies: ["TestSupport", "Bundles", "RuleRuntime"],
+            dependencies: ["TestSupport", "Bundles", "LogInput", "RuleRuntime"],
             swiftSettings: strictSettings
         ),
         // Every lint's examples, the rendered formats (golden files), configuration, suppression, baseline, --fix.

@@ -80,6 +80,13 @@ for cut in (700, 1400):
 # BGL_2k as a log of a format Warden does not know: plain lines, the labels in a file of one per line.
 open(f"{out}/bgl_2k_lines.log", "w", encoding="utf-8").writelines(line.split(" ", 1)[1] for line in lines)
 open(f"{out}/bgl_2k_lines.labels", "w", encoding="utf-8").writelines("0\n" if line.startswith("- ") else "1\n" for line in lines)
+# BGL_2k as JSON Lines: the level and component in fields of their own, the message, the label apart.
+import json
+with open(f"{out}/bgl_2k.jsonl", "w", encoding="utf-8") as jsonl:
+    for line in lines:
+        fields = line.rstrip("\n").split(" ")
+        jsonl.write(json.dumps({"label": fields[0], "time": int(fields[1]), "component": fields[7], "level": fields[8],
+                                "message": " ".join(fields[9:])}) + "\n")
 lines = gzip.open(hdfs, "rt", encoding="utf-8").readlines()
 for third in (1, 2):
     cut = len(lines) * third // 3
@@ -107,6 +114,8 @@ for cut in 700 1400; do
   done
 done
 sweep "BGL_2k as plain lines, windows of 20" lines "$out/bgl_2k_lines.log" --labels "$out/bgl_2k_lines.labels"
+sweep "BGL_2k as JSON Lines, --header-fields level" jsonl "$out/bgl_2k.jsonl" --label-field label --timestamp-field time \
+  --header-fields level
 sweep "HDFS_2pct_dev, sessions" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window session "${hdfs_labels[@]}"
 for third in 1 2; do
   sweep "HDFS_2pct_dev from $third/3, sessions" hdfs "$out/hdfs_2pct_dev_from_${third}_3.log" --window session "${hdfs_labels[@]}"

@@ -45,15 +45,25 @@ public struct DetectionSettings: Codable, Sendable, Equatable {
     public var maximumWindowLines: Int?
     /// The FAME fallback's decision threshold, when the bundle carries a model.
     public var fameThreshold: Double?
+    /// JSON Lines: the message field, when not `message`.
+    public var messageField: String?
+    /// JSON Lines: the timestamp field, if any.
+    public var timestampField: String?
+    /// JSON Lines: the fields written before the message (``JSONFields/header``), if any.
+    public var headerFields: [String]?
 
     public init(format: String, window: String, sessionKey: String? = nil, idle: String? = nil,
-                maximumWindowLines: Int? = nil, fameThreshold: Double? = nil) {
+                maximumWindowLines: Int? = nil, fameThreshold: Double? = nil,
+                messageField: String? = nil, timestampField: String? = nil, headerFields: [String]? = nil) {
         self.format = format
         self.window = window
         self.sessionKey = sessionKey
         self.idle = idle
         self.maximumWindowLines = maximumWindowLines
         self.fameThreshold = fameThreshold
+        self.messageField = messageField
+        self.timestampField = timestampField
+        self.headerFields = headerFields
     }
 }
 
@@ -64,6 +74,12 @@ extension DetectionSettings {
         let spec = maximumWindowLines.map { WindowSpec(window, sessionKey: sessionKey, idle: idle, maximumLines: $0) }
             ?? WindowSpec(window, sessionKey: sessionKey, idle: idle)
         do { return (format, try spec.policy(for: format)) } catch { throw .content("window settings: \(error)") }
+    }
+
+    /// How lines of the settings' format are decoded (JSON Lines by the recorded fields; a
+    /// detector reads no labels).
+    public func decoder(for format: LogFormat) -> LineDecoder {
+        LineDecoder(format: format, fields: JSONFields(message: messageField ?? "message", timestamp: timestampField, header: headerFields ?? []))
     }
 }
 

@@ -47,7 +47,8 @@ enum InputTargets {
     }
 
     static func jsonl(_ bytes: [UInt8]) throws(FuzzFailure) {
-        try decode(bytes, with: LineDecoder(format: .jsonl, fields: JSONFields(message: "message", label: "label", timestamp: "time")))
+        try decode(bytes, with: LineDecoder(format: .jsonl, fields: JSONFields(message: "message", label: "label", timestamp: "time",
+                                                                               header: ["level", "logger"])))
     }
 
     /// Each line is decoded exactly once or skipped with a reason; what a rule would see is

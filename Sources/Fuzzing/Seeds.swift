@@ -82,6 +82,7 @@ struct Seeds {
             #"[1, 2, 3]"#,
             #"{"message": 42}"#,
             #"{"message": "nested", "label": {"a": [1, {"b": null}]}, "time": -1}"#,
+            #"{"message": "with header", "level": "WARN\tx", "logger": true, "time": 1}"#,
         ]
         return [Array(records.joined(separator: "\n").utf8)] + records.map { Array($0.utf8) }
     }

@@ -241,7 +241,7 @@ struct Judge {
         let (format, policy) = try settings.windowing()
         self.policy = policy
         if case .session(_, let idle, _) = policy { self.idle = idle } else { idle = nil }
-        decoder = LineDecoder(format: format)
+        decoder = settings.decoder(for: format)
         engine = DetectionEngine(rules: bundle.ruleSet, fallback: bundle.fameFallback ?? UndecidedIsNormal())
         context = engine.makeContext()
     }

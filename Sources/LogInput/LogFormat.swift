@@ -36,11 +36,30 @@ public struct JSONFields: Sendable {
     public var message: String
     public var label: String?
     public var timestamp: String?
+    /// Fields written before the message, in this order and separated by spaces, so that rules
+    /// and the learner see them as header fields (`level` makes `ERROR connection refused`).
+    /// A value's whitespace becomes `_`; a missing, empty, null or nested value is written `-`.
+    public var header: [String]
 
-    public init(message: String = "message", label: String? = nil, timestamp: String? = nil) {
+    public init(message: String = "message", label: String? = nil, timestamp: String? = nil, header: [String] = []) {
         self.message = message
         self.label = label
         self.timestamp = timestamp
+        self.header = header
+    }
+
+    /// The text a header field's value is written as: one whitespace-free word.
+    static func headerWord(_ value: Any?) -> String {
+        let text: String
+        switch value {
+        case let number as NSNumber:
+            // JSON `true` and `false` arrive as numbers of type `c`.
+            text = number.objCType.pointee == CChar(UInt8(ascii: "c")) ? (number.boolValue ? "true" : "false") : number.stringValue
+        case let string as String: text = string
+        default: text = ""
+        }
+        let word = String(text.unicodeScalars.map { $0.properties.isWhitespace ? "_" : Character($0) })
+        return word.isEmpty ? "-" : word
     }
 }
 
@@ -162,7 +181,12 @@ public struct LineDecoder: Sendable {
             default: break
             }
         }
-        var bytes = Array(message.utf8)
+        var bytes: [UInt8] = []
+        for field in fields.header {
+            bytes += JSONFields.headerWord(object[field]).utf8
+            bytes.append(0x20)
+        }
+        bytes += message.utf8
         try bytes.withUnsafeMutableBufferPointer { buffer in
             try body(DecodedLine(message: UnsafeBufferPointer(buffer), timestamp: timestamp, inlineTruth: truth))
         }

@@ -1,5 +1,6 @@
 import Bundles
 import Foundation
+import LogInput
 import RuleRuntime
 import Testing
 import TestSupport
@@ -43,6 +44,22 @@ struct BundleTests {
         let again = try RuleBundle.build(Self.source(), key: key, created: Date(timeIntervalSince1970: 0))
         let twice = try RuleBundle.build(Self.source(), key: key, created: Date(timeIntervalSince1970: 0))
         #expect(try RuleBundle.open(again.bytes, key: key.publicKey).manifest == RuleBundle.open(twice.bytes, key: key.publicKey).manifest)
+    }
+
+    @Test("JSON Lines settings travel in the bundle and decode lines as built; a manifest without them reads as before")
+    func jsonSettings() throws {
+        let settings = DetectionSettings(format: "jsonl", window: "20", messageField: "msg", timestampField: "ts", headerFields: ["level", "logger"])
+        var source = Self.source()
+        source.settings = settings
+        let loaded = try RuleBundle.open(try RuleBundle.build(source, key: key).bytes, key: key.publicKey)
+        #expect(loaded.manifest.settings == settings)
+        let decoder = loaded.manifest.settings.decoder(for: .jsonl)
+        #expect(decoder.fields.message == "msg" && decoder.fields.timestamp == "ts" && decoder.fields.header == ["level", "logger"])
+        #expect(decoder.fields.label == nil)
+        let plain = try JSONDecoder().decode(DetectionSettings.self, from: Data(#"{"format": "jsonl", "window": "20"}"#.utf8))
+        #expect(plain.decoder(for: .jsonl).fields.message == "message" && plain.decoder(for: .jsonl).fields.header.isEmpty)
+        // Settings of other formats encode as before: no JSON field keys.
+        #expect(!String(decoding: try JSONEncoder().encode(Self.settings), as: UTF8.self).contains("Field"))
     }
 
     @Test("Several packs run as one rule set: each pack's line tests keep their own meaning")

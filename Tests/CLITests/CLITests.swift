@@ -259,6 +259,51 @@ struct CLITests {
         #expect(f1 > 0.92, "window F1 \(f1)")
     }
 
+    @Test("JSON Lines with --header-fields: the learner finds the level among them, and a bundle keeps the JSON fields for detect")
+    func jsonHeaderFields() throws {
+        // BGL_2k as JSON Lines: the header's level and component as fields, the message after them, the label apart.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        let sample = try String(contentsOfFile: Warden.root.appendingPathComponent("Samples/BGL_2k/BGL_2k.log").path, encoding: .utf8)
+        var log = ""
+        for line in sample.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let object: [String: Any] = ["label": fields[0], "time": Int(fields[1])!, "component": fields[7], "level": fields[8],
+                                         "message": fields[9...].joined(separator: " ")]
+            log += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try log.write(toFile: path("bgl.jsonl"), atomically: true, encoding: .utf8)
+        let json = ["--format", "jsonl", "--label-field", "label", "--timestamp-field", "time"]
+        func testF1(_ options: [String], pack: String) throws -> Double {
+            let made = try Warden.run(["synthesize"] + json + options + [path("bgl.jsonl"), "-o", path(pack)])
+            #expect(made.status == 0, "\(made.stderr)")
+            let scored = try Warden.run(["eval", "--pack", path(pack), "--split", "test", "--json"] + json + options + [path("bgl.jsonl")])
+            let report = try #require(JSONSerialization.jsonObject(with: Data(scored.stdout.utf8)) as? [String: Any])
+            return try #require((report["window"] as? [String: Any])?["f1"] as? Double)
+        }
+        // Test split window F1: 74.3 on the messages alone, 88.9 with the level before them.
+        let withLevel = try testF1(["--header-fields", "level"], pack: "level.warden")
+        let alone = try testF1([], pack: "alone.warden")
+        #expect(withLevel > 0.85 && withLevel > alone + 0.1, "with the level \(withLevel), the messages alone \(alone)")
+        #expect(try String(contentsOfFile: path("level.warden"), encoding: .utf8).contains("unusual_level_fatal"))
+        let refused = try Warden.run(["detect", "--pack", path("level.warden"), "--header-fields", "level,label"] + json + [path("bgl.jsonl")])
+        #expect(refused.status != 0 && refused.stderr.contains("`label` is the label field"), "\(refused.stderr)")
+
+        // A bundle records the JSON fields: detect from it needs no input options.
+        #expect(try Warden.run(["bundle", "keygen", "-o", path("key")]).status == 0)
+        let built = try Warden.run(["bundle", "build", path("level.warden"), "--revision", "1", "--key", path("key"), "--format", "jsonl",
+                                    "--timestamp-field", "time", "--header-fields", "level", "-o", path("level.wbundle")])
+        #expect(built.status == 0, "\(built.stderr)")
+        let inspected = try Warden.run(["bundle", "inspect", path("level.wbundle"), "--key", path("key.pub")])
+        #expect(inspected.stdout.contains("settings: --format jsonl --window 20 --timestamp-field time --header-fields level"), "\(inspected.stdout)")
+        let fromBundle = try Warden.run(["detect", "--pack", path("level.wbundle"), "--key", path("key.pub"), path("bgl.jsonl")])
+        let direct = try Warden.run(["detect", "--pack", path("level.warden"), "--format", "jsonl", "--timestamp-field", "time",
+                                     "--header-fields", "level", path("bgl.jsonl")])
+        #expect(fromBundle.status == 0 && fromBundle.stdout == direct.stdout && fromBundle.stdout.contains("\"verdict\":\"abnormal\""))
+    }
+
     @Test("Sessions cut off by the end of input: marked in detect, left out of eval and synthesize unless kept")
     func truncatedSessions() throws {
         let head = "Samples/HDFS_20k_head/HDFS_20000.log", labels = "Samples/HDFS_20k_head/HDFS_20000.block_labels.csv"

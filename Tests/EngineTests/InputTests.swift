@@ -251,6 +251,21 @@ struct InputTests {
         #expect(reader.accounting.skipped == [.notJSON: 1, .noMessageField: 1])
     }
 
+    @Test("JSON Lines: header fields go before the message as one word each; the label field stays out")
+    func jsonLinesHeaderFields() throws {
+        let text = """
+            {"message": "disk failure on sda", "level": "ERROR", "logger": "storage pool", "code": 17, "ok": false, "label": 1}
+            {"message": "all good", "level": "", "code": 2.5, "ok": true, "logger": null, "label": 0}
+            {"message": "nested", "level": {"name": "WARN"}, "code": [1], "label": 0}
+
+            """
+        let fields = JSONFields(message: "message", label: "label", header: ["level", "logger", "code", "ok"])
+        let reader = try LogReader(path: try temporaryFile(Array(text.utf8)), decoder: LineDecoder(format: .jsonl, fields: fields), labeling: .inline)
+        var messages: [String] = []
+        try reader.forEach { messages.append(String(decoding: $0.message, as: UTF8.self)) }
+        #expect(messages == ["ERROR storage_pool 17 false disk failure on sda", "- - 2.5 true all good", "- - - - nested"])
+    }
+
     @Test("JSON Lines: a timestamp no Int64 of milliseconds holds (1e300, -1e300) is no timestamp, not a crash (found by the jsonl fuzz target)")
     func jsonLinesHugeTimestamps() throws {
         let text = #"{"message": "a", "ts": 1e300}"# + "\n" + #"{"message": "b", "ts": -1e300}"# + "\n" + #"{"message": "c", "ts": 9.3e18}"# + "\n"

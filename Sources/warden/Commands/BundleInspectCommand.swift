@@ -34,6 +34,8 @@ struct BundleInspectCommand: ParsableCommand {
             "settings: --format \(settings.format) --window \(settings.window)"
                 + (settings.sessionKey.map { " --session-key '\($0)'" } ?? "") + (settings.idle.map { " --idle \($0)" } ?? "")
                 + (settings.maximumWindowLines.map { " --max-window-lines \($0)" } ?? "")
+                + (settings.messageField.map { " --message-field \($0)" } ?? "") + (settings.timestampField.map { " --timestamp-field \($0)" } ?? "")
+                + (settings.headerFields.map { " --header-fields \($0.joined(separator: ","))" } ?? "")
                 + (settings.fameThreshold.map { ", FAME threshold \($0)" } ?? ""),
         ]
         if let model = loaded.fameModel {

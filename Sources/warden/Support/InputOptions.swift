@@ -39,14 +39,28 @@ struct InputOptions: ParsableArguments {
 
     var maxWindowLines: Int { maxWindowLinesChoice ?? 100_000 }
 
-    @Option(help: "JSON Lines: the field holding the message.")
-    var messageField: String = "message"
+    @Option(name: .customLong("message-field"), help: "JSON Lines: the field holding the message (default: message, or a bundle's).")
+    var messageFieldChoice: String?
+
+    /// `--message-field`, else the default.
+    var messageField: String { messageFieldChoice ?? "message" }
 
     @Option(help: "JSON Lines: the field holding the label (normal: -, 0, false, normal).")
     var labelField: String?
 
     @Option(help: "JSON Lines: the field holding the timestamp (epoch seconds/ms or ISO-8601).")
     var timestampField: String?
+
+    @Option(help: ArgumentHelp("""
+        JSON Lines: fields written before the message, comma-separated, so that rules and the \
+        learner see them as header fields: `level,logger` makes `ERROR db.pool connection refused`.
+        """, valueName: "fields"))
+    var headerFields: String?
+
+    /// `--header-fields`, split at commas.
+    var headerFieldNames: [String] {
+        headerFields.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } } ?? []
+    }
 
     @Option(help: "Skip (and count) lines longer than this many bytes.")
     var maxLineLength: Int = 4 << 20
@@ -66,22 +80,35 @@ struct InputOptions: ParsableArguments {
         adopted.sessionKey = sessionKey ?? settings.sessionKey
         adopted.idle = idle ?? settings.idle
         adopted.maxWindowLinesChoice = maxWindowLinesChoice ?? settings.maximumWindowLines
+        adopted.messageFieldChoice = messageFieldChoice ?? settings.messageField
+        adopted.timestampField = timestampField ?? settings.timestampField
+        adopted.headerFields = headerFields ?? settings.headerFields?.joined(separator: ",")
         return adopted
     }
 
-    /// The detection settings these options spell (what a bundle records).
+    /// The detection settings these options spell (what a bundle records; the JSON fields
+    /// only for JSON Lines).
     var settings: DetectionSettings {
-        DetectionSettings(format: format.rawValue, window: window, sessionKey: sessionKey, idle: idle, maximumWindowLines: maxWindowLinesChoice)
+        let json = format == .jsonl
+        return DetectionSettings(format: format.rawValue, window: window, sessionKey: sessionKey, idle: idle, maximumWindowLines: maxWindowLinesChoice,
+                                 messageField: json ? messageFieldChoice : nil, timestampField: json ? timestampField : nil,
+                                 headerFields: json && headerFields != nil ? headerFieldNames : nil)
     }
 
     func validate() throws {
         _ = try windowPolicy()
         guard (threads ?? 1) >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard maxLineLength >= 1 else { throw ValidationError("--max-line-length must be positive") }
+        if headerFields != nil {
+            guard !headerFieldNames.contains(where: \.isEmpty) else { throw ValidationError("--header-fields: a field name is empty (expected names separated by commas)") }
+            if let labelField, headerFieldNames.contains(labelField) {
+                throw ValidationError("--header-fields: `\(labelField)` is the label field, which no rule, learner or model may see")
+            }
+        }
     }
 
     var decoder: LineDecoder {
-        LineDecoder(format: format, fields: JSONFields(message: messageField, label: labelField, timestamp: timestampField))
+        LineDecoder(format: format, fields: JSONFields(message: messageField, label: labelField, timestamp: timestampField, header: headerFieldNames))
     }
 
     /// The windowing the options spell.

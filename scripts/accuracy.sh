@@ -114,7 +114,7 @@ for cut in 700 1400; do
   done
 done
 sweep "BGL_2k as plain lines, windows of 20" lines "$out/bgl_2k_lines.log" --labels "$out/bgl_2k_lines.labels"
-sweep "BGL_2k as JSON Lines, --header-fields level" jsonl "$out/bgl_2k.jsonl" --label-field label --timestamp-field time \
+sweep "BGL_2k as JSON Lines (--header-fields)" jsonl "$out/bgl_2k.jsonl" --label-field label --timestamp-field time \
   --header-fields level
 sweep "HDFS_2pct_dev, sessions" hdfs Samples/HDFS_2pct_dev/HDFS_2pct_dev.log.gz --window session "${hdfs_labels[@]}"
 for third in 1 2; do

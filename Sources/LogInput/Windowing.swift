@@ -1,3 +1,4 @@
+import Foundation
 import PCRE2
 import RuleRuntime
 import WardenCore
@@ -162,6 +163,8 @@ public struct Windower {
 struct SessionTable {
     /// Open sessions by slot; a closed session's slot is reused.
     private var slots: [Session?] = []
+    /// The key bytes of each slot's session (apart from it, so that comparing them copies nothing).
+    private var keys: [[UInt8]] = []
     private var freeSlots: [Int] = []
     private var index = SessionIndex()
     /// The latest line timestamp noted, for telling cut-off sessions at the end.
@@ -210,8 +213,9 @@ struct SessionTable {
     /// The slot of the open session of `key`, whose hash is `hash`.
     private func sessionSlot(of key: UnsafeBufferPointer<UInt8>, hash: Int) -> Int? {
         index.find(hash: hash) { slot in
-            var sessionKey = slots[slot]!.window.key!
-            return sessionKey.withUTF8 { $0.elementsEqual(key) }
+            keys[slot].withUnsafeBytes { stored in
+                stored.count == key.count && (key.isEmpty || memcmp(stored.baseAddress!, key.baseAddress!, key.count) == 0)
+            }
         }
     }
 
@@ -229,7 +233,13 @@ struct SessionTable {
             window.reserve(lines: 16, bytes: 16 * (line.count + 1))
             slot = freeSlots.popLast() ?? slots.count
             let session = Session(window: window, order: number, lastActivity: now, hash: hash)
-            if slot == slots.count { slots.append(session) } else { slots[slot] = session }
+            if slot == slots.count {
+                slots.append(session)
+                keys.append(Array(key))
+            } else {
+                slots[slot] = session
+                keys[slot] = Array(key)
+            }
             index.insert(slot: slot, hash: hash)
         }
         slots[slot]!.window.append(line, number: number, timestamp: timestamp)
@@ -242,6 +252,7 @@ struct SessionTable {
     private mutating func close(slot: Int) -> Session {
         let session = slots[slot]!
         slots[slot] = nil
+        keys[slot] = []
         freeSlots.append(slot)
         index.remove(slot: slot, hash: session.hash)
         return session
@@ -267,6 +278,7 @@ struct SessionTable {
             return (window, session.order)
         }
         slots.removeAll()
+        keys.removeAll()
         freeSlots.removeAll()
         index = SessionIndex()
         return closed

@@ -65,5 +65,14 @@ struct SessionIndexTests {
         let rest = table.finish(idle: nil).map { session in (0..<session.window.count).map { session.window.text($0) } }
         #expect(rest == [["b k2", "e k2"], ["d k3"]])
         #expect(table.count == 0)
+        // An empty key (a capture group that matched nothing) is a key like any other.
+        for (number, text) in ["x", "y"].enumerated() {
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBufferPointer { line in
+                table.add(line, key: UnsafeBufferPointer(rebasing: line[0..<0]), hash: 7, number: number + 1, timestamp: 0, maximumLines: 10)
+            }
+        }
+        #expect(table.count == 1)
+        #expect(table.finish(idle: nil).map(\.window.count) == [2])
     }
 }

@@ -199,6 +199,29 @@ struct RunCLITests {
         #expect(result.stderr.contains("input=- read=45 skipped=0 windowed=45"))
     }
 
+    @Test("A JSON Lines bundle: warden run decodes lines by the bundle's message and header fields")
+    func jsonLinesBundle() throws {
+        // BGL_2k as JSON Lines under a message field of another name, with its component and level in
+        // fields of their own: written before the message, they give the BGL pack's rules the text they test.
+        var log = ""
+        for line in try String(contentsOfFile: Repository.path("Samples/BGL_2k/BGL_2k.log"), encoding: .utf8).split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let object = ["component": fields[7], "level": fields[8], "msg": fields[9...].joined(separator: " ")]
+            log += String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        #expect(try Warden.run(["bundle", "keygen", "-o", path("key")]).status == 0)
+        let built = try Warden.run(["bundle", "build", "GeneratedRules/Packs/bgl.warden", "--revision", "1", "--format", "jsonl", "--message-field", "msg",
+                                    "--header-fields", "component,level", "--key", path("key"), "-o", path("json.wbundle")])
+        #expect(built.status == 0, "\(built.stderr)")
+        let result = try Warden.run(["run", "--bundle", path("json.wbundle"), "--key", path("key.pub"), "--state", path("state"),
+                                     "--listen", "127.0.0.1:0", "-"], stdin: Data(log.utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        // The 27 abnormal windows the pack finds in the BGL sample read as BGL.
+        #expect(records.count == 27 && records.allSatisfy { $0["verdict"] as? String == "abnormal" }, "\(records.count)")
+        #expect(result.stderr.contains("input=- read=2000 skipped=0 windowed=2000"), "\(result.stderr)")
+    }
+
     @Test("Sessions close on their idle timeout while the log is quiet, without waiting for shutdown")
     func idleSessions() async throws {
         #expect(try Warden.run(["bundle", "keygen", "-o", path("key")]).status == 0)

@@ -48,6 +48,9 @@ public struct JSONFields: Sendable {
         self.header = header
     }
 
+    /// Field names that hold a record's level in common JSON loggers.
+    static let levelKeys = ["level", "severity", "lvl", "loglevel", "log_level", "log.level", "levelname"]
+
     /// The text a header field's value is written as: one whitespace-free word.
     static func headerWord(_ value: Any?) -> String {
         let text: String
@@ -73,6 +76,9 @@ public struct DecodedLine {
     /// BGL and Thunderbird: the label field, when it does not look like one (`-` or an
     /// alert category such as `KERNDTLB`), which suggests the wrong `--format`.
     public var implausibleLabel: Substring? = nil
+    /// JSON Lines: a field that holds the record's level (`level`, `severity`, …) but is not
+    /// among the header fields, so no rule sees it (a hint for `--header-fields`).
+    public var unheadedLevelField: String? = nil
 }
 
 /// Splits raw lines of one format.
@@ -181,6 +187,8 @@ public struct LineDecoder: Sendable {
             default: break
             }
         }
+        let unheadedLevelField = fields.header.contains(where: JSONFields.levelKeys.contains) ? nil
+            : JSONFields.levelKeys.first { object[$0] is String }
         var bytes: [UInt8] = []
         for field in fields.header {
             bytes += JSONFields.headerWord(object[field]).utf8
@@ -188,7 +196,8 @@ public struct LineDecoder: Sendable {
         }
         bytes += message.utf8
         try bytes.withUnsafeMutableBufferPointer { buffer in
-            try body(DecodedLine(message: UnsafeBufferPointer(buffer), timestamp: timestamp, inlineTruth: truth))
+            try body(DecodedLine(message: UnsafeBufferPointer(buffer), timestamp: timestamp, inlineTruth: truth,
+                                 unheadedLevelField: unheadedLevelField))
         }
         return nil
     }

@@ -23,6 +23,8 @@ public final class LogReader {
     /// BGL/Thunderbird lines whose label field does not look like a label, and the first such field.
     public var implausibleLabels: Int { decoding.implausibleLabels }
     public var implausibleLabelExample: String? { decoding.implausibleLabelExample }
+    /// JSON Lines: the first level field (`level`, `severity`, …) seen in a record that the header fields leave out.
+    public var unheadedLevelField: String? { decoding.unheadedLevelField }
     @exclusivity(unchecked) private var decoding = DecodingStatistics()
 
     /// With time windows, a warning when lines had no timestamp: they joined whatever window
@@ -115,8 +117,10 @@ public final class LogReader {
         var untimedLines = 0
         var implausibleLabels = 0
         var implausibleLabelExample: String?
+        var unheadedLevelField: String?
 
         mutating func record(_ line: DecodedLine) {
+            if unheadedLevelField == nil { unheadedLevelField = line.unheadedLevelField }
             if line.timestamp == Window.noTimestamp { untimedLines += 1 }
             if let label = line.implausibleLabel {
                 implausibleLabels += 1
@@ -133,6 +137,7 @@ public final class LogReader {
         decoding.untimedLines += statistics.untimedLines
         decoding.implausibleLabels += statistics.implausibleLabels
         if decoding.implausibleLabelExample == nil { decoding.implausibleLabelExample = statistics.implausibleLabelExample }
+        if decoding.unheadedLevelField == nil { decoding.unheadedLevelField = statistics.unheadedLevelField }
     }
 
     /// The check ``forEach(_:)`` makes at the end: a per-line label file has a label for every line.

@@ -94,6 +94,13 @@ struct SynthesizeCommand: AsyncParsableCommand {
         reading.finish()
         warnAboutLabels(reader)
         warnAboutTimestamps(reader, policy: policy)
+        if let field = reader.unheadedLevelField, !quiet {
+            FileHandle.standardError.write(Data("""
+                hint: the records have a `\(field)` field that no rule sees: --header-fields \(field) writes it before each message, \
+                where the learner can use it (give detect, eval and bundle build the same option)
+
+                """.utf8))
+        }
         guard data.train.contains(where: \.isAbnormal), data.train.contains(where: { !$0.isAbnormal }) else {
             throw CommandFailure("the training split needs both normal and abnormal windows (\(data.train.count) training windows)")
         }

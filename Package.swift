@@ -46,6 +46,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // The shared vocabulary: verdicts, rule kinds, severities, stages, truth, scores, splits. No dependencies.
@@ -176,7 +177,7 @@ let package = Package(
         // Reading logs: files, stdin and gzip; formats with label stripping; label files; windowing.
         .target(
             name: "LogInput",
-            dependencies: ["WardenCore", "CZlib", "PCRE2", "RuleRuntime"],
+            dependencies: ["WardenCore", "CZlib", "PCRE2", "RuleRuntime", .product(name: "HeapModule", package: "swift-collections")],
             swiftSettings: strictSettings
         ),
         // Scores of a pack on labeled logs: window and message level, per rule, splits.

@@ -1,4 +1,5 @@
 import Foundation
+import HeapModule
 import PCRE2
 import RuleRuntime
 import WardenCore
@@ -17,6 +18,11 @@ struct SessionTable {
     private var keys: [[UInt8]] = []
     private var freeSlots: [Int] = []
     private var index = SessionIndex()
+    /// Open sessions by last activity, so that closing idle ones looks only at those that may be
+    /// idle. An entry holds the activity its session had when it was pushed, never later than the
+    /// session's own; a popped entry whose session went on is pushed again with its activity, and
+    /// one whose session has closed is dropped (entries name sessions by slot and order).
+    private var byActivity = Heap<ActivityEntry>()
     /// The latest line timestamp noted, for telling cut-off sessions at the end.
     private(set) var latestTimestamp: Int64?
 
@@ -26,6 +32,16 @@ struct SessionTable {
         var lastActivity: Int64
         /// The key's hash, kept for removing the session from the index.
         let hash: Int
+    }
+
+    private struct ActivityEntry: Comparable {
+        let activity: Int64
+        let slot: Int
+        /// The session's order: a slot's later session has another.
+        let order: Int
+
+        static func < (a: ActivityEntry, b: ActivityEntry) -> Bool { a.activity < b.activity }
+        static func == (a: ActivityEntry, b: ActivityEntry) -> Bool { a.activity == b.activity }
     }
 
     var count: Int { index.count }
@@ -91,6 +107,7 @@ struct SessionTable {
                 keys[slot] = Array(key)
             }
             index.insert(slot: slot, hash: hash)
+            byActivity.insert(ActivityEntry(activity: now, slot: slot, order: number))
         }
         slots[slot]!.window.append(line, number: number, timestamp: timestamp)
         slots[slot]!.lastActivity = max(slots[slot]!.lastActivity, now)
@@ -105,13 +122,29 @@ struct SessionTable {
         keys[slot] = []
         freeSlots.append(slot)
         index.remove(slot: slot, hash: session.hash)
+        // Entries of sessions closed by their line limit wait for their time to pass (or for
+        // ever, without idle timeouts): past twice the open sessions, the heap is made anew.
+        if byActivity.count > 2 * index.count + 64 {
+            byActivity = Heap(slots.indices.compactMap { slot in
+                slots[slot].map { ActivityEntry(activity: $0.lastActivity, slot: slot, order: $0.order) }
+            })
+        }
         return session
     }
 
     /// Closes sessions whose last line is older than `cutoff`: their windows and orders, in session order.
     mutating func closeIdle(before cutoff: Int64) -> [(window: Window, order: Int)] {
-        let idle = slots.indices.filter { slots[$0].map { $0.lastActivity < cutoff } ?? false }
-            .sorted { slots[$0]!.order < slots[$1]!.order }
+        var idle: [Int] = []
+        while let oldest = byActivity.min, oldest.activity < cutoff {
+            _ = byActivity.removeMin()
+            guard let session = slots[oldest.slot], session.order == oldest.order else { continue }
+            if session.lastActivity < cutoff {
+                idle.append(oldest.slot)
+            } else {
+                byActivity.insert(ActivityEntry(activity: session.lastActivity, slot: oldest.slot, order: session.order))
+            }
+        }
+        idle.sort { slots[$0]!.order < slots[$1]!.order }
         return idle.map { slot in
             let session = close(slot: slot)
             return (session.window, session.order)
@@ -131,6 +164,7 @@ struct SessionTable {
         keys.removeAll()
         freeSlots.removeAll()
         index = SessionIndex()
+        byActivity = Heap()
         return closed
     }
 }

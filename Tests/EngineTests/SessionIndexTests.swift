@@ -48,6 +48,54 @@ struct SessionIndexTests {
         }
     }
 
+    @Test("Idle sessions close exactly as a look at every open session closes them, with timestamps out of order, line limits and slots reused")
+    func idleClosingAgreesWithLookingAtEvery() {
+        var generator = SystemRandomNumberGenerator()
+        let seed = UInt64.random(in: 0...UInt64.max, using: &generator)
+        var state = seed
+        func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var value = state
+            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((value ^ (value >> 31)) % UInt64(bound))
+        }
+        var table = SessionTable()
+        // The model: every open session by key, and a look at each of them to close the idle ones.
+        var open: [String: (lines: [Int], order: Int, last: Int64)] = [:]
+        let maximumLines = 7
+        for number in 1...20_000 {
+            let key = "k\(next(300))"
+            // Log time advances 10 per line, give or take 500: lines arrive out of order.
+            let timestamp = Int64(number * 10 + next(1001) - 500)
+            var session = open[key] ?? ([], number, timestamp)
+            session.lines.append(number)
+            session.last = max(session.last, timestamp)
+            let bytes = Array(key.utf8)
+            let full = bytes.withUnsafeBufferPointer { line in
+                table.add(line, key: line, hash: SessionIndex.hash(line), number: number, timestamp: timestamp, maximumLines: maximumLines)
+            }
+            if session.lines.count >= maximumLines {
+                #expect(full?.numbers == session.lines, "seed \(seed), line \(number)")
+                open[key] = nil
+            } else {
+                #expect(full == nil, "seed \(seed), line \(number)")
+                open[key] = session
+            }
+            if number % 97 == 0 {
+                let cutoff = timestamp - Int64(500 + next(3000))
+                let idle = open.filter { $0.value.last < cutoff }.sorted { $0.value.order < $1.value.order }
+                for (key, _) in idle { open[key] = nil }
+                let closed = table.closeIdle(before: cutoff)
+                #expect(closed.map(\.order) == idle.map(\.value.order) && closed.map(\.window.numbers) == idle.map(\.value.lines),
+                        "seed \(seed), line \(number)")
+            }
+            #expect(table.count == open.count)
+        }
+        let rest = table.finish(idle: nil)
+        #expect(rest.map(\.window.numbers) == open.values.sorted { $0.order < $1.order }.map(\.lines), "seed \(seed)")
+    }
+
     @Test("Sessions of keys whose hashes collide stay apart")
     func collidingKeysInTable() throws {
         var table = SessionTable()

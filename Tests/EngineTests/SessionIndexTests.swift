@@ -1,23 +1,18 @@
 @testable import LogInput
 import Testing
+import WardenCore
 
-/// The open sessions' index agrees with a dictionary through inserts, lookups and removals,
-/// with hashes made to collide and to wrap around the end of the table.
+/// The session table against simple models: its index agrees with a dictionary (hashes made
+/// to collide and to wrap around the end of the table), and its idle closing with a look at
+/// every open session.
 @Suite("Session index")
 struct SessionIndexTests {
     @Test("Finds what a dictionary finds, through growth and removals by backward shift", arguments: [3, 64, 1 << 20])
     func agreesWithDictionary(hashRange: Int) {
-        var generator = SystemRandomNumberGenerator()
-        var seed = UInt64.random(in: 0...UInt64.max, using: &generator)
-        func next(_ bound: Int) -> Int {
-            // SplitMix64: a reproducible sequence from the seed printed on failure.
-            seed &+= 0x9E37_79B9_7F4A_7C15
-            var value = seed
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((value ^ (value >> 31)) % UInt64(bound))
-        }
-        let start = seed
+        // A reproducible sequence from the seed printed on failure.
+        let start = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: start)
+        func next(_ bound: Int) -> Int { random.below(bound) }
         var index = SessionIndex()
         // Open sessions: key → (slot, hash); the slot's key, as a session table keeps it.
         var open: [Int: (slot: Int, hash: Int)] = [:]
@@ -50,16 +45,9 @@ struct SessionIndexTests {
 
     @Test("Idle sessions close exactly as a look at every open session closes them, with timestamps out of order, line limits and slots reused")
     func idleClosingAgreesWithLookingAtEvery() {
-        var generator = SystemRandomNumberGenerator()
-        let seed = UInt64.random(in: 0...UInt64.max, using: &generator)
-        var state = seed
-        func next(_ bound: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((value ^ (value >> 31)) % UInt64(bound))
-        }
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        func next(_ bound: Int) -> Int { random.below(bound) }
         var table = SessionTable()
         // The model: every open session by key, and a look at each of them to close the idle ones.
         var open: [String: (lines: [Int], order: Int, last: Int64)] = [:]

@@ -101,6 +101,10 @@ public enum RuleBundle {
         do { _ = try open(bytes, key: key.publicKey) } catch {
             throw .build(error.description)
         }
+        if case .session(_, nil, let maximumLines)? = try? source.settings.windowing().policy {
+            warnings.append("settings: session windows without --idle: a long-running detector keeps every session open until it reaches "
+                + "\(maximumLines) lines (--max-window-lines), so its memory grows with the sessions the logs open; --idle closes quiet ones")
+        }
         return (bytes, warnings)
     }
 

@@ -62,6 +62,17 @@ struct BundleTests {
         #expect(!String(decoding: try JSONEncoder().encode(Self.settings), as: UTF8.self).contains("Field"))
     }
 
+    @Test("Session windows without an idle timeout build with a warning: a detector would keep every session open")
+    func sessionsWithoutIdle() throws {
+        var source = Self.source()
+        source.settings = DetectionSettings(format: "hdfs", window: "session")
+        let built = try RuleBundle.build(source, key: key)
+        #expect(built.warnings == ["settings: session windows without --idle: a long-running detector keeps every session open until it reaches "
+            + "100000 lines (--max-window-lines), so its memory grows with the sessions the logs open; --idle closes quiet ones"])
+        source.settings = DetectionSettings(format: "hdfs", window: "session", idle: "5m")
+        #expect(try RuleBundle.build(source, key: key).warnings.isEmpty)
+    }
+
     @Test("Several packs run as one rule set: each pack's line tests keep their own meaning")
     func severalPacks() throws {
         let alpha = "pack a version \"1.0.0\"\n\nabnormal rule alpha_seen {\n    any line in window: line contains \"alpha\"\n}\n"

@@ -39,7 +39,7 @@ struct BundleBuildCommand: ParsableCommand {
     @Option(help: "The PEM private key to sign with (from `warden bundle keygen`).")
     var key: String
 
-    @Flag(help: "Refuse packs with warnings too.")
+    @Flag(help: "Refuse to write the bundle when there are warnings (from its packs or its settings).")
     var strict = false
 
     @OptionGroup var input: InputOptions

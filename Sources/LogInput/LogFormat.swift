@@ -61,8 +61,9 @@ public struct JSONFields: Sendable {
         case let string as String: text = string
         default: text = ""
         }
-        let word = String(text.unicodeScalars.map { $0.properties.isWhitespace ? "_" : Character($0) })
-        return word.isEmpty ? "-" : word
+        guard !text.isEmpty else { return "-" }
+        guard text.unicodeScalars.contains(where: \.properties.isWhitespace) else { return text }
+        return String(text.unicodeScalars.map { $0.properties.isWhitespace ? "_" : Character($0) })
     }
 }
 
@@ -85,10 +86,13 @@ public struct DecodedLine {
 public struct LineDecoder: Sendable {
     public let format: LogFormat
     public let fields: JSONFields
+    /// JSON Lines: whether no header field is a level field, so that records are looked at for one.
+    private let seeksLevelField: Bool
 
     public init(format: LogFormat, fields: JSONFields = JSONFields()) {
         self.format = format
         self.fields = fields
+        seeksLevelField = !fields.header.contains(where: JSONFields.levelKeys.contains)
     }
 
     /// Decodes `raw` and passes the result to `body`; returns why not when the
@@ -187,8 +191,7 @@ public struct LineDecoder: Sendable {
             default: break
             }
         }
-        let unheadedLevelField = fields.header.contains(where: JSONFields.levelKeys.contains) ? nil
-            : JSONFields.levelKeys.first { object[$0] is String }
+        let unheadedLevelField = seeksLevelField ? JSONFields.levelKeys.first { object[$0] is String } : nil
         var bytes: [UInt8] = []
         for field in fields.header {
             bytes += JSONFields.headerWord(object[field]).utf8

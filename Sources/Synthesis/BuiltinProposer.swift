@@ -21,6 +21,8 @@ import RuleRuntime
 public struct BuiltinProposer: RuleProposer {
     public var backend: String { "builtin" }
     public var model: String { "none" }
+    /// Rules are named after their first condition (the one that separates best): `unusual_level_fatal`.
+    public var namesRules: Bool { true }
     private let vocabulary: LineVocabulary
 
     public init(layout: LineLayout = LineLayout()) {
@@ -56,7 +58,7 @@ public struct BuiltinProposer: RuleProposer {
 
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
         guard let conditions = learn(request, feedback: feedback, learner: learner(for: request)) else { return nil }
-        return render(conditions, request: request)
+        return render(conditions, kind: request.kind, name: title(of: conditions))
     }
 
     /// What the learner finds for a request, in words and as the rule it would write
@@ -72,7 +74,7 @@ public struct BuiltinProposer: RuleProposer {
             text += "- \(describe(condition)) (\(Int(cp)) / \(Int(cn)))\n"
         }
         text += "The builtin learner's rule covers \(Int(p)) target and \(Int(n)) contrast training windows:\n"
-        text += "```warden\n" + render(conditions, request: request) + "\n```\n"
+        text += "```warden\n" + render(conditions, kind: request.kind, name: request.name) + "\n```\n"
         return text
     }
 
@@ -115,7 +117,7 @@ public struct BuiltinProposer: RuleProposer {
             repeat {
                 guard let general = learner.generalize(conditions, precision: 0.99) else { return nil }
                 conditions = general
-            } while render(conditions, request: request) == previous
+            } while render(conditions, kind: request.kind, name: title(of: conditions)) == previous
         }
         return conditions
     }
@@ -131,21 +133,67 @@ public struct BuiltinProposer: RuleProposer {
         }
     }
 
+    /// A rule's name: what its first condition tests, from the names of the counts it compares.
+    private func title(of conditions: [Condition]) -> String {
+        guard let first = conditions.first else { return "rule" }
+        switch first {
+        case .atLeast(.unroutine, 1): return "unusual_lines"
+        case .atLeast(.unroutine, let k): return "at_least_\(k)_unusual_lines"
+        case .atMost(.unroutine, 0): return "routine_lines_only"
+        case .atMost(.unroutine, let k): return "at_most_\(k)_unusual_lines"
+        case .atLeast(.lines, let k): return "at_least_\(k)_lines"
+        case .atMost(.lines, let k): return "at_most_\(k)_lines"
+        case .atLeast(.span, let k): return "spans_at_least_\(k)s"
+        case .atMost(.span, let k): return "spans_at_most_\(k)s"
+        case .atLeast(let q, let k) where isNumber(q): return "\(name(of: q))_at_least_\(k)"
+        case .atMost(let q, let k) where isNumber(q): return "\(name(of: q))_at_most_\(k)"
+        case .atLeast(let q, 1): return name(of: q)
+        case .atLeast(let q, let k): return "at_least_\(k)_\(name(of: q))"
+        case .atMost(let q, 0): return "no_\(name(of: q))"
+        case .atMost(let q, let k): return "at_most_\(k)_\(name(of: q))"
+        case .equal(let a, let b): return "\(name(of: a))_as_often_as_\(name(of: b))"
+        case .notEqual(let a, let b): return "\(name(of: a))_not_as_often_as_\(name(of: b))"
+        case .less(let a, let b): return "fewer_\(name(of: a))_than_\(name(of: b))"
+        case .follows(let a, let b): return "\(vocabulary.features[a].name)_then_\(vocabulary.features[b].name)"
+        case .notFollows(let a, let b): return "no_\(vocabulary.features[b].name)_after_\(vocabulary.features[a].name)"
+        }
+    }
+
+    /// A count in words, in the plural: `"Receiving block"`, `lines at level FATAL`.
     private func words(of quantity: Quantity) -> String {
         switch quantity {
         case .feature(let feature):
             let feature = vocabulary.features[feature]
-            let words = feature.words.split(separator: " ")
-            let shown = words.prefix(7).joined(separator: " ") + (words.count > 7 ? " …" : "")
             switch feature.kind {
-            case .template, .phrase: return "\"" + BuiltinProposer.docText(shown) + "\""
-            case .level, .component: return "lines at " + BuiltinProposer.docText(shown)
-            case .unusualLevel: return "lines at " + BuiltinProposer.docText(shown) + " that follow no routine template"
+            case .template, .phrase: return "\"" + shownWords(feature) + "\""
+            case .level, .component: return "lines at " + shownWords(feature)
+            case .unusualLevel: return "lines at " + shownWords(feature) + " that follow no routine template"
             case .number: return BuiltinProposer.docText(feature.words)
             }
         case .unroutine: return "lines that follow no routine template"
         case .lines: return "lines"
         case .span: return "seconds"
+        }
+    }
+
+    /// A feature's first words, for a doc comment (a component without the colon that ends its field).
+    private func shownWords(_ feature: LineFeature) -> String {
+        var words = feature.words.split(separator: " ")
+        if feature.kind != .template, feature.kind != .phrase, let last = words.last, last.count > 1, last.hasSuffix(":") {
+            words[words.count - 1] = last.dropLast()
+        }
+        return BuiltinProposer.docText(words.prefix(7).joined(separator: " ") + (words.count > 7 ? " …" : ""))
+    }
+
+    /// Lines of a level, component or level-and-unroutine feature, which read as a count of
+    /// lines (`a line at level FATAL follows no routine template`) rather than of a phrase.
+    private func lineFeature(_ quantity: Quantity) -> (words: String, unroutine: Bool)? {
+        guard case .feature(let index) = quantity else { return nil }
+        let feature = vocabulary.features[index]
+        switch feature.kind {
+        case .level, .component: return ("at " + shownWords(feature), false)
+        case .unusualLevel: return ("at " + shownWords(feature), true)
+        default: return nil
         }
     }
 
@@ -160,6 +208,18 @@ public struct BuiltinProposer: RuleProposer {
         case .atMost(let q, let k) where isNumber(q): return "\(words(of: q)) is at most \(k)"
         case .atLeast(.unroutine, 1): return "a line follows no routine template"
         case .atMost(.unroutine, 0): return "every line follows a routine template"
+        case .atLeast(let q, 1) where lineFeature(q) != nil:
+            let (words, unroutine) = lineFeature(q)!
+            return "a line \(words)" + (unroutine ? " follows no routine template" : " occurs")
+        case .atMost(let q, 0) where lineFeature(q) != nil:
+            let (words, unroutine) = lineFeature(q)!
+            return unroutine ? "every line \(words) follows a routine template" : "no line \(words)"
+        case .atLeast(let q, let k) where lineFeature(q) != nil:
+            let (words, unroutine) = lineFeature(q)!
+            return "at least \(k) lines \(words)" + (unroutine ? " follow no routine template" : "")
+        case .atMost(let q, let k) where lineFeature(q) != nil:
+            let (words, unroutine) = lineFeature(q)!
+            return "at most \(k) lines \(words)" + (unroutine ? " follow no routine template" : "")
         case .atLeast(.lines, let k): return "at least \(k) lines"
         case .atMost(.lines, let k): return "at most \(k) lines"
         case .atLeast(.span, let k): return "the lines span at least \(k) s"
@@ -209,7 +269,7 @@ public struct BuiltinProposer: RuleProposer {
         }
     }
 
-    private func render(_ conditions: [Condition], request: RuleRequest) -> String {
+    private func render(_ conditions: [Condition], kind: RuleKind, name: String) -> String {
         var used: [Quantity] = []
         for condition in conditions {
             let counted: [Quantity]
@@ -233,7 +293,7 @@ public struct BuiltinProposer: RuleProposer {
         let bindings = routine + used.map { "    " + binding($0) + "\n" }.joined()
         return """
             \(doc)
-            \(request.kind.rawValue) rule \(request.name) {
+            \(kind.rawValue) rule \(name) {
             \(bindings)    \(conditions.map(expression).joined(separator: " and "))
             }
             """

@@ -40,6 +40,10 @@ public protocol RuleProposer: Sendable {
     var backend: String { get }
     /// Model name for provenance.
     var model: String { get }
+    /// Whether the proposer names its rules by what they test. The loop then keeps a
+    /// candidate's own name (made unique in the pack); otherwise it names the rule as the
+    /// request does (`abnormal_3`).
+    var namesRules: Bool { get }
     /// A rule declaration in the rule language (doc comment, kind, name, body),
     /// or `nil` when the proposer has nothing (more) to offer.
     func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String?
@@ -53,6 +57,7 @@ public protocol RuleProposer: Sendable {
 }
 
 extension RuleProposer {
+    public var namesRules: Bool { false }
     public func prepare(corpus: [LabeledWindow]) {}
     public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] { rules }
 }

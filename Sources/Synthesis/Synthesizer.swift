@@ -259,6 +259,7 @@ public final class Synthesizer: Sendable {
             remaining.removeAll { covered.contains($0) }
             undecided.removeAll { matcher.holds(data.validation[$0].window) }
             var rule = best.rule
+            rule.name = Self.unique(rule.name, among: Set(accepted.map(\.name)))
             rule.epoch = epoch
             rule.coverage = Double(covered.count) / Double(max(1, targets.count))
             rule.anchor = data.train[sample.anchor].window
@@ -438,10 +439,11 @@ public final class Synthesizer: Sendable {
         guard pack.rules[0].kind == request.kind else {
             return TestOutcome(diagnostics: Self.message("the rule must be a `\(request.kind.rawValue) rule`"))
         }
-        let rule = AcceptedRule(kind: request.kind, name: request.name, doc: syntax.doc,
+        let name = proposer.namesRules ? pack.rules[0].name : request.name
+        let rule = AcceptedRule(kind: request.kind, name: name, doc: syntax.doc,
                                 body: Self.body(of: syntax, in: result.file), epoch: 0, coverage: 0)
         guard let rules = try? ruleSet([rule]) else {
-            return TestOutcome(diagnostics: Self.message("the rule does not check after renaming it to \(request.name)"))
+            return TestOutcome(diagnostics: Self.message("the rule does not check after renaming it to \(name)"))
         }
         // The linter's overfitting findings send the candidate back to be abstracted (refine);
         // its correctness findings (a constant condition, say) send it back like checker errors (repair).
@@ -458,6 +460,12 @@ public final class Synthesizer: Sendable {
         outcome.wrong = request.opposites.filter { matcher.holds($0, countInconclusive: true) }
         outcome.missedAnchor = request.targets.first.map { !matcher.holds($0) } ?? true
         return outcome
+    }
+
+    /// `name`, or `name_2`, `name_3` … when rules of the pack have it already.
+    static func unique(_ name: String, among taken: Set<String>) -> String {
+        guard taken.contains(name) else { return name }
+        return (2...).lazy.map { "\(name)_\($0)" }.first { !taken.contains($0) }!
     }
 
     /// A problem with a candidate that is not a checker diagnostic, as JSON of the checker's shape (an array of records).

@@ -272,6 +272,8 @@ struct BuiltinSynthesisTests {
         #expect(result.diagnostics.isEmpty)
         #expect(Formatter().format(SourceFile(path: "s", text: text)) == text)
         #expect(pack.rules.contains { $0.kind == .abnormal })
+        // Named after their first condition, and described in words.
+        #expect(pack.rules.map(\.name) == ["routine_lines_only", "unusual_lines"])
         #expect(pack.rules.allSatisfy { $0.provenance?.backend == "builtin" })
         #expect(!pack.tests.isEmpty && PackTestRunner.run(pack).allSatisfy(\.passed))
         // Lint clean at the default severities: documented, attributed, tested, nothing pinned or redundant.
@@ -357,6 +359,49 @@ struct BuiltinSynthesisTests {
         #expect((0..<70).allSatisfy { Learning.all.split(of: $0, count: 70) == ($0 < 60 ? .train : .val) })
     }
 
+    @Test("A rule on lines at a level that follow no routine template is named and described after them")
+    func unusualLevelRule() async throws {
+        var random = SeededGenerator(seed: 3)
+        let failures = ["power supply lost on rack", "disk failure on sdc", "memory parity error in bank", "link down on port",
+                        "fan stopped in tray", "voltage out of range on board"]
+        let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima",
+                     "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "xray"]
+        // Each of its own length, so that no two share a template.
+        let oneOff = words.indices.map { (0...$0).map { words[($0 * 5) % words.count] }.joined(separator: " ") }
+        func window(_ id: Int) -> LabeledWindow {
+            var lines = (0..<5).map { "t\($0) INFO job \(random.next() % 900) finished" } + ["t5 FATAL fan speed low again"]
+            let isAbnormal = id % 4 == 0
+            if isAbnormal { lines[Int(random.next() % 5)] = "t9 FATAL " + failures[(id / 4) % failures.count] }
+            // Routine windows log one-off INFO messages and more FATAL fan messages too: neither
+            // unusual lines nor the number of lines at a level tell the anomalies apart.
+            if id % 4 == 2 { lines[0] = "t0 INFO " + oneOff[id / 4] }
+            if id % 4 == 1 { lines[1] = "t1 FATAL fan speed low again" }
+            return LabeledWindow(window: Window(id: id, texts: lines), isAbnormal: isAbnormal)
+        }
+        let windows = (0..<96).map(window)
+        let data = TrainingData(train: Array(windows[0..<64]), validation: Array(windows[64..<80]), test: Array(windows[80...]))
+        let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(layout: LineLayout(levelField: 1)), packName: "s")
+        try await synthesizer.run { _ in }
+        let rule = try #require(synthesizer.accepted.first { $0.kind == .abnormal })
+        #expect(rule.name == "unusual_level_fatal")
+        #expect(rule.doc == ["Windows where a line at level FATAL follows no routine template."])
+    }
+
+    @Test("A proposer that names its rules keeps its names, made unique in the pack; the others' rules are named as requested")
+    func ruleNames() async throws {
+        let data = syntheticData()
+        let normal = AcceptedRule(kind: .normal, name: "disk_failure", doc: [], body: "not (any line in window: line contains \"failure\")",
+                                  epoch: 1, coverage: 1)
+        let abnormal = [RuleKind.abnormal: "any line in window: line contains \"disk failure\""]
+        for (proposer, expected) in [(FixedProposer(rules: abnormal, name: "disk_failure"), "disk_failure_2"),
+                                     (FixedProposer(rules: abnormal), "abnormal_1")] {
+            let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", resume: [normal])
+            try await synthesizer.run { _ in }
+            #expect(synthesizer.accepted.map(\.name) == ["disk_failure", expected])
+        }
+        #expect(Synthesizer.unique("a", among: ["a", "a_2", "b"]) == "a_3")
+    }
+
     @Test("An interrupted run stops and leaves what it accepted")
     func interrupted() async throws {
         let synthesizer = Synthesizer(data: syntheticData(), proposer: BuiltinProposer(), packName: "s", isInterrupted: { true })
@@ -365,14 +410,17 @@ struct BuiltinSynthesisTests {
     }
 }
 
-/// Proposes the same rule text for every request of a kind.
+/// Proposes the same rule text for every request of a kind, named as the request says or,
+/// when it has a name of its own, by that name.
 private struct FixedProposer: RuleProposer {
     let rules: [RuleKind: String]
+    var name: String? = nil
     var backend: String { "fixed" }
     var model: String { "none" }
+    var namesRules: Bool { name != nil }
 
     func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
-        rules[request.kind].map { "\(request.kind.rawValue) rule \(request.name) {\n    \($0)\n}" }
+        rules[request.kind].map { "\(request.kind.rawValue) rule \(name ?? request.name) {\n    \($0)\n}" }
     }
 }
 

@@ -12,8 +12,8 @@ public enum BglSynthesizedPack {
         name: "bgl_synthesized",
         version: "0.1.0",
         lineTests: lineTests,
-        rules: [Abnormal1Rule()],
-        digest: "bf3358c2f42c6fc3",
+        rules: [UnusualLevelFatalRule()],
+        digest: "12f5674309c771cb",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -257,14 +257,14 @@ public enum BglSynthesizedPack {
         LineTest.regex("^(?:\\S+\\s+){7}FATAL\\s", flags: ""),
     ]
 
-    /// Windows where lines at level FATAL that follow no routine template occurs.
+    /// Windows where a line at level FATAL follows no routine template.
     ///
     /// - Severity: critical
     /// - Domain: rts-cpu
     /// - Provenance: backend builtin, model none, epoch 7, coverage 0.9167
-    public struct Abnormal1Rule: WindowRule {
+    public struct UnusualLevelFatalRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
-            name: "abnormal_1",
+            name: "unusual_level_fatal",
             kind: .abnormal,
             severity: .critical,
             domain: "rts-cpu",

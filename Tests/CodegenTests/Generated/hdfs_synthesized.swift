@@ -12,8 +12,13 @@ public enum HdfsSynthesizedPack {
         name: "hdfs_synthesized",
         version: "0.1.0",
         lineTests: lineTests,
-        rules: [Normal1Rule(), Abnormal1Rule(), Abnormal2Rule(), Abnormal3Rule()],
-        digest: "5091b161e599d69a",
+        rules: [
+            ReceivingBlockAsOftenAsBlockmapUpdatedRule(),
+            LargestOfSizeAtMost3538995Rule(),
+            AtLeast4ComponentDfsFsdatasetRule(),
+            AtLeast8ComponentDfsFsnamesystemRule(),
+        ],
+        digest: "f22d7a945ad38875",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -79,12 +84,12 @@ public enum HdfsSynthesizedPack {
         LineTest.regex("^(?:\\S+\\s+){4}dfs\\.FSNamesystem\\:\\s", flags: ""),
     ]
 
-    /// Windows where "Receiving block" as often as "blockMap updated", lines at component
-    /// dfs.FSDataset: at most 3 times, every line follows a routine template and no "transfer block".
+    /// Windows where "Receiving block" as often as "blockMap updated", at most 3 lines at component
+    /// dfs.FSDataset, every line follows a routine template and no "transfer block".
     ///
     /// - Provenance: backend builtin, model none, epoch 1, coverage 0.9982
-    public struct Normal1Rule: WindowRule {
-        public let metadata: RuleMetadata = RuleMetadata(name: "normal_1", kind: .normal)
+    public struct ReceivingBlockAsOftenAsBlockmapUpdatedRule: WindowRule {
+        public let metadata: RuleMetadata = RuleMetadata(name: "receiving_block_as_often_as_blockmap_updated", kind: .normal)
 
         public let lineTests: [Int]? = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18]
 
@@ -224,9 +229,9 @@ public enum HdfsSynthesizedPack {
     /// - Severity: medium
     /// - Domain: randtxt
     /// - Provenance: backend builtin, model none, epoch 2, coverage 0.4701
-    public struct Abnormal1Rule: WindowRule {
+    public struct LargestOfSizeAtMost3538995Rule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
-            name: "abnormal_1",
+            name: "largest_of_size_at_most_3538995",
             kind: .abnormal,
             severity: .medium,
             domain: "randtxt",
@@ -255,15 +260,14 @@ public enum HdfsSynthesizedPack {
         }
     }
 
-    /// Windows where lines at component dfs.FSDataset: at least 4 times and "Served block" at most 6
-    /// times.
+    /// Windows where at least 4 lines at component dfs.FSDataset and "Served block" at most 6 times.
     ///
     /// - Severity: high
     /// - Domain: unexpected-trying
     /// - Provenance: backend builtin, model none, epoch 3, coverage 0.3504
-    public struct Abnormal2Rule: WindowRule {
+    public struct AtLeast4ComponentDfsFsdatasetRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
-            name: "abnormal_2",
+            name: "at_least_4_component_dfs_fsdataset",
             kind: .abnormal,
             severity: .high,
             domain: "unexpected-trying",
@@ -300,14 +304,14 @@ public enum HdfsSynthesizedPack {
         }
     }
 
-    /// Windows where lines at component dfs.FSNamesystem: at least 8 times.
+    /// Windows where at least 8 lines at component dfs.FSNamesystem.
     ///
     /// - Severity: medium
     /// - Domain: request-but
     /// - Provenance: backend builtin, model none, epoch 4, coverage 0.1795
-    public struct Abnormal3Rule: WindowRule {
+    public struct AtLeast8ComponentDfsFsnamesystemRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
-            name: "abnormal_3",
+            name: "at_least_8_component_dfs_fsnamesystem",
             kind: .abnormal,
             severity: .medium,
             domain: "request-but",

@@ -321,7 +321,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SynthesisTests",
-            dependencies: ["TestSupport", "WardenCore", "Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleLint"],
+            dependencies: ["TestSupport", "WardenCore", "Synthesis", "ChatCompletions", "ChatTestSupport", "RuleLanguage", "RuleRuntime", "RuleInterpreter", "RuleLint", "PCRE2"],
             swiftSettings: strictSettings
         ),
         // End-to-end tests of the `warden` executable.

@@ -249,6 +249,22 @@ public final class EvaluationContext {
         return passing
     }
 
+    /// The tests that may pass on some line of the window, ascending: after a scan of every
+    /// stage, all but those it decided failing on every line; every test without a prefilter.
+    public func testsThatMayPass() -> [Int] {
+        guard let bits = passingTests(throughStage: lastStage) else { return Array(lineTests.indices) }
+        var tests: [Int] = []
+        for (word, value) in bits.enumerated() {
+            var remaining = value
+            while remaining != 0 {
+                let test = word << 6 + remaining.trailingZeroBitCount
+                remaining &= remaining - 1
+                if test < lineTests.count { tests.append(test) }
+            }
+        }
+        return tests
+    }
+
     /// The last prefilter stage (every test is scanned for by then).
     var lastStage: Int { max(0, stages.count - 1) }
 

@@ -112,8 +112,8 @@ struct LineFeature: Sendable {
 /// and component values, and each window as its counts of them.
 ///
 /// Lines that differ only in tokens holding digits share a *pattern*; regexes
-/// are run once per pattern (on its first line), so counting costs one
-/// dictionary lookup per line. A window's counts are exactly what
+/// are run once per pattern (on its first line, all of them at once by a
+/// ``FeatureMatcher``), so counting costs one dictionary lookup per line. A window's counts are exactly what
 /// `count line in window where line matches /regex/` gives for lines of known
 /// patterns; the loop re-runs every candidate through the interpreter anyway.
 ///
@@ -130,6 +130,8 @@ final class LineVocabulary: @unchecked Sendable {
     /// For each template, in how many windows it is on a line labeled normal and on one labeled abnormal.
     private var lineLabels: [Int: (normal: Int, abnormal: Int)] = [:]
     private var compiled: [Pattern] = []
+    /// Matches lines against `compiled` (set once the features are known).
+    private var matcher = FeatureMatcher(patterns: [])
     private var patternIDs: [[String?]: Int] = [:]
     /// For each pattern, the features its lines match (sorted).
     private var matchesOfPattern: [[Int32]] = []
@@ -206,9 +208,11 @@ final class LineVocabulary: @unchecked Sendable {
                 addFeature(kind, regex: regex, words: "\(kind.rawValue) \(value)", name: Self.identifier(kind.rawValue + " " + value))
             }
         }
+        matcher = FeatureMatcher(patterns: compiled)
+        let found = matcher.matches(representatives)
         lock.withLock {
             for (id, bytes) in representatives.enumerated() {
-                matchesOfPattern.append(matches(bytes))
+                matchesOfPattern.append(found[id])
                 patternIDs[bytesPieces(bytes)] = id
             }
         }
@@ -361,19 +365,27 @@ final class LineVocabulary: @unchecked Sendable {
     func counts(of window: Window) -> WindowCounts {
         var patterns: [Int] = []
         patterns.reserveCapacity(window.count)
+        // Lines of patterns not seen yet are matched together, then given their pattern ids.
+        var unknown: [(line: Int, pieces: [String?])] = []
         for line in 0..<window.count {
             let pieces = window.withLine(line) { LineTemplates.pieces($0) }
             let known = lock.withLock { patternIDs[pieces] }
-            if let known { patterns.append(known); continue }
-            let bytes = window.withLine(line) { Array($0) }
-            let found = matches(bytes)
-            let id = lock.withLock { () -> Int in
-                if let raced = patternIDs[pieces] { return raced }
-                matchesOfPattern.append(found)
-                patternIDs[pieces] = matchesOfPattern.count - 1
-                return matchesOfPattern.count - 1
+            patterns.append(known ?? -1)
+            if known == nil { unknown.append((line, pieces)) }
+        }
+        if !unknown.isEmpty {
+            let found = matcher.matches(unknown.map { entry in window.withLine(entry.line) { Array($0) } })
+            lock.withLock {
+                for (index, entry) in unknown.enumerated() {
+                    if let raced = patternIDs[entry.pieces] {
+                        patterns[entry.line] = raced
+                        continue
+                    }
+                    matchesOfPattern.append(found[index])
+                    patternIDs[entry.pieces] = matchesOfPattern.count - 1
+                    patterns[entry.line] = matchesOfPattern.count - 1
+                }
             }
-            patterns.append(id)
         }
         var result = counts(patterns: patterns, span: Self.span(of: window))
         result.unroutine = patterns.filter { isUnroutine(pattern: $0) }.count
@@ -421,12 +433,6 @@ final class LineVocabulary: @unchecked Sendable {
         let known = window.timestamps.filter { $0 != Window.noTimestamp }
         guard let low = known.min(), let high = known.max() else { return 0 }
         return Int((high - low) / 1000)
-    }
-
-    private func matches(_ bytes: [UInt8]) -> [Int32] {
-        var found: [Int32] = []
-        for (index, pattern) in compiled.enumerated() where (try? pattern.matches(bytes)) == true { found.append(Int32(index)) }
-        return found
     }
 
     // MARK: Rendering templates

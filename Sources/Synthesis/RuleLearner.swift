@@ -92,8 +92,12 @@ struct RuleLearner {
     var maximumConditions = 5
     /// Thresholds tried per count and direction.
     var thresholdsPerQuantity = 8
+    /// Whether a threshold on a feature is ranked over the rows that hold the feature (otherwise
+    /// over every covered row, as other conditions are; the tests compare the two).
+    var ranksThresholdsByFeature = true
 
-    init(targets: [WindowCounts], opposites: [WindowCounts]) {
+    /// `denseLimit`: most rows × features laid out densely (``Columns/denseLimit``; tests lower it).
+    init(targets: [WindowCounts], opposites: [WindowCounts], denseLimit: Int = Columns.denseLimit) {
         var index: [WindowCounts: Int] = [:]
         var rows: [Row] = []
         for (window, isTarget) in targets.map({ ($0, true) }) + opposites.map({ ($0, false) }) {
@@ -102,21 +106,56 @@ struct RuleLearner {
             if isTarget { rows[at].targets += 1 } else { rows[at].opposites += 1 }
         }
         self.rows = rows
-        columns = Columns(rows.map(\.counts))
+        columns = Columns(rows.map(\.counts), denseLimit: denseLimit)
+        (totalTargets, totalOpposites) = rows.reduce((0.0, 0.0)) { ($0.0 + $1.targets, $0.1 + $1.opposites) }
     }
 
-    /// Every row's quantities laid out densely, so testing a condition on a row is one array read.
-    private struct Columns {
-        let features: Int
-        /// Row-major: `features` feature counts, then unroutine, lines, span.
-        let values: [Int32]
-        /// First and last line position of each feature per row (-1 when absent).
-        let firsts: [Int32]
-        let lasts: [Int32]
+    /// The target and opposite weight of all rows.
+    private let totalTargets: Double
+    private let totalOpposites: Double
 
-        init(_ rows: [WindowCounts]) {
+    /// Every row's quantities, kept by feature: for each feature the rows where it is not zero,
+    /// with its count there, so that a threshold on a feature is ranked over the rows that hold
+    /// it alone. A condition on any row reads a dense table (one array read) while rows ×
+    /// features stay within ``Columns/denseLimit``; past it (a vocabulary of thousands of
+    /// templates over many distinct windows) a row's counts are searched instead, so memory
+    /// grows with the counts the rows hold rather than with rows × features.
+    struct Columns {
+        /// Per feature id: the rows where it is not zero, ascending, and its value in each.
+        let rowsOf: [[Int32]]
+        let valuesOf: [[Int32]]
+        let counts: [WindowCounts]
+        let dense: Dense?
+
+        /// Row-major: `features` feature counts, then unroutine, lines, span; the first and
+        /// last line position of each feature per row (-1 when absent).
+        struct Dense {
+            let features: Int
+            let values: [Int32]
+            let firsts: [Int32]
+            let lasts: [Int32]
+        }
+
+        /// Most rows × features laid out densely.
+        static let denseLimit = 4_000_000
+
+        init(_ rows: [WindowCounts], denseLimit: Int) {
             let features = (rows.flatMap { $0.counts.map(\.0) }.max() ?? -1) + 1
-            self.features = features
+            var rowsOf = [[Int32]](repeating: [], count: features)
+            var valuesOf = [[Int32]](repeating: [], count: features)
+            for (row, window) in rows.enumerated() {
+                for (feature, count) in window.counts where count != 0 {
+                    rowsOf[feature].append(Int32(row))
+                    valuesOf[feature].append(Int32(clamping: count))
+                }
+            }
+            self.rowsOf = rowsOf
+            self.valuesOf = valuesOf
+            counts = rows
+            dense = rows.count * (features + 3) <= denseLimit ? Self.dense(rows, features: features) : nil
+        }
+
+        private static func dense(_ rows: [WindowCounts], features: Int) -> Dense {
             let width = features + 3
             var values = [Int32](repeating: 0, count: rows.count * width)
             var firsts = [Int32](repeating: -1, count: rows.count * features)
@@ -133,24 +172,36 @@ struct RuleLearner {
                 values[row * width + features + 1] = Int32(clamping: window.lines)
                 values[row * width + features + 2] = Int32(clamping: window.span)
             }
-            self.values = values
-            self.firsts = firsts
-            self.lasts = lasts
+            return Dense(features: features, values: values, firsts: firsts, lasts: lasts)
         }
 
         @inline(__always) func value(_ quantity: Quantity, row: Int) -> Int {
-            let width = features + 3
+            if let dense {
+                let width = dense.features + 3
+                switch quantity {
+                case .feature(let feature): return feature < dense.features ? Int(dense.values[row * width + feature]) : 0
+                case .unroutine: return Int(dense.values[row * width + dense.features])
+                case .lines: return Int(dense.values[row * width + dense.features + 1])
+                case .span: return Int(dense.values[row * width + dense.features + 2])
+                }
+            }
             switch quantity {
-            case .feature(let feature): return feature < features ? Int(values[row * width + feature]) : 0
-            case .unroutine: return Int(values[row * width + features])
-            case .lines: return Int(values[row * width + features + 1])
-            case .span: return Int(values[row * width + features + 2])
+            case .feature(let feature): return Int(Int32(clamping: counts[row].count(feature)))
+            case .unroutine: return Int(Int32(clamping: counts[row].unroutine))
+            case .lines: return Int(Int32(clamping: counts[row].lines))
+            case .span: return Int(Int32(clamping: counts[row].span))
             }
         }
 
+        /// The rows where `feature` is not zero and its values there (none for an unknown feature).
+        @inline(__always) func column(_ feature: Int) -> (rows: [Int32], values: [Int32]) {
+            feature < rowsOf.count ? (rowsOf[feature], valuesOf[feature]) : ([], [])
+        }
+
         @inline(__always) func follows(_ first: Int, then: Int, row: Int) -> Bool {
-            guard first < features, then < features else { return false }
-            let a = firsts[row * features + first], b = lasts[row * features + then]
+            guard let dense else { return counts[row].follows(first, then: then) }
+            guard first < dense.features, then < dense.features else { return false }
+            let a = dense.firsts[row * dense.features + first], b = dense.lasts[row * dense.features + then]
             return a >= 0 && b >= 0 && a < b
         }
 
@@ -201,7 +252,7 @@ struct RuleLearner {
         var result: [Condition] = []
         for quantity in quantities {
             let own = quantity.value(in: seed)
-            let values = Set(rows.indices.map { columns.value(quantity, row: $0) }).sorted()
+            let values = distinctValues(quantity)
             guard values.count > 1 else { continue }
             let below = values.filter { $0 >= 1 && $0 <= own }
             let above = values.filter { $0 >= own && $0 < values.last! }
@@ -242,13 +293,36 @@ struct RuleLearner {
         return result
     }
 
+    /// The values `quantity` takes in the rows, ascending.
+    private func distinctValues(_ quantity: Quantity) -> [Int] {
+        guard case .feature(let feature) = quantity else {
+            return Set(rows.indices.map { columns.value(quantity, row: $0) }).sorted()
+        }
+        let column = columns.column(feature)
+        var values = Set(column.values.map(Int.init))
+        if column.rows.count < rows.count { values.insert(0) }
+        return values.sorted()
+    }
+
     /// Neighbouring values of `quantity` between which the rows change from one class mix to another.
     private func boundaries(_ quantity: Quantity, values: [Int]) -> [(Int, Int)] {
         var mix: [Int: (Double, Double)] = [:]
-        for index in rows.indices {
-            let value = columns.value(quantity, row: index)
-            let (p, n) = mix[value] ?? (0, 0)
-            mix[value] = (p + rows[index].targets, n + rows[index].opposites)
+        if case .feature(let feature) = quantity {
+            // The rows without the feature make up the mix at zero.
+            let column = columns.column(feature)
+            var zero = (totalTargets, totalOpposites)
+            for (row, value) in zip(column.rows, column.values) {
+                let (p, n) = mix[Int(value)] ?? (0, 0)
+                mix[Int(value)] = (p + rows[Int(row)].targets, n + rows[Int(row)].opposites)
+                zero = (zero.0 - rows[Int(row)].targets, zero.1 - rows[Int(row)].opposites)
+            }
+            if column.rows.count < rows.count { mix[0] = zero }
+        } else {
+            for index in rows.indices {
+                let value = columns.value(quantity, row: index)
+                let (p, n) = mix[value] ?? (0, 0)
+                mix[value] = (p + rows[index].targets, n + rows[index].opposites)
+            }
         }
         func kind(_ value: Int) -> Int {
             let (p, n) = mix[value]!
@@ -308,12 +382,18 @@ struct RuleLearner {
         -> [(condition: Condition, gain: Double, targets: Double)] {
         let before = log2(p0 / (p0 + n0))
         var scored: [(condition: Condition, gain: Double, targets: Double)] = []
+        var isCovered = [Bool](repeating: false, count: rows.count)
+        for index in covered { isCovered[index] = true }
         for condition in pool where !excluding.contains(condition) {
             var p = 0.0, n = 0.0, instances = 0.0
-            for index in covered where columns.holds(condition, row: index) {
-                p += rows[index].targets
-                n += rows[index].opposites
-                if condition.complexity > 0, !columns.holdsVacuously(condition, row: index) { instances += rows[index].targets }
+            if ranksThresholdsByFeature, let (p1, n1) = thresholdWeights(condition, isCovered: isCovered, p0: p0, n0: n0) {
+                (p, n) = (p1, n1)
+            } else {
+                for index in covered where columns.holds(condition, row: index) {
+                    p += rows[index].targets
+                    n += rows[index].opposites
+                    if condition.complexity > 0, !columns.holdsVacuously(condition, row: index) { instances += rows[index].targets }
+                }
             }
             // A relation is supported by the target windows where both of its counts take part,
             // not by those where it holds because a line does not occur.
@@ -333,6 +413,27 @@ struct RuleLearner {
             if ga != gb { return ga < gb }
             return a.condition < b.condition
         }
+    }
+
+    /// The target and opposite weight of the covered rows where a threshold on a feature holds,
+    /// from the rows that hold the feature (`p0`, `n0`: the weight of all covered rows); `nil`
+    /// for other conditions. The weights are whole numbers, so sums and differences are exact.
+    private func thresholdWeights(_ condition: Condition, isCovered: [Bool], p0: Double, n0: Double) -> (Double, Double)? {
+        let feature: Int, holdsAtZero: Bool, holds: (Int32) -> Bool
+        switch condition {
+        case .atLeast(.feature(let f), let k): (feature, holdsAtZero, holds) = (f, 0 >= k, { Int($0) >= k })
+        case .atMost(.feature(let f), let k): (feature, holdsAtZero, holds) = (f, 0 <= k, { Int($0) <= k })
+        default: return nil
+        }
+        let column = columns.column(feature)
+        var p = 0.0, n = 0.0
+        // Where the condition holds at zero, sum the covered rows with the feature where it does
+        // not hold and take them from all covered rows; otherwise sum those where it holds.
+        for (row, value) in zip(column.rows, column.values) where isCovered[Int(row)] && holds(value) != holdsAtZero {
+            p += rows[Int(row)].targets
+            n += rows[Int(row)].opposites
+        }
+        return holdsAtZero ? (p0 - p, n0 - n) : (p, n)
     }
 
     private func cost(_ condition: Condition) -> Int {

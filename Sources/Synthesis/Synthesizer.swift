@@ -502,26 +502,31 @@ public final class Synthesizer: Sendable {
 }
 
 /// Runs one rule set over many windows with one evaluation context. It tests lines with
-/// PCRE2 one by one at first; once it has seen enough lines to pay for compiling the
+/// PCRE2 one by one at first; once it has run enough tests to pay for compiling the
 /// prefilter (Vectorscan, token templates), it scans each window once for every test
-/// instead (the same answers, several times faster on large corpora).
+/// instead (the same answers, several times faster on large corpora, and a cost per line
+/// that hardly grows with the tests: a routine list of thousands of templates).
 final class RuleMatcher {
     let rules: RuleSet
     private var context: EvaluationContext
-    private var linesBeforePrefilter = RuleMatcher.prefilterAfterLines
+    private var linesBeforePrefilter: Int
 
-    /// Lines tested one by one before the matcher compiles the prefilter.
-    static let prefilterAfterLines = 5_000
+    /// Line tests run one by one (lines × the rule set's line tests) before the matcher compiles the prefilter.
+    static let prefilterAfterTestRuns = 100_000
+
+    /// The lines `rules` are tested on one by one before the prefilter pays for itself.
+    static func linesBeforePrefilter(_ rules: RuleSet) -> Int { prefilterAfterTestRuns / max(1, rules.lineTests.count) }
 
     init(_ rules: RuleSet) {
         self.rules = rules
         context = EvaluationContext(lineTests: rules.lineTests)
+        linesBeforePrefilter = Self.linesBeforePrefilter(rules)
     }
 
     /// A context to run `rules` over windows of `lines` lines in all: prefiltered when they are
     /// enough to pay for compiling the prefilter. Uncached: the learner's rule sets are many and short-lived.
     static func context(for rules: RuleSet, lines: Int) -> EvaluationContext {
-        lines < prefilterAfterLines ? EvaluationContext(lineTests: rules.lineTests) : prefiltered(rules)
+        lines < linesBeforePrefilter(rules) ? EvaluationContext(lineTests: rules.lineTests) : prefiltered(rules)
     }
 
     private static func prefiltered(_ rules: RuleSet) -> EvaluationContext {

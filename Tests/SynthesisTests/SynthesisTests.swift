@@ -1,4 +1,5 @@
 import Foundation
+import PCRE2
 import RuleInterpreter
 import RuleLanguage
 import RuleLint
@@ -242,6 +243,38 @@ struct RuleLearnerTests {
         let occurring = (1...12).map { counts($0 % 3 + 1, $0 % 3 + 1) }
         let equal: [Condition] = [.equal(.feature(3), .feature(4))]
         #expect(RuleLearner(targets: occurring, opposites: opposites).grow(seed: occurring[0]) == equal)
+    }
+
+    @Test("Counts kept by feature, searched per row, teach the same rules as the dense table; thresholds ranked by feature as by row")
+    func sparseColumns() {
+        var random = SeededGenerator(seed: 11)
+        // Random windows over 40 features, a few per window, with positions; targets favour features 0–4.
+        func window(target: Bool) -> WindowCounts {
+            var features = Set((0..<Int(random.next() % 6)).map { _ in Int(random.next() % 40) })
+            if target { features.insert(Int(random.next() % 5)) }
+            let sorted = features.sorted()
+            let counts = sorted.map { ($0, Int(random.next() % 4) + 1) }
+            let positions = sorted.map { _ in (Int(random.next() % 5), Int(random.next() % 5) + 5) }
+            return WindowCounts(counts: counts, lines: counts.reduce(0) { $0 + $1.1 } + 1, unroutine: Int(random.next() % 3),
+                                positions: positions)
+        }
+        for _ in 0..<20 {
+            let targets = (0..<30).map { _ in window(target: true) }
+            let opposites = (0..<60).map { _ in window(target: false) }
+            let dense = RuleLearner(targets: targets, opposites: opposites)
+            var byRow = dense
+            byRow.ranksThresholdsByFeature = false
+            let sparse = RuleLearner(targets: targets, opposites: opposites, denseLimit: 0)
+            for seed in targets.prefix(5) {
+                #expect(sparse.candidates(seed: seed) == dense.candidates(seed: seed))
+                let choices = dense.firstChoices(seed: seed, count: 20)
+                #expect(sparse.firstChoices(seed: seed, count: 20) == choices)
+                #expect(byRow.firstChoices(seed: seed, count: 20) == choices)
+                let rule = dense.grow(seed: seed)
+                #expect(sparse.grow(seed: seed) == rule && byRow.grow(seed: seed) == rule)
+                #expect(sparse.coverage(rule) == dense.coverage(rule))
+            }
+        }
     }
 
     @Test("Pruning drops conditions that do not pay for themselves; excluded first conditions give another rule")
@@ -558,6 +591,39 @@ struct SelectionTests {
     }
 }
 
+@Suite("Feature matcher")
+struct FeatureMatcherTests {
+    @Test("The prefilter's answers for many regexes at once are PCRE2's, line by line, across batches")
+    func agreesWithPCRE2() throws {
+        let sources = [
+            #"ciod\: Error loading \S+ invalid or missing program image\, No such file or directory$"#,  // a template: by tokens
+            #"instruction cache parity error corrected$"#,
+            #"generating core\.\S*$"#,
+            #"\bparity error\b"#, #"\bcore\b"#,  // phrases: word-bounded literals
+            #"^(?:\S+\s+){1}FATAL\s"#, #"^(?:\S+\s+){1}INFO\s"#,  // a level field
+            #"(\w+) \1"#,  // a back-reference: PCRE2 alone
+            #"(?<=error) corrected"#,  // a lookbehind
+            #"(?i)NAÏVE"#, #"\p{Lu}{3}"#,  // caseless and Unicode
+        ]
+        let patterns = try sources.map { try Pattern($0) }
+        let texts = ["a1 INFO instruction cache parity error corrected", "a2 FATAL generating core.1234",
+                     "a3 FATAL ciod: Error loading /bgl/x: invalid or missing program image, No such file or directory",
+                     "a4 INFO core core dumped", "a5 WARNING naïve parity error", "a6 INFO ÉTÉ été"]
+        var random = SeededGenerator(seed: 5)
+        // More lines than one batch, with invalid UTF-8 among them.
+        let lines: [[UInt8]] = (0..<(FeatureMatcher.batchLines + 300)).map { index in
+            if index % 97 == 0 { return [0x61, 0x37, 0x20, 0x49, 0x4E, 0x46, 0x4F, 0x20, 0xFF, 0xFE, 0x63, 0x6F, 0x72, 0x65] }
+            return Array(texts[Int(random.next() % UInt64(texts.count))].utf8)
+        }
+        let found = FeatureMatcher(patterns: patterns).matches(lines)
+        for (index, line) in lines.enumerated() {
+            let expected = patterns.indices.filter { (try? patterns[$0].matches(line)) == true }.map(Int32.init)
+            #expect(found[index] == expected, "line \(index): \(String(decoding: line, as: UTF8.self))")
+        }
+        #expect(Set(found.flatMap { $0 }).count >= sources.count - 1)
+    }
+}
+
 @Suite("Rule matcher")
 struct RuleMatcherTests {
     @Test("The learner's matcher answers as PCRE2 line by line does, before and after it switches to the prefilter")
@@ -582,7 +648,7 @@ struct RuleMatcherTests {
         let pool = ["disk sda health ok", "disk sdb health ok", "request served in 12ms", "cache hit ratio 0.7",
                     "kernel: disk FAILURE on sdc", "retry 1 of 3", "probe ok", "naïve ok", "disk sdé health ok", "heartbeat"]
         // Enough lines that the matcher switches part way through.
-        let windows = (0..<(2 * RuleMatcher.prefilterAfterLines / 8)).map { index in
+        let windows = (0..<(2 * RuleMatcher.linesBeforePrefilter(rules) / 8)).map { index in
             Window(id: index, texts: (0..<8).map { _ in pool[Int(random.next() % UInt64(pool.count))] })
         }
         let matcher = RuleMatcher(rules)

@@ -23,13 +23,19 @@ public indirect enum LinePredicate: Sendable, Hashable {
     }
 
     /// The lines of word `word` (lines `64 * word ..< 64 * word + 64`) on which the predicate holds.
+    /// `and` skips its right operand where the left holds on no line of the word, `or` where the
+    /// left holds on every line: line by line, the right operand would not run there either.
     @inlinable
     func bits(_ context: EvaluationContext, word: Int) throws(RuleFailure) -> UInt64 {
         switch self {
         case .test(let test): return try context.answers(test, word: word)
         case .not(let operand): return ~(try operand.bits(context, word: word)) & context.lineMask(word)
-        case .and(let left, let right): return try left.bits(context, word: word) & right.bits(context, word: word)
-        case .or(let left, let right): return try left.bits(context, word: word) | right.bits(context, word: word)
+        case .and(let left, let right):
+            let holding = try left.bits(context, word: word)
+            return holding == 0 ? 0 : try holding & right.bits(context, word: word)
+        case .or(let left, let right):
+            let holding = try left.bits(context, word: word)
+            return holding == context.lineMask(word) ? holding : try holding | right.bits(context, word: word)
         case .constant(let value): return value ? context.lineMask(word) : 0
         }
     }

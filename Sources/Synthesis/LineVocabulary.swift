@@ -129,8 +129,7 @@ final class LineVocabulary: @unchecked Sendable {
     private(set) var routine: Set<Int> = []
     /// For each template, in how many windows it is on a line labeled normal and on one labeled abnormal.
     private var lineLabels: [Int: (normal: Int, abnormal: Int)] = [:]
-    private var compiled: [Pattern] = []
-    /// Matches lines against `compiled` (set once the features are known).
+    /// Matches lines against the features' regexes (set once the features are known).
     private var matcher = FeatureMatcher(patterns: [])
     private var patternIDs: [[String?]: Int] = [:]
     /// For each pattern, the features its lines match (sorted).
@@ -168,6 +167,7 @@ final class LineVocabulary: @unchecked Sendable {
         // Templates, abstracted and de-duplicated by their regex.
         var byRegex: [String: Int] = [:]
         var names = Set<String>()
+        var compiled: [Pattern] = []
         func addFeature(_ kind: LineFeature.Kind, regex: String, words: String, name: String) {
             guard byRegex[regex] == nil, let pattern = try? Pattern(bytes: Array(regex.utf8)) else { return }
             var unique = name

@@ -94,6 +94,7 @@ public struct BuiltinProposer: RuleProposer {
         let features = vocabulary.features
         learner.generality = { features[$0].regex.utf8.count }
         learner.isCount = { features[$0].kind != .number }
+        learner.isOrdered = { features[$0].kind != .number && features[$0].kind != .unusualLevel }
         return learner
     }
 
@@ -165,7 +166,7 @@ public struct BuiltinProposer: RuleProposer {
         case .feature(let feature):
             let feature = vocabulary.features[feature]
             switch feature.kind {
-            case .template, .phrase: return "\"" + shownWords(feature) + "\""
+            case .template, .phrase, .family: return "\"" + shownWords(feature) + "\""
             case .level, .component: return "lines at " + shownWords(feature)
             case .unusualLevel: return "lines at " + shownWords(feature) + " that follow no routine template"
             case .number: return BuiltinProposer.docText(feature.words)

@@ -97,6 +97,10 @@ struct LineFeature: Sendable {
         case unusualLevel
         /// The largest number a template's lines carry at one variable position (`regex` captures it).
         case number
+        /// The first words that two or more templates share, followed by anything (`ciod: Error
+        /// loading … invalid or missing program image, …`): routine when all of its templates are,
+        /// so a new ending of a routine message is routine too. Never a condition of its own.
+        case family
     }
     var kind: Kind
     /// PCRE2 source (no slashes), variables abstracted.
@@ -208,6 +212,13 @@ final class LineVocabulary: @unchecked Sendable {
                 addFeature(kind, regex: regex, words: "\(kind.rawValue) \(value)", name: Self.identifier(kind.rawValue + " " + value))
             }
         }
+        // Families: the first words that templates share, from the templates' parts.
+        for prefix in Self.familyPrefixes(templateParts.keys.sorted().map { templateParts[$0]! }) {
+            let words = prefix.map { $0 == #"\S+"# ? "…" : $0.replacingOccurrences(of: "\\", with: "") }.joined(separator: " ")
+            addFeature(.family, regex: prefix.joined(separator: " ") + #"(?:\s|$)"#, words: words + " …", name: Self.identifier(words) + "_family")
+            if let index = byRegex[prefix.joined(separator: " ") + #"(?:\s|$)"#] { familyParts[index] = prefix }
+        }
+        isFamily = features.map { $0.kind == .family }
         matcher = FeatureMatcher(patterns: compiled)
         let found = matcher.matches(representatives)
         lock.withLock {
@@ -228,14 +239,24 @@ final class LineVocabulary: @unchecked Sendable {
             var own = Set<Int32>()
             var abnormal = Set<Int32>()
             for (position, pattern) in linePatterns[index].enumerated() {
-                let templates = matchesOfPattern[pattern].filter { features[Int($0)].kind == .template }
+                let templates = matchesOfPattern[pattern].filter { features[Int($0)].kind == .template || isFamily[Int($0)] }
                 if window.isNormalLine(position) { own.formUnion(templates) } else { abnormal.formUnion(templates) }
             }
             for feature in own { lineLabels[Int(feature), default: (0, 0)].normal += 1 }
             for feature in abnormal { lineLabels[Int(feature), default: (0, 0)].abnormal += 1 }
             ownRoutine.append(own)
         }
-        routine = Set(lineLabels.filter { $0.value.normal > 0 }.keys)
+        routine = Set(lineLabels.filter { $0.value.normal > 0 && !isFamily[$0.key] }.keys)
+        // A family is routine when two of its templates are and every training line of it
+        // follows a routine template: no line only ever seen on anomalies shares its first words.
+        let routineFamilies = familyParts.filter { family, prefix in
+            lineLabels[family] != nil
+                && routine.filter { templateParts[$0].map { $0.starts(with: prefix) } ?? false }.count >= 2
+                && !matchesOfPattern.contains { $0.contains(Int32(family)) && !$0.contains { routine.contains(Int($0)) } }
+        }.keys
+        for family in familyParts.keys where !routineFamilies.contains(family) { lineLabels[family] = nil }
+        for index in ownRoutine.indices { ownRoutine[index] = ownRoutine[index].filter { lineLabels[Int($0)] != nil } }
+        routine.formUnion(routineFamilies)
         // Per level, the lines at that level that follow no routine template.
         for (index, feature) in features.enumerated() where feature.kind == .level {
             derived.append((features.count, index))
@@ -257,8 +278,12 @@ final class LineVocabulary: @unchecked Sendable {
     /// an earlier vocabulary), a template not among them is kept only when it is on lines labeled
     /// normal in at least as many windows as on lines labeled abnormal: where lines take their
     /// session's label, one normal session is weak evidence.
+    /// A template of a routine family is left out: the family's regex matches its lines.
     func routineRegexes(keeping learned: Set<String>? = nil) -> [String] {
-        routine.sorted().filter { template in
+        let families = routine.compactMap { familyParts[$0] }
+        return routine.sorted().filter { template in
+            if let parts = templateParts[template], isFamily[template] == false,
+               families.contains(where: { parts.starts(with: $0) }) { return false }
             guard let learned, !learned.contains(features[template].regex) else { return true }
             let labels = lineLabels[template] ?? (0, 0)
             return labels.normal >= labels.abnormal
@@ -269,6 +294,10 @@ final class LineVocabulary: @unchecked Sendable {
     private var derived: [(feature: Int, level: Int)] = []
     /// The regex parts (one per token) of each template feature.
     private var templateParts: [Int: [String]] = [:]
+    /// The regex parts of each family feature: the first parts of its templates.
+    private var familyParts: [Int: [String]] = [:]
+    /// Whether each feature is a family (which the windows' counts leave out).
+    private var isFamily: [Bool] = []
     /// Number features: (its index, the template feature, the token position in the template's parts).
     private var numbers: [(feature: Int, template: Int, slot: Int)] = []
 
@@ -408,7 +437,7 @@ final class LineVocabulary: @unchecked Sendable {
         var counts: [Int: (count: Int, first: Int, last: Int)] = [:]
         let table = lock.withLock { matchesOfPattern }
         for (position, pattern) in patterns.enumerated() {
-            for feature in table[pattern] {
+            for feature in table[pattern] where !isFamily[Int(feature)] {
                 let feature = Int(feature)
                 if let known = counts[feature] {
                     counts[feature] = (known.count + 1, known.first, position)
@@ -464,6 +493,23 @@ final class LineVocabulary: @unchecked Sendable {
         while parts.first == #"\S+"# { parts.removeFirst(); words.removeFirst() }
         let regex = parts.joined(separator: " ") + "$"
         return (regex, words.joined(separator: " "), identifier(nameWords.joined(separator: " ")), parts)
+    }
+
+    /// The first parts that templates share, where they make at least half of each template's
+    /// parts and hold four literal tokens: templates sorted by their parts, each next to the
+    /// one it shares the most with, so every maximal shared prefix is between two neighbours.
+    static func familyPrefixes(_ templates: [[String]]) -> [[String]] {
+        let sorted = templates.sorted { $0.lexicographicallyPrecedes($1) }
+        var prefixes = Set<[String]>()
+        for (first, second) in zip(sorted, sorted.dropFirst()) {
+            let shared = zip(first, second).prefix { $0 == $1 }.count
+            let longer = max(first.count, second.count)
+            guard shared < longer, 2 * shared >= longer else { continue }
+            let prefix = Array(first.prefix(shared))
+            guard prefix.filter({ !$0.contains(#"\S"#) }).count >= 4 else { continue }
+            prefixes.insert(prefix)
+        }
+        return prefixes.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// Pairs of adjacent literal words of a template (letters only, three or more each).

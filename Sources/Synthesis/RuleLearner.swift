@@ -82,6 +82,9 @@ struct RuleLearner {
     var generality: (Int) -> Int = { _ in 0 }
     /// Whether a feature counts lines; others (numbers) take thresholds only, no relations or order.
     var isCount: (Int) -> Bool = { _ in true }
+    /// Whether a regex names a feature's lines, so that a rule can say they follow another's;
+    /// others (lines at a level that follow no routine template) take no order.
+    var isOrdered: (Int) -> Bool = { _ in true }
     /// Fewest target windows a condition must hold on; relations between two counts need more,
     /// counting only the windows where the relation does not hold merely because a count is zero.
     var minimumSupport = 2.0
@@ -285,8 +288,9 @@ struct RuleLearner {
                 if va == vb { result.append(.equal(a, b)) } else { result.append(.notEqual(a, b)); result.append(va < vb ? .less(a, b) : .less(b, a)) }
             }
         }
-        for a in features {
-            for b in features where a != b {
+        let ordered = features.filter(isOrdered)
+        for a in ordered {
+            for b in ordered where a != b {
                 result.append(seed.follows(a, then: b) ? .follows(a, b) : .notFollows(a, b))
             }
         }

@@ -110,6 +110,37 @@ struct LineVocabularyTests {
         #expect(lineLabels.vocabulary.corpus[2].count(lineLabels.unusualFatal) == 1)
     }
 
+    @Test("Routine templates that share their first words make a family: a new ending of the message is routine, unless an anomaly shares them")
+    func routineFamilies() throws {
+        let quiet = Window(texts: ["a1 INFO disk sda0 healthy today", "a2 INFO fan speed fine again"])
+        let loads = [Window(texts: ["a3 FATAL loader could not open program image /p/x1: No such file or directory"]),
+                     Window(texts: ["a4 FATAL loader could not open program image /p/x2: Exec format error"])]
+        let failure = Window(texts: ["a5 FATAL loader could not open program image /p/x3: node card is down"])
+        func prepared(withFailure: Bool) throws -> (vocabulary: LineVocabulary, unusualFatal: Int) {
+            let vocabulary = LineVocabulary(layout: LineLayout(levelField: 1))
+            var windows = [quiet, quiet, loads[0], loads[0], loads[1], loads[1]].map { LabeledWindow(window: $0, isAbnormal: false) }
+            if withFailure { windows.append(LabeledWindow(window: failure, isAbnormal: true)) }
+            vocabulary.prepare(windows)
+            return (vocabulary, try #require(vocabulary.features.map(\.name).firstIndex(of: "unusual_level_fatal")))
+        }
+        let newEnding = Window(texts: ["b1 FATAL loader could not open program image /q/y: Permission denied"])
+        let family = #"FATAL loader could not open program image \S+(?:\s|$)"#
+        let learned = try prepared(withFailure: false)
+        #expect(learned.vocabulary.counts(of: newEnding).count(learned.unusualFatal) == 0)
+        // The family stands for its templates in the routine list.
+        let regexes = learned.vocabulary.routineRegexes()
+        #expect(regexes.contains(family) && !regexes.contains { $0.hasPrefix("FATAL loader") && $0 != family })
+        // A line of an anomaly that starts the same way keeps the family out, and new endings unusual.
+        let guarded = try prepared(withFailure: true)
+        #expect(guarded.vocabulary.counts(of: newEnding).count(guarded.unusualFatal) == 1)
+        #expect(!guarded.vocabulary.routineRegexes().contains(family))
+        // Prefixes: at least half of both templates' parts and four literal tokens.
+        let parts = [["loader", "could", "not", "open", #"\S+"#, "No", "such"], ["loader", "could", "not", "open", #"\S+"#, "Exec"],
+                     ["job", "done", "in", #"\S+"#], ["job", "done", "at", #"\S+"#]]
+        #expect(LineVocabulary.familyPrefixes(parts) == [["loader", "could", "not", "open", #"\S+"#]])
+        #expect(LineVocabulary.familyPrefixes([["a", "b", "c", "d", "e", "f", "g", "h", "i"], ["a", "b", "c", "d", "x", "y", "z", "w", "v"]]).isEmpty)
+    }
+
     @Test("A level field is found where a format names none: a level word, bracketed or not, in one field of nearly every line")
     func detectedLevelField() throws {
         let levels = ["INFO", "[WARN]", "ERROR:", "info", "<Fatal>"]
@@ -219,6 +250,11 @@ struct RuleLearnerTests {
         // Either way of saying it: no reply after the request, or the reply before the request.
         let rule = learner.grow(seed: swapped[0])
         #expect(rule == [Condition.notFollows(0, 1)] || rule == [Condition.follows(1, 0)])
+        // A feature no regex names (lines at a level that follow no routine template) takes no order.
+        var unordered = learner
+        unordered.isOrdered = { $0 != 1 }
+        #expect(!unordered.candidates(seed: swapped[0]).contains { if case .follows = $0 { true } else if case .notFollows = $0 { true } else { false } })
+        #expect(learner.candidates(seed: swapped[0]).contains(.follows(1, 0)))
         let slow = (0..<5).map { _ in ordered(false, span: 4_321) }
         let timing = RuleLearner(targets: slow, opposites: routine).grow(seed: slow[0])
         let rounded: [Condition] = [.atLeast(.span, 4_300)]

@@ -13,7 +13,7 @@ public enum BglSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [UnusualLevelFatalRule()],
-        digest: "12f5674309c771cb",
+        digest: "9b7d1481426b21db",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -22,238 +22,220 @@ public enum BglSynthesizedPack {
         LineTest.regex("program interrupt\\: \\S+ \\S+$", flags: ""),
         // 1: /ciod\: LOGIN \S+ failed\: No such file or directory$/
         LineTest.regex("ciod\\: LOGIN \\S+ failed\\: No such file or directory$", flags: ""),
-        // 2: /ciod\: Error loading \S+ invalid or missing program image\, No such file or directory$/
-        LineTest.regex(
-            "ciod\\: Error loading \\S+ invalid or missing program image\\, No such file or directory$",
-            flags: "",
-        ),
-        // 3: /ciod\: Error creating node map from file \S+ \S+ \S+ \S+$/
-        LineTest.regex(
-            "ciod\\: Error creating node map from file \\S+ \\S+ \\S+ \\S+$",
-            flags: "",
-        ),
-        // 4: /Ido chip status changed\: \S+ \S+ \S+ \S+ status\=\S* \S+ \S+ \S+ \S+ PDT \S+$/
+        // 2: /Ido chip status changed\: \S+ \S+ \S+ \S+ status\=\S* \S+ \S+ \S+ \S+ PDT \S+$/
         LineTest.regex(
             "Ido chip status changed\\: \\S+ \\S+ \\S+ \\S+ status\\=\\S* \\S+ \\S+ \\S+ \\S+ PDT \\S+$",
             flags: "",
         ),
-        // 5: /torus receiver \S+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
+        // 3: /torus receiver \S+ input pipe error\(s\) \(dcr \S+ detected and corrected$/
         LineTest.regex(
             "torus receiver \\S+ input pipe error\\(s\\) \\(dcr \\S+ detected and corrected$",
             flags: "",
         ),
-        // 6: /instruction address\: \S+$/
+        // 4: /instruction address\: \S+$/
         LineTest.regex("instruction address\\: \\S+$", flags: ""),
-        // 7: /exception syndrome register\: \S+$/
+        // 5: /exception syndrome register\: \S+$/
         LineTest.regex("exception syndrome register\\: \\S+$", flags: ""),
-        // 8: /data store interrupt caused by dcbf\.\.\.\.\.\.\.\.\.\S*$/
+        // 6: /data store interrupt caused by dcbf\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "data store interrupt caused by dcbf\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 9: /auxiliary processor\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 7: /auxiliary processor\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "auxiliary processor\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 10: /guaranteed \S+ cache block \S+$/
+        // 8: /guaranteed \S+ cache block \S+$/
         LineTest.regex("guaranteed \\S+ cache block \\S+$", flags: ""),
-        // 11: /Can not get assembly information for node card$/
+        // 9: /Can not get assembly information for node card$/
         LineTest.regex("Can not get assembly information for node card$", flags: ""),
-        // 12: /ciod\: \S+ \S+ \S+ \S+ \S+ \S+ \S+ at line \S+ of node map file \S+$/
+        // 10: /ciod\: \S+ \S+ \S+ \S+ \S+ \S+ \S+ at line \S+ of node map file \S+$/
         LineTest.regex(
             "ciod\\: \\S+ \\S+ \\S+ \\S+ \\S+ \\S+ \\S+ at line \\S+ of node map file \\S+$",
             flags: "",
         ),
-        // 13: /ciod\: generated \S+ core files for program \S+$/
+        // 11: /ciod\: generated \S+ core files for program \S+$/
         LineTest.regex("ciod\\: generated \\S+ core files for program \\S+$", flags: ""),
-        // 14: /instruction cache parity error corrected$/
+        // 12: /instruction cache parity error corrected$/
         LineTest.regex("instruction cache parity error corrected$", flags: ""),
-        // 15: /double\-hummer alignment exceptions$/
+        // 13: /double\-hummer alignment exceptions$/
         LineTest.regex("double\\-hummer alignment exceptions$", flags: ""),
-        // 16: /CE sym \S+ at \S+ mask \S+$/
+        // 14: /CE sym \S+ at \S+ mask \S+$/
         LineTest.regex("CE sym \\S+ at \\S+ mask \\S+$", flags: ""),
-        // 17: /generating core\.\S*$/
+        // 15: /generating core\.\S*$/
         LineTest.regex("generating core\\.\\S*$", flags: ""),
-        // 18: /force load\S* alignment\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 16: /force load\S* alignment\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "force load\\S* alignment\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 19: /ciod\: cpu \S+ at treeaddr \S+ sent unrecognized message \S+$/
+        // 17: /ciod\: cpu \S+ at treeaddr \S+ sent unrecognized message \S+$/
         LineTest.regex(
             "ciod\\: cpu \\S+ at treeaddr \\S+ sent unrecognized message \\S+$",
             flags: "",
         ),
-        // 20: /ddr errors\(s\) detected and corrected on rank \S+ symbol \S+ bit \S+$/
+        // 18: /ddr errors\(s\) detected and corrected on rank \S+ symbol \S+ bit \S+$/
         LineTest.regex(
             "ddr errors\\(s\\) detected and corrected on rank \\S+ symbol \\S+ bit \\S+$",
             flags: "",
         ),
-        // 21: /ciod\: Message code \S+ is not \S+ or \S+$/
+        // 19: /ciod\: Message code \S+ is not \S+ or \S+$/
         LineTest.regex("ciod\\: Message code \\S+ is not \\S+ or \\S+$", flags: ""),
-        // 22: /data address\: \S+$/
+        // 20: /data address\: \S+$/
         LineTest.regex("data address\\: \\S+$", flags: ""),
-        // 23: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 21: /machine check\: i\-fetch\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check\\: i\\-fetch\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 24: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 22: /store operation\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "store operation\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 25: /machine state register\: \S+$/
+        // 23: /machine state register\: \S+$/
         LineTest.regex("machine state register\\: \\S+$", flags: ""),
-        // 26: /problem state \S+$/
+        // 24: /problem state \S+$/
         LineTest.regex("problem state \\S+$", flags: ""),
-        // 27: /floating point instr\. enabled\.\.\.\.\.\S*$/
+        // 25: /floating point instr\. enabled\.\.\.\.\.\S*$/
         LineTest.regex("floating point instr\\. enabled\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 28: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 26: /machine check enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "machine check enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 29: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
+        // 27: /floating pt ex mode \S+ enable\.\.\.\.\.\.\S*$/
         LineTest.regex("floating pt ex mode \\S+ enable\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 30: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 28: /debug interrupt enable\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug interrupt enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 31: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 29: /byte ordering exception\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "byte ordering exception\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 32: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 30: /data address space\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "data address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 33: /core configuration register\: \S+$/
+        // 31: /core configuration register\: \S+$/
         LineTest.regex("core configuration register\\: \\S+$", flags: ""),
-        // 34: /program interrupt\: fp cr update\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
-        LineTest.regex(
-            "program interrupt\\: fp cr update\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
-            flags: "",
-        ),
-        // 35: /program interrupt\: fp cr field \S+$/
-        LineTest.regex("program interrupt\\: fp cr field \\S+$", flags: ""),
-        // 36: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 32: /icache prefetch depth\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "icache prefetch depth\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 37: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 33: /wait state enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "wait state enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 38: /critical input interrupt enable\.\.\.\S*$/
+        // 34: /critical input interrupt enable\.\.\.\S*$/
         LineTest.regex("critical input interrupt enable\\.\\.\\.\\S*$", flags: ""),
-        // 39: /special purpose registers\:$/
+        // 35: /special purpose registers\:$/
         LineTest.regex("special purpose registers\\:$", flags: ""),
-        // 40: /rts internal error$/
+        // 36: /rts internal error$/
         LineTest.regex("rts internal error$", flags: ""),
-        // 41: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 37: /debug wait enable\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "debug wait enable\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 42: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
+        // 38: /instruction address space\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex("instruction address space\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$", flags: ""),
-        // 43: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
+        // 39: /disable store gathering\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\.\S*$/
         LineTest.regex(
             "disable store gathering\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\.\\S*$",
             flags: "",
         ),
-        // 44: /total of \S+ ddr error\(s\) detected and corrected$/
+        // 40: /total of \S+ ddr error\(s\) detected and corrected$/
         LineTest.regex("total of \\S+ ddr error\\(s\\) detected and corrected$", flags: ""),
-        // 45: /program interrupt$/
+        // 41: /program interrupt$/
         LineTest.regex("program interrupt$", flags: ""),
-        // 46: /Node card is not fully functional$/
+        // 42: /Node card is not fully functional$/
         LineTest.regex("Node card is not fully functional$", flags: ""),
-        // 47: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
+        // 43: /ciod\: Missing or invalid fields on line \S+ of node map file \S+$/
         LineTest.regex(
             "ciod\\: Missing or invalid fields on line \\S+ of node map file \\S+$",
             flags: "",
         ),
-        // 48: /ciod\: Error creating node map from file \S+ Permission denied$/
-        LineTest.regex(
-            "ciod\\: Error creating node map from file \\S+ Permission denied$",
-            flags: "",
-        ),
-        // 49: /floating point alignment exceptions$/
+        // 44: /floating point alignment exceptions$/
         LineTest.regex("floating point alignment exceptions$", flags: ""),
-        // 50: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
+        // 45: /New ido chip inserted into the database\: FF\:F\S* ip\=\S* \S+ \S+$/
         LineTest.regex(
             "New ido chip inserted into the database\\: FF\\:F\\S* ip\\=\\S* \\S+ \\S+$",
             flags: "",
         ),
-        // 51: /NodeCard is not fully functional$/
+        // 46: /NodeCard is not fully functional$/
         LineTest.regex("NodeCard is not fully functional$", flags: ""),
-        // 52: /Node card status\: ALERT \S+ ALERT \S+ ALERT \S+ ALERT \S+ is \(are\) active\. Clock Mode is Low\. Clock Select is Midplane\. Phy JTAG Reset is asserted\. ASIC JTAG Reset is not asserted\. Temperature Mask is not active\. No temperature error\. Temperature Limit Error Latch is clear\. PGOOD is asserted\. PGOOD error latch is clear\. MPGOOD is OK\. MPGOOD error latch is clear\. The \S+ volt rail is OK\. The \S+ volt rail is OK\.$/
+        // 47: /Node card status\: ALERT \S+ ALERT \S+ ALERT \S+ ALERT \S+ is \(are\) active\. Clock Mode is Low\. Clock Select is Midplane\. Phy JTAG Reset is asserted\. ASIC JTAG Reset is not asserted\. Temperature Mask is not active\. No temperature error\. Temperature Limit Error Latch is clear\. PGOOD is asserted\. PGOOD error latch is clear\. MPGOOD is OK\. MPGOOD error latch is clear\. The \S+ volt rail is OK\. The \S+ volt rail is OK\.$/
         LineTest.regex(
             "Node card status\\: ALERT \\S+ ALERT \\S+ ALERT \\S+ ALERT \\S+ is \\(are\\) active\\. Clock Mode is Low\\. Clock Select is Midplane\\. Phy JTAG Reset is asserted\\. ASIC JTAG Reset is not asserted\\. Temperature Mask is not active\\. No temperature error\\. Temperature Limit Error Latch is clear\\. PGOOD is asserted\\. PGOOD error latch is clear\\. MPGOOD is OK\\. MPGOOD error latch is clear\\. The \\S+ volt rail is OK\\. The \\S+ volt rail is OK\\.$",
             flags: "",
         ),
-        // 53: /Node card VPD check\: \S+ node in processor card slot \S+ do not match\. VPD ecid \S+ found \S+$/
+        // 48: /Node card VPD check\: \S+ node in processor card slot \S+ do not match\. VPD ecid \S+ found \S+$/
         LineTest.regex(
             "Node card VPD check\\: \\S+ node in processor card slot \\S+ do not match\\. VPD ecid \\S+ found \\S+$",
             flags: "",
         ),
-        // 54: /idoproxydb hit ASSERT condition\: ASSERT expression\=\S* Source file\=\S* Source line\=\S* Function\=\S* IdoTransportMgr\:\:SendPacket\(IdoUdpMgr\*\, BglCtlPavTrace\*\)$/
+        // 49: /idoproxydb hit ASSERT condition\: ASSERT expression\=\S* Source file\=\S* Source line\=\S* Function\=\S* IdoTransportMgr\:\:SendPacket\(IdoUdpMgr\*\, BglCtlPavTrace\*\)$/
         LineTest.regex(
             "idoproxydb hit ASSERT condition\\: ASSERT expression\\=\\S* Source file\\=\\S* Source line\\=\\S* Function\\=\\S* IdoTransportMgr\\:\\:SendPacket\\(IdoUdpMgr\\*\\, BglCtlPavTrace\\*\\)$",
             flags: "",
         ),
-        // 55: /Node card status\: no ALERTs are active\. Clock Mode is Low\. Clock Select is Midplane\. Phy JTAG Reset is asserted\. ASIC JTAG Reset is asserted\. Temperature Mask is not active\. No temperature error\. Temperature Limit Error Latch is clear\. PGOOD IS NOT ASSERTED\. PGOOD ERROR LATCH IS ACTIVE\. MPGOOD IS NOT OK\. MPGOOD ERROR LATCH IS ACTIVE\. The \S+ volt rail is OK\. The \S+ volt rail is OK\.$/
+        // 50: /Node card status\: no ALERTs are active\. Clock Mode is Low\. Clock Select is Midplane\. Phy JTAG Reset is asserted\. ASIC JTAG Reset is asserted\. Temperature Mask is not active\. No temperature error\. Temperature Limit Error Latch is clear\. PGOOD IS NOT ASSERTED\. PGOOD ERROR LATCH IS ACTIVE\. MPGOOD IS NOT OK\. MPGOOD ERROR LATCH IS ACTIVE\. The \S+ volt rail is OK\. The \S+ volt rail is OK\.$/
         LineTest.regex(
             "Node card status\\: no ALERTs are active\\. Clock Mode is Low\\. Clock Select is Midplane\\. Phy JTAG Reset is asserted\\. ASIC JTAG Reset is asserted\\. Temperature Mask is not active\\. No temperature error\\. Temperature Limit Error Latch is clear\\. PGOOD IS NOT ASSERTED\\. PGOOD ERROR LATCH IS ACTIVE\\. MPGOOD IS NOT OK\\. MPGOOD ERROR LATCH IS ACTIVE\\. The \\S+ volt rail is OK\\. The \\S+ volt rail is OK\\.$",
             flags: "",
         ),
-        // 56: /PrepareForService shutting down NodeCard\(mLctn\(R\S* mCardSernum\(\S* mLp\(FF\:F\S* mIp\(\S* mType\(\S* as part of Service Action \S+$/
+        // 51: /PrepareForService shutting down NodeCard\(mLctn\(R\S* mCardSernum\(\S* mLp\(FF\:F\S* mIp\(\S* mType\(\S* as part of Service Action \S+$/
         LineTest.regex(
             "PrepareForService shutting down NodeCard\\(mLctn\\(R\\S* mCardSernum\\(\\S* mLp\\(FF\\:F\\S* mIp\\(\\S* mType\\(\\S* as part of Service Action \\S+$",
             flags: "",
         ),
-        // 57: /rts tree\S* link training failed\: wanted\: B C X\+ X\- Y\+ Y\- Z\+ Z\- got\: B C X\- Y\- Z\+ Z\-$/
+        // 52: /rts tree\S* link training failed\: wanted\: B C X\+ X\- Y\+ Y\- Z\+ Z\- got\: B C X\- Y\- Z\+ Z\-$/
         LineTest.regex(
             "rts tree\\S* link training failed\\: wanted\\: B C X\\+ X\\- Y\\+ Y\\- Z\\+ Z\\- got\\: B C X\\- Y\\- Z\\+ Z\\-$",
             flags: "",
         ),
-        // 58: /tree receiver \S+ in re\-synch state event\(s\) \(dcr \S+ detected$/
+        // 53: /tree receiver \S+ in re\-synch state event\(s\) \(dcr \S+ detected$/
         LineTest.regex(
             "tree receiver \\S+ in re\\-synch state event\\(s\\) \\(dcr \\S+ detected$",
             flags: "",
         ),
-        // 59: /ciod\: Error loading \S+ invalid or missing program image\, Exec format error$/
-        LineTest.regex(
-            "ciod\\: Error loading \\S+ invalid or missing program image\\, Exec format error$",
-            flags: "",
-        ),
-        // 60: /iar \S+ dear \S+$/
+        // 54: /iar \S+ dear \S+$/
         LineTest.regex("iar \\S+ dear \\S+$", flags: ""),
-        // 61: /NFS Mount failed on bglio\S* slept \S+ seconds\, retrying \S+$/
+        // 55: /NFS Mount failed on bglio\S* slept \S+ seconds\, retrying \S+$/
         LineTest.regex(
             "NFS Mount failed on bglio\\S* slept \\S+ seconds\\, retrying \\S+$",
             flags: "",
         ),
-        // 62: /ciod\: pollControlDescriptors\: Detected the debugger died\.$/
+        // 56: /ciod\: pollControlDescriptors\: Detected the debugger died\.$/
         LineTest.regex(
             "ciod\\: pollControlDescriptors\\: Detected the debugger died\\.$",
             flags: "",
         ),
-        // 63: /ciod\: In packet from node \S+ \S+ message code \S+ is not \S+ or \S+ \(softheader\=\S* \S+ \S+ \S+$/
+        // 57: /ciod\: In packet from node \S+ \S+ message code \S+ is not \S+ or \S+ \(softheader\=\S* \S+ \S+ \S+$/
         LineTest.regex(
             "ciod\\: In packet from node \\S+ \\S+ message code \\S+ is not \\S+ or \\S+ \\(softheader\\=\\S* \\S+ \\S+ \\S+$",
             flags: "",
         ),
-        // 64: /suppressing further interrupts of same type$/
+        // 58: /suppressing further interrupts of same type$/
         LineTest.regex("suppressing further interrupts of same type$", flags: ""),
-        // 65: /^(?:\S+\s+){7}FATAL\s/
+        // 59: /ciod\: Error creating node map from file \S+(?:\s|$)/
+        LineTest.regex("ciod\\: Error creating node map from file \\S+(?:\\s|$)", flags: ""),
+        // 60: /ciod\: Error loading \S+ invalid or missing program image\,(?:\s|$)/
+        LineTest.regex(
+            "ciod\\: Error loading \\S+ invalid or missing program image\\,(?:\\s|$)",
+            flags: "",
+        ),
+        // 61: /program interrupt\: fp cr(?:\s|$)/
+        LineTest.regex("program interrupt\\: fp cr(?:\\s|$)", flags: ""),
+        // 62: /^(?:\S+\s+){7}FATAL\s/
         LineTest.regex("^(?:\\S+\\s+){7}FATAL\\s", flags: ""),
     ]
 
@@ -334,9 +316,6 @@ public enum BglSynthesizedPack {
             60,
             61,
             62,
-            63,
-            64,
-            65,
         ]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
@@ -408,9 +387,6 @@ public enum BglSynthesizedPack {
                     59,
                     60,
                     61,
-                    62,
-                    63,
-                    64,
                 ]
                 routineValue = value
                 return value
@@ -422,7 +398,7 @@ public enum BglSynthesizedPack {
                 }
                 let value = try Quantify.count(
                     window: .and(
-                        .test(65),
+                        .test(62),
                         .not(
                             .or(
                                 .or(
@@ -485,249 +461,234 @@ public enum BglSynthesizedPack {
                                                                                                                                                                                                                                                                     .or(
                                                                                                                                                                                                                                                                         .or(
                                                                                                                                                                                                                                                                             .or(
-                                                                                                                                                                                                                                                                                .or(
-                                                                                                                                                                                                                                                                                    .or(
-                                                                                                                                                                                                                                                                                        .or(
-                                                                                                                                                                                                                                                                                            .test(
-                                                                                                                                                                                                                                                                                                0,
-                                                                                                                                                                                                                                                                                            ),
-                                                                                                                                                                                                                                                                                            .test(
-                                                                                                                                                                                                                                                                                                1,
-                                                                                                                                                                                                                                                                                            ),
-                                                                                                                                                                                                                                                                                        ),
-                                                                                                                                                                                                                                                                                        .test(
-                                                                                                                                                                                                                                                                                            2,
-                                                                                                                                                                                                                                                                                        ),
-                                                                                                                                                                                                                                                                                    ),
-                                                                                                                                                                                                                                                                                    .test(
-                                                                                                                                                                                                                                                                                        3,
-                                                                                                                                                                                                                                                                                    ),
+                                                                                                                                                                                                                                                                                .test(
+                                                                                                                                                                                                                                                                                    0,
                                                                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                                                                                    4,
+                                                                                                                                                                                                                                                                                    1,
                                                                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                                                                                5,
+                                                                                                                                                                                                                                                                                2,
                                                                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                                                                            6,
+                                                                                                                                                                                                                                                                            3,
                                                                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                                                                                        7,
+                                                                                                                                                                                                                                                                        4,
                                                                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                                                                    8,
+                                                                                                                                                                                                                                                                    5,
                                                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                                                                9,
+                                                                                                                                                                                                                                                                6,
                                                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                                                            10,
+                                                                                                                                                                                                                                                            7,
                                                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                                                                        11,
+                                                                                                                                                                                                                                                        8,
                                                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                                                    12,
+                                                                                                                                                                                                                                                    9,
                                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                                                13,
+                                                                                                                                                                                                                                                10,
                                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                                            14,
+                                                                                                                                                                                                                                            11,
                                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                                                        15,
+                                                                                                                                                                                                                                        12,
                                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                                    16,
+                                                                                                                                                                                                                                    13,
                                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                                17,
+                                                                                                                                                                                                                                14,
                                                                                                                                                                                                                             ),
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                                            18,
+                                                                                                                                                                                                                            15,
                                                                                                                                                                                                                         ),
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                                        19,
+                                                                                                                                                                                                                        16,
                                                                                                                                                                                                                     ),
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                                    20,
+                                                                                                                                                                                                                    17,
                                                                                                                                                                                                                 ),
                                                                                                                                                                                                             ),
                                                                                                                                                                                                             .test(
-                                                                                                                                                                                                                21,
+                                                                                                                                                                                                                18,
                                                                                                                                                                                                             ),
                                                                                                                                                                                                         ),
                                                                                                                                                                                                         .test(
-                                                                                                                                                                                                            22,
+                                                                                                                                                                                                            19,
                                                                                                                                                                                                         ),
                                                                                                                                                                                                     ),
                                                                                                                                                                                                     .test(
-                                                                                                                                                                                                        23,
+                                                                                                                                                                                                        20,
                                                                                                                                                                                                     ),
                                                                                                                                                                                                 ),
                                                                                                                                                                                                 .test(
-                                                                                                                                                                                                    24,
+                                                                                                                                                                                                    21,
                                                                                                                                                                                                 ),
                                                                                                                                                                                             ),
                                                                                                                                                                                             .test(
-                                                                                                                                                                                                25,
+                                                                                                                                                                                                22,
                                                                                                                                                                                             ),
                                                                                                                                                                                         ),
                                                                                                                                                                                         .test(
-                                                                                                                                                                                            26,
+                                                                                                                                                                                            23,
                                                                                                                                                                                         ),
                                                                                                                                                                                     ),
                                                                                                                                                                                     .test(
-                                                                                                                                                                                        27,
+                                                                                                                                                                                        24,
                                                                                                                                                                                     ),
                                                                                                                                                                                 ),
                                                                                                                                                                                 .test(
-                                                                                                                                                                                    28,
+                                                                                                                                                                                    25,
                                                                                                                                                                                 ),
                                                                                                                                                                             ),
                                                                                                                                                                             .test(
-                                                                                                                                                                                29,
+                                                                                                                                                                                26,
                                                                                                                                                                             ),
                                                                                                                                                                         ),
                                                                                                                                                                         .test(
-                                                                                                                                                                            30,
+                                                                                                                                                                            27,
                                                                                                                                                                         ),
                                                                                                                                                                     ),
                                                                                                                                                                     .test(
-                                                                                                                                                                        31,
+                                                                                                                                                                        28,
                                                                                                                                                                     ),
                                                                                                                                                                 ),
                                                                                                                                                                 .test(
-                                                                                                                                                                    32,
+                                                                                                                                                                    29,
                                                                                                                                                                 ),
                                                                                                                                                             ),
                                                                                                                                                             .test(
-                                                                                                                                                                33,
+                                                                                                                                                                30,
                                                                                                                                                             ),
                                                                                                                                                         ),
                                                                                                                                                         .test(
-                                                                                                                                                            34,
+                                                                                                                                                            31,
                                                                                                                                                         ),
                                                                                                                                                     ),
                                                                                                                                                     .test(
-                                                                                                                                                        35,
+                                                                                                                                                        32,
                                                                                                                                                     ),
                                                                                                                                                 ),
                                                                                                                                                 .test(
-                                                                                                                                                    36,
+                                                                                                                                                    33,
                                                                                                                                                 ),
                                                                                                                                             ),
                                                                                                                                             .test(
-                                                                                                                                                37,
+                                                                                                                                                34,
                                                                                                                                             ),
                                                                                                                                         ),
                                                                                                                                         .test(
-                                                                                                                                            38,
+                                                                                                                                            35,
                                                                                                                                         ),
                                                                                                                                     ),
                                                                                                                                     .test(
-                                                                                                                                        39,
+                                                                                                                                        36,
                                                                                                                                     ),
                                                                                                                                 ),
                                                                                                                                 .test(
-                                                                                                                                    40,
+                                                                                                                                    37,
                                                                                                                                 ),
                                                                                                                             ),
                                                                                                                             .test(
-                                                                                                                                41,
+                                                                                                                                38,
                                                                                                                             ),
                                                                                                                         ),
                                                                                                                         .test(
-                                                                                                                            42,
+                                                                                                                            39,
                                                                                                                         ),
                                                                                                                     ),
                                                                                                                     .test(
-                                                                                                                        43,
+                                                                                                                        40,
                                                                                                                     ),
                                                                                                                 ),
                                                                                                                 .test(
-                                                                                                                    44,
+                                                                                                                    41,
                                                                                                                 ),
                                                                                                             ),
                                                                                                             .test(
-                                                                                                                45,
+                                                                                                                42,
                                                                                                             ),
                                                                                                         ),
                                                                                                         .test(
-                                                                                                            46,
+                                                                                                            43,
                                                                                                         ),
                                                                                                     ),
                                                                                                     .test(
-                                                                                                        47,
+                                                                                                        44,
                                                                                                     ),
                                                                                                 ),
                                                                                                 .test(
-                                                                                                    48,
+                                                                                                    45,
                                                                                                 ),
                                                                                             ),
                                                                                             .test(
-                                                                                                49,
+                                                                                                46,
                                                                                             ),
                                                                                         ),
                                                                                         .test(
-                                                                                            50,
+                                                                                            47,
                                                                                         ),
                                                                                     ),
                                                                                     .test(
-                                                                                        51,
+                                                                                        48,
                                                                                     ),
                                                                                 ),
                                                                                 .test(
-                                                                                    52,
+                                                                                    49,
                                                                                 ),
                                                                             ),
-                                                                            .test(53),
+                                                                            .test(50),
                                                                         ),
-                                                                        .test(54),
+                                                                        .test(51),
                                                                     ),
-                                                                    .test(55),
+                                                                    .test(52),
                                                                 ),
-                                                                .test(56),
+                                                                .test(53),
                                                             ),
-                                                            .test(57),
+                                                            .test(54),
                                                         ),
-                                                        .test(58),
+                                                        .test(55),
                                                     ),
-                                                    .test(59),
+                                                    .test(56),
                                                 ),
-                                                .test(60),
+                                                .test(57),
                                             ),
-                                            .test(61),
+                                            .test(58),
                                         ),
-                                        .test(62),
+                                        .test(59),
                                     ),
-                                    .test(63),
+                                    .test(60),
                                 ),
-                                .test(64),
+                                .test(61),
                             ),
                         ),
                     ),
                     context,
                 ) { (line: Int) throws(RuleFailure) -> Bool in
-                    try Logic.and(try context.test(line, 65)) { () throws(RuleFailure) -> Bool in
+                    try Logic.and(try context.test(line, 62)) { () throws(RuleFailure) -> Bool in
                         try Logic.not(context) { () throws(RuleFailure) -> Bool in
                             try context.testAny(line, try routine())
                         }

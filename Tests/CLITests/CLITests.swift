@@ -660,6 +660,14 @@ struct CLITests {
         let unchosen = try Warden.run(["detect", "--pack", pack, "--format", "hdfs", "--window", "session", "--fallback", plain, "--output", "summary", log])
         #expect(unchosen.status == 0 && unchosen.stderr.contains("note: the FAME model has no window decision chosen behind a pack")
                 && unchosen.stderr.contains("abnormal: 180  normal: 5535"), "\(unchosen.stderr)")
+        // A pack that decides every validation window leaves nothing to choose a decision on: the
+        // model keeps its own (its message threshold, one message) rather than abstaining.
+        let decisive = directory.appendingPathComponent("decisive.warden").path
+        try Data("pack decisive version \"1.0.0\"\nnormal rule quiet {\n    count(window) < 100000000\n}\n".utf8).write(to: URL(fileURLWithPath: decisive))
+        let unguided = try Warden.run(["fame", "train", "--quiet", "--pack", decisive] + hdfs + [log, "-o", directory.appendingPathComponent("unguided.fame").path])
+        #expect(unguided.status == 0 && unguided.stdout.contains("window decision: abnormal when at least 1 message scores ")
+                && unguided.stdout.contains("(the model's own: pack decisive leaves no validation window undecided, so there is none to choose a decision on)"),
+                "\(unguided.stdout)")
         let refused = try Warden.run(["fame", "train", "--pack", pack, "--split", "test"] + hdfs + [log, "-o", packed])
         #expect(refused.status != 0 && refused.stderr.contains("--pack chooses the window decision on the validation split"), "\(refused.stderr)")
         // --split all: every line, the first six sevenths train, the last seventh calibrates, then all of them train again.

@@ -183,6 +183,10 @@ struct FameTrainCommand: AsyncParsableCommand {
             let run = EvaluationRun(rules: rules, fallback: FAMEFallback(model: model))
             let chosen = try run.chooseDecision(reader: try input.labeledReader(path: file, labels: labels), policy: policy,
                                                 threads: input.workerThreads, learning: learning)
+            guard chosen.undecided > 0 else {
+                return ChosenWindowDecision(decision: chosen.decision, source:
+                    "the model's own: pack \(checked.name) leaves no validation window undecided, so there is none to choose a decision on")
+            }
             return ChosenWindowDecision(decision: chosen.decision, source: String(
                 format: "chosen behind pack %@ on the %d validation windows it leaves undecided: validation window F1 %.2f without FAME, %.2f with it",
                 checked.name, chosen.undecided, chosen.without * 100, chosen.with * 100))

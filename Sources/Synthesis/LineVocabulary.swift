@@ -249,11 +249,22 @@ final class LineVocabulary: @unchecked Sendable {
         routine = Set(lineLabels.filter { $0.value.normal > 0 && !isFamily[$0.key] }.keys)
         // A family is routine when two of its templates are and every training line of it
         // follows a routine template: no line only ever seen on anomalies shares its first words.
-        let routineFamilies = familyParts.filter { family, prefix in
-            lineLabels[family] != nil
-                && routine.filter { templateParts[$0].map { $0.starts(with: prefix) } ?? false }.count >= 2
-                && !matchesOfPattern.contains { $0.contains(Int32(family)) && !$0.contains { routine.contains(Int($0)) } }
-        }.keys
+        // One pass over the routine templates' prefixes and one over the line patterns.
+        let familyOfPrefix = Dictionary(uniqueKeysWithValues: familyParts.map { ($0.value, $0.key) })
+        var routineMembers: [Int: Int] = [:]
+        for template in routine {
+            guard let parts = templateParts[template] else { continue }
+            for end in parts.indices {
+                if let family = familyOfPrefix[Array(parts[...end])] { routineMembers[family, default: 0] += 1 }
+            }
+        }
+        var unroutineLines = Set<Int>()
+        for found in matchesOfPattern where !found.contains(where: { routine.contains(Int($0)) }) {
+            for feature in found where isFamily[Int(feature)] { unroutineLines.insert(Int(feature)) }
+        }
+        let routineFamilies = Set(familyParts.keys.filter { family in
+            lineLabels[family] != nil && routineMembers[family, default: 0] >= 2 && !unroutineLines.contains(family)
+        })
         for family in familyParts.keys where !routineFamilies.contains(family) { lineLabels[family] = nil }
         for index in ownRoutine.indices { ownRoutine[index] = ownRoutine[index].filter { lineLabels[Int($0)] != nil } }
         routine.formUnion(routineFamilies)

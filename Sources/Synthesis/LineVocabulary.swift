@@ -28,7 +28,10 @@ public struct LineLayout: Sendable {
     /// The layout of a log format's lines (labels already stripped).
     public init(format: LogFormat) {
         switch format {
-        case .bgl, .thunderbird: self.init(header: .bgl, levelField: 7, componentField: 6)
+        case .bgl: self.init(header: .bgl, levelField: 7, componentField: 6)
+        // Thunderbird: seconds, date, node, month, day, time, location, then the program
+        // (`crond(pam_unix)[2915]:`) and the message; no level field.
+        case .thunderbird: self.init(header: .bgl, componentField: 7)
         case .hdfs: self.init(header: .hdfs, levelField: 3, componentField: 4)
         case .hadoop: self.init(header: .hadoop, levelField: 2)
         case .lines, .jsonl: self.init()
@@ -200,15 +203,23 @@ final class LineVocabulary: @unchecked Sendable {
         for (kind, field) in [(LineFeature.Kind.level, layout.levelField), (.component, layout.componentField)] {
             guard let field else { continue }
             var values: [String: Int] = [:]
+            var withProcessID = Set<String>()
             for bytes in representatives {
                 let fields = bytes.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 })
                 guard fields.count > field + 1 else { continue }
-                let value = String(decoding: fields[field], as: UTF8.self)
+                let (value, hadProcessID) = Self.withoutProcessID(String(decoding: fields[field], as: UTF8.self))
                 guard !value.contains(where: \.isNumber), value.count <= 40 else { continue }
                 values[value, default: 0] += 1
+                if hadProcessID { withProcessID.insert(value) }
             }
             for value in values.keys.sorted() {
-                let regex = #"^(?:\S+\s+){\#(field)}"# + LineTemplates.escape(value) + #"\s"#
+                var escaped = LineTemplates.escape(value)
+                if withProcessID.contains(value) {
+                    // The process id goes where it was cut out: before a closing colon, or at the end.
+                    let colon = value.hasSuffix(":")
+                    escaped = LineTemplates.escape(colon ? String(value.dropLast()) : value) + #"(?:\[\d+\])?"# + (colon ? #"\:"# : "")
+                }
+                let regex = #"^(?:\S+\s+){\#(field)}"# + escaped + #"\s"#
                 addFeature(kind, regex: regex, words: "\(kind.rawValue) \(value)", name: Self.identifier(kind.rawValue + " " + value))
             }
         }
@@ -521,6 +532,17 @@ final class LineVocabulary: @unchecked Sendable {
             prefixes.insert(prefix)
         }
         return prefixes.sorted { $0.lexicographicallyPrecedes($1) }
+    }
+
+    /// A syslog-style component without its process id (`sshd[2915]:` is `sshd:`, `crond[7]` is
+    /// `crond`), and whether it had one: the program, not the process, is what a rule can name.
+    static func withoutProcessID(_ field: String) -> (String, Bool) {
+        let colon = field.hasSuffix(":")
+        let body = colon ? field.dropLast() : Substring(field)
+        guard body.hasSuffix("]"), let open = body.lastIndex(of: "["), open > body.startIndex else { return (field, false) }
+        let digits = body[body.index(after: open)..<body.index(before: body.endIndex)]
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return (field, false) }
+        return (String(body[..<open]) + (colon ? ":" : ""), true)
     }
 
     /// Pairs of adjacent literal words of a template (letters only, three or more each).

@@ -141,6 +141,31 @@ struct LineVocabularyTests {
         #expect(LineVocabulary.familyPrefixes([["a", "b", "c", "d", "e", "f", "g", "h", "i"], ["a", "b", "c", "d", "x", "y", "z", "w", "v"]]).isEmpty)
     }
 
+    @Test("Thunderbird lines: the program is the component, whatever its process id; there is no level field")
+    func thunderbirdLayout() throws {
+        let layout = LineLayout(format: .thunderbird)
+        #expect(layout.levelField == nil && layout.componentField == 7)
+        let header = "1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228"
+        let window = Window(texts: ["\(header) crond(pam_unix)[2915]: session closed for user root",
+                                    "\(header) crond(pam_unix)[3001]: session opened for user root",
+                                    "\(header) kernel: ib_mad_dispatch: timeout on port 2",
+                                    "\(header) /apps/x86_64/ganglia-3.0.1/sbin/gmetad[1682]: data_thread() got no answer"])
+        let vocabulary = LineVocabulary(layout: layout)
+        vocabulary.prepare([LabeledWindow(window: window, isAbnormal: false), LabeledWindow(window: window, isAbnormal: true)])
+        let components = vocabulary.features.filter { $0.kind == .component }
+        #expect(components.map(\.name) == ["component_crond_pam_unix", "component_kernel"])
+        #expect(components.first?.regex == #"^(?:\S+\s+){7}crond\(pam_unix\)(?:\[\d+\])?\:\s"#)
+        #expect(components.last?.regex == #"^(?:\S+\s+){7}kernel\:\s"#)
+        #expect(!vocabulary.features.contains { $0.kind == .level })
+        let crond = try #require(vocabulary.features.firstIndex { $0.name == "component_crond_pam_unix" })
+        #expect(vocabulary.corpus[0].count(crond) == 2)
+        // Drain mines the messages, after the program.
+        #expect(vocabulary.features.contains { $0.kind == .template && $0.regex.hasPrefix("session") })
+        #expect(LineVocabulary.withoutProcessID("sshd[12]:") == ("sshd:", true) && LineVocabulary.withoutProcessID("crond[7]") == ("crond", true))
+        #expect(LineVocabulary.withoutProcessID("KERNEL") == ("KERNEL", false) && LineVocabulary.withoutProcessID("[12]:") == ("[12]:", false)
+                && LineVocabulary.withoutProcessID("x[a1]:") == ("x[a1]:", false))
+    }
+
     @Test("A level field is found where a format names none: a level word, bracketed or not, in one field of nearly every line")
     func detectedLevelField() throws {
         let levels = ["INFO", "[WARN]", "ERROR:", "info", "<Fatal>"]

@@ -76,6 +76,9 @@ public enum SynthesisEvent: Sendable {
     case phaseFinished(kind: RuleKind, rules: Int, coverage: Double)
     /// The rules learned again with the validation windows: kept or not, by the pack's validation F1.
     case relearned(kept: Bool, validationF1: (before: Double, after: Double))
+    /// An abnormal rule left out after the routine templates were learned again: on the
+    /// validation windows it now decides, `wrong` of its `hits` are normal.
+    case droppedAfterRelearning(rule: String, wrong: Int, hits: Int)
     /// A normal rule that holds on an abnormal rule's lines: kept or left out, by the pack's
     /// F1 on the training and validation windows with and without it.
     case swallowing(rule: String, kept: Bool, f1: (with: Double, without: Double))
@@ -174,10 +177,13 @@ public final class Synthesizer: Sendable {
     /// are kept only when the pack's validation F1 does not fall (it may veto, not justify).
     private func relearn(checkpoint: ([AcceptedRule]) throws -> Void) throws {
         let learned = accepted
-        let relearned = proposer.relearned(learned, corpus: data.train + data.validation)
+        let (relearned, dropped) = try reselected(proposer.relearned(learned, corpus: data.train + data.validation))
         guard relearned.map(\.body) != learned.map(\.body) else { return }
         let (before, after) = (try f1(learned, on: data.validation), try f1(relearned, on: data.validation))
         let kept = after >= before
+        if kept {
+            for (rule, wrong, hits) in dropped { onEvent(.droppedAfterRelearning(rule: rule, wrong: wrong, hits: hits)) }
+        }
         onEvent(.relearned(kept: kept, validationF1: (before, after)))
         guard kept else { return }
         progress.withLock { progress in
@@ -185,6 +191,30 @@ public final class Synthesizer: Sendable {
             progress.relearned = true
         }
         try checkpoint(relearned)
+    }
+
+    /// `rules` without the abnormal rules that fail selection again on the validation windows
+    /// they now decide (in the engine's order), and those dropped with their wrong and all hits
+    /// there. Learned again with the validation lines, the routine templates call fewer
+    /// validation lines unusual, and a rule behind an `unusual` one may now decide windows it
+    /// never decided at selection. The figures are in sample, so they can veto a rule, not keep one.
+    func reselected(_ rules: [AcceptedRule]) throws -> ([AcceptedRule], [(String, Int, Int)]) {
+        let normal = RuleMatcher(try ruleSet(rules.filter { $0.kind == .normal }))
+        var undecided = data.validation.filter { !normal.holds($0.window) }
+        var kept: [AcceptedRule] = [], dropped: [(String, Int, Int)] = []
+        for rule in rules {
+            guard rule.kind == .abnormal else { kept.append(rule); continue }
+            let matcher = RuleMatcher(try ruleSet([rule]))
+            let decided = undecided.filter { matcher.holds($0.window) }
+            let wrong = decided.count { !$0.isAbnormal }
+            if Self.wilsonUpperBound(successes: decided.count - wrong, trials: decided.count) < settings.abnormalPrecision {
+                dropped.append((rule.name, wrong, decided.count))
+                continue
+            }
+            kept.append(rule)
+            undecided.removeAll { matcher.holds($0.window) }
+        }
+        return (kept, dropped)
     }
 
     /// The pack's window F1 on `windows`: normal rules first, then abnormal rules; a window

@@ -403,6 +403,30 @@ struct BuiltinSynthesisTests {
         #expect(squeeze(second.accepted.first?.body) == squeeze(first.accepted.first?.body))
     }
 
+    @Test("After the routine templates are learned again, abnormal rules are selected again on the validation windows they then decide")
+    func reselectedAfterRelearning() throws {
+        func window(_ id: Int, _ texts: [String], abnormal: Bool) -> LabeledWindow {
+            LabeledWindow(window: Window(id: id, texts: texts), isAbnormal: abnormal)
+        }
+        func rule(_ name: String, _ word: String) -> AcceptedRule {
+            AcceptedRule(kind: .abnormal, name: name, doc: [], body: "any line in window: line contains \"\(word)\"", epoch: 1, coverage: 1)
+        }
+        let quiet = rule("quiet", "never logged")
+        // `fan` decides four routine validation windows, all normal: dropped. `disk`, before it, decides
+        // the anomalies, including the one that also logs `fan` (which `fan` therefore does not decide).
+        let validation = [window(0, ["disk failure"], abnormal: true), window(1, ["disk failure", "fan slow"], abnormal: true)]
+            + (2..<6).map { window($0, ["fan slow"], abnormal: false) }
+        let synthesizer = Synthesizer(data: TrainingData(train: syntheticData().train, validation: validation), proposer: BuiltinProposer(),
+                                      packName: "s")
+        let (kept, dropped) = try synthesizer.reselected([rule("disk", "disk"), rule("fan", "fan"), quiet])
+        #expect(kept.map(\.name) == ["disk", "quiet"])
+        #expect(dropped.count == 1 && dropped.first?.0 == "fan" && dropped.first?.1 == 4 && dropped.first?.2 == 4)
+        // Right on three of the five windows it decides: kept (few hits cannot sink a rule).
+        let mixed = validation.prefix(4) + [window(6, ["fan slow", "disk failure"], abnormal: true), window(7, ["fan slow"], abnormal: true)]
+        let lenient = Synthesizer(data: TrainingData(train: syntheticData().train, validation: Array(mixed)), proposer: BuiltinProposer(), packName: "s")
+        #expect(try lenient.reselected([rule("fan", "fan"), rule("disk", "disk")]).0.map(\.name) == ["fan", "disk"])
+    }
+
     @Test("After selection the routine templates are learned again with the validation windows, unless that lowers the pack's validation F1 or the evidence is mostly abnormal")
     func routineRelearnedWithValidation() async throws {
         // Every anomaly is a message type of its own, so the learner flags lines that follow no routine template.

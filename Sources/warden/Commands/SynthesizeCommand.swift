@@ -227,6 +227,9 @@ final class ProgressPrinter: Sendable {
             let figures = String(format: "validation F1 %.1f -> %.1f, in sample", f1.before * 100, f1.after * 100)
             line = kept ? "routine templates learned again with the validation windows (\(figures))"
                 : "routine templates kept from the training windows: learned again with the validation windows, they lowered the pack's \(figures)"
+        case .droppedAfterRelearning(let rule, let wrong, let hits):
+            line = "\(rule) left out: with the routine templates learned again it decides \(hits) validation window\(hits == 1 ? "" : "s"), "
+                + "\(wrong) of them normal: its precision there is below --abnormal-precision with 95% confidence"
         case .swallowing(let rule, let kept, let f1):
             let figures = String(format: "training and validation F1 %.1f with it, %.1f without", f1.with * 100, f1.without * 100)
             line = kept ? "\(rule) holds on an abnormal rule's lines but stays: the pack does better with it (\(figures))"

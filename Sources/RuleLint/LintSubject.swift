@@ -33,8 +33,17 @@ public final class LintSubject: @unchecked Sendable {
         analysis = ConditionAnalysis(pack: pack)
         ruleSet = Interpreter.ruleSet(for: pack)
         compiledRules = Dictionary(ruleSet.rules.map { ($0.metadata.name, $0) }, uniquingKeysWith: { first, _ in first })
-        context = EvaluationContext(lineTests: ruleSet.lineTests)
+        // Many line tests over many test lines (a synthesized pack's list of routine templates):
+        // the prefilter detection uses answers them with one scan per test window, not a PCRE2
+        // match per test and line; its answers are PCRE2's.
+        let testLines = pack.tests.reduce(0) { $0 + $1.lines.count }
+        context = testLines * ruleSet.lineTests.count >= Self.prefilterAfterTestRuns
+            ? EvaluationContext(lineTests: ruleSet.lineTests, prefilter: Prefilter(lineTests: ruleSet.lineTests, cache: nil))
+            : EvaluationContext(lineTests: ruleSet.lineTests)
     }
+
+    /// Test lines × line tests past which the pack tests run with the prefilter.
+    static let prefilterAfterTestRuns = 100_000
 
     /// The rules in the order the engine tries them: normal rules, then abnormal rules, each in pack order.
     public var rulesInEngineOrder: [(rule: CheckedRule, syntax: RuleSyntax)] {

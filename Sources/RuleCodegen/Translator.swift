@@ -262,6 +262,7 @@ struct Translator {
         case .not(let operand): .call(.name(".not"), [.init(nil, linePredicate(operand))])
         case .and(let left, let right): .call(.name(".and"), [.init(nil, linePredicate(left)), .init(nil, linePredicate(right))])
         case .or(let left, let right): .call(.name(".or"), [.init(nil, linePredicate(left)), .init(nil, linePredicate(right))])
+        case .anyOf(let tests): .call(.name(".anyOf"), [.init(nil, .array(tests.map { .int($0) }, elementType: "Int"))])
         case .constant(let value): .call(.name(".constant"), [.init(nil, .bool(value))])
         }
     }

@@ -135,6 +135,7 @@ struct ExpressionCompiler {
         case .not(let operand): .not(linePredicate(operand))
         case .and(let left, let right): .and(linePredicate(left), linePredicate(right))
         case .or(let left, let right): .or(linePredicate(left), linePredicate(right))
+        case .anyOf(let tests): .anyOf(tests)
         case .constant(let value): .constant(value)
         }
     }

@@ -229,6 +229,39 @@ public final class EvaluationContext {
         return answers[slot]
     }
 
+    /// The lines of word `word` on which one of `tests` passes: `or` over them in their order,
+    /// stopping once every line holds, as ``LinePredicate/or(_:_:)`` would. With a prefilter the
+    /// stages of `tests` are scanned first, and a test the scan decided failing on every line is
+    /// not read (its answers are all zero, and no PCRE2 call is left for it to make), so a list of
+    /// thousands of templates costs a bit test per template and a read per template found.
+    public func answers(anyOf tests: [Int], word: Int) throws(RuleFailure) -> UInt64 {
+        let full = lineMask(word)
+        var result: UInt64 = 0
+        guard unscannable != ~0, window.count > 0 else {
+            for test in tests {
+                result |= try answers(test, word: word)
+                if result == full { break }
+            }
+            return result
+        }
+        var needed: UInt32 = 0
+        for test in tests { needed |= stageBit[test] }
+        var unscanned = needed & ~scannedStages
+        while unscanned != 0 {
+            scan(unscanned.trailingZeroBitCount)
+            unscanned &= unscanned &- 1
+        }
+        // Unknown when no stage of the window was scanned (every test in `undecided` then).
+        let nonASCII: UInt64 = asciiKnown && allASCII ? 0 : ~0
+        for test in tests {
+            let index = test >> 6
+            guard (hits[index] | undecided[index] | (regexes[index] & nonASCII)) & (UInt64(1) << UInt64(test & 63)) != 0 else { continue }
+            result |= try answers(test, word: word)
+            if result == full { break }
+        }
+        return result
+    }
+
     /// The tests that may pass on some line of the window, as a bitset over the tests: all but
     /// those the scan of stages `0...stage` decided failing on every line (the tests of later
     /// stages, not scanned for, may pass). `nil` when that is every test: a window without lines

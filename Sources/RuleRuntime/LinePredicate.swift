@@ -7,6 +7,9 @@ public indirect enum LinePredicate: Sendable, Hashable {
     case not(LinePredicate)
     case and(LinePredicate, LinePredicate)
     case or(LinePredicate, LinePredicate)
+    /// One of the tests passes (`line matches` a list): what `or` over them in order gives,
+    /// reading only the tests the window's scan did not rule out on every line.
+    case anyOf([Int])
     case constant(Bool)
 
     /// Tests one of which must pass on a line for the predicate to hold there, each one
@@ -18,6 +21,7 @@ public indirect enum LinePredicate: Sendable, Hashable {
         case .not: nil
         case .and(let left, _): left.triggers
         case .or(let left, let right): left.triggers.flatMap { left in right.triggers.map { left + $0 } }
+        case .anyOf(let tests): tests
         case .constant(let value): value ? nil : []
         }
     }
@@ -36,6 +40,7 @@ public indirect enum LinePredicate: Sendable, Hashable {
         case .or(let left, let right):
             let holding = try left.bits(context, word: word)
             return holding == context.lineMask(word) ? holding : try holding | right.bits(context, word: word)
+        case .anyOf(let tests): return try context.answers(anyOf: tests, word: word)
         case .constant(let value): return value ? context.lineMask(word) : 0
         }
     }

@@ -152,6 +152,48 @@ struct TokenTemplateTests {
         #expect(matches > 500)
     }
 
+    @Test("A list of templates from the scan (`anyOf`) answers as `or` over PCRE2 line by line, ASCII lines or not")
+    func anyOfTemplates() throws {
+        var generator = Generator(random: SeededGenerator(seed: 77))
+        var tests: [LineTest] = [.contains(Array("é".utf8))]
+        var shapes: [(tokens: [String?], anchored: Bool)] = []
+        while tests.count < 300 {
+            let (source, tokens, anchored) = generator.template()
+            tests.append(.matches(try Pattern(bytes: Array(source.utf8), options: Pattern.Options(flags: generator.pick(["", "i"])))))
+            shapes.append((tokens, anchored))
+        }
+        // A lookbehind, which the scan only narrows down (PCRE2 confirms it).
+        tests.append(.matches(try Pattern(bytes: Array(#"(?<=x)y\d"#.utf8))))
+        let prefiltered = EvaluationContext(lineTests: tests, prefilter: Prefilter(lineTests: tests, cache: nil))
+        let plain = EvaluationContext(lineTests: tests)
+        var lists = (0..<20).map { _ in (0..<Int.random(in: 2...120, using: &generator.random)).map { _ in Int.random(in: 0...tests.count - 1, using: &generator.random) } }
+        lists.append(Array(tests.indices))
+        var checked = 0, held = 0
+        for windowNumber in 0..<12 {
+            var window = Window()
+            for number in 1...Int.random(in: 1...150, using: &generator.random) {
+                var line = generator.line(from: generator.pick(shapes).tokens, anchored: false)
+                if windowNumber % 3 == 0, generator.chance(20) { line += Array(" é".utf8) }
+                if generator.chance(10) { line += Array(" xy7".utf8) }
+                window.append(line, number: number, timestamp: Window.noTimestamp)
+            }
+            prefiltered.reset(to: window)
+            plain.reset(to: window)
+            for list in lists {
+                let chain = list.dropFirst().reduce(LinePredicate.test(list[0])) { .or($0, .test($1)) }
+                for word in 0..<prefiltered.words {
+                    let expected = try chain.bits(plain, word: word)
+                    #expect(try LinePredicate.anyOf(list).bits(prefiltered, word: word) == expected)
+                    #expect(try LinePredicate.anyOf(list).bits(plain, word: word) == expected)
+                    checked += 1
+                    held += expected.nonzeroBitCount
+                }
+            }
+        }
+        #expect(checked > 300 && held > 1_000)
+        #expect(LinePredicate.anyOf([4, 2]).triggers == [4, 2])
+    }
+
     @Test("A rule's triggers: the tests one of which must pass on a line, the left of `and` only")
     func triggers() {
         #expect(LinePredicate.test(3).triggers == [3])

@@ -84,6 +84,9 @@ public indirect enum LineCondition: Sendable, Hashable {
     case not(LineCondition)
     case and(LineCondition, LineCondition)
     case or(LineCondition, LineCondition)
+    /// `line matches` a list of regexes: one of the tests passes (in list order, as `or` would
+    /// take them), so that a backend can skip the tests a scan ruled out on every line.
+    case anyOf([Int])
     case constant(Bool)
 }
 
@@ -105,7 +108,7 @@ extension TypedExpression {
         case .binary(.matches, let left, let right):
             guard case .member(.text, let line) = left.kind, case .variable(slot) = line.kind,
                   let tests = Self.regexTests(right, bindings: bindings), let first = tests.first else { return nil }
-            return tests.dropFirst().reduce(LineCondition.test(first)) { .or($0, .test($1)) }
+            return tests.count == 1 ? .test(first) : .anyOf(tests)
         default:
             return nil
         }

@@ -18,7 +18,7 @@ public enum HdfsSynthesizedPack {
             AtLeast4ComponentDfsFsdatasetRule(),
             AtLeast8ComponentDfsFsnamesystemRule(),
         ],
-        digest: "f22d7a945ad38875",
+        digest: "d1210842eff81030",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -142,55 +142,7 @@ public enum HdfsSynthesizedPack {
                     return unusualValue
                 }
                 let value = try Quantify.count(
-                    window: .not(
-                        .or(
-                            .or(
-                                .or(
-                                    .or(
-                                        .or(
-                                            .or(
-                                                .or(
-                                                    .or(
-                                                        .or(
-                                                            .or(
-                                                                .or(
-                                                                    .or(
-                                                                        .or(
-                                                                            .or(
-                                                                                .test(
-                                                                                    0,
-                                                                                ),
-                                                                                .test(
-                                                                                    1,
-                                                                                ),
-                                                                            ),
-                                                                            .test(2),
-                                                                        ),
-                                                                        .test(3),
-                                                                    ),
-                                                                    .test(4),
-                                                                ),
-                                                                .test(5),
-                                                            ),
-                                                            .test(6),
-                                                        ),
-                                                        .test(7),
-                                                    ),
-                                                    .test(8),
-                                                ),
-                                                .test(9),
-                                            ),
-                                            .test(10),
-                                        ),
-                                        .test(11),
-                                    ),
-                                    .test(12),
-                                ),
-                                .test(13),
-                            ),
-                            .test(14),
-                        ),
-                    ),
+                    window: .not(.anyOf([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])),
                     context,
                 ) { (line: Int) throws(RuleFailure) -> Bool in
                     try Logic.not(context) { () throws(RuleFailure) -> Bool in

@@ -13,7 +13,7 @@ public enum NewPatternPack {
         version: "1.0.0",
         lineTests: lineTests,
         rules: [UnknownMessageRule()],
-        digest: "2ffb7ccdc8f15db6",
+        digest: "736d0befc953c0e0",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -38,7 +38,7 @@ public enum NewPatternPack {
             domain: "unclassified",
         )
 
-        public let triggers: [Int]? = LinePredicate.not(.or(.or(.test(0), .test(1)), .test(2))).triggers
+        public let triggers: [Int]? = LinePredicate.not(.anyOf([0, 1, 2])).triggers
 
         public let lineTests: [Int]? = [0, 1, 2]
 
@@ -52,7 +52,7 @@ public enum NewPatternPack {
                 knownValue = value
                 return value
             }
-            return try Quantify.any(window: .not(.or(.or(.test(0), .test(1)), .test(2))), context) { (line: Int) throws(RuleFailure) -> Bool in
+            return try Quantify.any(window: .not(.anyOf([0, 1, 2])), context) { (line: Int) throws(RuleFailure) -> Bool in
                 try Logic.not(context) { () throws(RuleFailure) -> Bool in
                     try context.testAny(line, try known())
                 }

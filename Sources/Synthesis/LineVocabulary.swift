@@ -226,8 +226,9 @@ final class LineVocabulary: @unchecked Sendable {
         // Families: the first words that templates share, from the templates' parts.
         for prefix in Self.familyPrefixes(templateParts.keys.sorted().map { templateParts[$0]! }) {
             let words = prefix.map { $0 == #"\S+"# ? "…" : $0.replacingOccurrences(of: "\\", with: "") }.joined(separator: " ")
-            addFeature(.family, regex: prefix.joined(separator: " ") + #"(?:\s|$)"#, words: words + " …", name: Self.identifier(words) + "_family")
-            if let index = byRegex[prefix.joined(separator: " ") + #"(?:\s|$)"#] { familyParts[index] = prefix }
+            let regex = prefix.joined(separator: " ") + #"(?:\s|$)"#
+            addFeature(.family, regex: regex, words: words + " …", name: Self.identifier(words) + "_family")
+            if let index = byRegex[regex], features[index].kind == .family { familyParts[index] = prefix }
         }
         isFamily = features.map { $0.kind == .family }
         matcher = FeatureMatcher(patterns: compiled)

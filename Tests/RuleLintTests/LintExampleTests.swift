@@ -157,3 +157,47 @@ struct LintBehaviourTests {
         #expect(outcome.refused.count == 1 && outcome.refused[0].contains("\"another block\" would fail"), "\(outcome.refused)")
     }
 }
+
+@Suite("Lint at scale")
+struct LintScaleTests {
+    /// A pack whose normal rule lists 250 templates, and whose tests hold `lines` lines: past
+    /// 100,000 test lines × line tests the linter runs them with the prefilter.
+    private static func pack(lines: Int, listed: Bool) -> SourceFile {
+        let names = (0..<250).map { index in String((0..<3).map { Character(UnicodeScalar(UInt8(97 + (index / [1, 26, 676][$0]) % 26))) }) }
+        let routine = names.enumerated().filter { listed || $0.offset != 7 }.map { "/job\($0.element) done \\S+$/" }.joined(separator: ", ")
+        let body = (0..<lines).map { "    \"job\(names[$0 % names.count]) done fast\"" }.joined(separator: "\n")
+        return SourceFile(path: "scale.warden", text: """
+            pack scale version "1.0.0"
+
+            normal rule quiet {
+                let routine = [\(routine)]
+                any line in window: line matches routine
+            }
+
+            abnormal rule slow {
+                any line in window: line matches /job\(names[7]) done s(lo)+w$/
+            }
+
+            test "slow" expect normal {
+                "job\(names[7]) done slow"
+            }
+
+            test "chatter" expect normal {
+            \(body)
+            }
+            """)
+    }
+
+    @Test("Pack tests of many lines against a long list run with the prefilter and find what they find line by line")
+    func prefilteredPackTests() {
+        let linter = Linter()
+        for listed in [true, false] {
+            let findings = [10, 500].map { lines in
+                Set(linter.lint(Self.pack(lines: lines, listed: listed)).findings.map { "\($0.diagnostic.code.rawValue) \($0.subject)" })
+            }
+            #expect(findings[0] == findings[1])
+            // The normal rule lists the slow job's template, so it swallows the failure (W1105); without it, not.
+            #expect(findings[1].contains("W1105 quiet") == listed, "\(findings)")
+        }
+    }
+}

@@ -64,11 +64,17 @@ extension CheckedRule {
     /// Every typed expression of the rule: binding values, then the condition.
     var expressions: [TypedExpression] { bindings.map(\.value) + [condition] }
 
-    /// Whether the rule looks at line text through the pack's line tests (`contains`, `matches`, …).
+    /// Whether the rule looks at line text through the pack's line tests (`contains`, `matches`, …),
+    /// a list of regexes (`line matches routine`) included.
     var usesLineTests: Bool {
         var found = false
         for expression in expressions {
-            expression.walk { if case .lineTest = $0.kind { found = true } }
+            expression.walk { expression in
+                switch expression.kind {
+                case .lineTest, .binary(.matches, _, _): found = true
+                default: break
+                }
+            }
         }
         return found
     }

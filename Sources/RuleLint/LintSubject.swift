@@ -37,13 +37,10 @@ public final class LintSubject: @unchecked Sendable {
         // the prefilter detection uses answers them with one scan per test window, not a PCRE2
         // match per test and line; its answers are PCRE2's.
         let testLines = pack.tests.reduce(0) { $0 + $1.lines.count }
-        context = testLines * ruleSet.lineTests.count >= Self.prefilterAfterTestRuns
+        context = testLines * ruleSet.lineTests.count >= Prefilter.testRunsToPayForCompiling
             ? EvaluationContext(lineTests: ruleSet.lineTests, prefilter: Prefilter(lineTests: ruleSet.lineTests, cache: nil))
             : EvaluationContext(lineTests: ruleSet.lineTests)
     }
-
-    /// Test lines × line tests past which the pack tests run with the prefilter.
-    static let prefilterAfterTestRuns = 100_000
 
     /// The rules in the order the engine tries them: normal rules, then abnormal rules, each in pack order.
     public var rulesInEngineOrder: [(rule: CheckedRule, syntax: RuleSyntax)] {

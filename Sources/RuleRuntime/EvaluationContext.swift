@@ -254,8 +254,7 @@ public final class EvaluationContext {
         // Unknown when no stage of the window was scanned (every test in `undecided` then).
         let nonASCII: UInt64 = asciiKnown && allASCII ? 0 : ~0
         for test in tests {
-            let index = test >> 6
-            guard (hits[index] | undecided[index] | (regexes[index] & nonASCII)) & (UInt64(1) << UInt64(test & 63)) != 0 else { continue }
+            guard mayPass(word: test >> 6, nonASCII: nonASCII) & (UInt64(1) << UInt64(test & 63)) != 0 else { continue }
             result |= try answers(test, word: word)
             if result == full { break }
         }
@@ -271,7 +270,7 @@ public final class EvaluationContext {
         for earlier in 0...min(stage, stages.count - 1) where scannedStages & (1 << UInt32(earlier)) == 0 { scan(earlier) }
         let nonASCII: UInt64 = allASCII ? 0 : ~0
         for word in passing.indices {
-            passing[word] = hits[word] | undecided[word] | (regexes[word] & nonASCII)
+            passing[word] = mayPass(word: word, nonASCII: nonASCII)
         }
         var unscanned = allStages & ~scannedStages
         while unscanned != 0 {
@@ -280,6 +279,14 @@ public final class EvaluationContext {
             for word in passing.indices { passing[word] |= bits[word] }
         }
         return passing
+    }
+
+    /// Word `word` of the bitset over the tests of the scanned stages that may pass on some line:
+    /// those the scan found, those it leaves undecided, and (`nonASCII` all ones when a line is
+    /// not ASCII) the regexes, which PCRE2 answers on such lines.
+    @inline(__always)
+    private func mayPass(word: Int, nonASCII: UInt64) -> UInt64 {
+        hits[word] | undecided[word] | (regexes[word] & nonASCII)
     }
 
     /// The tests that may pass on some line of the window, ascending: after a scan of every

@@ -19,6 +19,10 @@ import WardenCore
 ///
 /// A test the scan decides exactly never reaches a PCRE2 resource limit.
 public struct Prefilter: Sendable {
+    /// Line tests run one by one with PCRE2 (lines × tests) past which compiling a prefilter
+    /// for them pays for itself: the learner's candidate rule sets and the linter's pack tests.
+    public static let testRunsToPayForCompiling = 100_000
+
     /// How the prefilter decides a line test.
     public enum Role: Sendable, Hashable {
         case exact

@@ -541,11 +541,8 @@ final class RuleMatcher {
     private var context: EvaluationContext
     private var linesBeforePrefilter: Int
 
-    /// Line tests run one by one (lines × the rule set's line tests) before the matcher compiles the prefilter.
-    static let prefilterAfterTestRuns = 100_000
-
     /// The lines `rules` are tested on one by one before the prefilter pays for itself.
-    static func linesBeforePrefilter(_ rules: RuleSet) -> Int { prefilterAfterTestRuns / max(1, rules.lineTests.count) }
+    static func linesBeforePrefilter(_ rules: RuleSet) -> Int { Prefilter.testRunsToPayForCompiling / max(1, rules.lineTests.count) }
 
     init(_ rules: RuleSet) {
         self.rules = rules

@@ -74,6 +74,10 @@ struct CompareBenchmark: ParsableCommand {
         measure("rg-pair", "rg -c KERNEL, two at once", ["sh", "-c", "rg -c KERNEL \"$0\" >/dev/null & rg -c KERNEL \"$0\" >/dev/null & wait", file.path])
         measure("detect1", "warden detect, bgl (6 rules), 1 thread", detect(bgl, threads: 1))
         measure("detect2", "warden detect, bgl (6 rules), 2 threads", detect(bgl, threads: 2))
+        // What the host gives two threads of this very work: two 1-thread runs at once, each
+        // over the whole file (no pipeline between them, so only the host can hold them back).
+        measure("detect-pair", "warden detect, 1 thread, two at once",
+                ["sh", "-c", "\"$@\" >/dev/null 2>&1 & \"$@\" >/dev/null 2>&1 & wait", "sh"] + detect(bgl, threads: 1))
         measure("compiled1", "warden detect --compiled, bgl, 1 thread", detect(bgl, threads: 1) + ["--compiled"])
         measure("compiled2", "warden detect --compiled, bgl, 2 threads", detect(bgl, threads: 2) + ["--compiled"])
         measure("large1", "warden detect, \(rules) rules, 1 thread", detect(large, threads: 1))
@@ -172,6 +176,13 @@ struct CompareBenchmark: ParsableCommand {
         }
         if let single = results["rg"], let pair = results["rg-pair"] {
             print(String(format: "  the host's own ceiling, 2 × rg / two at once:  %5.2f×  (CPU loop: %.2f×)", 2 * single.seconds / pair.seconds, hostPairCapacity))
+        }
+        if let one = results["detect1"], let pair = results["detect-pair"] {
+            print(String(format: "  the host's ceiling for detect, 2 × 1 thread / two 1-thread runs at once: %5.2f×", 2 * one.seconds / pair.seconds))
+        }
+        if let one = results["detect1"], let two = results["detect2"], let start = results["start1"] {
+            print(String(format: "  1 thread / 2 threads, start-up of %.3f s taken off: %5.2f×", start.seconds,
+                         (one.seconds - start.seconds) / (two.seconds - start.seconds)))
         }
         if let one = results["sessions1"], let two = results["sessions2"] {
             print(String(format: "  hdfs sessions, 1 thread / 2 threads:          %5.2f×  (sharded by key)", one.seconds / two.seconds))

@@ -95,28 +95,18 @@ struct SessionPipeline {
         }
 
         // Windows closed before a fault in the input are still detected and delivered, then the fault is thrown.
-        var bytes: [UInt8] = [], lines: [SessionBatch.Line] = []
-        func cut() throws {
-            try submit(SessionBatch(shards: count, bytes: bytes, lines: lines))
-            bytes = []
-            lines = []
-            bytes.reserveCapacity(256 * batchLines)
-            lines.reserveCapacity(batchLines)
-        }
+        var pending = PendingLines(batchLines: batchLines)
         var fault: Error?
         do {
             try reader.forEach { line in
                 record(line)
-                let start = bytes.count
-                bytes.append(contentsOf: line.message)
-                lines.append(SessionBatch.Line(start: start, end: bytes.count, number: line.number, timestamp: line.timestamp))
-                if lines.count >= batchLines { try cut() }
+                if pending.append(line) { try submit(pending.take(shards: count)) }
             }
         } catch {
             fault = error
         }
         do {
-            if !lines.isEmpty { try cut() }
+            if !pending.isEmpty { try submit(pending.take(shards: count)) }
             while !inFlight.isEmpty { try deliverOldest() }
         } catch {
             for pending in inFlight { pending.done.wait() }
@@ -131,6 +121,35 @@ struct SessionPipeline {
         try collect(shards.flatMap(\.finished))
         try detect()
         if let fault { throw fault }
+    }
+}
+
+/// The lines of the batch being read, on the calling thread.
+private struct PendingLines {
+    let batchLines: Int
+    private var bytes: [UInt8] = []
+    private var lines: [SessionBatch.Line] = []
+
+    init(batchLines: Int) {
+        self.batchLines = batchLines
+        bytes.reserveCapacity(256 * batchLines)
+        lines.reserveCapacity(batchLines)
+    }
+
+    var isEmpty: Bool { lines.isEmpty }
+
+    /// Adds `line`; whether the batch is full.
+    mutating func append(_ line: InputRecord) -> Bool {
+        let start = bytes.count
+        bytes.append(contentsOf: line.message)
+        lines.append(SessionBatch.Line(start: start, end: bytes.count, number: line.number, timestamp: line.timestamp))
+        return lines.count >= batchLines
+    }
+
+    /// The batch of the lines added, leaving none.
+    mutating func take(shards: Int) -> SessionBatch {
+        defer { self = PendingLines(batchLines: batchLines) }
+        return SessionBatch(shards: shards, bytes: bytes, lines: lines)
     }
 }
 
@@ -165,11 +184,17 @@ private final class Shard: @unchecked Sendable {
 
     /// Adds the batch's lines of this shard's keys, with every idle tick of the batch in line order.
     func add(_ batch: SessionBatch, maximumLines: Int) {
+        // The loop works on local copies: a class's stored properties are checked for
+        // exclusive access at run time on every use, which would cost more than the work per line.
+        var table = SessionTable()
+        swap(&table, &self.table)
+        defer { swap(&table, &self.table) }
+        let lines = batch.lines, ticks = batch.ticks
         var emissions: [Emission] = []
         var tick = 0
         func closeIdle(through number: Int) {
-            while tick < batch.ticks.count, batch.ticks[tick].number <= number {
-                let (at, cutoff) = batch.ticks[tick]
+            while tick < ticks.count, ticks[tick].number <= number {
+                let (at, cutoff) = ticks[tick]
                 for (window, order) in table.closeIdle(before: cutoff) {
                     emissions.append(Emission(line: at, phase: 0, order: order, window: window))
                 }
@@ -178,7 +203,7 @@ private final class Shard: @unchecked Sendable {
         }
         batch.bytes.withUnsafeBufferPointer { bytes in
             for index in batch.outputs[self.index].lines {
-                let line = batch.lines[index]
+                let line = lines[index]
                 closeIdle(through: line.number)
                 let text = UnsafeBufferPointer(rebasing: bytes[line.start..<line.end])
                 let key = UnsafeBufferPointer(rebasing: bytes[line.keyStart..<line.keyEnd])
@@ -241,6 +266,14 @@ private final class SessionBatch: @unchecked Sendable {
 
     /// Finds every line's key, the shard it goes to (by the key's hash) and the idle ticks.
     func findKeys(pattern: Pattern, shards: Int, idle: Int64?) {
+        // Local copies, stored once at the end: see ``Shard/add(_:maximumLines:)``.
+        var lines: [Line] = []
+        swap(&lines, &self.lines)
+        var shardLines = [[Int]](repeating: [], count: shards)
+        var ticks: [(number: Int, cutoff: Int64)] = []
+        var skipped: [SkipReason: Int] = [:]
+        var windowed = 0
+        var latest: Int64?
         let scratch = MatchScratch()
         bytes.withUnsafeBufferPointer { bytes in
             for index in lines.indices {
@@ -250,12 +283,13 @@ private final class SessionBatch: @unchecked Sendable {
                     skipped[reason, default: 0] += 1
                 case .key(let range):
                     windowed += 1
-                    lines[index].keyStart = line.start + range.lowerBound
-                    lines[index].keyEnd = line.start + range.upperBound
-                    let hash = SessionIndex.hash(UnsafeBufferPointer(rebasing: bytes[lines[index].keyStart..<lines[index].keyEnd]))
+                    let keyStart = line.start + range.lowerBound, keyEnd = line.start + range.upperBound
+                    let hash = SessionIndex.hash(UnsafeBufferPointer(rebasing: bytes[keyStart..<keyEnd]))
+                    lines[index].keyStart = keyStart
+                    lines[index].keyEnd = keyEnd
                     lines[index].keyHash = hash
                     // The shard by the hash's high bits: a shard's index places its keys by the low ones.
-                    outputs[Int((UInt(bitPattern: hash) >> 48) % UInt(shards))].lines.append(index)
+                    shardLines[Int((UInt(bitPattern: hash) >> 48) % UInt(shards))].append(index)
                     if let cutoff = SessionTable.idleCutoff(number: line.number, timestamp: line.timestamp, idle: idle) {
                         ticks.append((line.number, cutoff))
                     }
@@ -263,5 +297,11 @@ private final class SessionBatch: @unchecked Sendable {
                 }
             }
         }
+        self.lines = lines
+        for (output, indices) in zip(outputs, shardLines) { output.lines = indices }
+        self.ticks = ticks
+        self.skipped = skipped
+        self.windowed = windowed
+        self.latest = latest
     }
 }

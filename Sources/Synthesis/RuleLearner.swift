@@ -95,9 +95,10 @@ struct RuleLearner {
     var maximumConditions = 5
     /// Thresholds tried per count and direction.
     var thresholdsPerQuantity = 8
-    /// Whether a threshold on a feature is ranked over the rows that hold the feature (otherwise
-    /// over every covered row, as other conditions are; the tests compare the two).
-    var ranksThresholdsByFeature = true
+    /// Whether a threshold on a feature, and a relation or an order between two features, is
+    /// ranked over the rows that hold the features (otherwise over every covered row, as other
+    /// conditions are; the tests compare the two).
+    var ranksByFeature = true
 
     /// `denseLimit`: most rows × features laid out densely (``Columns/denseLimit``; tests lower it).
     init(targets: [WindowCounts], opposites: [WindowCounts], denseLimit: Int = Columns.denseLimit) {
@@ -129,6 +130,8 @@ struct RuleLearner {
         let valuesOf: [[Int32]]
         let counts: [WindowCounts]
         let dense: Dense?
+        /// Whether a row lists a feature with a count of zero (its order still reads its positions).
+        let hasZeroCounts: Bool
 
         /// Row-major: `features` feature counts, then unroutine, lines, span; the first and
         /// last line position of each feature per row (-1 when absent).
@@ -154,6 +157,7 @@ struct RuleLearner {
             }
             self.rowsOf = rowsOf
             self.valuesOf = valuesOf
+            hasZeroCounts = rows.contains { $0.counts.contains { $0.1 == 0 } }
             counts = rows
             dense = rows.count * (features + 3) <= denseLimit ? Self.dense(rows, features: features) : nil
         }
@@ -390,8 +394,10 @@ struct RuleLearner {
         for index in covered { isCovered[index] = true }
         for condition in pool where !excluding.contains(condition) {
             var p = 0.0, n = 0.0, instances = 0.0
-            if ranksThresholdsByFeature, let (p1, n1) = thresholdWeights(condition, isCovered: isCovered, p0: p0, n0: n0) {
+            if ranksByFeature, let (p1, n1) = thresholdWeights(condition, isCovered: isCovered, p0: p0, n0: n0) {
                 (p, n) = (p1, n1)
+            } else if ranksByFeature, let weights = relationWeights(condition, isCovered: isCovered, p0: p0, n0: n0) {
+                (p, n, instances) = weights
             } else {
                 for index in covered where columns.holds(condition, row: index) {
                     p += rows[index].targets
@@ -438,6 +444,50 @@ struct RuleLearner {
             n += rows[Int(row)].opposites
         }
         return holdsAtZero ? (p0 - p, n0 - n) : (p, n)
+    }
+
+    /// The target and opposite weight of the covered rows where a relation or an order between two
+    /// features holds, and the target weight of those where it holds with both lines present (see
+    /// ``Columns/holdsVacuously(_:row:)``), from the rows that hold either feature: elsewhere both
+    /// counts are zero, so the relation holds everywhere or nowhere, and always vacuously. `nil` for
+    /// other conditions. Rows × conditions become the two features' rows per condition.
+    private func relationWeights(_ condition: Condition, isCovered: [Bool], p0: Double, n0: Double)
+        -> (p: Double, n: Double, instances: Double)? {
+        let first: Int, second: Int, holds: (Int32, Int32, Int) -> Bool
+        switch condition {
+        case .equal(.feature(let a), .feature(let b)): (first, second, holds) = (a, b, { x, y, _ in x == y })
+        case .notEqual(.feature(let a), .feature(let b)): (first, second, holds) = (a, b, { x, y, _ in x != y })
+        case .less(.feature(let a), .feature(let b)): (first, second, holds) = (a, b, { x, y, _ in x < y })
+        case .follows(let a, let b) where !columns.hasZeroCounts:
+            (first, second, holds) = (a, b, { [columns] x, y, row in x != 0 && y != 0 && columns.follows(a, then: b, row: row) })
+        case .notFollows(let a, let b) where !columns.hasZeroCounts:
+            (first, second, holds) = (a, b, { [columns] x, y, row in !(x != 0 && y != 0 && columns.follows(a, then: b, row: row)) })
+        default: return nil
+        }
+        let a = columns.column(first), b = columns.column(second)
+        var p = 0.0, n = 0.0, instances = 0.0, listedTargets = 0.0, listedOpposites = 0.0
+        // The union of the two rows lists, ascending, with each feature's value (0 where absent).
+        var i = 0, j = 0
+        while i < a.rows.count || j < b.rows.count {
+            let rowA = i < a.rows.count ? a.rows[i] : .max, rowB = j < b.rows.count ? b.rows[j] : .max
+            let row = min(rowA, rowB)
+            let x = rowA == row ? a.values[i] : 0, y = rowB == row ? b.values[j] : 0
+            if rowA == row { i += 1 }
+            if rowB == row { j += 1 }
+            guard isCovered[Int(row)] else { continue }
+            let weights = rows[Int(row)]
+            listedTargets += weights.targets
+            listedOpposites += weights.opposites
+            guard holds(x, y, Int(row)) else { continue }
+            p += weights.targets
+            n += weights.opposites
+            if x != 0, y != 0 { instances += weights.targets }
+        }
+        if holds(0, 0, -1) {
+            p += p0 - listedTargets
+            n += n0 - listedOpposites
+        }
+        return (p, n, instances)
     }
 
     private func cost(_ condition: Condition) -> Int {

@@ -324,7 +324,7 @@ struct RuleLearnerTests {
             let opposites = (0..<60).map { _ in window(target: false) }
             let dense = RuleLearner(targets: targets, opposites: opposites)
             var byRow = dense
-            byRow.ranksThresholdsByFeature = false
+            byRow.ranksByFeature = false
             let sparse = RuleLearner(targets: targets, opposites: opposites, denseLimit: 0)
             for seed in targets.prefix(5) {
                 #expect(sparse.candidates(seed: seed) == dense.candidates(seed: seed))
@@ -336,6 +336,37 @@ struct RuleLearnerTests {
                 #expect(sparse.coverage(rule) == dense.coverage(rule))
             }
         }
+    }
+
+    @Test("Relations and orders between two features ranked over the features' rows rank as over every row")
+    func relationsByFeature() {
+        var random = SeededGenerator(seed: 5)
+        // Few features, most windows holding several with counts that often tie: relations have support.
+        func window(target: Bool) -> WindowCounts {
+            var features = Set((0..<Int(random.next() % 4 + 2)).map { _ in Int(random.next() % 7) })
+            if target { features.formUnion([0, 1]) }
+            let sorted = features.sorted()
+            let counts = sorted.map { ($0, Int(random.next() % (target ? 2 : 3)) + 1) }
+            let positions = sorted.map { _ in (Int(random.next() % 5), Int(random.next() % 5) + 3) }
+            return WindowCounts(counts: counts, lines: counts.reduce(0) { $0 + $1.1 }, unroutine: 0, positions: positions)
+        }
+        var relations = 0
+        for _ in 0..<10 {
+            let targets = (0..<40).map { _ in window(target: true) }
+            let opposites = (0..<40).map { _ in window(target: false) }
+            for denseLimit in [RuleLearner.Columns.denseLimit, 0] {
+                let byFeature = RuleLearner(targets: targets, opposites: opposites, denseLimit: denseLimit)
+                var byRow = byFeature
+                byRow.ranksByFeature = false
+                for seed in targets.prefix(5) {
+                    let choices = byRow.firstChoices(seed: seed, count: 60)
+                    #expect(byFeature.firstChoices(seed: seed, count: 60) == choices)
+                    relations += choices.count { $0.complexity > 0 }
+                    #expect(byFeature.grow(seed: seed) == byRow.grow(seed: seed))
+                }
+            }
+        }
+        #expect(relations > 100, "the windows must give relations and orders support: \(relations)")
     }
 
     @Test("Pruning drops conditions that do not pay for themselves; excluded first conditions give another rule")

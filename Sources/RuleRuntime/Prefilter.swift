@@ -114,7 +114,7 @@ public struct Prefilter: Sendable {
         for (index, test) in lineTests.enumerated() {
             guard case .matches(let pattern) = test, case .exact = forms[index],
                   let template = TokenTemplate(pattern: pattern) else { continue }
-            if template.keyDistances.isEmpty {
+            if !template.isKeyed {
                 guard unkeyed < TemplateIndex.unkeyedLimit else { continue }
                 unkeyed += 1
             }

@@ -96,13 +96,28 @@ struct TokenTemplate: Sendable, Hashable {
 
     /// The distances from the line's last token (0 for the last) of the template's whole words:
     /// the tokens a line must hold exactly, so the ones an index can look a line up by. A template
-    /// without any (`generating \S+$`) is verified on every line.
+    /// without any (`generating \S+$`) is looked up by the end of its first word (``suffixKey``).
     var keyDistances: [Int] {
         tokens.indices.reversed().compactMap { index in
             guard case .word = tokens[index], anchoredStart || index > 0 else { return nil }
             return tokens.count - 1 - index
         }
     }
+
+    /// Bytes a template without a whole word is looked up by: the last ones of its first word, which
+    /// the line's token at the first word's distance must end with (`generating \S+$` matches
+    /// `regenerating 5`). At most ``suffixKeyLength`` bytes, so that a line token is hashed a few
+    /// times at most. `nil` when the template has a whole word, or no word at all.
+    var suffixKey: [UInt8]? {
+        guard keyDistances.isEmpty, case .word(let word) = tokens[0] else { return nil }
+        return Array(word.suffix(Self.suffixKeyLength))
+    }
+
+    static let suffixKeyLength = 4
+
+    /// Whether an index can look a line up for the template (by a whole word or by ``suffixKey``);
+    /// a template of variables alone is verified on every line.
+    var isKeyed: Bool { !keyDistances.isEmpty || suffixKey != nil }
 
     @inline(__always)
     static func folded(_ byte: UInt8, _ caseless: Bool) -> UInt8 {
@@ -120,8 +135,10 @@ struct TokenTemplate: Sendable, Hashable {
 /// once, looked up by its token at each distance from its end that some template
 /// is keyed on, and the templates found are verified token by token. Distances are
 /// shared between templates as far as their words allow, so a line costs a few
-/// lookups however many templates there are. The few templates without a whole
-/// word (at most ``unkeyedLimit``) are verified on every line.
+/// lookups however many templates there are. A template whose only word is its first
+/// one, which may end a longer line token, is looked up by that word's last bytes
+/// (``TokenTemplate/suffixKey``). The few templates of variables alone (at most
+/// ``unkeyedLimit``) are verified on every line.
 ///
 /// The templates are laid out flat (tokens as offsets into one byte buffer) so that
 /// matching a line neither allocates nor retains anything.
@@ -135,7 +152,7 @@ struct TemplateIndex: Sendable {
     private let storage: Storage
     var isEmpty: Bool { storage.templateCount == 0 }
 
-    /// How many templates without a whole word an index takes (each costs a verification per line).
+    /// How many templates of variables alone an index takes (each costs a verification per line).
     static let unkeyedLimit = 4
 
     init(_ entries: [Entry]) {
@@ -199,8 +216,14 @@ struct TemplateIndex: Sendable {
         private let words: UnsafeMutableBufferPointer<UInt8>
         /// Entry indices grouped by (distance, word): a slot's run.
         private let candidates: UnsafeMutableBufferPointer<Int32>
-        /// Entry indices of the templates without a whole word.
+        /// Entry indices of the templates of variables alone.
         private let unkeyed: UnsafeMutableBufferPointer<Int32>
+        /// Templates looked up by the end of their first word: the distances, ascending, each one's
+        /// table (slots in `slots`, runs in `candidates`), and the key lengths used there (bit `length`).
+        private let suffixDistances: UnsafeMutableBufferPointer<Int>
+        private let suffixFirstSlots: UnsafeMutableBufferPointer<Int>
+        private let suffixMasks: UnsafeMutableBufferPointer<Int>
+        private let suffixLengths: UnsafeMutableBufferPointer<UInt64>
         /// The token distances lines are looked up at, ascending, and each one's open-addressing table
         /// (`masks[i] + 1` slots from `firstSlots[i]`).
         private let distances: UnsafeMutableBufferPointer<Int>
@@ -223,8 +246,13 @@ struct TemplateIndex: Sendable {
                 keys[index] = key
                 used.insert(key)
             }
-            precondition(keys.count { $0 == nil } <= TemplateIndex.unkeyedLimit, "too many templates without a whole word")
+            let suffixKeys = entries.map { $0.template.suffixKey }
+            precondition(zip(keys, suffixKeys).count { $0 == nil && $1 == nil } <= TemplateIndex.unkeyedLimit,
+                         "too many templates of variables alone")
             let distances = used.sorted()
+            let suffixDistances = Set(entries.indices.filter { suffixKeys[$0] != nil }.map { entries[$0].template.tokens.count - 1 }).sorted()
+            var suffixGroups: [[UInt64: [Int32]]] = Array(repeating: [:], count: suffixDistances.count)
+            var suffixLengths = [UInt64](repeating: 0, count: suffixDistances.count)
             // Eight zero bytes before the first word, so that the eight bytes ending a word can always be read.
             var templates: [Template] = [], checks: [Check] = [], unkeyed: [Int32] = []
             var words = [UInt8](repeating: 0, count: 8)
@@ -253,6 +281,12 @@ struct TemplateIndex: Sendable {
                                           tokenCount: template.tokens.count, anchoredStart: template.anchoredStart,
                                           caseless: template.caseless))
                 checks += (template.anchoredStart ? wordChecks : wordChecks.reversed()) + variableChecks
+                if let key = suffixKeys[index] {
+                    let table = suffixDistances.firstIndex(of: template.tokens.count - 1)!
+                    suffixGroups[table][Self.hash(padded: key), default: []].append(Int32(index))
+                    suffixLengths[table] |= 1 << UInt64(key.count)
+                    continue
+                }
                 guard let distance = keys[index] else {
                     unkeyed.append(Int32(index))
                     continue
@@ -260,28 +294,32 @@ struct TemplateIndex: Sendable {
                 guard case .word(let key) = template.tokens[template.tokens.count - 1 - distance] else {
                     preconditionFailure("a template is keyed on one of its words")
                 }
-                // Eight bytes before the word, as a line has before a short last token.
-                let padded = [UInt8](repeating: 0, count: 8) + key
-                let hash = padded.withUnsafeBufferPointer { Self.hash($0.baseAddress!, from: 8, to: padded.count) }
                 let table = distances.firstIndex(of: distance)!
-                groups[table][hash, default: []].append(Int32(index))
+                groups[table][Self.hash(padded: key), default: []].append(Int32(index))
                 lengths[table] |= 1 << UInt64(min(key.count, 63))
             }
-            var candidates: [Int32] = [], slots: [Slot] = [], firstSlots: [Int] = [], masks: [Int] = []
-            for group in groups {
-                var size = 8
-                while size < group.count * 2 { size *= 2 }
-                firstSlots.append(slots.count)
-                masks.append(size - 1)
-                let first = slots.count
-                slots += Array(repeating: Slot(), count: size)
-                for (hash, members) in group.sorted(by: { $0.key < $1.key }) {
-                    var slot = Int(truncatingIfNeeded: hash) & (size - 1)
-                    while slots[first + slot].hash != 0 { slot = (slot + 1) & (size - 1) }
-                    slots[first + slot] = Slot(hash: hash, start: Int32(candidates.count), count: Int32(members.count))
-                    candidates += members
+            var candidates: [Int32] = [], slots: [Slot] = []
+            // Open-addressing tables, one per group, in `slots`: each one's first slot and mask.
+            func lay(_ groups: [[UInt64: [Int32]]]) -> (firstSlots: [Int], masks: [Int]) {
+                var firstSlots: [Int] = [], masks: [Int] = []
+                for group in groups {
+                    var size = 8
+                    while size < group.count * 2 { size *= 2 }
+                    firstSlots.append(slots.count)
+                    masks.append(size - 1)
+                    let first = slots.count
+                    slots += Array(repeating: Slot(), count: size)
+                    for (hash, members) in group.sorted(by: { $0.key < $1.key }) {
+                        var slot = Int(truncatingIfNeeded: hash) & (size - 1)
+                        while slots[first + slot].hash != 0 { slot = (slot + 1) & (size - 1) }
+                        slots[first + slot] = Slot(hash: hash, start: Int32(candidates.count), count: Int32(members.count))
+                        candidates += members
+                    }
                 }
+                return (firstSlots, masks)
             }
+            let (firstSlots, masks) = lay(groups)
+            let (suffixFirstSlots, suffixMasks) = lay(suffixGroups)
             func copy<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
                 let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(1, array.count))
                 _ = buffer.initialize(from: array)
@@ -296,7 +334,17 @@ struct TemplateIndex: Sendable {
             self.firstSlots = copy(firstSlots)
             self.masks = copy(masks)
             self.lengths = copy(lengths)
+            self.suffixDistances = copy(suffixDistances)
+            self.suffixFirstSlots = copy(suffixFirstSlots)
+            self.suffixMasks = copy(suffixMasks)
+            self.suffixLengths = copy(suffixLengths)
             self.slots = copy(slots)
+        }
+
+        /// The hash of a word as a line's bytes give it (eight bytes before it, as a line has before a short last token).
+        private static func hash(padded word: [UInt8]) -> UInt64 {
+            let padded = [UInt8](repeating: 0, count: 8) + word
+            return padded.withUnsafeBufferPointer { hash($0.baseAddress!, from: 8, to: padded.count) }
         }
 
         deinit {
@@ -307,6 +355,8 @@ struct TemplateIndex: Sendable {
                 UnsafeMutableRawPointer(distances.baseAddress),
                 UnsafeMutableRawPointer(firstSlots.baseAddress), UnsafeMutableRawPointer(masks.baseAddress),
                 UnsafeMutableRawPointer(lengths.baseAddress),
+                UnsafeMutableRawPointer(suffixDistances.baseAddress), UnsafeMutableRawPointer(suffixFirstSlots.baseAddress),
+                UnsafeMutableRawPointer(suffixMasks.baseAddress), UnsafeMutableRawPointer(suffixLengths.baseAddress),
                 UnsafeMutableRawPointer(slots.baseAddress),
             ]
             for buffer in buffers { buffer?.deallocate() }
@@ -431,26 +481,43 @@ struct TemplateIndex: Sendable {
                 let template = templates[Int(candidate)]
                 if matches(template, bytes, bounds: bounds, count: count, otherWhitespace) { found(template.test) }
             }
-            for table in 0..<distances.count {
-                let distance = distances[table]
-                guard distance < count else { return }
-                let token = count - 1 - distance
-                let start = bounds[token] + 1, end = bounds[token + 1]
-                guard lengths[table] & (1 << UInt64(min(end - start, 63))) != 0 else { continue }
+            // The templates whose hash of the `start ..< end` bytes is `hash` in table `first`, `mask`.
+            @inline(__always)
+            func lookUp(_ start: Int, _ end: Int, first: Int, mask: Int) {
                 let hash = Self.hash(bytes, from: start, to: end)
-                let mask = masks[table], first = firstSlots[table]
                 var position = Int(truncatingIfNeeded: hash) & mask
                 while true {
                     let slot = slots[first + position]
-                    if slot.hash == 0 { break }
+                    if slot.hash == 0 { return }
                     if slot.hash == hash {
                         for candidate in Int(slot.start)..<Int(slot.start + slot.count) {
                             let template = templates[Int(candidates[candidate])]
                             if matches(template, bytes, bounds: bounds, count: count, otherWhitespace) { found(template.test) }
                         }
-                        break
+                        return
                     }
                     position = (position + 1) & mask
+                }
+            }
+            for table in 0..<distances.count {
+                let distance = distances[table]
+                guard distance < count else { break }
+                let token = count - 1 - distance
+                let start = bounds[token] + 1, end = bounds[token + 1]
+                guard lengths[table] & (1 << UInt64(min(end - start, 63))) != 0 else { continue }
+                lookUp(start, end, first: firstSlots[table], mask: masks[table])
+            }
+            for table in 0..<suffixDistances.count {
+                let distance = suffixDistances[table]
+                guard distance < count else { break }
+                let token = count - 1 - distance
+                let start = bounds[token] + 1, end = bounds[token + 1]
+                // The token's last `length` bytes, for each key length this distance has.
+                var keyLengths = suffixLengths[table] & ((2 << UInt64(min(end - start, TokenTemplate.suffixKeyLength))) - 1)
+                while keyLengths != 0 {
+                    let length = keyLengths.trailingZeroBitCount
+                    keyLengths &= keyLengths - 1
+                    lookUp(end - length, end, first: suffixFirstSlots[table], mask: suffixMasks[table])
                 }
             }
         }

@@ -38,6 +38,12 @@ struct TokenTemplateTests {
         #expect(Self.template(#"\S+ FATAL Error$"#, caseless: true)?.tokens == [.variable, .word(Array("fatal".utf8)), .word(Array("error".utf8))])
         #expect(Self.template(#"generating \S+$"#)?.keyDistances == [])
         #expect(Self.template(#"^a \S+ b$"#)?.keyDistances == [0, 2])
+        // A template whose only word is its first, not anchored, is looked up by that word's end.
+        #expect(Self.template(#"generating \S+$"#)?.suffixKey == Array("ting".utf8))
+        #expect(Self.template(#"ab \S+$"#)?.suffixKey == Array("ab".utf8))
+        #expect(Self.template(#"^generating \S+$"#)?.suffixKey == nil)
+        #expect(Self.template(#"a \S+ b$"#)?.suffixKey == nil)
+        #expect(Self.template(#"\S+ \S+$"#)?.isKeyed == false)
 
         let left = [
             "no end anchor", #"a\$"#, "^$", "$", "a  b$", " a$", "a $", #"\S+x$"#, #"x\S+$"#, #"a\S+ b$"#, "a.b$", #"\d+ x$"#,
@@ -95,6 +101,8 @@ struct TokenTemplateTests {
             }
             if chance(50) { parts = parts.map { chance(20) ? $0.uppercased() : $0 } }
             if !anchored || chance(20) { parts.insert(pick(["pre", "p re", "", "0x1F"]), at: 0) }
+            // A first word glued to the end of a longer token, which an unanchored template still matches.
+            if chance(15) { parts[0] = pick(["re", "X", "ab", "é"]) + parts[0] }
             if chance(30) { parts[Int.random(in: 0..<parts.count, using: &random)] = pick(Self.words + ["", "a  b"]) }
             var line = parts.joined(separator: " ")
             if chance(10) { line += pick([" ", "\t", "x", "\r"]) }
@@ -116,12 +124,17 @@ struct TokenTemplateTests {
             shapes.append((tokens, anchored))
         }
         let prefilter = Prefilter(lineTests: tests, cache: nil)
-        // Every generated regex is taken as a template, but for those without a whole word past the limit.
+        // Every generated regex is taken as a template, but for those of variables alone past the limit.
         let templates = tests.indices.filter { prefilter.isTokenTemplate(test: $0) }
         let keyless = tests.indices.filter { test in
             guard case .matches(let pattern) = tests[test] else { return false }
-            return TokenTemplate(pattern: pattern)?.keyDistances.isEmpty == true
+            return TokenTemplate(pattern: pattern)?.isKeyed == false
         }
+        let suffixKeyed = tests.indices.filter { test in
+            guard case .matches(let pattern) = tests[test] else { return false }
+            return TokenTemplate(pattern: pattern)?.suffixKey != nil
+        }
+        #expect(suffixKeyed.count > 20)
         #expect(templates.count == tests.count - max(0, keyless.count - TemplateIndex.unkeyedLimit))
         #expect(keyless.count > TemplateIndex.unkeyedLimit)
 

@@ -97,14 +97,11 @@ public struct FAMEFallback: Fallback {
     ///     For a model that learned from the validation windows: its scores there
     ///     are in sample and overstate what it knows, so they may make its own
     ///     decision stricter or veto it, never looser.
-    ///   - unguided: when given, it stands when the rules leave no validation window
-    ///     undecided: there is nothing to choose on, and abstaining would leave the
-    ///     windows the rules cannot decide on new data to the default verdict, unread.
     /// Thresholds 0.05…0.95 and 1…5 messages are tried; among equal F1 the
     /// stricter decision wins (higher threshold, then more messages), so the
     /// fallback never lowers the validation F1 it was calibrated on.
     public static func calibrate(decided: Confusion, undecided: [(scores: [Double], abnormal: Bool)], above floor: Double = 0,
-                                 loosest: WindowDecision? = nil, unguided: WindowDecision? = nil)
+                                 loosest: WindowDecision? = nil)
         -> (decision: WindowDecision, without: Double, with: Double) {
         func f1(_ decision: WindowDecision) -> Double {
             var confusion = decided
@@ -112,7 +109,6 @@ public struct FAMEFallback: Fallback {
             return confusion.f1
         }
         let without = f1(.abstain)
-        if undecided.isEmpty, let unguided { return (unguided, without, without) }
         var best = (decision: WindowDecision.abstain, f1: without)
         if let loosest {
             let score = f1(loosest)

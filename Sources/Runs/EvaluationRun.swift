@@ -57,8 +57,7 @@ public struct EvaluationRun {
         -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
         guard let fame = fallback else { preconditionFailure("a decision is chosen for a fallback") }
         let (records, assessments, _) = try windows(reader: reader, policy: policy, threads: threads, progress: nil)
-        return calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: nil,
-                         unguided: WindowDecision(threshold: fame.model.threshold), learning: learning)
+        return calibrate(records, assessments: assessments, floor: fame.model.noEvidenceScore, loosest: nil, learning: learning)
     }
 
     /// The report for the windows `policy` makes of `reader`'s log, read with `threads` workers.
@@ -109,7 +108,7 @@ public struct EvaluationRun {
 
     /// FAME's window decision chosen on the validation windows the rules left undecided.
     private func calibrate(_ records: [WindowRecord], assessments: [Int: [Assessment]], floor: Double, loosest: WindowDecision?,
-                           unguided: WindowDecision? = nil, learning: Learning = .train) -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
+                           learning: Learning = .train) -> (decision: WindowDecision, without: Double, with: Double, undecided: Int) {
         var decided = Confusion()
         var undecided: [(scores: [Double], abnormal: Bool)] = []
         for (index, record) in records.enumerated() where learning.split(of: index, count: records.count) == .val {
@@ -120,7 +119,7 @@ public struct EvaluationRun {
                 decided.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
             }
         }
-        let chosen = FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor, loosest: loosest, unguided: unguided)
+        let chosen = FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor, loosest: loosest)
         return (chosen.decision, chosen.without, chosen.with, undecided.count)
     }
 }

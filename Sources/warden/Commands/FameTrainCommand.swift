@@ -185,7 +185,7 @@ struct FameTrainCommand: AsyncParsableCommand {
                                                 threads: input.workerThreads, learning: learning)
             guard chosen.undecided > 0 else {
                 return ChosenWindowDecision(decision: chosen.decision, source:
-                    "the model's own: pack \(checked.name) leaves no validation window undecided, so there is none to choose a decision on")
+                    "pack \(checked.name) leaves no validation window undecided, so nothing shows the model deciding well behind it")
             }
             return ChosenWindowDecision(decision: chosen.decision, source: String(
                 format: "chosen behind pack %@ on the %d validation windows it leaves undecided: validation window F1 %.2f without FAME, %.2f with it",

@@ -260,24 +260,31 @@ public final class Synthesizer: Sendable {
                 return progress.epochsRun
             }
             onEvent(.epochStarted(kind: kind, epoch: epoch, remaining: remaining.count, total: targets.count))
-            guard let sample = AnchorSampling.sample(targets: remaining, opposites: opposites, features: features,
-                                                     settings: settings.sampling, excludingAnchors: failedAnchors) else { break }
+            // Every rollout runs on the most diverse anchor's sample; on the most typical one's, the
+            // rollout that takes the single best condition (the simplest rule, the cheapest search).
+            let samples = AnchorSampling.samples(targets: remaining, opposites: opposites, features: features,
+                                                 settings: settings.sampling, excludingAnchors: failedAnchors)
+            guard !samples.isEmpty else { break }
             // After the highest number in use: a resumed pack may lack rules the final lint left out.
             let taken = accepted.filter { $0.kind == kind }.compactMap { Int($0.name.dropFirst(kind.rawValue.count + 1)) }
             let name = "\(kind.rawValue)_\((taken.max() ?? 0) + 1)"
-            let request = RuleRequest(
-                kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
-                opposites: sample.opposites.map { data.train[$0].window }, rollout: 0, repairs: 0,
-                trainingTargets: remaining.map { data.train[$0].window }, trainingOpposites: opposites.map { data.train[$0].window },
-                trainingTargetIndices: remaining, trainingOppositeIndices: opposites)
             var candidates: [Candidate] = []
-            for rollout in 0..<max(1, settings.rollouts) where !isInterrupted() {
-                var rolloutRequest = request
-                rolloutRequest.rollout = rollout
-                if let candidate = try await self.rollout(rolloutRequest) { candidates.append(candidate) }
+            let rollouts = samples.enumerated().flatMap { index, sample in
+                (0..<max(1, settings.rollouts)).filter { index == 0 || $0 == 1 }.map { (sample, $0) }
             }
-            guard let best = select(candidates, kind: kind, epoch: epoch, validation: undecided) else {
-                failedAnchors.insert(sample.anchor)
+            for (sample, rollout) in rollouts where !isInterrupted() {
+                let request = RuleRequest(
+                    kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
+                    opposites: sample.opposites.map { data.train[$0].window }, rollout: rollout, repairs: 0,
+                    trainingTargets: remaining.map { data.train[$0].window }, trainingOpposites: opposites.map { data.train[$0].window },
+                    trainingTargetIndices: remaining, trainingOppositeIndices: opposites)
+                if var candidate = try await self.rollout(request) {
+                    candidate.sample = sample
+                    candidates.append(candidate)
+                }
+            }
+            guard let best = select(candidates, kind: kind, epoch: epoch, validation: undecided), let sample = best.sample else {
+                for sample in samples { failedAnchors.insert(sample.anchor) }
                 failures += 1
                 onEvent(.rejected(kind: kind, epoch: epoch, reason: candidates.isEmpty ? "no candidate passed its local test" : "no candidate reached the validation precision bound"))
                 continue
@@ -313,6 +320,8 @@ public final class Synthesizer: Sendable {
         var opposites: Int? = nil
         /// The conditions its condition joins with `and` (1 when it is not a conjunction).
         var conditions = 1
+        /// The contrastive windows it was learned from.
+        var sample: ContrastiveSample?
     }
 
     /// One rollout: generate → local test → repair → generalisation check → refine.
@@ -423,9 +432,11 @@ public final class Synthesizer: Sendable {
             }
             return true
         }
-        // Most coverage; among equals the shorter rule, which assumes less (then the earlier rollout).
+        // Most coverage; among equals the one that holds on fewer training windows of the other
+        // class, then the shorter rule, which assumes less (then the earlier rollout).
         return survivors.enumerated().min { a, b in
-            (-a.element.coverage, a.element.rule.body.count, a.offset) < (-b.element.coverage, b.element.rule.body.count, b.offset)
+            (-a.element.coverage, a.element.opposites ?? 0, a.element.rule.body.count, a.offset)
+                < (-b.element.coverage, b.element.opposites ?? 0, b.element.rule.body.count, b.offset)
         }?.element
     }
 

@@ -54,6 +54,28 @@ struct SamplingTests {
         #expect(sample!.opposites.count == 5 && sample!.opposites.allSatisfy { !data.train[$0].isAbnormal })
     }
 
+    @Test("Besides the most diverse anchor, the most typical member of its cluster anchors a second sample")
+    func typicalAnchor() {
+        // One cluster: windows of the same three lines, and one that also logs many other words
+        // (the most diverse, and the least like the rest).
+        let common = ["disk failure on sda", "retrying disk sda", "disk sda offline"]
+        var windows = (0..<6).map { Window(id: $0, texts: common) }
+        windows.append(Window(id: 6, texts: common + ["disk sda vendor acme model x9 firmware rev", "disk sda cache flushed by controller"]))
+        windows += (7..<12).map { Window(id: $0, texts: ["service heartbeat ok", "request served", "cache hit"]) }
+        let features = WindowFeatures(windows: windows, settings: SamplingSettings())
+        let samples = AnchorSampling.samples(targets: Array(0..<7), opposites: Array(7..<12), features: features,
+                                             settings: SamplingSettings(), excludingAnchors: [])
+        #expect(samples.count == 2)
+        #expect(samples.first?.anchor == 6, "the most diverse window anchors the first sample")
+        #expect(samples.last.map { (0..<6).contains($0.anchor) } == true, "a typical window anchors the second")
+        #expect(AnchorSampling.sample(targets: Array(0..<7), opposites: Array(7..<12), features: features,
+                                      settings: SamplingSettings(), excludingAnchors: [])?.anchor == 6)
+        // Where the most diverse window is also the most typical, there is one sample.
+        let alike = AnchorSampling.samples(targets: Array(0..<6), opposites: Array(7..<12), features: features,
+                                           settings: SamplingSettings(), excludingAnchors: [])
+        #expect(alike.count == 1)
+    }
+
     @Test("Line abstraction: variables for tokens with digits; template regexes abstract ids, paths and key=value")
     func templates() throws {
         let pieces = LineTemplates.pieces("kernel: disk failure on sdb sector 812 (code=0x1f)")

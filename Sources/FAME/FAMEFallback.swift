@@ -97,6 +97,10 @@ public struct FAMEFallback: Fallback {
     ///     For a model that learned from the validation windows: its scores there
     ///     are in sample and overstate what it knows, so they may make its own
     ///     decision stricter or veto it, never looser.
+    /// With no undecided validation window, nothing shows how the model decides the windows
+    /// the rules leave, and it abstains: behind a pack learned from HDFS_2pct_dev's sessions
+    /// that decided every validation session, its own decision flagged all four normal test
+    /// sessions the pack left undecided.
     /// Thresholds 0.05…0.95 and 1…5 messages are tried; among equal F1 the
     /// stricter decision wins (higher threshold, then more messages), so the
     /// fallback never lowers the validation F1 it was calibrated on.
@@ -109,6 +113,7 @@ public struct FAMEFallback: Fallback {
             return confusion.f1
         }
         let without = f1(.abstain)
+        guard !undecided.isEmpty else { return (.abstain, without, without) }
         var best = (decision: WindowDecision.abstain, f1: without)
         if let loosest {
             let score = f1(loosest)

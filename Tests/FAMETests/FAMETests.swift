@@ -270,6 +270,10 @@ struct FAMETests {
         let kept = FAMEFallback.calibrate(decided: decided, undecided: misleading)
         #expect(kept.decision.abstains && kept.with == kept.without)
         #expect(!WindowDecision.abstain.isAbnormal([1, 1, 1]))
+        // No undecided validation window: nothing shows the model deciding well, even its own decision.
+        let own = WindowDecision(threshold: 0.35)
+        #expect(FAMEFallback.calibrate(decided: decided, undecided: [], loosest: own).decision.abstains)
+        #expect(FAMEFallback.calibrate(decided: decided, undecided: separable, loosest: own).decision.abstains == false)
     }
 
     @Test("A model's own decision, checked on validation windows it learned from, may be made stricter or vetoed, never looser")

@@ -13,7 +13,7 @@ public enum BglSynthesizedPack {
         version: "0.1.0",
         lineTests: lineTests,
         rules: [UnusualLevelFatalRule()],
-        digest: "b94cb1f0773261b3",
+        digest: "6aa99b517373ec98",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -243,7 +243,7 @@ public enum BglSynthesizedPack {
     ///
     /// - Severity: critical
     /// - Domain: rts-cpu
-    /// - Provenance: backend builtin, model none, epoch 7, coverage 0.9167
+    /// - Provenance: backend builtin, model none, epoch 6, coverage 0.9167
     public struct UnusualLevelFatalRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "unusual_level_fatal",

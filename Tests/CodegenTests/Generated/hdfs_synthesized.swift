@@ -14,11 +14,11 @@ public enum HdfsSynthesizedPack {
         lineTests: lineTests,
         rules: [
             ReceivingBlockAsOftenAsBlockmapUpdatedRule(),
-            LargestOfSizeAtMost3538995Rule(),
+            ReceivingBlockNotAsOftenAsBlockmapUpdatedRule(),
             AtLeast4ComponentDfsFsdatasetRule(),
-            AtLeast8ComponentDfsFsnamesystemRule(),
+            UnusualLinesRule(),
         ],
-        digest: "d1210842eff81030",
+        digest: "98f709bc2ad446ea",
     )
 
     /// Line tests shared by the rules: regexes first, then literals.
@@ -76,12 +76,8 @@ public enum HdfsSynthesizedPack {
         LineTest.regex("^(?:\\S+\\s+){4}dfs\\.FSDataset\\:\\s", flags: ""),
         // 18: /\btransfer block\b/
         LineTest.regex("\\btransfer block\\b", flags: ""),
-        // 19: /Received block \S+ of size (\S+) from \S+$/
-        LineTest.regex("Received block \\S+ of size (\\S+) from \\S+$", flags: ""),
-        // 20: /\bServed block\b/
+        // 19: /\bServed block\b/
         LineTest.regex("\\bServed block\\b", flags: ""),
-        // 21: /^(?:\S+\s+){4}dfs\.FSNamesystem\:\s/
-        LineTest.regex("^(?:\\S+\\s+){4}dfs\\.FSNamesystem\\:\\s", flags: ""),
     ]
 
     /// Windows where "Receiving block" as often as "blockMap updated", at most 3 lines at component
@@ -175,40 +171,45 @@ public enum HdfsSynthesizedPack {
         }
     }
 
-    /// Windows where the largest number after 'of size' in 'Received block … of size … from …' is at
-    /// most 3538995.
+    /// Windows where "Receiving block" not as often as "blockMap updated".
     ///
     /// - Severity: medium
-    /// - Domain: randtxt
-    /// - Provenance: backend builtin, model none, epoch 2, coverage 0.4701
-    public struct LargestOfSizeAtMost3538995Rule: WindowRule {
+    /// - Domain: general
+    /// - Provenance: backend builtin, model none, epoch 2, coverage 0.547
+    public struct ReceivingBlockNotAsOftenAsBlockmapUpdatedRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
-            name: "largest_of_size_at_most_3538995",
+            name: "receiving_block_not_as_often_as_blockmap_updated",
             kind: .abnormal,
             severity: .medium,
-            domain: "randtxt",
+            domain: "general",
         )
 
-        public let lineTests: [Int]? = [19]
+        public let lineTests: [Int]? = [15, 16]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            var largest_of_sizeValue: Double?
-            func largest_of_size() throws(RuleFailure) -> Double {
-                if let largest_of_sizeValue {
-                    return largest_of_sizeValue
+            var receiving_blockValue: Int?
+            func receiving_block() throws(RuleFailure) -> Int {
+                if let receiving_blockValue {
+                    return receiving_blockValue
                 }
-                let value = Functions.max(
-                    try Functions.numbers(
-                        context.allLines,
-                        context.pattern(19),
-                        group: 1,
-                        context: context,
-                    ),
-                )
-                largest_of_sizeValue = value
+                let value = try Quantify.count(window: .test(15), context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try context.test(line, 15)
+                }
+                receiving_blockValue = value
                 return value
             }
-            return try largest_of_size() <= Double(3538995)
+            var blockmap_updatedValue: Int?
+            func blockmap_updated() throws(RuleFailure) -> Int {
+                if let blockmap_updatedValue {
+                    return blockmap_updatedValue
+                }
+                let value = try Quantify.count(window: .test(16), context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try context.test(line, 16)
+                }
+                blockmap_updatedValue = value
+                return value
+            }
+            return try receiving_block() != (try blockmap_updated())
         }
     }
 
@@ -216,7 +217,7 @@ public enum HdfsSynthesizedPack {
     ///
     /// - Severity: high
     /// - Domain: unexpected-trying
-    /// - Provenance: backend builtin, model none, epoch 3, coverage 0.3504
+    /// - Provenance: backend builtin, model none, epoch 3, coverage 0.3419
     public struct AtLeast4ComponentDfsFsdatasetRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
             name: "at_least_4_component_dfs_fsdataset",
@@ -225,7 +226,7 @@ public enum HdfsSynthesizedPack {
             domain: "unexpected-trying",
         )
 
-        public let lineTests: [Int]? = [17, 20]
+        public let lineTests: [Int]? = [17, 19]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
             var component_dfs_fsdatasetValue: Int?
@@ -244,8 +245,8 @@ public enum HdfsSynthesizedPack {
                 if let served_blockValue {
                     return served_blockValue
                 }
-                let value = try Quantify.count(window: .test(20), context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 20)
+                let value = try Quantify.count(window: .test(19), context) { (line: Int) throws(RuleFailure) -> Bool in
+                    try context.test(line, 19)
                 }
                 served_blockValue = value
                 return value
@@ -256,34 +257,48 @@ public enum HdfsSynthesizedPack {
         }
     }
 
-    /// Windows where at least 8 lines at component dfs.FSNamesystem.
+    /// Windows where a line follows no routine template.
     ///
     /// - Severity: medium
-    /// - Domain: request-but
-    /// - Provenance: backend builtin, model none, epoch 4, coverage 0.1795
-    public struct AtLeast8ComponentDfsFsnamesystemRule: WindowRule {
+    /// - Domain: redundant-request
+    /// - Provenance: backend builtin, model none, epoch 4, coverage 0.1026
+    public struct UnusualLinesRule: WindowRule {
         public let metadata: RuleMetadata = RuleMetadata(
-            name: "at_least_8_component_dfs_fsnamesystem",
+            name: "unusual_lines",
             kind: .abnormal,
             severity: .medium,
-            domain: "request-but",
+            domain: "redundant-request",
         )
 
-        public let lineTests: [Int]? = [21]
+        public let lineTests: [Int]? = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
 
         public func holds(in context: EvaluationContext) throws(RuleFailure) -> Bool {
-            var component_dfs_fsnamesystemValue: Int?
-            func component_dfs_fsnamesystem() throws(RuleFailure) -> Int {
-                if let component_dfs_fsnamesystemValue {
-                    return component_dfs_fsnamesystemValue
+            var routineValue: [Int]?
+            func routine() throws(RuleFailure) -> [Int] {
+                if let routineValue {
+                    return routineValue
                 }
-                let value = try Quantify.count(window: .test(21), context) { (line: Int) throws(RuleFailure) -> Bool in
-                    try context.test(line, 21)
-                }
-                component_dfs_fsnamesystemValue = value
+                let value = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+                routineValue = value
                 return value
             }
-            return try component_dfs_fsnamesystem() >= 8
+            var unusualValue: Int?
+            func unusual() throws(RuleFailure) -> Int {
+                if let unusualValue {
+                    return unusualValue
+                }
+                let value = try Quantify.count(
+                    window: .not(.anyOf([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14])),
+                    context,
+                ) { (line: Int) throws(RuleFailure) -> Bool in
+                    try Logic.not(context) { () throws(RuleFailure) -> Bool in
+                        try context.testAny(line, try routine())
+                    }
+                }
+                unusualValue = value
+                return value
+            }
+            return try unusual() > 0
         }
     }
 }

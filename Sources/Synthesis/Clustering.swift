@@ -135,16 +135,7 @@ public struct ContrastiveSample: Sendable {
 
 enum AnchorSampling {
     /// From the largest cluster of `targetIndices`, the most diverse anchor, its
-    /// `w − 1` most similar targets above θ, and the `w` most similar opposites.
-    static func sample(
-        targets targetIndices: [Int], opposites oppositeIndices: [Int], features: WindowFeatures,
-        settings: SamplingSettings, excludingAnchors: Set<Int>
-    ) -> ContrastiveSample? {
-        samples(targets: targetIndices, opposites: oppositeIndices, features: features, settings: settings,
-                excludingAnchors: excludingAnchors).first
-    }
-
-    /// The sample of ``sample(targets:opposites:features:settings:excludingAnchors:)``, then, when
+    /// `w − 1` most similar targets above θ, and the `w` most similar opposites; then, when
     /// another member of the same cluster is more typical of it (the highest mean similarity to the
     /// others), the sample around that one. The most diverse window shows the most evidence, but
     /// it may be the cluster's odd one out: on BGL_2k in windows of 10 lines it was the one abnormal
@@ -171,13 +162,17 @@ enum AnchorSampling {
                 let opposites = similar(oppositeIndices, settings.windowsPerSide, threshold: nil)
                 return ContrastiveSample(anchor: anchor, targets: [anchor] + neighbours, opposites: opposites)
             }
-            // Typicality over at most 200 members, so that a large cluster costs no more than that per candidate.
-            let step = max(1, cluster.count / 200)
-            let members = stride(from: 0, to: cluster.count, by: step).map { cluster[$0] }
+            // Typicality of at most 200 candidates against at most 200 members, evenly spread, so that
+            // a cluster of a hundred thousand sessions costs what one of two hundred does.
+            func spread(_ indices: [Int]) -> [Int] {
+                let step = max(1, indices.count / 200)
+                return stride(from: 0, to: indices.count, by: step).map { indices[$0] }
+            }
+            let members = spread(cluster)
             func typicality(_ index: Int) -> Double {
                 members.reduce(0) { $0 + ($1 == index ? 0 : WindowFeatures.jaccard(features.features[index], features.features[$1])) }
             }
-            let scored = candidates.map { ($0, typicality($0)) }
+            let scored = spread(candidates).map { ($0, typicality($0)) }
             let typical = scored.max { ($0.1, -$0.0) < ($1.1, -$1.0) }!.0
             return typical == diverse ? [sample(around: diverse)] : [sample(around: diverse), sample(around: typical)]
         }

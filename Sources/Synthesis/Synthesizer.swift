@@ -272,11 +272,12 @@ public final class Synthesizer: Sendable {
             let rollouts = samples.enumerated().flatMap { index, sample in
                 (0..<max(1, settings.rollouts)).filter { index == 0 || $0 == 1 }.map { (sample, $0) }
             }
+            let trainingTargets = remaining.map { data.train[$0].window }, trainingOpposites = opposites.map { data.train[$0].window }
             for (sample, rollout) in rollouts where !isInterrupted() {
                 let request = RuleRequest(
                     kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
                     opposites: sample.opposites.map { data.train[$0].window }, rollout: rollout, repairs: 0,
-                    trainingTargets: remaining.map { data.train[$0].window }, trainingOpposites: opposites.map { data.train[$0].window },
+                    trainingTargets: trainingTargets, trainingOpposites: trainingOpposites,
                     trainingTargetIndices: remaining, trainingOppositeIndices: opposites)
                 if var candidate = try await self.rollout(request) {
                     candidate.sample = sample

@@ -23,6 +23,7 @@ public struct BuiltinProposer: RuleProposer {
     public var model: String { "none" }
     /// Rules are named after their first condition (the one that separates best): `unusual_level_fatal`.
     public var namesRules: Bool { true }
+    public var offersKnownAlerts: Bool { true }
     private let vocabulary: LineVocabulary
 
     public init(layout: LineLayout = LineLayout()) {
@@ -44,16 +45,21 @@ public struct BuiltinProposer: RuleProposer {
         let wider = LineVocabulary(layout: vocabulary.layout)
         wider.prepare(corpus)
         let relearned = wider.routineRegexes(keeping: Set(learned))
+        // Alert templates learned again too: a validation line labeled normal takes a template off the list.
+        let alerts = vocabulary.alertRegexes(), widerAlerts = wider.alertRegexes()
         return rules.map { rule in
             var rule = rule
-            rule.body = rule.body.replacingOccurrences(of: Self.routineBinding(learned), with: Self.routineBinding(relearned))
+            rule.body = rule.body.replacingOccurrences(of: Self.listBinding("routine", learned), with: Self.listBinding("routine", relearned))
+            if !widerAlerts.isEmpty {
+                rule.body = rule.body.replacingOccurrences(of: Self.listBinding("alerts", alerts), with: Self.listBinding("alerts", widerAlerts))
+            }
             return rule
         }
     }
 
-    /// `let routine = [...]`: the routine templates' regexes, one per line.
-    private static func routineBinding(_ regexes: [String]) -> String {
-        "let routine = [\n" + regexes.map { "        /\($0)/,\n" }.joined() + "    ]"
+    /// `let routine = [...]`: a list of templates' regexes, one per line.
+    private static func listBinding(_ name: String, _ regexes: [String]) -> String {
+        "let \(name) = [\n" + regexes.map { "        /\($0)/,\n" }.joined() + "    ]"
     }
 
     public func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? {
@@ -94,7 +100,9 @@ public struct BuiltinProposer: RuleProposer {
         let features = vocabulary.features
         learner.generality = { features[$0].regex.utf8.count }
         learner.isCount = { features[$0].kind != .number }
-        learner.isOrdered = { features[$0].kind != .number && features[$0].kind != .unusualLevel }
+        learner.isOrdered = { ![.number, .unusualLevel, .alert].contains(features[$0].kind) }
+        // Known alerts only where asked for, and never for a normal rule: a failure of a new kind is absent from the list too.
+        if request.kind == .normal || !request.knownAlerts { learner.isUsable = { features[$0].kind != .alert } }
         return learner
     }
 
@@ -170,6 +178,7 @@ public struct BuiltinProposer: RuleProposer {
             case .level, .component: return "lines at " + shownWords(feature)
             case .unusualLevel: return "lines at " + shownWords(feature) + " that follow no routine template"
             case .number: return BuiltinProposer.docText(feature.words)
+            case .alert: return feature.words
             }
         case .unroutine: return "lines that follow no routine template"
         case .lines: return "lines"
@@ -203,8 +212,17 @@ public struct BuiltinProposer: RuleProposer {
         return false
     }
 
+    private func isAlert(_ quantity: Quantity) -> Bool {
+        if case .feature(let feature) = quantity { return vocabulary.features[feature].kind == .alert }
+        return false
+    }
+
     private func describe(_ condition: Condition) -> String {
         switch condition {
+        case .atLeast(let q, 1) where isAlert(q): return "a line follows an alert template (one only anomalous training lines showed)"
+        case .atMost(let q, 0) where isAlert(q): return "no line follows an alert template"
+        case .atLeast(let q, let k) where isAlert(q): return "at least \(k) lines follow an alert template"
+        case .atMost(let q, let k) where isAlert(q): return "at most \(k) lines follow an alert template"
         case .atLeast(let q, let k) where isNumber(q): return "\(words(of: q)) is at least \(k)"
         case .atMost(let q, let k) where isNumber(q): return "\(words(of: q)) is at most \(k)"
         case .atLeast(.unroutine, 1): return "a line follows no routine template"
@@ -257,6 +275,8 @@ public struct BuiltinProposer: RuleProposer {
         switch quantity {
         case .feature(let feature) where vocabulary.features[feature].kind == .number:
             "let \(name(of: quantity)) = max(numbers(window, /\(vocabulary.features[feature].regex)/))"
+        case .feature(let feature) where vocabulary.features[feature].kind == .alert:
+            "let \(name(of: quantity)) = count line in window where line matches alerts"
         case .feature(let feature) where vocabulary.features[feature].kind == .unusualLevel:
             "let \(name(of: quantity)) = count line in window where line matches /\(vocabulary.features[feature].regex)/ and not (line matches routine)"
         case .feature(let feature):
@@ -290,8 +310,9 @@ public struct BuiltinProposer: RuleProposer {
             default: false
             }
         }
-        let routine = needsRoutine ? "    " + Self.routineBinding(vocabulary.routineRegexes()) + "\n" : ""
-        let bindings = routine + used.map { "    " + binding($0) + "\n" }.joined()
+        let routine = needsRoutine ? "    " + Self.listBinding("routine", vocabulary.routineRegexes()) + "\n" : ""
+        let alerts = used.contains(where: isAlert) ? "    " + Self.listBinding("alerts", vocabulary.alertRegexes()) + "\n" : ""
+        let bindings = routine + alerts + used.map { "    " + binding($0) + "\n" }.joined()
         return """
             \(doc)
             \(kind.rawValue) rule \(name) {

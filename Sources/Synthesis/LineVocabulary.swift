@@ -104,6 +104,10 @@ struct LineFeature: Sendable {
         /// loading … invalid or missing program image, …`): routine when all of its templates are,
         /// so a new ending of a routine message is routine too. Never a condition of its own.
         case family
+        /// Lines that follow an alert template: one on lines labeled abnormal in at least
+        /// ``LineVocabulary/alertSupport`` training windows and on none labeled normal (a known
+        /// failure message, whatever its level). One feature for the whole list.
+        case alert
     }
     var kind: Kind
     /// PCRE2 source (no slashes), variables abstracted.
@@ -134,6 +138,13 @@ final class LineVocabulary: @unchecked Sendable {
     private(set) var features: [LineFeature] = []
     /// Templates of lines labeled normal in some training window (the routine templates).
     private(set) var routine: Set<Int> = []
+    /// Alert templates: on lines labeled abnormal in at least ``alertSupport`` training windows
+    /// and on none labeled normal.
+    private(set) var alerts: Set<Int> = []
+    /// The alert feature's index, when the corpus has alert templates.
+    private var alertFeature: Int?
+    /// Windows whose abnormal lines must show a template (and no normal line does) for it to be an alert template.
+    static let alertSupport = 2
     /// For each template, in how many windows it is on a line labeled normal and on one labeled abnormal.
     private var lineLabels: [Int: (normal: Int, abnormal: Int)] = [:]
     /// Matches lines against the features' regexes (set once the features are known).
@@ -247,6 +258,7 @@ final class LineVocabulary: @unchecked Sendable {
         // learner sees how often a new template turns up in routine windows it has not seen,
         // as it will on new data.
         var ownRoutine: [Set<Int32>] = []
+        var ownAbnormal: [Set<Int32>] = []
         for (index, window) in labeled.enumerated() {
             var own = Set<Int32>()
             var abnormal = Set<Int32>()
@@ -257,6 +269,7 @@ final class LineVocabulary: @unchecked Sendable {
             for feature in own { lineLabels[Int(feature), default: (0, 0)].normal += 1 }
             for feature in abnormal { lineLabels[Int(feature), default: (0, 0)].abnormal += 1 }
             ownRoutine.append(own)
+            ownAbnormal.append(abnormal)
         }
         routine = Set(lineLabels.filter { $0.value.normal > 0 && !isFamily[$0.key] }.keys)
         // A family is routine when two of its templates are and every training line of it
@@ -286,14 +299,31 @@ final class LineVocabulary: @unchecked Sendable {
             features.append(LineFeature(kind: .unusualLevel, regex: feature.regex, words: feature.words, name: "unusual_" + feature.name))
         }
         numberSlots(windows, linePatterns: linePatterns)
+        // Alert templates, then their feature (the last, so that counts stay in feature order).
+        alerts = Set(lineLabels.filter { !isFamily[$0.key] && $0.value.normal == 0 && $0.value.abnormal >= Self.alertSupport }.keys)
+        if !alerts.isEmpty {
+            alertFeature = features.count
+            features.append(LineFeature(kind: .alert, regex: "", words: "lines that follow an alert template", name: "alert_lines"))
+        }
+        // Templates that may be alerts for a window that shows them (leaving it out removes at most one of each count).
+        let mayAlert = Set(lineLabels.filter { !isFamily[$0.key] && $0.value.normal <= 1 && $0.value.abnormal >= Self.alertSupport }.keys)
         let table = matchesOfPattern
         let labels = lineLabels
         for (index, patterns) in linePatterns.enumerated() {
-            let own = ownRoutine[index]
+            let own = ownRoutine[index], ownAlerts = ownAbnormal[index]
             let unusual = { (pattern: Int) in !table[pattern].contains { (labels[Int($0)]?.normal ?? 0) - (own.contains($0) ? 1 : 0) >= 1 } }
             corpus[index].unroutine = patterns.filter(unusual).count
             addDerived(&corpus[index], patterns: patterns, table: table, isUnroutine: unusual)
             addNumbers(&corpus[index], window: windows[index], patterns: patterns, table: table)
+            // Alerts as learned without this window, as for the routine templates.
+            let alert = { (pattern: Int) in
+                table[pattern].contains { template in
+                    guard mayAlert.contains(Int(template)), let label = labels[Int(template)] else { return false }
+                    return label.normal - (own.contains(template) ? 1 : 0) == 0
+                        && label.abnormal - (ownAlerts.contains(template) ? 1 : 0) >= Self.alertSupport
+                }
+            }
+            addAlerts(&corpus[index], patterns: patterns, isAlert: alert)
         }
     }
 
@@ -311,6 +341,25 @@ final class LineVocabulary: @unchecked Sendable {
             let labels = lineLabels[template] ?? (0, 0)
             return labels.normal >= labels.abnormal
         }.map { features[$0].regex }
+    }
+
+    /// The alert templates' regexes, in feature order.
+    func alertRegexes() -> [String] {
+        alerts.sorted().map { features[$0].regex }
+    }
+
+    /// Adds the alert feature to a window's counts: its lines that follow an alert template.
+    private func addAlerts(_ counts: inout WindowCounts, patterns: [Int], isAlert: (Int) -> Bool) {
+        guard let alertFeature else { return }
+        var count = 0, first = 0, last = 0
+        for (position, pattern) in patterns.enumerated() where isAlert(pattern) {
+            if count == 0 { first = position }
+            last = position
+            count += 1
+        }
+        guard count > 0 else { return }
+        counts.counts.append((alertFeature, count))
+        counts.positions.append((first, last))
     }
 
     /// Derived features: (its index, the level feature it refines).
@@ -444,6 +493,8 @@ final class LineVocabulary: @unchecked Sendable {
         let table = lock.withLock { matchesOfPattern }
         addDerived(&result, patterns: patterns, table: table, isUnroutine: isUnroutine(pattern:))
         addNumbers(&result, window: window, patterns: patterns, table: table)
+        let alerts = self.alerts
+        addAlerts(&result, patterns: patterns) { pattern in table[pattern].contains { alerts.contains(Int($0)) } }
         return result
     }
 
@@ -573,7 +624,7 @@ final class LineVocabulary: @unchecked Sendable {
 
     /// Names a binding must not take: keywords, builtins and the quantifier variables.
     static let reservedNames: Set<String> = Set([
-        "window", "line", "routine", "lines", "unusual", "size", "duration", "any", "all", "filter", "first", "count", "sum", "min", "max", "mean",
+        "window", "line", "routine", "alerts", "alert_lines", "lines", "unusual", "size", "duration", "any", "all", "filter", "first", "count", "sum", "min", "max", "mean",
         "percentile", "numbers", "captures", "capture", "sequence", "unpaired", "distinct", "lower", "upper", "length",
         "int", "float", "abs", "div", "span",
     ]).union(Keyword.allCases.map(\.rawValue))

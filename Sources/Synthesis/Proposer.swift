@@ -22,6 +22,10 @@ public struct RuleRequest: Sendable {
     /// to ``RuleProposer/prepare(corpus:)`` (empty when they do not come from it).
     public var trainingTargetIndices: [Int] = []
     public var trainingOppositeIndices: [Int] = []
+    /// Whether the rule may rest on the messages that only anomalous training lines showed (the
+    /// builtin learner's alert templates). Such a rule catches no failure of a new kind, so the
+    /// loop asks for one only when no other rule holds up.
+    public var knownAlerts = false
 }
 
 /// Why the previous candidate was not accepted.
@@ -44,6 +48,9 @@ public protocol RuleProposer: Sendable {
     /// candidate's own name (made unique in the pack); otherwise it names the rule as the
     /// request does (`abnormal_3`).
     var namesRules: Bool { get }
+    /// Whether the proposer can rest a rule on known alerts (``RuleRequest/knownAlerts``); the
+    /// loop then asks it for such a rule too in every abnormal epoch.
+    var offersKnownAlerts: Bool { get }
     /// A rule declaration in the rule language (doc comment, kind, name, body),
     /// or `nil` when the proposer has nothing (more) to offer.
     func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String?
@@ -58,6 +65,7 @@ public protocol RuleProposer: Sendable {
 
 extension RuleProposer {
     public var namesRules: Bool { false }
+    public var offersKnownAlerts: Bool { false }
     public func prepare(corpus: [LabeledWindow]) {}
     public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] { rules }
 }

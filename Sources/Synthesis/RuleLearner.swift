@@ -85,6 +85,8 @@ struct RuleLearner {
     /// Whether a regex names a feature's lines, so that a rule can say they follow another's;
     /// others (lines at a level that follow no routine template) take no order.
     var isOrdered: (Int) -> Bool = { _ in true }
+    /// Whether a rule of this request may test a feature at all.
+    var isUsable: (Int) -> Bool = { _ in true }
     /// Fewest target windows a condition must hold on; relations between two counts need more,
     /// counting only the windows where the relation does not hold merely because a count is zero.
     var minimumSupport = 2.0
@@ -252,7 +254,7 @@ struct RuleLearner {
     func candidates(seed: WindowCounts) -> [Condition] {
         var present = Set<Int>()
         for row in rows { for (feature, _) in row.counts.counts { present.insert(feature) } }
-        var quantities: [Quantity] = present.sorted().map { .feature($0) }
+        var quantities: [Quantity] = present.sorted().filter(isUsable).map { .feature($0) }
         quantities.append(.unroutine)
         quantities.append(.lines)
         quantities.append(.span)
@@ -284,7 +286,7 @@ struct RuleLearner {
             }
         }
         // Relations between the counts the seed has, and the order of their lines.
-        let features = seed.counts.map(\.0).filter(isCount).prefix(16)
+        let features = seed.counts.map(\.0).filter { isCount($0) && isUsable($0) }.prefix(16)
         let held = features.map { Quantity.feature($0) } + [.lines]
         for (i, a) in held.enumerated() {
             for b in held.dropFirst(i + 1) {

@@ -268,23 +268,31 @@ public final class Synthesizer: Sendable {
             // After the highest number in use: a resumed pack may lack rules the final lint left out.
             let taken = accepted.filter { $0.kind == kind }.compactMap { Int($0.name.dropFirst(kind.rawValue.count + 1)) }
             let name = "\(kind.rawValue)_\((taken.max() ?? 0) + 1)"
-            var candidates: [Candidate] = []
-            let rollouts = samples.enumerated().flatMap { index, sample in
-                (0..<max(1, settings.rollouts)).filter { index == 0 || $0 == 1 }.map { (sample, $0) }
-            }
             let trainingTargets = remaining.map { data.train[$0].window }, trainingOpposites = opposites.map { data.train[$0].window }
-            for (sample, rollout) in rollouts where !isInterrupted() {
+            func candidate(_ sample: ContrastiveSample, rollout: Int, knownAlerts: Bool = false) async throws -> Candidate? {
                 let request = RuleRequest(
                     kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
                     opposites: sample.opposites.map { data.train[$0].window }, rollout: rollout, repairs: 0,
                     trainingTargets: trainingTargets, trainingOpposites: trainingOpposites,
-                    trainingTargetIndices: remaining, trainingOppositeIndices: opposites)
-                if var candidate = try await self.rollout(request) {
-                    candidate.sample = sample
-                    candidates.append(candidate)
-                }
+                    trainingTargetIndices: remaining, trainingOppositeIndices: opposites, knownAlerts: knownAlerts)
+                guard var candidate = try await self.rollout(request) else { return nil }
+                candidate.sample = sample
+                candidate.knownAlerts = knownAlerts
+                return candidate
             }
-            guard let best = select(candidates, kind: kind, epoch: epoch, validation: undecided), let sample = best.sample else {
+            var candidates: [Candidate] = []
+            let rollouts = samples.enumerated().flatMap { index, sample in
+                (0..<max(1, settings.rollouts)).filter { index == 0 || $0 == 1 }.map { (sample, $0) }
+            }
+            for (sample, rollout) in rollouts where !isInterrupted() {
+                if let found = try await candidate(sample, rollout: rollout) { candidates.append(found) }
+            }
+            // And the simplest abnormal rule that may rest on the messages only anomalies showed.
+            if kind == .abnormal, proposer.offersKnownAlerts, !isInterrupted(), let found = try await candidate(samples[0], rollout: 1, knownAlerts: true) {
+                candidates.append(found)
+            }
+            let chosen = select(candidates, kind: kind, epoch: epoch, validation: undecided)
+            guard let best = chosen, let sample = best.sample else {
                 for sample in samples { failedAnchors.insert(sample.anchor) }
                 failures += 1
                 onEvent(.rejected(kind: kind, epoch: epoch, reason: candidates.isEmpty ? "no candidate passed its local test" : "no candidate reached the validation precision bound"))
@@ -323,6 +331,8 @@ public final class Synthesizer: Sendable {
         var conditions = 1
         /// The contrastive windows it was learned from.
         var sample: ContrastiveSample?
+        /// Whether it was asked for as a rule that may rest on known alerts.
+        var knownAlerts = false
     }
 
     /// One rollout: generate → local test → repair → generalisation check → refine.
@@ -433,11 +443,12 @@ public final class Synthesizer: Sendable {
             }
             return true
         }
-        // Most coverage; among equals the one that holds on fewer training windows of the other
-        // class, then the shorter rule, which assumes less (then the earlier rollout).
+        // Most coverage; among equals one that does not rest on known alerts (it may catch failures
+        // of new kinds too), then the one that holds on fewer training windows of the other class,
+        // then the shorter rule, which assumes less (then the earlier rollout).
         return survivors.enumerated().min { a, b in
-            (-a.element.coverage, a.element.opposites ?? 0, a.element.rule.body.count, a.offset)
-                < (-b.element.coverage, b.element.opposites ?? 0, b.element.rule.body.count, b.offset)
+            (-a.element.coverage, a.element.knownAlerts ? 1 : 0, a.element.opposites ?? 0, a.element.rule.body.count, a.offset)
+                < (-b.element.coverage, b.element.knownAlerts ? 1 : 0, b.element.opposites ?? 0, b.element.rule.body.count, b.offset)
         }?.element
     }
 

@@ -556,6 +556,67 @@ struct BuiltinSynthesisTests {
         #expect(rule.doc == ["Windows where a line at level FATAL follows no routine template."])
     }
 
+    @Test("Alert templates: on abnormal lines of two windows and no normal line; each training window needs two others")
+    func alertTemplates() throws {
+        let vocabulary = LineVocabulary(layout: LineLayout(levelField: 1))
+        let quiet = Window(texts: ["a1 INFO disk sda0 healthy today", "a2 INFO fan speed fine again"])
+        func failing(_ failure: String) -> Window { Window(texts: ["a1 INFO disk sda0 healthy today", "a9 ERROR " + failure]) }
+        // Messages of different lengths, so that no two share a template.
+        vocabulary.prepare([
+            LabeledWindow(window: quiet, isAbnormal: false),
+            LabeledWindow(window: quiet, isAbnormal: false),
+            LabeledWindow(window: Window(texts: ["a3 INFO power supply lost"]), isAbnormal: false),
+            LabeledWindow(window: failing("disk failure detected on device sda1 now"), isAbnormal: true),
+            LabeledWindow(window: failing("disk failure detected on device sdb2 now"), isAbnormal: true),
+            LabeledWindow(window: failing("disk failure detected on device sdc3 now"), isAbnormal: true),
+            LabeledWindow(window: failing("network link went down on port"), isAbnormal: true),
+            LabeledWindow(window: failing("network link went down on port"), isAbnormal: true),
+            LabeledWindow(window: failing("power supply lost"), isAbnormal: true),
+            LabeledWindow(window: failing("power supply lost"), isAbnormal: true),
+        ])
+        let alert = try #require(vocabulary.features.firstIndex { $0.kind == .alert })
+        // The disk failure in three windows, the link in two; the power supply also on a normal line.
+        #expect(vocabulary.alertRegexes().count == 2)
+        #expect(vocabulary.counts(of: failing("network link went down on port")).count(alert) == 1)
+        #expect(vocabulary.counts(of: failing("disk failure detected on device sdf9 now")).count(alert) == 1)
+        #expect(vocabulary.counts(of: failing("power supply lost")).count(alert) == 0)
+        #expect(vocabulary.counts(of: failing("memory parity error")).count(alert) == 0)
+        // Left out, each disk window still has two others; each link window only one.
+        #expect((3...5).map { vocabulary.corpus[$0].count(alert) } == [1, 1, 1])
+        #expect((6...7).map { vocabulary.corpus[$0].count(alert) } == [0, 0])
+        // A normal window's own lines are left out too: the healthy disk is on the other quiet window.
+        #expect(vocabulary.corpus[0].count(alert) == 0)
+    }
+
+    @Test("Where routine windows log one-off messages, the anomalies' known alerts make the abnormal rule; a normal rule never rests on their absence")
+    func alertRule() async throws {
+        var random = SeededGenerator(seed: 5)
+        let failures = ["power supply lost on rack", "disk failure on sdc", "memory parity error in bank"]
+        let words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima",
+                     "mike", "november", "oscar", "papa", "quebec", "romeo", "sierra", "tango", "uniform", "victor", "whiskey", "xray"]
+        func window(_ id: Int) -> LabeledWindow {
+            var lines = (0..<5).map { "t\($0) INFO job \(random.next() % 900) finished" }
+            let isAbnormal = id % 4 == 0
+            // Known failures, at FATAL or at INFO.
+            if isAbnormal { lines[Int(random.next() % 4)] = "t9 \((id / 4) % 2 == 0 ? "FATAL" : "INFO") " + failures[(id / 4) % failures.count] }
+            // Two thirds of the windows log a message no other window logs, at FATAL or at INFO:
+            // neither unusual lines nor unusual lines at a level tell the anomalies apart.
+            if id % 3 != 0 {
+                lines[4] = "t4 \(id % 2 == 0 ? "FATAL" : "INFO") " + (0..<(3 + id % 7)).map { _ in words[Int(random.next() % 24)] }.joined(separator: " ")
+            }
+            return LabeledWindow(window: Window(id: id, texts: lines), isAbnormal: isAbnormal)
+        }
+        let windows = (0..<120).map(window)
+        let data = TrainingData(train: Array(windows[0..<72]), validation: Array(windows[72..<96]), test: Array(windows[96...]))
+        let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(layout: LineLayout(levelField: 1)), packName: "s")
+        try await synthesizer.run { _ in }
+        let rule = try #require(synthesizer.accepted.first { $0.kind == .abnormal })
+        #expect(rule.name == "alert_lines")
+        #expect(rule.doc == ["Windows where a line follows an alert template (one only anomalous training lines showed)."])
+        #expect(rule.body.contains("let alerts = [") && rule.body.contains("count line in window where line matches alerts"))
+        #expect(!synthesizer.accepted.contains { $0.kind == .normal && $0.body.contains("alerts") })
+    }
+
     @Test("A proposer that names its rules keeps its names, made unique in the pack; the others' rules are named as requested")
     func ruleNames() async throws {
         let data = syntheticData()

@@ -124,10 +124,15 @@ public struct LineDecoder: Sendable {
             if labelEnd == 1, raw[0] == UInt8(ascii: "-") {
                 return DecodedLine(message: message, timestamp: timestamp, inlineTruth: .normal)
             }
-            let label = String(decoding: UnsafeBufferPointer(rebasing: raw[0..<labelEnd]), as: UTF8.self)
+            // An alert category (`KERNDTLB`) is the other lines' label: read without making a string either.
+            let bytes = UnsafeBufferPointer(rebasing: raw[0..<labelEnd])
+            if Self.isPlausibleLabel(bytes) {
+                return DecodedLine(message: message, timestamp: timestamp, inlineTruth: Truth(asciiLabel: bytes))
+            }
+            let label = String(decoding: bytes, as: UTF8.self)
             return DecodedLine(message: message, timestamp: timestamp,
                                inlineTruth: raw.isEmpty ? nil : Truth(labelText: Substring(label)),
-                               implausibleLabel: raw.isEmpty || Self.isPlausibleLabel(label) ? nil : Substring(label))
+                               implausibleLabel: raw.isEmpty ? nil : Substring(label))
         case .jsonl: return nil
         }
     }
@@ -150,9 +155,9 @@ public struct LineDecoder: Sendable {
     }
 
     /// `-`, or an alert category: capital letters, digits and `_`, with a letter (`KERNDTLB`, `R_VAPI`).
-    static func isPlausibleLabel(_ label: String) -> Bool {
-        label == "-" || (!label.isEmpty && label.utf8.contains { $0 >= 0x41 && $0 <= 0x5A }
-            && label.utf8.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F })
+    static func isPlausibleLabel(_ label: UnsafeBufferPointer<UInt8>) -> Bool {
+        (label.count == 1 && label[0] == UInt8(ascii: "-")) || (label.contains { $0 >= 0x41 && $0 <= 0x5A }
+            && label.allSatisfy { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F })
     }
 
     /// Why a line did not parse as JSON: bytes that are not UTF-8, a number no

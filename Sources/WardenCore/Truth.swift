@@ -12,4 +12,26 @@ public enum Truth: Int8, Sendable, Hashable {
         default: self = .abnormal
         }
     }
+
+    /// Reads a label of ASCII bytes as ``init(labelText:)`` does, without making a string
+    /// (BGL's alert categories, a few bytes on every anomalous line).
+    public init?(asciiLabel bytes: UnsafeBufferPointer<UInt8>) {
+        // Every word that is not abnormal fits in 7 bytes; packed lowercase into one integer each.
+        guard bytes.count <= 7 else { self = .abnormal; return }
+        var packed: UInt64 = 0
+        for (index, byte) in bytes.enumerated() {
+            precondition(byte < 0x80, "asciiLabel takes ASCII bytes")
+            let lower = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            packed |= UInt64(lower) << (8 * UInt64(index))
+        }
+        if Self.unknownWords.contains(packed) { return nil }
+        self = Self.normalWords.contains(packed) ? .normal : .abnormal
+    }
+
+    private static func packed(_ word: StaticString) -> UInt64 {
+        word.withUTF8Buffer { $0.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } }
+    }
+
+    private static let unknownWords: [UInt64] = ["", "unknown", "?"].map(packed)
+    private static let normalWords: [UInt64] = ["-", "0", "normal", "false", "no"].map(packed)
 }

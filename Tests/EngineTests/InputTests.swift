@@ -118,6 +118,20 @@ struct InputTests {
         #expect(bgl.labelWarning == nil && bgl.implausibleLabels == 0)
     }
 
+    @Test("A label read from its bytes means what the label read as text does: every word, any case, random ASCII")
+    func labelBytes() {
+        var random = SystemRandomNumberGenerator()
+        let words = ["", "-", "0", "1", "?", "normal", "NORMAL", "Normal", "false", "FALSE", "no", "No", "unknown", "UNKNOWN",
+                     "KERNDTLB", "APPSEV", "Anomaly", "nor", "normals", "unknowns", "-1", "00", "?-"]
+        let alphabet = Array("-0?afklnoruwAFKLNORUWx_1".utf8)
+        let randoms = (0..<2000).map { _ in String(decoding: (0..<Int.random(in: 0...9, using: &random)).map { _ in alphabet.randomElement(using: &random)! }, as: UTF8.self) }
+        for label in words + randoms {
+            let bytes = Array(label.utf8)
+            let fast = bytes.withUnsafeBufferPointer { Truth(asciiLabel: $0) }
+            #expect(fast == Truth(labelText: Substring(label)), "\(label)")
+        }
+    }
+
     @Test("A key label file none of whose keys occurs in the log warns, naming a key of each; the right one does not")
     func labelFileOfAnotherLogWarns() throws {
         let wrong = try temporaryFile(Array("BlockId,Label\nblk_999,Anomaly\nblk_998,Normal\n".utf8), suffix: ".csv")

@@ -2,6 +2,9 @@
 public struct CertificationSettings: Sendable, Hashable, Codable {
     /// Labeled (K-shot) messages each domain needs.
     public var minimumExamples = 5
+    /// Most domains repairs leave: past it the smallest merge too. An operator reads a few dozen
+    /// failure domains, not thousands, and the router's cost per message grows with their number.
+    public var maximumDomains = 64
     /// Share of a domain's labeled messages that must agree with their template's majority label.
     public var minimumConsistency = 0.9
     /// Accuracy a domain's expert must reach on templates it did not train on.
@@ -28,9 +31,13 @@ public struct CertificationReport: Sendable, Hashable, Codable {
     public var passed: Bool { checks.allSatisfy(\.passed) }
     public var failures: [String] { checks.filter { !$0.passed }.map { "\($0.name): \($0.detail)" } }
 
+    /// Repairs the text lists one by one; past them it says how many more there were.
+    static let repairsShown = 20
+
     /// The report as text, one line per check.
     public var text: String {
-        var lines = repairs.map { "repaired: " + $0 }
+        var lines = repairs.prefix(Self.repairsShown).map { "repaired: " + $0 }
+        if repairs.count > Self.repairsShown { lines.append("repaired: \(repairs.count - Self.repairsShown) more, of the same kinds") }
         lines += checks.map { "\($0.passed ? "pass" : "FAIL") \($0.name): \($0.detail)" }
         return lines.joined(separator: "\n")
     }
@@ -58,7 +65,7 @@ public enum Certification {
         report.checks.append(CertificationCheck(name: "every template in exactly one domain", passed: coverage.isEmpty,
                                                 detail: coverage.isEmpty ? "\(known.count) templates, \(partition.domains.count) domains" : coverage.joined(separator: "; ")))
         let names = partition.domains.map(\.name)
-        let duplicateNames = Set(names.filter { name in names.filter { $0 == name }.count > 1 }).sorted()
+        let duplicateNames = Dictionary(names.map { ($0, 1) }, uniquingKeysWith: +).filter { $0.value > 1 }.keys.sorted()
         report.checks.append(CertificationCheck(name: "domain names unique", passed: duplicateNames.isEmpty,
                                                 detail: duplicateNames.isEmpty ? "\(names.count) names" : "repeated: \(duplicateNames.joined(separator: ", "))"))
         let empty = partition.domains.filter { $0.templates.isEmpty }.map(\.name)

@@ -72,22 +72,53 @@ public struct BuiltinDomainProposer: DomainProposer {
 
     static func jaccard(_ a: Set<String>, _ b: Set<String>) -> Double {
         if a.isEmpty && b.isEmpty { return 1 }
-        let union = a.union(b).count
-        return union == 0 ? 0 : Double(a.intersection(b).count) / Double(union)
+        let (small, large) = a.count <= b.count ? (a, b) : (b, a)
+        let shared = small.reduce(0) { $0 + (large.contains($1) ? 1 : 0) }
+        return Double(shared) / Double(a.count + b.count - shared)
+    }
+
+    /// Which groups hold a template with each word. A template is compared only with the groups
+    /// it shares a word with: its similarity to any other is 0 (templates without words share
+    /// the empty word), so grouping and merging cost what the shared words do, not groups × templates.
+    struct WordOwners {
+        private var owners: [String: Set<Int>] = [:]
+        private static let noWords: Set<String> = ["\u{0}"]
+
+        mutating func add(_ words: Set<String>, owner: Int) {
+            for word in words.isEmpty ? Self.noWords : words { owners[word, default: []].insert(owner) }
+        }
+
+        mutating func move(_ words: Set<String>, from: Int, to: Int) {
+            for word in words.isEmpty ? Self.noWords : words {
+                owners[word]?.remove(from)
+                owners[word, default: []].insert(to)
+            }
+        }
+
+        /// The groups sharing a word with any of `words`, ascending.
+        func sharing(_ words: [Set<String>]) -> [Int] {
+            var found = Set<Int>()
+            for set in words { for word in set.isEmpty ? Self.noWords : set { found.formUnion(owners[word] ?? []) } }
+            return found.sorted()
+        }
     }
 
     static func group(_ templates: [TemplateSummary], similarity: Double) -> DomainPartition {
         let ordered = templates.sorted { ($0.count, -$0.id) > ($1.count, -$1.id) }
         var groups: [[TemplateSummary]] = []
+        var owners = WordOwners()
         for template in ordered {
             var best: (index: Int, score: Double)?
-            for (index, group) in groups.enumerated() {
+            for index in owners.sharing([template.words]) {
+                let group = groups[index]
                 let needed = group[0].indicator == template.indicator || template.indicator == .mixed || group[0].indicator == .mixed
                     ? similarity : max(similarity, 0.6)
                 let score = group.map { jaccard($0.words, template.words) }.max() ?? 0
                 if score >= needed, score > (best?.score ?? -1) { best = (index, score) }
             }
-            if let best { groups[best.index].append(template) } else { groups.append([template]) }
+            let index = best?.index ?? groups.count
+            if index == groups.count { groups.append([template]) } else { groups[index].append(template) }
+            owners.add(template.words, owner: index)
         }
         return DomainPartition(domains: name(groups, all: templates), proposer: "builtin")
     }
@@ -149,6 +180,48 @@ public struct BuiltinDomainProposer: DomainProposer {
             added += 1
         }
         return (DomainPartition(domains: domains, proposer: partition.proposer), added)
+    }
+
+    /// Repairs what certification would find first, without certifying between repairs: removes
+    /// empty domains, and merges the domain with the fewest labeled messages (`labeled`: per
+    /// template), while it has fewer than `minimum` or there are more than `maximum` domains, into
+    /// the domain whose templates share most words with it (as ``merge(_:in:summaries:)`` does,
+    /// one at a time), until one domain is left. Returns the partition and each repair in words.
+    static func mergingSmall(_ partition: DomainPartition, minimum: Int, maximum: Int, labeled: [Int: Int],
+                             summaries: [Int: TemplateSummary]) -> (partition: DomainPartition, repairs: [String]) {
+        var domains = partition.domains
+        var alive = [Bool](repeating: true, count: domains.count)
+        var counts = domains.map { $0.templates.reduce(0) { $0 + labeled[$1, default: 0] } }
+        var owners = WordOwners()
+        for (index, domain) in domains.enumerated() {
+            for template in domain.templates { if let words = summaries[template]?.words { owners.add(words, owner: index) } }
+        }
+        var repairs: [String] = []
+        var living = domains.count
+        while living > 1 {
+            if let empty = domains.indices.first(where: { alive[$0] && domains[$0].templates.isEmpty }) {
+                repairs.append("removed the empty domain \(domains[empty].name)")
+                alive[empty] = false
+                living -= 1
+                continue
+            }
+            let small = domains.indices.filter { alive[$0] && (counts[$0] < minimum || living > maximum) }
+            guard let index = small.min(by: { counts[$0] < counts[$1] }) else { break }
+            let words = domains[index].templates.compactMap { summaries[$0]?.words }
+            var best = domains.indices.first { alive[$0] && $0 != index }!, bestScore = 0.0
+            for candidate in owners.sharing(words) where alive[candidate] && candidate != index {
+                let score = domains[candidate].templates.compactMap { summaries[$0]?.words }.flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
+                if score > bestScore { best = candidate; bestScore = score }
+            }
+            repairs.append("merged \(domains[index].name) (\(counts[index]) labeled messages) into the domain sharing most words")
+            domains[best].templates = (domains[best].templates + domains[index].templates).sorted()
+            counts[best] += counts[index]
+            for set in words { owners.move(set, from: index, to: best) }
+            alive[index] = false
+            living -= 1
+        }
+        let kept = domains.indices.filter { alive[$0] }.map { domains[$0] }
+        return (DomainPartition(domains: kept, proposer: partition.proposer), repairs)
     }
 
     /// Merges `domain` into the domain whose templates share most words with it.

@@ -97,6 +97,15 @@ public enum FAMETrainer {
         var report = certify(partition)
         var repairs: [String] = []
         let summaries = Dictionary(uniqueKeysWithValues: sample.summaries.map { ($0.id, $0) })
+        // Empty and small domains first, all of them before certifying again.
+        if repairable {
+            var labeled: [Int: Int] = [:]
+            for example in examples { labeled[example.template, default: 0] += 1 }
+            (partition, repairs) = BuiltinDomainProposer.mergingSmall(
+                partition, minimum: settings.certification.minimumExamples, maximum: settings.certification.maximumDomains,
+                labeled: labeled, summaries: summaries)
+            if !repairs.isEmpty { report = certify(partition) }
+        }
         while repairable, !report.passed, partition.domains.count > 1 {
             let domainOf = partition.domainOfTemplate
             var counts = [Int](repeating: 0, count: partition.domains.count)

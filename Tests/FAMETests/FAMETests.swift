@@ -256,6 +256,52 @@ struct FAMETests {
         #expect(BuiltinDomainProposer.extended(extended, with: summaries).1 == 0)
     }
 
+    @Test("Grouping by shared words and merging small domains in one pass give what comparing every group and merging one at a time gave")
+    func scalableDomains() {
+        var random = SeededGenerator(seed: 11)
+        let vocabulary: [String] = (0..<120).map { "word\($0)" }
+        let indicators: [TemplateIndicator] = [.alwaysNormal, .alwaysAbnormal, .mixed]
+        let summaries = (0..<300).map { id in
+            // Some templates without words: they share the empty word.
+            let words = Set((0..<Int(random.next() % 3)).map { _ in vocabulary[Int(random.next() % UInt64(vocabulary.count))] })
+            return TemplateSummary(id: id, template: words.sorted().joined(separator: " "), count: 1 + Int(random.next() % 50), labeled: Int(random.next() % 9),
+                                   abnormal: 0, indicator: indicators[Int(random.next() % 3)], examples: [], words: words)
+        }
+        // Grouping as it was: every template against every group.
+        let ordered = summaries.sorted { ($0.count, -$0.id) > ($1.count, -$1.id) }
+        var groups: [[TemplateSummary]] = []
+        for template in ordered {
+            var best: (index: Int, score: Double)?
+            for (index, group) in groups.enumerated() {
+                let needed = group[0].indicator == template.indicator || template.indicator == .mixed || group[0].indicator == .mixed ? 0.3 : 0.6
+                let score = group.map { BuiltinDomainProposer.jaccard($0.words, template.words) }.max() ?? 0
+                if score >= needed, score > (best?.score ?? -1) { best = (index, score) }
+            }
+            if let best { groups[best.index].append(template) } else { groups.append([template]) }
+        }
+        let grouped = BuiltinDomainProposer.group(summaries, similarity: 0.3)
+        #expect(grouped.domains.map(\.templates) == groups.map { $0.map(\.id).sorted() })
+        #expect(grouped.domains.count > 20)
+        // Merging as it was: the smallest domain under the minimum, one at a time, into its nearest.
+        let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
+        let labeled = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0.labeled) })
+        var partition = grouped
+        var repairs: [String] = []
+        while partition.domains.count > 1 {
+            let counts = partition.domains.map { $0.templates.reduce(0) { $0 + labeled[$1]! } }
+            guard let index = counts.indices.filter({ counts[$0] < 12 }).min(by: { counts[$0] < counts[$1] }) else { break }
+            repairs.append("merged \(partition.domains[index].name) (\(counts[index]) labeled messages) into the domain sharing most words")
+            partition = BuiltinDomainProposer.merge(index, in: partition, summaries: byID)
+        }
+        let merged = BuiltinDomainProposer.mergingSmall(grouped, minimum: 12, maximum: 1000, labeled: labeled, summaries: byID)
+        #expect(merged.partition == partition && merged.repairs == repairs)
+        #expect(!repairs.isEmpty && partition.domains.count > 1)
+        // With a maximum, the smallest merge on until no more domains than that are left.
+        let capped = BuiltinDomainProposer.mergingSmall(grouped, minimum: 12, maximum: 3, labeled: labeled, summaries: byID)
+        #expect(capped.partition.domains.count == 3)
+        #expect(capped.partition.domains.flatMap(\.templates).sorted() == Array(0..<300))
+    }
+
     @Test("The window decision is chosen on validation: it helps when scores separate, abstains when they would hurt")
     func windowDecision() {
         var decided = Confusion()

@@ -351,14 +351,19 @@ final class LineVocabulary: @unchecked Sendable {
     /// Adds the alert feature to a window's counts: its lines that follow an alert template.
     private func addAlerts(_ counts: inout WindowCounts, patterns: [Int], isAlert: (Int) -> Bool) {
         guard let alertFeature else { return }
+        Self.add(alertFeature, to: &counts, patterns: patterns, where: isAlert)
+    }
+
+    /// Adds `feature` to a window's counts with the lines whose pattern `holds` for, unless there are none.
+    private static func add(_ feature: Int, to counts: inout WindowCounts, patterns: [Int], where holds: (Int) -> Bool) {
         var count = 0, first = 0, last = 0
-        for (position, pattern) in patterns.enumerated() where isAlert(pattern) {
+        for (position, pattern) in patterns.enumerated() where holds(pattern) {
             if count == 0 { first = position }
             last = position
             count += 1
         }
         guard count > 0 else { return }
-        counts.counts.append((alertFeature, count))
+        counts.counts.append((feature, count))
         counts.positions.append((first, last))
     }
 
@@ -450,15 +455,7 @@ final class LineVocabulary: @unchecked Sendable {
 
     private func addDerived(_ counts: inout WindowCounts, patterns: [Int], table: [[Int32]], isUnroutine: (Int) -> Bool) {
         for (feature, level) in derived {
-            var count = 0, first = 0, last = 0
-            for (position, pattern) in patterns.enumerated() where table[pattern].contains(Int32(level)) && isUnroutine(pattern) {
-                if count == 0 { first = position }
-                last = position
-                count += 1
-            }
-            guard count > 0 else { continue }
-            counts.counts.append((feature, count))
-            counts.positions.append((first, last))
+            Self.add(feature, to: &counts, patterns: patterns) { table[$0].contains(Int32(level)) && isUnroutine($0) }
         }
     }
 

@@ -528,6 +528,16 @@ struct BuiltinSynthesisTests {
         #expect((0..<70).allSatisfy { Learning.all.split(of: $0, count: 70) == ($0 < 60 ? .train : .val) })
     }
 
+    /// Learns from `windows` (the first two thirds train, the next sixth validates) with the level
+    /// in field 1; the first abnormal rule accepted, and every rule.
+    static func firstAbnormalRule(_ windows: [LabeledWindow]) async throws -> (AcceptedRule, [AcceptedRule]) {
+        let (train, validation) = (windows.count * 2 / 3, windows.count * 5 / 6)
+        let data = TrainingData(train: Array(windows[..<train]), validation: Array(windows[train..<validation]), test: Array(windows[validation...]))
+        let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(layout: LineLayout(levelField: 1)), packName: "s")
+        try await synthesizer.run { _ in }
+        return (try #require(synthesizer.accepted.first { $0.kind == .abnormal }), synthesizer.accepted)
+    }
+
     @Test("A rule on lines at a level that follow no routine template is named and described after them")
     func unusualLevelRule() async throws {
         var random = SeededGenerator(seed: 3)
@@ -547,11 +557,7 @@ struct BuiltinSynthesisTests {
             if id % 4 == 1 { lines[1] = "t1 FATAL fan speed low again" }
             return LabeledWindow(window: Window(id: id, texts: lines), isAbnormal: isAbnormal)
         }
-        let windows = (0..<96).map(window)
-        let data = TrainingData(train: Array(windows[0..<64]), validation: Array(windows[64..<80]), test: Array(windows[80...]))
-        let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(layout: LineLayout(levelField: 1)), packName: "s")
-        try await synthesizer.run { _ in }
-        let rule = try #require(synthesizer.accepted.first { $0.kind == .abnormal })
+        let (rule, _) = try await Self.firstAbnormalRule((0..<96).map(window))
         #expect(rule.name == "unusual_level_fatal")
         #expect(rule.doc == ["Windows where a line at level FATAL follows no routine template."])
     }
@@ -606,15 +612,11 @@ struct BuiltinSynthesisTests {
             }
             return LabeledWindow(window: Window(id: id, texts: lines), isAbnormal: isAbnormal)
         }
-        let windows = (0..<120).map(window)
-        let data = TrainingData(train: Array(windows[0..<72]), validation: Array(windows[72..<96]), test: Array(windows[96...]))
-        let synthesizer = Synthesizer(data: data, proposer: BuiltinProposer(layout: LineLayout(levelField: 1)), packName: "s")
-        try await synthesizer.run { _ in }
-        let rule = try #require(synthesizer.accepted.first { $0.kind == .abnormal })
+        let (rule, accepted) = try await Self.firstAbnormalRule((0..<120).map(window))
         #expect(rule.name == "alert_lines")
         #expect(rule.doc == ["Windows where a line follows an alert template (one only anomalous training lines showed)."])
         #expect(rule.body.contains("let alerts = [") && rule.body.contains("count line in window where line matches alerts"))
-        #expect(!synthesizer.accepted.contains { $0.kind == .normal && $0.body.contains("alerts") })
+        #expect(!accepted.contains { $0.kind == .normal && $0.body.contains("alerts") })
     }
 
     @Test("A proposer that names its rules keeps its names, made unique in the pack; the others' rules are named as requested")

@@ -84,6 +84,15 @@ public struct BuiltinDomainProposer: DomainProposer {
         private var owners: [String: Set<Int>] = [:]
         private static let noWords: Set<String> = ["\u{0}"]
 
+        init() {}
+
+        /// The owners of the words of each domain's templates (`wordsOf`: a template's words, if known).
+        init(_ domains: [FailureDomain], wordsOf: (Int) -> Set<String>?) {
+            for (index, domain) in domains.enumerated() {
+                for template in domain.templates { if let words = wordsOf(template) { add(words, owner: index) } }
+            }
+        }
+
         mutating func add(_ words: Set<String>, owner: Int) {
             for word in words.isEmpty ? Self.noWords : words { owners[word, default: []].insert(owner) }
         }
@@ -173,9 +182,10 @@ public struct BuiltinDomainProposer: DomainProposer {
         guard !domains.isEmpty else { return (partition, 0) }
         let placed = partition.domainOfTemplate
         let words = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0.words) })
+        let owners = WordOwners(partition.domains) { words[$0] }
         var added = 0
         for summary in summaries where placed[summary.id] == nil {
-            let best = nearest(to: [summary.words], among: partition.domains) { words[$0] }
+            let best = nearest(to: [summary.words], among: partition.domains, owners: owners) { words[$0] }
             domains[best].templates = (domains[best].templates + [summary.id]).sorted()
             added += 1
         }
@@ -192,27 +202,20 @@ public struct BuiltinDomainProposer: DomainProposer {
         var domains = partition.domains
         var alive = [Bool](repeating: true, count: domains.count)
         var counts = domains.map { $0.templates.reduce(0) { $0 + labeled[$1, default: 0] } }
-        var owners = WordOwners()
-        for (index, domain) in domains.enumerated() {
-            for template in domain.templates { if let words = summaries[template]?.words { owners.add(words, owner: index) } }
-        }
+        var owners = WordOwners(domains) { summaries[$0]?.words }
         var repairs: [String] = []
         var living = domains.count
+        // Merges never empty a domain, so the empty ones all go first.
+        for empty in domains.indices where domains[empty].templates.isEmpty && living > 1 {
+            repairs.append("removed the empty domain \(domains[empty].name)")
+            alive[empty] = false
+            living -= 1
+        }
         while living > 1 {
-            if let empty = domains.indices.first(where: { alive[$0] && domains[$0].templates.isEmpty }) {
-                repairs.append("removed the empty domain \(domains[empty].name)")
-                alive[empty] = false
-                living -= 1
-                continue
-            }
             let small = domains.indices.filter { alive[$0] && (counts[$0] < minimum || living > maximum) }
             guard let index = small.min(by: { counts[$0] < counts[$1] }) else { break }
             let words = domains[index].templates.compactMap { summaries[$0]?.words }
-            var best = domains.indices.first { alive[$0] && $0 != index }!, bestScore = 0.0
-            for candidate in owners.sharing(words) where alive[candidate] && candidate != index {
-                let score = domains[candidate].templates.compactMap { summaries[$0]?.words }.flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
-                if score > bestScore { best = candidate; bestScore = score }
-            }
+            let best = nearest(to: words, among: domains, owners: owners, eligible: { alive[$0] && $0 != index }) { summaries[$0]?.words }
             repairs.append("merged \(domains[index].name) (\(counts[index]) labeled messages) into the domain sharing most words")
             domains[best].templates = (domains[best].templates + domains[index].templates).sorted()
             counts[best] += counts[index]
@@ -229,18 +232,22 @@ public struct BuiltinDomainProposer: DomainProposer {
         var domains = partition.domains
         let moving = domains.remove(at: index)
         guard !domains.isEmpty else { return partition }
-        let best = nearest(to: moving.templates.compactMap { summaries[$0]?.words }, among: domains) { summaries[$0]?.words }
+        let best = nearest(to: moving.templates.compactMap { summaries[$0]?.words }, among: domains,
+                           owners: WordOwners(domains) { summaries[$0]?.words }) { summaries[$0]?.words }
         domains[best].templates = (domains[best].templates + moving.templates).sorted()
         return DomainPartition(domains: domains, proposer: partition.proposer)
     }
 
-    /// The index of the domain (of a non-empty list) holding the template whose words come
-    /// closest (Jaccard) to any of `words`; the first such domain on ties.
-    private static func nearest(to words: [Set<String>], among domains: [FailureDomain], wordsOf: (Int) -> Set<String>?) -> Int {
-        var best = 0, bestScore = -1.0
-        for (index, domain) in domains.enumerated() {
-            let score = domain.templates.compactMap(wordsOf).flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
-            if score > bestScore { best = index; bestScore = score }
+    /// The index of the domain (among the `eligible` ones of a list that has one) holding the
+    /// template whose words come closest (Jaccard) to any of `words`; the first such domain on
+    /// ties, the first eligible one when none shares a word. Only the domains `owners` says share
+    /// a word are scored: any other scores 0.
+    private static func nearest(to words: [Set<String>], among domains: [FailureDomain], owners: WordOwners,
+                                eligible: (Int) -> Bool = { _ in true }, wordsOf: (Int) -> Set<String>?) -> Int {
+        var best = domains.indices.first(where: eligible)!, bestScore = 0.0
+        for candidate in owners.sharing(words) where eligible(candidate) {
+            let score = domains[candidate].templates.compactMap(wordsOf).flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
+            if score > bestScore { best = candidate; bestScore = score }
         }
         return best
     }

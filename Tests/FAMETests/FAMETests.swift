@@ -282,7 +282,8 @@ struct FAMETests {
         let grouped = BuiltinDomainProposer.group(summaries, similarity: 0.3)
         #expect(grouped.domains.map(\.templates) == groups.map { $0.map(\.id).sorted() })
         #expect(grouped.domains.count > 20)
-        // Merging as it was: the smallest domain under the minimum, one at a time, into its nearest.
+        // Merging as it was: the smallest domain under the minimum, one at a time, into the domain
+        // whose templates come closest, every domain scored (the first on ties).
         let byID = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0) })
         let labeled = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0.labeled) })
         var partition = grouped
@@ -291,7 +292,17 @@ struct FAMETests {
             let counts = partition.domains.map { $0.templates.reduce(0) { $0 + labeled[$1]! } }
             guard let index = counts.indices.filter({ counts[$0] < 12 }).min(by: { counts[$0] < counts[$1] }) else { break }
             repairs.append("merged \(partition.domains[index].name) (\(counts[index]) labeled messages) into the domain sharing most words")
-            partition = BuiltinDomainProposer.merge(index, in: partition, summaries: byID)
+            var domains = partition.domains
+            let moving = domains.remove(at: index)
+            let words = moving.templates.map { byID[$0]!.words }
+            let scores = domains.map { domain in
+                domain.templates.flatMap { a in words.map { BuiltinDomainProposer.jaccard(byID[a]!.words, $0) } }.max() ?? 0
+            }
+            let best = scores.indices.first { scores[$0] == scores.max()! }!
+            domains[best].templates = (domains[best].templates + moving.templates).sorted()
+            let merged = DomainPartition(domains: domains, proposer: partition.proposer)
+            #expect(BuiltinDomainProposer.merge(index, in: partition, summaries: byID) == merged)
+            partition = merged
         }
         let merged = BuiltinDomainProposer.mergingSmall(grouped, minimum: 12, maximum: 1000, labeled: labeled, summaries: byID)
         #expect(merged.partition == partition && merged.repairs == repairs)

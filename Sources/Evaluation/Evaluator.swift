@@ -60,6 +60,24 @@ public struct FallbackComparison: Sendable, Codable, Hashable {
     public var validationWith: Double? = nil
 }
 
+/// A window the pack (with its fallback) got wrong, kept for a user to read: a false
+/// alarm or a missed anomaly, what decided it, and the line that shows why.
+public struct WindowMistake: Sendable, Codable, Hashable {
+    /// The window's position among all the input's windows, from 0.
+    public var window: Int
+    /// Labeled abnormal (a missed anomaly) or normal (a false alarm).
+    public var abnormal: Bool
+    /// The rule that decided the window, or the stage that did when no rule did.
+    public var decidedBy: String
+    /// The window's first and last input line numbers.
+    public var firstLine: Int
+    public var lastLine: Int
+    /// The line to read: a false alarm's first evidence line, a missed anomaly's first line labeled abnormal.
+    public var line: Int
+    /// That line's message, when the command could read the input again.
+    public var text: String?
+}
+
 /// The scores of a pack on labeled input.
 public struct EvaluationReport: Sendable, Codable {
     public var split: Split
@@ -78,14 +96,19 @@ public struct EvaluationReport: Sendable, Codable {
     public var rules: [RuleScore] = []
     /// With a fallback: what it decided and the scores without it.
     public var fallback: FallbackComparison?
+    /// The first false alarms and missed anomalies of the split, in window order (up to the limit of each).
+    public var mistakes: [WindowMistake] = []
 
-    /// Scores the records of `split` (records in window order).
-    public init(records: [WindowRecord], rules: [RuleMetadata], split: Split, keepTruncated: Bool = false, lineTruth: (Int) -> Truth?) {
+    /// Scores the records of `split` (records in window order), keeping the first `mistakeLimit`
+    /// false alarms and as many missed anomalies.
+    public init(records: [WindowRecord], rules: [RuleMetadata], split: Split, keepTruncated: Bool = false, mistakeLimit: Int = 0,
+                lineTruth: (Int) -> Truth?) {
         self.split = split
         keptTruncated = keepTruncated
         self.rules = rules.map { RuleScore(rule: $0.name, kind: $0.kind.rawValue) }
         var flagged = Set<Int>()
         var covered = Set<Int>()
+        var kept = (falseAlarms: 0, misses: 0)
         for (index, record) in records.enumerated() where split.contains(index, of: records.count) {
             if record.truncated {
                 truncatedWindows += 1
@@ -99,7 +122,17 @@ public struct EvaluationReport: Sendable, Codable {
                 flagged.formUnion(record.detection.evidence.map { record.lineNumbers[$0] })
             }
             guard let truth = record.truth else { unlabeledWindows += 1; continue }
-            window.add(predicted: record.detection.verdict == .abnormal, actual: truth == .abnormal)
+            let predicted = record.detection.verdict == .abnormal
+            window.add(predicted: predicted, actual: truth == .abnormal)
+            if predicted != (truth == .abnormal), let first = record.lineNumbers.first, let last = record.lineNumbers.last,
+               (predicted ? kept.falseAlarms : kept.misses) < mistakeLimit {
+                if predicted { kept.falseAlarms += 1 } else { kept.misses += 1 }
+                let line = predicted ? record.detection.evidence.first.map { record.lineNumbers[$0] }
+                    : record.lineNumbers.first { lineTruth($0) == .abnormal }
+                mistakes.append(WindowMistake(window: index, abnormal: !predicted,
+                                              decidedBy: record.detection.rule ?? record.detection.stage.rawValue,
+                                              firstLine: first, lastLine: last, line: line ?? first))
+            }
             for (ruleIndex, outcome) in record.outcomes.enumerated() {
                 switch outcome {
                 case .held:

@@ -19,13 +19,17 @@ public struct EvaluationRun {
     public var decisionIsGiven: Bool
     public var split: Split
     public var keepTruncated: Bool
+    /// How many false alarms and how many missed anomalies the report keeps (``EvaluationReport/mistakes``).
+    public var mistakeLimit: Int
 
-    public init(rules: RuleSet, fallback: FAMEFallback? = nil, decisionIsGiven: Bool = false, split: Split = .all, keepTruncated: Bool = false) {
+    public init(rules: RuleSet, fallback: FAMEFallback? = nil, decisionIsGiven: Bool = false, split: Split = .all, keepTruncated: Bool = false,
+                mistakeLimit: Int = 0) {
         self.rules = rules
         self.fallback = fallback
         self.decisionIsGiven = decisionIsGiven
         self.split = split
         self.keepTruncated = keepTruncated
+        self.mistakeLimit = mistakeLimit
     }
 
     /// Every window's record, and the message assessments of those the rules left undecided (by record index).
@@ -86,7 +90,8 @@ public struct EvaluationRun {
                 records[index].detection.evidence = verdict.evidence
                 records[index].detection.findings = verdict.findings
             }
-            report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
+            report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, mistakeLimit: mistakeLimit,
+                                      lineTruth: pipeline.truth(ofLine:))
             report.compareFallback(name: fame.name, records: records, rules: metadata, lineTruth: pipeline.truth(ofLine:))
             let own = fame.model.metadata.windowDecision == nil ? "the model's own" : "the model's own, chosen behind a pack when it was trained"
             report.fallback?.decision = decision.description + (decisionIsGiven ? " (as given)"
@@ -100,7 +105,8 @@ public struct EvaluationRun {
             report.fallback?.validationWithout = validation(rulesOnly)
             report.fallback?.validationWith = validation(records)
         } else {
-            report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, lineTruth: pipeline.truth(ofLine:))
+            report = EvaluationReport(records: records, rules: metadata, split: split, keepTruncated: keepTruncated, mistakeLimit: mistakeLimit,
+                                      lineTruth: pipeline.truth(ofLine:))
         }
         report.lines = reader.accounting
         return report
@@ -121,5 +127,23 @@ public struct EvaluationRun {
         }
         let chosen = FAMEFallback.calibrate(decided: decided, undecided: undecided, above: floor, loosest: loosest)
         return (chosen.decision, chosen.without, chosen.with, undecided.count)
+    }
+}
+
+extension EvaluationReport {
+    /// Gives each mistake the message of its line, read from `reader`: a second pass over the
+    /// input, stopped after the last line wanted.
+    public mutating func readMistakeLines(from reader: LogReader) throws {
+        guard let lastWanted = mistakes.map(\.line).max() else { return }
+        let wanted = Set(mistakes.map(\.line))
+        var texts: [Int: String] = [:]
+        struct Done: Error {}
+        do {
+            try reader.forEach { record in
+                if wanted.contains(record.number) { texts[record.number] = String(decoding: record.message, as: UTF8.self) }
+                if record.number >= lastWanted { throw Done() }
+            }
+        } catch is Done {}
+        for index in mistakes.indices { mistakes[index].text = texts[mistakes[index].line] }
     }
 }

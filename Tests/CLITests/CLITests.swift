@@ -95,6 +95,21 @@ struct CLITests {
         #expect((report["rules"] as? [Any])?.count == 6)
     }
 
+    @Test("eval --mistakes lists the windows the pack got wrong, with a line to read; JSON keeps them too")
+    func evalMistakes() throws {
+        let result = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--mistakes", "3", bgl])
+        #expect(result.status == 0)
+        // The shipped pack misses one window of the sample and raises no false alarm.
+        #expect(result.stdout.contains("false alarms (0 of 0 shown):"))
+        #expect(result.stdout.contains("missed anomalies (1 of 1 shown):\n  window 18 (lines 361–380), no rule decided it\n    line 363: 1119319455 2005.06.20 R12-M1-NC-I:J18-U11"))
+        let json = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--json", "--mistakes", "3", bgl])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let mistakes = try #require(report["mistakes"] as? [[String: Any]])
+        #expect(mistakes.count == 1 && mistakes[0]["line"] as? Int == 363 && (mistakes[0]["text"] as? String)?.hasPrefix("1119319455 ") == true)
+        let negative = try Warden.run(["eval", "--pack", pack, "--format", "bgl", "--mistakes=-1", bgl])
+        #expect(negative.status != 0 && negative.stderr.contains("--mistakes must not be negative"))
+    }
+
     @Test("test exits 1 and shows the window when a pack test fails")
     func failingTest() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("failing-\(UUID().uuidString).warden")

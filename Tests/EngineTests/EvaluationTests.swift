@@ -75,4 +75,37 @@ struct EvaluationTests {
                                     lineTruth: run.pipeline.truth(ofLine:))
         #expect(test.windows == 30)
     }
+
+    @Test("Mistakes: the first false alarms and misses of the split, each with what decided it and the line to read")
+    func mistakes() {
+        // Windows of 3 lines (numbered from 1): truth from the abnormal lines, verdicts as given.
+        let abnormalLines: Set<Int> = [5, 9, 12, 17]
+        func record(_ index: Int, _ verdict: Verdict, rule: String?, evidence: [Int] = []) -> WindowRecord {
+            let numbers = Array((index * 3 + 1)...(index * 3 + 3))
+            let truth: Truth = numbers.contains(where: abnormalLines.contains) ? .abnormal : .normal
+            let stage: Stage = rule == nil ? .fallback : verdict == .abnormal ? .abnormalRules : .normalRules
+            return WindowRecord(truth: truth, detection: Detection(windowID: index, verdict: verdict, stage: stage, rule: rule, evidence: evidence),
+                                lineNumbers: numbers, outcomes: [])
+        }
+        let records = [
+            record(0, .abnormal, rule: "alarm", evidence: [2]),  // lines 1–3, normal: a false alarm on line 3
+            record(1, .normal, rule: "quiet"),                    // lines 4–6, abnormal at 5: missed
+            record(2, .abnormal, rule: "alarm", evidence: [0]),  // lines 7–9, abnormal: found
+            record(3, .normal, rule: nil),                        // lines 10–12, abnormal at 12: missed, undecided
+            record(4, .abnormal, rule: nil, evidence: [1]),      // lines 13–15, normal: a false alarm of the fallback
+            record(5, .normal, rule: nil),                        // lines 16–18, abnormal at 17: missed
+        ]
+        let truth = { (line: Int) -> Truth? in abnormalLines.contains(line) ? .abnormal : .normal }
+        let report = EvaluationReport(records: records, rules: [], split: .all, mistakeLimit: 2, lineTruth: truth)
+        #expect(report.mistakes.map(\.window) == [0, 1, 3, 4])
+        #expect(report.mistakes.map(\.abnormal) == [false, true, true, false])
+        #expect(report.mistakes.map(\.decidedBy) == ["alarm", "quiet", "fallback", "fallback"])
+        #expect(report.mistakes.map(\.line) == [3, 5, 12, 14])
+        #expect(report.mistakes.map(\.firstLine) == [1, 4, 10, 13] && report.mistakes.map(\.lastLine) == [3, 6, 12, 15])
+        #expect(report.window.falseNegatives == 3 && report.window.falsePositives == 2)
+        // Only the split's windows; none without a limit.
+        let test = EvaluationReport(records: records, rules: [], split: .test, mistakeLimit: 5, lineTruth: truth)
+        #expect(test.mistakes.map(\.window) == records.indices.filter { Split.test.contains($0, of: records.count) && $0 != 2 })
+        #expect(EvaluationReport(records: records, rules: [], split: .all, lineTruth: truth).mistakes.isEmpty)
+    }
 }

@@ -46,8 +46,15 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "List up to this many false alarms and this many missed anomalies: the window, what decided it, and a line to read (a false alarm's evidence, a missed anomaly's first abnormal line).")
+    var mistakes = 0
+
     @Argument(help: "The labeled log file (`-` for standard input).")
     var file: String
+
+    func validate() throws {
+        guard mistakes >= 0 else { throw ValidationError("--mistakes must not be negative") }
+    }
 
     func run() throws {
         let rules = try pack.load()
@@ -55,12 +62,15 @@ struct EvalCommand: ParsableCommand {
         let fame = try fallback.fame(for: input.format, bundle: rules.bundle)
         if let model = fame?.model { noteInSample(model, name: "the FAME model") }
         let run = EvaluationRun(rules: rules.ruleSet, fallback: fame,
-                                decisionIsGiven: fallback.decisionIsGiven, split: split, keepTruncated: keepTruncated)
+                                decisionIsGiven: fallback.decisionIsGiven, split: split, keepTruncated: keepTruncated,
+                                mistakeLimit: mistakes)
         let reader = try input.labeledReader(path: file, labels: labels)
         var progress = ProgressBar(total: file == "-" ? nil : reader.source.totalBytes)
         let policy = try input.windowPolicy()
-        let report = try run.run(reader: reader, policy: policy, threads: input.workerThreads, progress: { progress.update($0) })
+        var report = try run.run(reader: reader, policy: policy, threads: input.workerThreads, progress: { progress.update($0) })
         progress.finish()
+        // Standard input cannot be read twice: its mistakes keep their line numbers only.
+        if !report.mistakes.isEmpty, file != "-" { try report.readMistakeLines(from: try input.labeledReader(path: file, labels: labels)) }
         warnAboutLabels(reader)
         warnAboutTimestamps(reader, policy: policy)
         if json {
@@ -120,6 +130,18 @@ struct EvalCommand: ParsableCommand {
         lines.append(input)
         lines += skipHints(accounting.skipped).map { "  " + $0 }
         if unseenIDs > 0 { lines.append("label file: \(unseenIDs) ids never occur in the input (ignored)") }
+        for abnormal in [false, true] where mistakes > 0 {
+            let shown = report.mistakes.filter { $0.abnormal == abnormal }
+            let total = abnormal ? report.window.falseNegatives : report.window.falsePositives
+            lines.append("")
+            lines.append("\(abnormal ? "missed anomalies" : "false alarms") (\(shown.count) of \(total) shown):")
+            for mistake in shown {
+                let decided = mistake.decidedBy != Stage.fallback.rawValue ? "decided by \(mistake.decidedBy)"
+                    : abnormal ? "no rule decided it" : "no rule decided it; the fallback called it abnormal"
+                lines.append("  window \(mistake.window) (lines \(mistake.firstLine)–\(mistake.lastLine)), \(decided)")
+                lines.append("    line \(mistake.line): \(mistake.text ?? "(standard input is not read again)")")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -130,8 +130,14 @@ struct RuleLearner {
         /// Per feature id: the rows where it is not zero, ascending, and its value in each.
         let rowsOf: [[Int32]]
         let valuesOf: [[Int32]]
+        /// Per feature id, in the order of `rowsOf`: the first and last line position of its
+        /// lines in each row (-1 when the row does not say).
+        let firstsOf: [[Int32]]
+        let lastsOf: [[Int32]]
         let counts: [WindowCounts]
-        let dense: Dense?
+        /// The dense table; read only when `isDense` (otherwise it is empty).
+        let dense: Dense
+        let isDense: Bool
         /// Whether a row lists a feature with a count of zero (its order still reads its positions).
         let hasZeroCounts: Bool
 
@@ -151,17 +157,25 @@ struct RuleLearner {
             let features = (rows.flatMap { $0.counts.map(\.0) }.max() ?? -1) + 1
             var rowsOf = [[Int32]](repeating: [], count: features)
             var valuesOf = [[Int32]](repeating: [], count: features)
+            var firstsOf = [[Int32]](repeating: [], count: features)
+            var lastsOf = [[Int32]](repeating: [], count: features)
             for (row, window) in rows.enumerated() {
-                for (feature, count) in window.counts where count != 0 {
+                for (slot, (feature, count)) in window.counts.enumerated() where count != 0 {
                     rowsOf[feature].append(Int32(row))
                     valuesOf[feature].append(Int32(clamping: count))
+                    let known = slot < window.positions.count
+                    firstsOf[feature].append(known ? Int32(clamping: window.positions[slot].0) : -1)
+                    lastsOf[feature].append(known ? Int32(clamping: window.positions[slot].1) : -1)
                 }
             }
             self.rowsOf = rowsOf
             self.valuesOf = valuesOf
+            self.firstsOf = firstsOf
+            self.lastsOf = lastsOf
             hasZeroCounts = rows.contains { $0.counts.contains { $0.1 == 0 } }
             counts = rows
-            dense = rows.count * (features + 3) <= denseLimit ? Self.dense(rows, features: features) : nil
+            isDense = rows.count * (features + 3) <= denseLimit
+            dense = isDense ? Self.dense(rows, features: features) : Dense(features: 0, values: [], firsts: [], lasts: [])
         }
 
         private static func dense(_ rows: [WindowCounts], features: Int) -> Dense {
@@ -185,7 +199,7 @@ struct RuleLearner {
         }
 
         @inline(__always) func value(_ quantity: Quantity, row: Int) -> Int {
-            if let dense {
+            if isDense {
                 let width = dense.features + 3
                 switch quantity {
                 case .feature(let feature): return feature < dense.features ? Int(dense.values[row * width + feature]) : 0
@@ -207,8 +221,13 @@ struct RuleLearner {
             feature < rowsOf.count ? (rowsOf[feature], valuesOf[feature]) : ([], [])
         }
 
+        /// The first and last line positions of `feature` in the rows of ``column(_:)``, in its order.
+        @inline(__always) func positions(_ feature: Int) -> (firsts: [Int32], lasts: [Int32]) {
+            feature < firstsOf.count ? (firstsOf[feature], lastsOf[feature]) : ([], [])
+        }
+
         @inline(__always) func follows(_ first: Int, then: Int, row: Int) -> Bool {
-            guard let dense else { return counts[row].follows(first, then: then) }
+            guard isDense else { return counts[row].follows(first, then: then) }
             guard first < dense.features, then < dense.features else { return false }
             let a = dense.firsts[row * dense.features + first], b = dense.lasts[row * dense.features + then]
             return a >= 0 && b >= 0 && a < b
@@ -455,18 +474,18 @@ struct RuleLearner {
     /// other conditions. Rows × conditions become the two features' rows per condition.
     private func relationWeights(_ condition: Condition, isCovered: [Bool], p0: Double, n0: Double)
         -> (p: Double, n: Double, instances: Double)? {
-        let first: Int, second: Int, holds: (Int32, Int32, Int) -> Bool
+        let first: Int, second: Int, relation: Relation
         switch condition {
-        case .equal(.feature(let a), .feature(let b)): (first, second, holds) = (a, b, { x, y, _ in x == y })
-        case .notEqual(.feature(let a), .feature(let b)): (first, second, holds) = (a, b, { x, y, _ in x != y })
-        case .less(.feature(let a), .feature(let b)): (first, second, holds) = (a, b, { x, y, _ in x < y })
-        case .follows(let a, let b) where !columns.hasZeroCounts:
-            (first, second, holds) = (a, b, { [columns] x, y, row in x != 0 && y != 0 && columns.follows(a, then: b, row: row) })
-        case .notFollows(let a, let b) where !columns.hasZeroCounts:
-            (first, second, holds) = (a, b, { [columns] x, y, row in !(x != 0 && y != 0 && columns.follows(a, then: b, row: row)) })
+        case .equal(.feature(let a), .feature(let b)): (first, second, relation) = (a, b, .equal)
+        case .notEqual(.feature(let a), .feature(let b)): (first, second, relation) = (a, b, .notEqual)
+        case .less(.feature(let a), .feature(let b)): (first, second, relation) = (a, b, .less)
+        case .follows(let a, let b) where !columns.hasZeroCounts: (first, second, relation) = (a, b, .follows)
+        case .notFollows(let a, let b) where !columns.hasZeroCounts: (first, second, relation) = (a, b, .notFollows)
         default: return nil
         }
         let a = columns.column(first), b = columns.column(second)
+        // Where the first line of `first` is and the last of `second`, for an order (read from the columns, not searched per row).
+        let firstsA = columns.positions(first).firsts, lastsB = columns.positions(second).lasts
         var p = 0.0, n = 0.0, instances = 0.0, listedTargets = 0.0, listedOpposites = 0.0
         // The union of the two rows lists, ascending, with each feature's value (0 where absent).
         var i = 0, j = 0
@@ -474,22 +493,39 @@ struct RuleLearner {
             let rowA = i < a.rows.count ? a.rows[i] : .max, rowB = j < b.rows.count ? b.rows[j] : .max
             let row = min(rowA, rowB)
             let x = rowA == row ? a.values[i] : 0, y = rowB == row ? b.values[j] : 0
+            let start: Int32 = rowA == row ? firstsA[i] : -1, end: Int32 = rowB == row ? lastsB[j] : -1
             if rowA == row { i += 1 }
             if rowB == row { j += 1 }
             guard isCovered[Int(row)] else { continue }
-            let weights = rows[Int(row)]
-            listedTargets += weights.targets
-            listedOpposites += weights.opposites
-            guard holds(x, y, Int(row)) else { continue }
-            p += weights.targets
-            n += weights.opposites
-            if x != 0, y != 0 { instances += weights.targets }
+            let (targets, opposites) = (rows[Int(row)].targets, rows[Int(row)].opposites)
+            listedTargets += targets
+            listedOpposites += opposites
+            guard relation.holds(x, y, ordered: start >= 0 && end >= 0 && start < end) else { continue }
+            p += targets
+            n += opposites
+            if x != 0, y != 0 { instances += targets }
         }
-        if holds(0, 0, -1) {
+        if relation.holds(0, 0, ordered: false) {
             p += p0 - listedTargets
             n += n0 - listedOpposites
         }
         return (p, n, instances)
+    }
+
+    /// A relation or an order between two features' counts, as ``relationWeights(_:isCovered:p0:n0:)`` ranks it.
+    private enum Relation {
+        case equal, notEqual, less, follows, notFollows
+
+        /// Whether it holds for counts `x` and `y`; `ordered`: a line of the first comes before a later line of the second.
+        @inline(__always) func holds(_ x: Int32, _ y: Int32, ordered: Bool) -> Bool {
+            switch self {
+            case .equal: x == y
+            case .notEqual: x != y
+            case .less: x < y
+            case .follows: x != 0 && y != 0 && ordered
+            case .notFollows: !(x != 0 && y != 0 && ordered)
+            }
+        }
     }
 
     private func cost(_ condition: Condition) -> Int {

@@ -24,6 +24,8 @@ public struct BuiltinProposer: RuleProposer {
     /// Rules are named after their first condition (the one that separates best): `unusual_level_fatal`.
     public var namesRules: Bool { true }
     public var offersKnownAlerts: Bool { true }
+    /// Each rule is learned from its request alone.
+    public var answersConcurrently: Bool { true }
     private let vocabulary: LineVocabulary
 
     public init(layout: LineLayout = LineLayout()) {

@@ -51,6 +51,10 @@ public protocol RuleProposer: Sendable {
     /// Whether the proposer can rest a rule on known alerts (``RuleRequest/knownAlerts``); the
     /// loop then asks it for such a rule too in every abnormal epoch.
     var offersKnownAlerts: Bool { get }
+    /// Whether the answer to a request depends on that request alone, not on the requests
+    /// before it (a recorded transcript replays in order), so that the loop may send an
+    /// epoch's requests at once.
+    var answersConcurrently: Bool { get }
     /// A rule declaration in the rule language (doc comment, kind, name, body),
     /// or `nil` when the proposer has nothing (more) to offer.
     func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String?
@@ -66,6 +70,7 @@ public protocol RuleProposer: Sendable {
 extension RuleProposer {
     public var namesRules: Bool { false }
     public var offersKnownAlerts: Bool { false }
+    public var answersConcurrently: Bool { false }
     public func prepare(corpus: [LabeledWindow]) {}
     public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] { rules }
 }

@@ -269,27 +269,22 @@ public final class Synthesizer: Sendable {
             let taken = accepted.filter { $0.kind == kind }.compactMap { Int($0.name.dropFirst(kind.rawValue.count + 1)) }
             let name = "\(kind.rawValue)_\((taken.max() ?? 0) + 1)"
             let trainingTargets = remaining.map { data.train[$0].window }, trainingOpposites = opposites.map { data.train[$0].window }
-            func candidate(_ sample: ContrastiveSample, rollout: Int, knownAlerts: Bool = false) async throws -> Candidate? {
-                let request = RuleRequest(
+            func request(_ sample: ContrastiveSample, rollout: Int, knownAlerts: Bool = false) -> Rollout {
+                Rollout(request: RuleRequest(
                     kind: kind, name: name, targets: sample.targets.map { data.train[$0].window },
                     opposites: sample.opposites.map { data.train[$0].window }, rollout: rollout, repairs: 0,
                     trainingTargets: trainingTargets, trainingOpposites: trainingOpposites,
-                    trainingTargetIndices: remaining, trainingOppositeIndices: opposites, knownAlerts: knownAlerts)
-                guard var candidate = try await self.rollout(request) else { return nil }
-                candidate.sample = sample
-                candidate.knownAlerts = knownAlerts
-                return candidate
+                    trainingTargetIndices: remaining, trainingOppositeIndices: opposites, knownAlerts: knownAlerts), sample: sample)
             }
-            var candidates: [Candidate] = []
-            let rollouts = samples.enumerated().flatMap { index, sample in
-                (0..<max(1, settings.rollouts)).filter { index == 0 || $0 == 1 }.map { (sample, $0) }
-            }
-            for (sample, rollout) in rollouts where !isInterrupted() {
-                if let found = try await candidate(sample, rollout: rollout) { candidates.append(found) }
+            var requests = samples.enumerated().flatMap { index, sample in
+                (0..<max(1, settings.rollouts)).filter { index == 0 || $0 == 1 }.map { request(sample, rollout: $0) }
             }
             // And the simplest abnormal rule that may rest on the messages only anomalies showed.
-            if kind == .abnormal, proposer.offersKnownAlerts, !isInterrupted(), let found = try await candidate(samples[0], rollout: 1, knownAlerts: true) {
-                candidates.append(found)
+            if kind == .abnormal, proposer.offersKnownAlerts { requests.append(request(samples[0], rollout: 1, knownAlerts: true)) }
+            var candidates: [Candidate] = []
+            for (found, events) in try await run(requests) {
+                events.forEach(onEvent)
+                if let found { candidates.append(found) }
             }
             let chosen = select(candidates, kind: kind, epoch: epoch, validation: undecided)
             guard let best = chosen, let sample = best.sample else {
@@ -321,7 +316,7 @@ public final class Synthesizer: Sendable {
         onEvent(.phaseFinished(kind: kind, rules: accepted.filter { $0.kind == kind }.count, coverage: coverage))
     }
 
-    private struct Candidate {
+    private struct Candidate: Sendable {
         var rule: AcceptedRule
         /// Remaining training targets it holds on.
         var coverage: Int
@@ -342,8 +337,9 @@ public final class Synthesizer: Sendable {
     /// When repairs run out, the best candidate that rejects every
     /// contrastive opposite and recognises the anchor is kept as a partial
     /// answer: later epochs sample the target windows it missed.
-    private func rollout(_ request: RuleRequest) async throws -> Candidate? {
+    private func rollout(_ request: RuleRequest) async throws -> (Candidate?, [SynthesisEvent]) {
         var request = request
+        var events: [SynthesisEvent] = []
         var feedback: Feedback?
         var best: Candidate?
         var partial: Candidate?
@@ -351,7 +347,7 @@ public final class Synthesizer: Sendable {
         var specificDropped: [String] = []
         while request.repairs <= settings.repairs, !isInterrupted() {
             guard let text = try await proposer.propose(request, feedback: feedback) else { break }
-            onEvent(.candidate(kind: request.kind, rollout: request.rollout, step: feedback == nil ? "generate" : feedback!.step))
+            events.append(.candidate(kind: request.kind, rollout: request.rollout, step: feedback == nil ? "generate" : feedback!.step))
             let outcome = test(text, request)
             let missedAllowed = Int(settings.localMissedShare * Double(max(0, request.targets.count - 1)))
             let wrongAllowed = Int(settings.localWrongShare * Double(request.opposites.count))
@@ -382,12 +378,46 @@ public final class Synthesizer: Sendable {
             feedback = .refine(coverage: rule.coverage, previous: text)
         }
         if best == nil, partial == nil, !specificDropped.isEmpty {
-            onEvent(.rejected(kind: request.kind, epoch: epochsRun, reason: "candidate dropped: it keys on literals that name one thing: "
+            events.append(.rejected(kind: request.kind, epoch: epochsRun, reason: "candidate dropped: it keys on literals that name one thing: "
                 + specificDropped.joined(separator: ", ")))
         }
-        guard var chosen = best ?? partial else { return nil }
+        guard var chosen = best ?? partial else { return (nil, events) }
         chosen.opposites = try self.coverage(of: chosen.rule, on: request.trainingOpposites)
-        return chosen
+        return (chosen, events)
+    }
+
+    /// A rollout to run: its request and the contrastive sample it was made from.
+    private struct Rollout: Sendable {
+        var request: RuleRequest
+        var sample: ContrastiveSample
+    }
+
+    /// Runs an epoch's rollouts, each with its events, in the order given: all at once when the
+    /// proposer answers requests concurrently (they share nothing but what they read), else one
+    /// after another. Either way the candidates and events are the same.
+    private func run(_ rollouts: [Rollout]) async throws -> [(Candidate?, [SynthesisEvent])] {
+        func finished(_ rollout: Rollout, _ result: (Candidate?, [SynthesisEvent])) -> (Candidate?, [SynthesisEvent]) {
+            var candidate = result.0
+            candidate?.sample = rollout.sample
+            candidate?.knownAlerts = rollout.request.knownAlerts
+            return (candidate, result.1)
+        }
+        guard proposer.answersConcurrently, rollouts.count > 1 else {
+            var results: [(Candidate?, [SynthesisEvent])] = []
+            for rollout in rollouts where !isInterrupted() { results.append(finished(rollout, try await self.rollout(rollout.request))) }
+            return results
+        }
+        return try await withThrowingTaskGroup(of: (Int, Candidate?, [SynthesisEvent]).self) { group in
+            for (index, rollout) in rollouts.enumerated() {
+                group.addTask {
+                    let (candidate, events) = finished(rollout, try await self.rollout(rollout.request))
+                    return (index, candidate, events)
+                }
+            }
+            var results = [(Candidate?, [SynthesisEvent])](repeating: (nil, []), count: rollouts.count)
+            for try await (index, candidate, events) in group { results[index] = (candidate, events) }
+            return results
+        }
     }
 
     private func coverage(of rule: AcceptedRule, on windows: [Window]) throws -> Int {

@@ -436,6 +436,35 @@ struct BuiltinSynthesisTests {
                                             provenance: SynthesisProvenance(backend: "builtin", model: "none")) == text)
     }
 
+    @Test("An epoch's rollouts sent at once give the rules and events they give one after another")
+    func concurrentRollouts() async throws {
+        /// The builtin proposer, asked one request at a time.
+        struct OneAtATime: RuleProposer {
+            let inner = BuiltinProposer()
+            var backend: String { inner.backend }
+            var model: String { inner.model }
+            var namesRules: Bool { inner.namesRules }
+            var offersKnownAlerts: Bool { inner.offersKnownAlerts }
+            func propose(_ request: RuleRequest, feedback: Feedback?) async throws -> String? { try await inner.propose(request, feedback: feedback) }
+            func prepare(corpus: [LabeledWindow]) { inner.prepare(corpus: corpus) }
+            func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] { inner.relearned(rules, corpus: corpus) }
+        }
+        #expect(BuiltinProposer().answersConcurrently && !OneAtATime().answersConcurrently)
+        let data = syntheticData()
+        func run(_ proposer: any RuleProposer) async throws -> (rules: [String], events: [String]) {
+            let events = Mutex<[String]>([])
+            let synthesizer = Synthesizer(data: data, proposer: proposer, packName: "s", onEvent: { event in
+                events.withLock { $0.append(String(describing: event)) }
+            })
+            try await synthesizer.run { _ in }
+            return (synthesizer.accepted.map { $0.name + "\n" + $0.body }, events.withLock { $0 })
+        }
+        let atOnce = try await run(BuiltinProposer()), inTurn = try await run(OneAtATime())
+        #expect(atOnce.rules == inTurn.rules && !atOnce.rules.isEmpty)
+        #expect(atOnce.events == inTurn.events)
+        #expect(atOnce.events.filter { $0.hasPrefix("candidate(") }.count > 2)
+    }
+
     @Test("Resuming from a partial pack keeps its rules and continues")
     func resume() async throws {
         let data = syntheticData()

@@ -281,11 +281,7 @@ public final class Synthesizer: Sendable {
             }
             // And the simplest abnormal rule that may rest on the messages only anomalies showed.
             if kind == .abnormal, proposer.offersKnownAlerts { requests.append(request(samples[0], rollout: 1, knownAlerts: true)) }
-            var candidates: [Candidate] = []
-            for (found, events) in try await run(requests) {
-                events.forEach(onEvent)
-                if let found { candidates.append(found) }
-            }
+            let candidates = try await run(requests)
             let chosen = select(candidates, kind: kind, epoch: epoch, validation: undecided)
             guard let best = chosen, let sample = best.sample else {
                 for sample in samples { failedAnchors.insert(sample.anchor) }
@@ -337,9 +333,8 @@ public final class Synthesizer: Sendable {
     /// When repairs run out, the best candidate that rejects every
     /// contrastive opposite and recognises the anchor is kept as a partial
     /// answer: later epochs sample the target windows it missed.
-    private func rollout(_ request: RuleRequest) async throws -> (Candidate?, [SynthesisEvent]) {
+    private func rollout(_ request: RuleRequest, report: (SynthesisEvent) -> Void) async throws -> Candidate? {
         var request = request
-        var events: [SynthesisEvent] = []
         var feedback: Feedback?
         var best: Candidate?
         var partial: Candidate?
@@ -347,7 +342,7 @@ public final class Synthesizer: Sendable {
         var specificDropped: [String] = []
         while request.repairs <= settings.repairs, !isInterrupted() {
             guard let text = try await proposer.propose(request, feedback: feedback) else { break }
-            events.append(.candidate(kind: request.kind, rollout: request.rollout, step: feedback == nil ? "generate" : feedback!.step))
+            report(.candidate(kind: request.kind, rollout: request.rollout, step: feedback == nil ? "generate" : feedback!.step))
             let outcome = test(text, request)
             let missedAllowed = Int(settings.localMissedShare * Double(max(0, request.targets.count - 1)))
             let wrongAllowed = Int(settings.localWrongShare * Double(request.opposites.count))
@@ -378,12 +373,12 @@ public final class Synthesizer: Sendable {
             feedback = .refine(coverage: rule.coverage, previous: text)
         }
         if best == nil, partial == nil, !specificDropped.isEmpty {
-            events.append(.rejected(kind: request.kind, epoch: epochsRun, reason: "candidate dropped: it keys on literals that name one thing: "
+            report(.rejected(kind: request.kind, epoch: epochsRun, reason: "candidate dropped: it keys on literals that name one thing: "
                 + specificDropped.joined(separator: ", ")))
         }
-        guard var chosen = best ?? partial else { return (nil, events) }
+        guard var chosen = best ?? partial else { return nil }
         chosen.opposites = try self.coverage(of: chosen.rule, on: request.trainingOpposites)
-        return (chosen, events)
+        return chosen
     }
 
     /// A rollout to run: its request and the contrastive sample it was made from.
@@ -392,25 +387,29 @@ public final class Synthesizer: Sendable {
         var sample: ContrastiveSample
     }
 
-    /// Runs an epoch's rollouts, each with its events, in the order given: all at once when the
-    /// proposer answers requests concurrently (they share nothing but what they read), else one
-    /// after another. Either way the candidates and events are the same.
-    private func run(_ rollouts: [Rollout]) async throws -> [(Candidate?, [SynthesisEvent])] {
-        func finished(_ rollout: Rollout, _ result: (Candidate?, [SynthesisEvent])) -> (Candidate?, [SynthesisEvent]) {
-            var candidate = result.0
+    /// Runs an epoch's rollouts in the order given, their candidates in that order: all at once
+    /// when the proposer answers requests concurrently (they share nothing but what they read;
+    /// each rollout's events are then reported when all are done, in the same order), else one
+    /// after another, each event reported as it happens. Either way the candidates and events are the same.
+    private func run(_ rollouts: [Rollout]) async throws -> [Candidate] {
+        func finished(_ rollout: Rollout, _ candidate: Candidate?) -> Candidate? {
+            var candidate = candidate
             candidate?.sample = rollout.sample
             candidate?.knownAlerts = rollout.request.knownAlerts
-            return (candidate, result.1)
+            return candidate
         }
         guard proposer.answersConcurrently, rollouts.count > 1 else {
-            var results: [(Candidate?, [SynthesisEvent])] = []
-            for rollout in rollouts where !isInterrupted() { results.append(finished(rollout, try await self.rollout(rollout.request))) }
-            return results
+            var candidates: [Candidate] = []
+            for rollout in rollouts where !isInterrupted() {
+                if let found = finished(rollout, try await self.rollout(rollout.request, report: onEvent)) { candidates.append(found) }
+            }
+            return candidates
         }
-        return try await withThrowingTaskGroup(of: (Int, Candidate?, [SynthesisEvent]).self) { group in
+        let results = try await withThrowingTaskGroup(of: (Int, Candidate?, [SynthesisEvent]).self) { group in
             for (index, rollout) in rollouts.enumerated() {
                 group.addTask {
-                    let (candidate, events) = finished(rollout, try await self.rollout(rollout.request))
+                    var events: [SynthesisEvent] = []
+                    let candidate = finished(rollout, try await self.rollout(rollout.request) { events.append($0) })
                     return (index, candidate, events)
                 }
             }
@@ -418,6 +417,8 @@ public final class Synthesizer: Sendable {
             for try await (index, candidate, events) in group { results[index] = (candidate, events) }
             return results
         }
+        for (_, events) in results { events.forEach(onEvent) }
+        return results.compactMap(\.0)
     }
 
     private func coverage(of rule: AcceptedRule, on windows: [Window]) throws -> Int {

@@ -37,15 +37,17 @@ struct WindowFeatures {
             var tokens: [Int32] = [], lineEnds: [Int] = []
             for line in 0..<window.count {
                 let start = tokens.count
-                for token in Tokens.split(window.text(line)) {
-                    let id = ids[token] ?? {
-                        let new = Int32(names.count)
-                        ids[token] = new
-                        names.append(token)
-                        frequency.append(0)
-                        return new
-                    }()
-                    tokens.append(id)
+                window.withLine(line) { bytes in
+                    Tokens.forEach(in: bytes) { token in
+                        let id = ids[token] ?? {
+                            let new = Int32(names.count)
+                            ids[token] = new
+                            names.append(token)
+                            frequency.append(0)
+                            return new
+                        }()
+                        tokens.append(id)
+                    }
                 }
                 // Frequency counts the lines a token is on.
                 for id in Set(tokens[start...]) { frequency[Int(id)] += 1 }
@@ -120,8 +122,15 @@ enum Clustering {
 
 /// Whitespace tokenisation shared by features and the builtin synthesizer.
 enum Tokens {
-    static func split(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+    /// Calls `body` with each token of a line: the runs of bytes between spaces and tabs, as text.
+    static func forEach(in bytes: UnsafeBufferPointer<UInt8>, _ body: (String) -> Void) {
+        var index = 0
+        while index < bytes.count {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+            let start = index
+            while index < bytes.count, bytes[index] != 0x20, bytes[index] != 0x09 { index += 1 }
+            if index > start { body(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) }
+        }
     }
 }
 

@@ -54,6 +54,20 @@ struct SamplingTests {
         #expect(sample!.opposites.count == 5 && sample!.opposites.allSatisfy { !data.train[$0].isAbnormal })
     }
 
+    @Test("A line's tokens are the runs of bytes between spaces and tabs, as the text splits into them")
+    func tokens() {
+        func split(_ text: String) -> [String] {
+            var tokens: [String] = []
+            Array(text.utf8).withUnsafeBufferPointer { bytes in Tokens.forEach(in: bytes) { tokens.append($0) } }
+            return tokens
+        }
+        #expect(split("  INFO\tdfs.DataNode  Receiving block blk_1 ") == ["INFO", "dfs.DataNode", "Receiving", "block", "blk_1"])
+        #expect(split("") == [] && split(" \t ") == [])
+        for text in ["naïve café über 東京 ok", "a\tb c", "x"] {
+            #expect(split(text) == text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init))
+        }
+    }
+
     @Test("Besides the most diverse anchor, the most typical member of its cluster anchors a second sample")
     func typicalAnchor() {
         // One cluster: windows of the same three lines, and one that also logs many other words

@@ -45,7 +45,7 @@ public struct BuiltinProposer: RuleProposer {
     public func relearned(_ rules: [AcceptedRule], corpus: [LabeledWindow]) -> [AcceptedRule] {
         let learned = vocabulary.routineRegexes()
         let wider = LineVocabulary(layout: vocabulary.layout)
-        wider.prepare(corpus)
+        wider.prepare(corpus, countingWindows: false)
         let relearned = wider.routineRegexes(keeping: Set(learned))
         // Alert templates learned again too: a validation line labeled normal takes a template off the list.
         let alerts = vocabulary.alertRegexes(), widerAlerts = wider.alertRegexes()

@@ -160,8 +160,10 @@ final class LineVocabulary: @unchecked Sendable {
         self.layout = layout
     }
 
-    /// Mines templates on the corpus lines and counts every window.
-    func prepare(_ labeled: [LabeledWindow]) {
+    /// Mines templates on the corpus lines and counts every window; with `countingWindows` false,
+    /// only the templates and which of them are routine and alerts (``routineRegexes(keeping:)``,
+    /// ``alertRegexes()``), and no window is counted.
+    func prepare(_ labeled: [LabeledWindow], countingWindows: Bool = true) {
         let windows = labeled.map(\.window)
         var drain = Drain(settings: { var s = DrainSettings(); s.masking = .all; return s }())
         var representatives: [[UInt8]] = []
@@ -250,7 +252,7 @@ final class LineVocabulary: @unchecked Sendable {
                 patternIDs[bytesPieces(bytes)] = id
             }
         }
-        corpus = zip(linePatterns, windows).map { counts(patterns: $0, span: Self.span(of: $1)) }
+        if countingWindows { corpus = zip(linePatterns, windows).map { counts(patterns: $0, span: Self.span(of: $1)) } }
         // Routine templates: those of lines labeled normal, in normal training windows and,
         // where the input labels lines, in abnormal ones too (a register dump logged next to
         // a failure is as routine as one logged alone). A training window's own templates
@@ -298,9 +300,10 @@ final class LineVocabulary: @unchecked Sendable {
             derived.append((features.count, index))
             features.append(LineFeature(kind: .unusualLevel, regex: feature.regex, words: feature.words, name: "unusual_" + feature.name))
         }
-        numberSlots(windows, linePatterns: linePatterns)
+        if countingWindows { numberSlots(windows, linePatterns: linePatterns) }
         // Alert templates, then their feature (the last, so that counts stay in feature order).
         alerts = Set(lineLabels.filter { !isFamily[$0.key] && $0.value.normal == 0 && $0.value.abnormal >= Self.alertSupport }.keys)
+        guard countingWindows else { return }
         if !alerts.isEmpty {
             alertFeature = features.count
             features.append(LineFeature(kind: .alert, regex: "", words: "lines that follow an alert template", name: "alert_lines"))

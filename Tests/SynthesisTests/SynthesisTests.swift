@@ -611,7 +611,7 @@ struct BuiltinSynthesisTests {
         let quiet = Window(texts: ["a1 INFO disk sda0 healthy today", "a2 INFO fan speed fine again"])
         func failing(_ failure: String) -> Window { Window(texts: ["a1 INFO disk sda0 healthy today", "a9 ERROR " + failure]) }
         // Messages of different lengths, so that no two share a template.
-        vocabulary.prepare([
+        let windows = [
             LabeledWindow(window: quiet, isAbnormal: false),
             LabeledWindow(window: quiet, isAbnormal: false),
             LabeledWindow(window: Window(texts: ["a3 INFO power supply lost"]), isAbnormal: false),
@@ -622,7 +622,13 @@ struct BuiltinSynthesisTests {
             LabeledWindow(window: failing("network link went down on port"), isAbnormal: true),
             LabeledWindow(window: failing("power supply lost"), isAbnormal: true),
             LabeledWindow(window: failing("power supply lost"), isAbnormal: true),
-        ])
+        ]
+        vocabulary.prepare(windows)
+        // Learned again without counting the windows (as after selection): the same lists.
+        let lists = LineVocabulary(layout: LineLayout(levelField: 1))
+        lists.prepare(windows, countingWindows: false)
+        #expect(lists.corpus.isEmpty && !lists.routineRegexes().isEmpty)
+        #expect(lists.routineRegexes() == vocabulary.routineRegexes() && lists.alertRegexes() == vocabulary.alertRegexes())
         let alert = try #require(vocabulary.features.firstIndex { $0.kind == .alert })
         // The disk failure in three windows, the link in two; the power supply also on a normal line.
         #expect(vocabulary.alertRegexes().count == 2)

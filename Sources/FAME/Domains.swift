@@ -77,57 +77,71 @@ public struct BuiltinDomainProposer: DomainProposer {
         return Double(shared) / Double(a.count + b.count - shared)
     }
 
-    /// Which groups hold a template with each word. A template is compared only with the groups
-    /// it shares a word with: its similarity to any other is 0 (templates without words share
-    /// the empty word), so grouping and merging cost what the shared words do, not groups × templates.
-    struct WordOwners {
-        private var owners: [String: Set<Int>] = [:]
+    /// Which templates hold each word, and the domain (or group) each template is in. A template
+    /// is scored only against the templates it shares a word with: its similarity to any other is
+    /// 0 (templates without words share the empty word), so grouping and merging cost what the
+    /// shared words do, not domains × templates × templates.
+    struct WordIndex {
+        private var templatesOf: [String: [Int]] = [:]
+        private var domainOf: [Int: Int] = [:]
         private static let noWords: Set<String> = ["\u{0}"]
 
         init() {}
 
-        /// The owners of the words of each domain's templates (`wordsOf`: a template's words, if known).
+        /// The templates of each domain, filed under their words (`wordsOf`: a template's words, if known).
         init(_ domains: [FailureDomain], wordsOf: (Int) -> Set<String>?) {
             for (index, domain) in domains.enumerated() {
-                for template in domain.templates { if let words = wordsOf(template) { add(words, owner: index) } }
+                for template in domain.templates { add(template, words: wordsOf(template), to: index) }
             }
         }
 
-        mutating func add(_ words: Set<String>, owner: Int) {
-            for word in words.isEmpty ? Self.noWords : words { owners[word, default: []].insert(owner) }
+        /// Files `template` under its words, in `domain` (a template whose words are not known is in no list).
+        mutating func add(_ template: Int, words: Set<String>?, to domain: Int) {
+            domainOf[template] = domain
+            guard let words else { return }
+            for word in words.isEmpty ? Self.noWords : words { templatesOf[word, default: []].append(template) }
         }
 
-        mutating func move(_ words: Set<String>, from: Int, to: Int) {
-            for word in words.isEmpty ? Self.noWords : words {
-                owners[word]?.remove(from)
-                owners[word, default: []].insert(to)
+        /// Puts `templates` in `domain`.
+        mutating func move(_ templates: [Int], to domain: Int) {
+            for template in templates { domainOf[template] = domain }
+        }
+
+        /// For each `eligible` domain holding a template that shares a word with one of `words`:
+        /// the highest Jaccard similarity between such a template (`wordsOf`: its words) and one of `words`.
+        func scores(_ words: [Set<String>], wordsOf: (Int) -> Set<String>?, eligible: (Int) -> Bool) -> [Int: Double] {
+            var best: [Int: Double] = [:]
+            for set in words {
+                var seen = Set<Int>()
+                for word in set.isEmpty ? Self.noWords : set {
+                    for template in templatesOf[word] ?? [] where seen.insert(template).inserted {
+                        guard let domain = domainOf[template], eligible(domain), let other = wordsOf(template) else { continue }
+                        let score = jaccard(other, set)
+                        if score > best[domain, default: -1] { best[domain] = score }
+                    }
+                }
             }
-        }
-
-        /// The groups sharing a word with any of `words`, ascending.
-        func sharing(_ words: [Set<String>]) -> [Int] {
-            var found = Set<Int>()
-            for set in words { for word in set.isEmpty ? Self.noWords : set { found.formUnion(owners[word] ?? []) } }
-            return found.sorted()
+            return best
         }
     }
 
     static func group(_ templates: [TemplateSummary], similarity: Double) -> DomainPartition {
         let ordered = templates.sorted { ($0.count, -$0.id) > ($1.count, -$1.id) }
         var groups: [[TemplateSummary]] = []
-        var owners = WordOwners()
+        var index = WordIndex()
+        let wordsOf = Dictionary(templates.map { ($0.id, $0.words) }, uniquingKeysWith: { first, _ in first })
         for template in ordered {
             var best: (index: Int, score: Double)?
-            for index in owners.sharing([template.words]) {
-                let group = groups[index]
+            let scores = index.scores([template.words], wordsOf: { wordsOf[$0] }, eligible: { _ in true })
+            for candidate in scores.keys.sorted() {
+                let group = groups[candidate], score = scores[candidate]!
                 let needed = group[0].indicator == template.indicator || template.indicator == .mixed || group[0].indicator == .mixed
                     ? similarity : max(similarity, 0.6)
-                let score = group.map { jaccard($0.words, template.words) }.max() ?? 0
-                if score >= needed, score > (best?.score ?? -1) { best = (index, score) }
+                if score >= needed, score > (best?.score ?? -1) { best = (candidate, score) }
             }
-            let index = best?.index ?? groups.count
-            if index == groups.count { groups.append([template]) } else { groups[index].append(template) }
-            owners.add(template.words, owner: index)
+            let chosen = best?.index ?? groups.count
+            if chosen == groups.count { groups.append([template]) } else { groups[chosen].append(template) }
+            index.add(template.id, words: template.words, to: chosen)
         }
         return DomainPartition(domains: name(groups, all: templates), proposer: "builtin")
     }
@@ -182,10 +196,10 @@ public struct BuiltinDomainProposer: DomainProposer {
         guard !domains.isEmpty else { return (partition, 0) }
         let placed = partition.domainOfTemplate
         let words = Dictionary(uniqueKeysWithValues: summaries.map { ($0.id, $0.words) })
-        let owners = WordOwners(partition.domains) { words[$0] }
+        let index = WordIndex(partition.domains) { words[$0] }
         var added = 0
         for summary in summaries where placed[summary.id] == nil {
-            let best = nearest(to: [summary.words], among: partition.domains, owners: owners) { words[$0] }
+            let best = nearest(to: [summary.words], among: partition.domains, index: index) { words[$0] }
             domains[best].templates = (domains[best].templates + [summary.id]).sorted()
             added += 1
         }
@@ -202,7 +216,7 @@ public struct BuiltinDomainProposer: DomainProposer {
         var domains = partition.domains
         var alive = [Bool](repeating: true, count: domains.count)
         var counts = domains.map { $0.templates.reduce(0) { $0 + labeled[$1, default: 0] } }
-        var owners = WordOwners(domains) { summaries[$0]?.words }
+        var wordIndex = WordIndex(domains) { summaries[$0]?.words }
         var repairs: [String] = []
         var living = domains.count
         // Merges never empty a domain, so the empty ones all go first.
@@ -215,11 +229,11 @@ public struct BuiltinDomainProposer: DomainProposer {
             let small = domains.indices.filter { alive[$0] && (counts[$0] < minimum || living > maximum) }
             guard let index = small.min(by: { counts[$0] < counts[$1] }) else { break }
             let words = domains[index].templates.compactMap { summaries[$0]?.words }
-            let best = nearest(to: words, among: domains, owners: owners, eligible: { alive[$0] && $0 != index }) { summaries[$0]?.words }
+            let best = nearest(to: words, among: domains, index: wordIndex, eligible: { alive[$0] && $0 != index }) { summaries[$0]?.words }
             repairs.append("merged \(domains[index].name) (\(counts[index]) labeled messages) into the domain sharing most words")
             domains[best].templates = (domains[best].templates + domains[index].templates).sorted()
             counts[best] += counts[index]
-            for set in words { owners.move(set, from: index, to: best) }
+            wordIndex.move(domains[index].templates, to: best)
             alive[index] = false
             living -= 1
         }
@@ -233,21 +247,22 @@ public struct BuiltinDomainProposer: DomainProposer {
         let moving = domains.remove(at: index)
         guard !domains.isEmpty else { return partition }
         let best = nearest(to: moving.templates.compactMap { summaries[$0]?.words }, among: domains,
-                           owners: WordOwners(domains) { summaries[$0]?.words }) { summaries[$0]?.words }
+                           index: WordIndex(domains) { summaries[$0]?.words }) { summaries[$0]?.words }
         domains[best].templates = (domains[best].templates + moving.templates).sorted()
         return DomainPartition(domains: domains, proposer: partition.proposer)
     }
 
     /// The index of the domain (among the `eligible` ones of a list that has one) holding the
     /// template whose words come closest (Jaccard) to any of `words`; the first such domain on
-    /// ties, the first eligible one when none shares a word. Only the domains `owners` says share
+    /// ties, the first eligible one when none shares a word. Only the templates `index` says share
     /// a word are scored: any other scores 0.
-    private static func nearest(to words: [Set<String>], among domains: [FailureDomain], owners: WordOwners,
+    private static func nearest(to words: [Set<String>], among domains: [FailureDomain], index: WordIndex,
                                 eligible: (Int) -> Bool = { _ in true }, wordsOf: (Int) -> Set<String>?) -> Int {
         var best = domains.indices.first(where: eligible)!, bestScore = 0.0
-        for candidate in owners.sharing(words) where eligible(candidate) {
-            let score = domains[candidate].templates.compactMap(wordsOf).flatMap { a in words.map { jaccard(a, $0) } }.max() ?? 0
-            if score > bestScore { best = candidate; bestScore = score }
+        let scores = index.scores(words, wordsOf: wordsOf, eligible: eligible)
+        for candidate in scores.keys.sorted() where scores[candidate]! > bestScore {
+            best = candidate
+            bestScore = scores[candidate]!
         }
         return best
     }

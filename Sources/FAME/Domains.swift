@@ -83,6 +83,7 @@ public struct BuiltinDomainProposer: DomainProposer {
     /// shared words do, not domains × templates × templates.
     struct WordIndex {
         private var templatesOf: [String: [Int]] = [:]
+        private var wordsOf: [Int: Set<String>] = [:]
         private var domainOf: [Int: Int] = [:]
         private static let noWords: Set<String> = ["\u{0}"]
 
@@ -99,6 +100,7 @@ public struct BuiltinDomainProposer: DomainProposer {
         mutating func add(_ template: Int, words: Set<String>?, to domain: Int) {
             domainOf[template] = domain
             guard let words else { return }
+            wordsOf[template] = words
             for word in words.isEmpty ? Self.noWords : words { templatesOf[word, default: []].append(template) }
         }
 
@@ -108,14 +110,14 @@ public struct BuiltinDomainProposer: DomainProposer {
         }
 
         /// For each `eligible` domain holding a template that shares a word with one of `words`:
-        /// the highest Jaccard similarity between such a template (`wordsOf`: its words) and one of `words`.
-        func scores(_ words: [Set<String>], wordsOf: (Int) -> Set<String>?, eligible: (Int) -> Bool) -> [Int: Double] {
+        /// the highest Jaccard similarity between such a template and one of `words`.
+        func scores(_ words: [Set<String>], eligible: (Int) -> Bool) -> [Int: Double] {
             var best: [Int: Double] = [:]
             for set in words {
                 var seen = Set<Int>()
                 for word in set.isEmpty ? Self.noWords : set {
                     for template in templatesOf[word] ?? [] where seen.insert(template).inserted {
-                        guard let domain = domainOf[template], eligible(domain), let other = wordsOf(template) else { continue }
+                        guard let domain = domainOf[template], eligible(domain), let other = wordsOf[template] else { continue }
                         let score = jaccard(other, set)
                         if score > best[domain, default: -1] { best[domain] = score }
                     }
@@ -129,10 +131,9 @@ public struct BuiltinDomainProposer: DomainProposer {
         let ordered = templates.sorted { ($0.count, -$0.id) > ($1.count, -$1.id) }
         var groups: [[TemplateSummary]] = []
         var index = WordIndex()
-        let wordsOf = Dictionary(templates.map { ($0.id, $0.words) }, uniquingKeysWith: { first, _ in first })
         for template in ordered {
             var best: (index: Int, score: Double)?
-            let scores = index.scores([template.words], wordsOf: { wordsOf[$0] }, eligible: { _ in true })
+            let scores = index.scores([template.words], eligible: { _ in true })
             for candidate in scores.keys.sorted() {
                 let group = groups[candidate], score = scores[candidate]!
                 let needed = group[0].indicator == template.indicator || template.indicator == .mixed || group[0].indicator == .mixed
@@ -199,7 +200,7 @@ public struct BuiltinDomainProposer: DomainProposer {
         let index = WordIndex(partition.domains) { words[$0] }
         var added = 0
         for summary in summaries where placed[summary.id] == nil {
-            let best = nearest(to: [summary.words], among: partition.domains, index: index) { words[$0] }
+            let best = nearest(to: [summary.words], among: partition.domains, index: index)
             domains[best].templates = (domains[best].templates + [summary.id]).sorted()
             added += 1
         }
@@ -229,7 +230,7 @@ public struct BuiltinDomainProposer: DomainProposer {
             let small = domains.indices.filter { alive[$0] && (counts[$0] < minimum || living > maximum) }
             guard let index = small.min(by: { counts[$0] < counts[$1] }) else { break }
             let words = domains[index].templates.compactMap { summaries[$0]?.words }
-            let best = nearest(to: words, among: domains, index: wordIndex, eligible: { alive[$0] && $0 != index }) { summaries[$0]?.words }
+            let best = nearest(to: words, among: domains, index: wordIndex) { alive[$0] && $0 != index }
             repairs.append("merged \(domains[index].name) (\(counts[index]) labeled messages) into the domain sharing most words")
             domains[best].templates = (domains[best].templates + domains[index].templates).sorted()
             counts[best] += counts[index]
@@ -247,7 +248,7 @@ public struct BuiltinDomainProposer: DomainProposer {
         let moving = domains.remove(at: index)
         guard !domains.isEmpty else { return partition }
         let best = nearest(to: moving.templates.compactMap { summaries[$0]?.words }, among: domains,
-                           index: WordIndex(domains) { summaries[$0]?.words }) { summaries[$0]?.words }
+                           index: WordIndex(domains) { summaries[$0]?.words })
         domains[best].templates = (domains[best].templates + moving.templates).sorted()
         return DomainPartition(domains: domains, proposer: partition.proposer)
     }
@@ -257,9 +258,9 @@ public struct BuiltinDomainProposer: DomainProposer {
     /// ties, the first eligible one when none shares a word. Only the templates `index` says share
     /// a word are scored: any other scores 0.
     private static func nearest(to words: [Set<String>], among domains: [FailureDomain], index: WordIndex,
-                                eligible: (Int) -> Bool = { _ in true }, wordsOf: (Int) -> Set<String>?) -> Int {
+                                eligible: (Int) -> Bool = { _ in true }) -> Int {
         var best = domains.indices.first(where: eligible)!, bestScore = 0.0
-        let scores = index.scores(words, wordsOf: wordsOf, eligible: eligible)
+        let scores = index.scores(words, eligible: eligible)
         for candidate in scores.keys.sorted() where scores[candidate]! > bestScore {
             best = candidate
             bestScore = scores[candidate]!

@@ -24,7 +24,7 @@ public struct RuleRequest: Sendable {
     public var trainingOppositeIndices: [Int] = []
     /// Whether the rule may rest on the messages that only anomalous training lines showed (the
     /// builtin learner's alert templates). Such a rule catches no failure of a new kind, so the
-    /// loop asks for one only when no other rule holds up.
+    /// loop asks for one in a rollout of its own, and it loses ties to a rule that may.
     public var knownAlerts = false
 }
 

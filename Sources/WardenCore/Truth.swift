@@ -6,12 +6,14 @@ public enum Truth: Int8, Sendable, Hashable {
     /// Reads a label value: `-`, `0`, `normal`, `false` are normal; empty and
     /// `unknown` are unknown; anything else (an alert category, `1`, `Anomaly`) is abnormal.
     public init?(labelText text: Substring) {
-        switch text.lowercased() {
-        case "", "unknown", "?": return nil
-        case "-", "0", "normal", "false", "no": self = .normal
-        default: self = .abnormal
-        }
+        let word = text.lowercased()
+        if Self.unknownLabels.contains(word) { return nil }
+        self = Self.normalLabels.contains(word) ? .normal : .abnormal
     }
+
+    /// The label words that mean unknown, and those that mean normal (lowercase).
+    private static let unknownLabels = ["", "unknown", "?"]
+    private static let normalLabels = ["-", "0", "normal", "false", "no"]
 
     /// Reads a label of ASCII bytes as ``init(labelText:)`` does, without making a string
     /// (BGL's alert categories, a few bytes on every anomalous line).
@@ -28,10 +30,10 @@ public enum Truth: Int8, Sendable, Hashable {
         self = Self.normalWords.contains(packed) ? .normal : .abnormal
     }
 
-    private static func packed(_ word: StaticString) -> UInt64 {
-        word.withUTF8Buffer { $0.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) } }
+    private static func packed(_ word: String) -> UInt64 {
+        word.utf8.enumerated().reduce(0) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
     }
 
-    private static let unknownWords: [UInt64] = ["", "unknown", "?"].map(packed)
-    private static let normalWords: [UInt64] = ["-", "0", "normal", "false", "no"].map(packed)
+    private static let unknownWords = unknownLabels.map(packed)
+    private static let normalWords = normalLabels.map(packed)
 }

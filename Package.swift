@@ -280,6 +280,7 @@ let package = Package(
                 "RuleLint",
                 "LogInput",
                 "GeneratedRules",
+                "Vectorscan",
                 "LogParsing",
                 "FAME",
                 "Synthesis",

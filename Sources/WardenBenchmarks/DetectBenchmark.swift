@@ -62,7 +62,7 @@ struct DetectBenchmark: ParsableCommand {
             let start = clock.now
             try body()
             let elapsed = clock.now - start
-            times.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            times.append(elapsed.seconds)
         }
         return times.min()!
     }
@@ -109,7 +109,7 @@ struct CompiledBenchmark: ParsableCommand {
                 let clock = ContinuousClock(), start = clock.now
                 last = windows.map { engine.detect($0, in: context).verdict }
                 let elapsed = clock.now - start
-                best = min(best, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                best = min(best, elapsed.seconds)
             }
             verdicts.append(last)
             print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%8.3f s  %11.0f lines/s", best, Double(lineCount) / best))

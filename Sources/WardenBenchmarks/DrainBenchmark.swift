@@ -38,7 +38,7 @@ struct DrainBenchmark: ParsableCommand {
             best = min(best, elapsed)
             templates = drain.clusters.count
         }
-        let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
+        let seconds = best.seconds
         print("drain: \(lines.count) lines, \(templates) templates, \(String(format: "%.3f", seconds)) s, \(Int(Double(lines.count) / seconds)) lines/s")
     }
 }

@@ -57,7 +57,7 @@ struct FAMEBenchmark: AsyncParsableCommand {
             best = min(best, clock.now - start)
             flagged = count
         }
-        let seconds = Double(best.components.seconds) + Double(best.components.attoseconds) / 1e18
+        let seconds = best.seconds
         print("inference (\(model.extractor.identity)): \(batch.count) messages in \(format(best)), \(Int(Double(batch.count) / seconds)) messages/s (one thread; \(flagged) flagged)")
         if let dense = model.extractor as? DenseFeatures {
             let cache = dense.cacheStatistics
@@ -66,6 +66,6 @@ struct FAMEBenchmark: AsyncParsableCommand {
     }
 
     private func format(_ duration: Duration) -> String {
-        String(format: "%.3f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        String(format: "%.3f s", duration.seconds)
     }
 }

@@ -43,6 +43,6 @@ struct LintBenchmark: ParsableCommand {
         let start = clock.now
         body()
         let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return elapsed.seconds * 1000
     }
 }

@@ -67,7 +67,7 @@ struct RunBenchmark: AsyncParsableCommand {
         let started = clock.now
         let running = Task { try await group.run() }
         while detector.status.withLock({ $0.lines }) < file.lines { try await Task.sleep(for: .milliseconds(5)) }
-        report("warden run, following the file", seconds(clock.now - started))
+        report("warden run, following the file", (clock.now - started).seconds)
 
         var opens: [Double] = [], activations: [Double] = []
         for revision in 2...(1 + self.activations) {
@@ -76,7 +76,7 @@ struct RunBenchmark: AsyncParsableCommand {
             let published = clock.now
             try Data(bytes).write(to: bundlePath, options: .atomic)
             while detector.status.withLock({ $0.revision }) != revision { try await Task.sleep(for: .milliseconds(1)) }
-            activations.append(seconds(clock.now - published))
+            activations.append((clock.now - published).seconds)
         }
         await group.triggerGracefulShutdown()
         try await running.value
@@ -89,10 +89,6 @@ struct RunBenchmark: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         try body()
-        return seconds(clock.now - start)
-    }
-
-    private func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return (clock.now - start).seconds
     }
 }

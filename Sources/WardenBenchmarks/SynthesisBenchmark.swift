@@ -36,6 +36,6 @@ struct SynthesisBenchmark: AsyncParsableCommand {
     }
 
     private func format(_ duration: Duration) -> String {
-        String(format: "%.2f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+        String(format: "%.2f s", duration.seconds)
     }
 }

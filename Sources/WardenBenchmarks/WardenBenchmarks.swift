@@ -71,7 +71,7 @@ struct RegexBenchmark: ParsableCommand {
                     passes += 1
                     elapsed = clock.now - start
                 } while elapsed < .seconds(seconds)
-                let secondsTaken = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let secondsTaken = elapsed.seconds
                 let megabytesPerSecond = Double(bytesPerPass * passes) / secondsTaken / 1e6
                 let linesPerSecond = Double(lines.count * passes) / secondsTaken
                 print(pad(name, 10) + pad(pattern.engine.rawValue, 13) + pad("\(matched)", 10)
@@ -83,4 +83,9 @@ struct RegexBenchmark: ParsableCommand {
     private func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
+}
+
+extension Duration {
+    /// The duration in seconds, as every benchmark reports it.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

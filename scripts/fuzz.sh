@@ -4,8 +4,9 @@
 # Targets: pack lines decoders jsonl labels key-labels gzip fame-model fame-payload drain-state bundle.
 # Builds warden-fuzz with AddressSanitizer and coverage into .build/fuzz, seeds
 # .build/fuzz/corpus/TARGET from the repository's samples on the first run, and
-# keeps the corpus between runs. A crash is saved as crash-<hash> in the current
-# directory; replay it with `swift run warden-fuzz run TARGET crash-<hash>`.
+# keeps the corpus between runs. libFuzzer runs in .build/fuzz: a crash is saved
+# there as crash-<hash> (replay it with `swift run warden-fuzz run TARGET
+# .build/fuzz/crash-<hash>`), and with -jobs each worker's output goes to fuzz-N.log there.
 set -euo pipefail
 target=${1:?usage: scripts/fuzz.sh TARGET [libFuzzer flags]}
 shift
@@ -19,4 +20,6 @@ swift build -c release --product warden-fuzz --scratch-path .build/fuzz \
 binary=.build/fuzz/release/warden-fuzz
 corpus=.build/fuzz/corpus/$target
 [ -d "$corpus" ] || "$binary" seed "$target" "$corpus"
-exec "$binary" fuzz "$target" "$corpus" "$@"
+root=$(pwd)
+cd .build/fuzz
+exec "$root/$binary" fuzz "$target" "$root/$corpus" "$@"

@@ -14,6 +14,7 @@ extension WardenFuzz {
     /// Hands the process to libFuzzer; a broken property aborts, so libFuzzer saves the input.
     static func fuzz(_ target: FuzzTarget, flags: [String]) -> Never {
         activeTarget = target
+        setenv(workerTargetVariable, target.rawValue, 1)
         let arguments = [CommandLine.arguments[0]] + flags
         var argc = CInt(arguments.count)
         var pointers = arguments.map { strdup($0) } + [nil]

@@ -8,11 +8,21 @@ import Fuzzing
 ///     warden-fuzz fuzz TARGET [FLAGS...]   fuzz with libFuzzer (a build made by scripts/fuzz.sh)
 ///
 /// Arguments are read by hand: `fuzz` passes libFuzzer's own `-flag=value` options through.
+/// libFuzzer starts its workers (`-jobs`, `-fork`, `-minimize_crash`) as this program with its
+/// own flags only; `fuzz` names the target for them in ``workerTargetVariable``.
 @main
 struct WardenFuzz {
+    /// The environment variable through which `fuzz` tells libFuzzer's workers their target.
+    static let workerTargetVariable = "WARDEN_FUZZ_TARGET"
+
     static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let targets = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+        if !["seed", "run", "fuzz"].contains(arguments.first ?? ""),
+           let name = ProcessInfo.processInfo.environment[workerTargetVariable] {
+            guard let target = FuzzTarget(rawValue: name) else { fail("\(workerTargetVariable)=\(name) is no target; targets: \(targets)", status: 64) }
+            fuzz(target, flags: arguments)
+        }
         guard arguments.count >= 2, let target = FuzzTarget(rawValue: arguments[1]) else {
             fail("usage: warden-fuzz seed|run|fuzz TARGET ...; targets: \(targets)", status: 64)
         }

@@ -793,3 +793,27 @@ struct CLITests {
         #expect(failed.status != 0 && failed.stderr.contains("certification failed") && failed.stderr.contains("templates in no domain"))
     }
 }
+
+@Suite("warden-fuzz command line")
+struct FuzzCLITests {
+    /// libFuzzer starts its workers (`-jobs`, `-fork`) as the program with libFuzzer's flags only:
+    /// such a start fuzzes the target `warden-fuzz fuzz` named in the environment. (This build has
+    /// no libFuzzer, so reaching the fuzzer is seen as its refusal, not as a usage error.)
+    @Test("a libFuzzer worker's start fuzzes the target named in WARDEN_FUZZ_TARGET")
+    func workerStart() throws {
+        let fuzz = Warden.tool("warden-fuzz")
+        let flags = ["-max_total_time=1", ".build/fuzz/corpus/pack"]
+        let worker = try Warden.run(flags, environment: ["WARDEN_FUZZ_TARGET": "pack"], program: fuzz)
+        #expect(worker.status == 1 && worker.stderr.contains("this build has no libFuzzer"), "\(worker.stderr)")
+        let unnamed = try Warden.run(flags, program: fuzz)
+        #expect(unnamed.status == 64 && unnamed.stderr.contains("usage: warden-fuzz"))
+        let unknown = try Warden.run(flags, environment: ["WARDEN_FUZZ_TARGET": "nothing"], program: fuzz)
+        #expect(unknown.status == 64 && unknown.stderr.contains("WARDEN_FUZZ_TARGET=nothing is no target"))
+        // A subcommand goes first: replaying an input is replaying, whatever the environment says.
+        let input = FileManager.default.temporaryDirectory.appendingPathComponent("fuzz-input-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: input) }
+        try Data("pack p version \"1.0.0\"\n".utf8).write(to: input)
+        let replay = try Warden.run(["run", "pack", input.path], environment: ["WARDEN_FUZZ_TARGET": "lines"], program: fuzz)
+        #expect(replay.status == 0 && replay.stdout.contains("1 inputs, 0 failed"), "\(replay.stdout)\(replay.stderr)")
+    }
+}

@@ -3,7 +3,6 @@ import Foundation
 import LogInput
 import LogParsing
 import RuleInterpreter
-import RuleLanguage
 import RuleRuntime
 import Vectorscan
 import WardenCore
@@ -217,7 +216,7 @@ struct CompareBenchmark: ParsableCommand {
     /// lines of `file` (held in memory) with the first stage of `pack`'s prefilter: the tests of
     /// its normal rules, which every window is scanned for. No windows are assembled and no rule runs.
     static func scanFloor(pack path: String, file: String, runs: Int) throws -> Double {
-        let pack = try Frontend.pack(SourceFile(path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
+        let pack = try checkedPack(at: path)
         guard let database = Interpreter.ruleSet(for: pack).prefilter.stages.first?.database else {
             throw ValidationError("\(path): its normal rules' tests are not in a Vectorscan database")
         }

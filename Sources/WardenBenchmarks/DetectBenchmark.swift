@@ -3,7 +3,6 @@ import Foundation
 import GeneratedRules
 import LogInput
 import RuleInterpreter
-import RuleLanguage
 import RuleRuntime
 import WardenCore
 
@@ -29,7 +28,7 @@ struct DetectBenchmark: ParsableCommand {
     func run() throws {
         let file = try replicatedLog(sample: sample, lines: lines)
         defer { try? FileManager.default.removeItem(atPath: file.path) }
-        let checked = try Frontend.pack(SourceFile(path: pack, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: pack)))))
+        let checked = try checkedPack(at: pack)
         let engine = DetectionEngine(rules: Interpreter.ruleSet(for: checked))
         let megabytes = Double(file.bytes) / 1e6
         print("\(pack) (\(checked.rules.count) rules) on \(file.lines) lines, \(String(format: "%.1f", megabytes)) MB (labels stripped), windows of 20")
@@ -96,7 +95,7 @@ struct CompiledBenchmark: ParsableCommand {
         var windows: [Window] = []
         while windows.count * 20 < lines { windows += base }
         let lineCount = windows.count / base.count * perCopy
-        let pack = try Frontend.pack(SourceFile(path: "bgl.warden", bytes: Array(try Data(contentsOf: URL(fileURLWithPath: "GeneratedRules/Packs/bgl.warden")))))
+        let pack = try checkedPack(at: "GeneratedRules/Packs/bgl.warden")
         guard let compiled = GeneratedPacks.named("bgl") else { throw ValidationError("the bgl pack is not compiled in") }
         let engines = [("interpreted", DetectionEngine(rules: Interpreter.ruleSet(for: pack))), ("compiled", DetectionEngine(rules: compiled))]
         print("bgl pack on \(windows.count) windows (\(lineCount) lines), one thread")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LogInput
 import PCRE2
+import RuleLanguage
 
 /// `warden-bench`: prints throughput figures. Not part of the test suite;
 /// figures depend on the machine, so nothing here asserts a time.
@@ -88,4 +89,9 @@ struct RegexBenchmark: ParsableCommand {
 extension Duration {
     /// The duration in seconds, as every benchmark reports it.
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// The rule pack in the file at `path`, read and checked.
+func checkedPack(at path: String) throws -> CheckedPack {
+    try Frontend.pack(SourceFile(path: path, bytes: Array(try Data(contentsOf: URL(fileURLWithPath: path)))))
 }
